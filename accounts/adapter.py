@@ -1,0 +1,22 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+from notifications.services import queue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        """Put account mail (verification, password reset) in the outbox.
+
+        The outbox row commits with the request and a worker delivers it, so a slow
+        mail server or a broker outage never fails a sign-up; it delays the mail.
+        """
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        queue_email(to=list(message.to), subject=message.subject, text=message.body, html=html)

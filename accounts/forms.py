@@ -1,0 +1,30 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+_TIMEZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+
+
+class SettingsForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=_TIMEZONE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Same as my browser")), *settings.LANGUAGES],
+        required=False,
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "timezone", "language"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "display_name": _("Shown beside your posts instead of your username."),
+            "bio": _("A few words about you. Never share recovery phrases or private keys."),
+        }
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())

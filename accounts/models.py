@@ -1,0 +1,64 @@
+import zoneinfo
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
+
+
+class User(AbstractUser):
+    """A person with an account. Profile fields live here: one row, no extra join."""
+
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    bio = models.TextField(_("about me"), max_length=2000, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    reputation = models.IntegerField(_("reputation"), default=0)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["-reputation"], name="user_reputation_idx")]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", args=[self.username])
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        """Names of the user's groups; uses prefetched groups when a selector loaded them."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(group.name for group in self.groups.all())
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_active and (self.is_superuser or roles.MODERATORS in self.group_names)
+
+    @property
+    def is_agent(self) -> bool:
+        return (
+            self.is_active
+            and self.is_staff
+            and (self.is_superuser or roles.AGENTS in self.group_names)
+        )

@@ -1,0 +1,35 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from accounts import services
+from accounts.forms import SettingsForm
+from accounts.models import User
+
+
+def profile(request, username):
+    person = get_object_or_404(User, username=username, is_active=True)
+    return render(request, "accounts/profile.html", {"person": person})
+
+
+@login_required
+def settings_view(request):
+    form = SettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_settings(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your settings are saved."))
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered on the account for signed-in users."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and response.status_code == 302:
+        services.set_language(actor=request.user, language=language)
+    return response

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from demo import content, services
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or refresh the demo site: categories in English and Chinese, members, a "
+        "moderator, two agents and an admin, all with the demo password. Idempotent. "
+        "Refuses to run with DEBUG off unless --allow-production is given, because the "
+        "demo accounts have a published password."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--domain", default="127.0.0.1:8000", help="Domain used in emailed links."
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off (never on a real site: the passwords are public).",
+        )
+
+    def handle(self, *args, domain, allow_production, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "DEBUG is off: this looks like production. The demo accounts have a public "
+                "password; pass --allow-production if you really mean it."
+            )
+        counts = services.seed_demo(domain=domain)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {counts['people']} people, {counts['categories']} categories."
+            )
+        )
+        self.stdout.write(f"Every demo account's password is: {content.DEMO_PASSWORD}")
+        for username, _email, _name, role, _lang, _tz in content.PEOPLE:
+            self.stdout.write(f"  {role:<10} {username}")

@@ -1,0 +1,83 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_float, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("0", False), ("off", False)]
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("HANDOFF_FLAG", raw)
+    assert env_bool("HANDOFF_FLAG") is expected
+
+
+def test_env_bool_refuses_a_typo(monkeypatch):
+    monkeypatch.setenv("HANDOFF_FLAG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="HANDOFF_FLAG"):
+        env_bool("HANDOFF_FLAG")
+
+
+def test_env_int_and_float_refuse_words(monkeypatch):
+    monkeypatch.setenv("HANDOFF_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("HANDOFF_NUMBER", 1)
+    with pytest.raises(ImproperlyConfigured):
+        env_float("HANDOFF_NUMBER", 1.0)
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("HANDOFF_HOSTS", " a.example , ,b.example")
+    assert env_list("HANDOFF_HOSTS") == ["a.example", "b.example"]
+
+
+def _manage(*args, **env):
+    full_env = {**os.environ, **env}
+    full_env.pop("DJANGO_DEBUG", None)
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x7" * 30 + "-production-grade-random-secret-for-the-check",
+        DJANGO_ALLOWED_HOSTS="forum.example.com",
+        HANDOFF_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
+        HANDOFF_VAR_DIR=str(tmp_path),
+    )
+    assert result.stdout.split()[-2:] == ["False", "True"], result.stderr
+
+
+def test_a_bad_debug_value_stops_the_process(tmp_path):
+    result = _manage("check", DJANGO_DEBUG="maybe", HANDOFF_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG" in result.stderr

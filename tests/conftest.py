@@ -1,0 +1,209 @@
+"""Named personas and the plumbing every test shares."""
+
+import os
+import socket
+import threading
+from contextlib import contextmanager
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import override_settings
+
+from accounts import roles
+from config.celery import app as celery_app
+from tests.factories import PASSWORD, UserFactory
+
+ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(name: str, reachable: bool, how: str) -> None:
+    """Fail on CI when a service a test needs is down; skip, saying why, on a laptop."""
+    if reachable:
+        return
+    message = f"{name} is not reachable: {how}"
+    if ON_CI:
+        pytest.fail(f"{message} (CI=true: a missing service is a failure, not a skip)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Tests talk plain HTTP to the test client and the live server; production keeps TLS on.
+
+    Static files come from the finders: the hashed manifest is a deploy step (collectstatic).
+    """
+    from django.conf import settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(
+        STORAGES=storages,
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        LANGUAGE_COOKIE_SECURE=False,
+        SECURE_HSTS_SECONDS=0,
+    ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_broker(tmp_path_factory):
+    """Keep test messages away from a developer's running `make run` worker."""
+    conf = celery_app.conf
+    saved = conf.broker_transport_options
+    if conf.broker_url.startswith("filesystem://"):
+        folder = tmp_path_factory.mktemp("broker")
+        (folder / "queue").mkdir()
+        (folder / "control").mkdir()
+        conf.broker_transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "control_folder": str(folder / "control"),
+        }
+        reset_celery_connections()
+    yield
+    conf.broker_transport_options = saved
+    reset_celery_connections()
+
+
+def reset_celery_connections() -> None:
+    """Forget pooled broker connections so a changed broker setting takes effect."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_at(url: str):
+    """Point the web side's Celery publisher at `url` (with the production fail-fast options)."""
+    from django.conf import settings
+
+    conf = celery_app.conf
+    saved = (conf.broker_url, conf.broker_transport_options)
+    conf.broker_url = url
+    conf.broker_transport_options = {
+        "socket_connect_timeout": settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.1,
+        "interval_max": 0.1,
+    }
+    reset_celery_connections()
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.broker_transport_options = saved
+        reset_celery_connections()
+
+
+@pytest.fixture
+def closed_port():
+    """A local TCP port that nothing listens on: connections are refused at once."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+@pytest.fixture
+def silent_port():
+    """A local TCP port that accepts connections and never answers: the worst broker."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    accepted = []
+    stop = threading.Event()
+
+    def accept_forever():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept_forever, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+# --- Personas ----------------------------------------------------------------
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="member", display_name="Mia Member")
+
+
+@pytest.fixture
+def other_member(db):
+    return UserFactory(username="other", display_name="Otto Other")
+
+
+@pytest.fixture
+def unverified(db):
+    return UserFactory(username="unverified", verified=False)
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="moddy", role=roles.MODERATORS)
+
+
+@pytest.fixture
+def agent(db):
+    """A support agent who has set up two-factor authentication."""
+    user = UserFactory(username="agent_amy", role=roles.AGENTS)
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def agent_without_mfa(db):
+    return UserFactory(username="agent_nofa", role=roles.AGENTS)
+
+
+@pytest.fixture
+def admin_user(db):
+    user = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached fragments live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,49 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.models import User
+from forum.models import Category
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    display_name = factory.Faker("first_name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """Verified by default: pass verified=False for someone who never clicked the link."""
+        if create:
+            is_verified = True if extracted is None else extracted
+            EmailAddress.objects.create(
+                user=user, email=user.email, verified=is_verified, primary=True
+            )
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        if extracted == roles.AGENTS:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.groups.add(Group.objects.get(name=extracted))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"分类 {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    description = "Questions about something."
