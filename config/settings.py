@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Forum -------------------------------------------------------------------
+# Thread view counts are kept in memory and written in batches this often (seconds).
+VIEW_COUNT_FLUSH_SECONDS = env_float("HANDOFF_VIEW_COUNT_FLUSH_SECONDS", 30.0)
+
 # --- Security ----------------------------------------------------------------
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS

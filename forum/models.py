@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+VISIBLE = Q(is_hidden=False)
 
 
 class Category(models.Model):
@@ -18,7 +23,16 @@ class Category(models.Model):
     colour = models.CharField(
         _("colour"), max_length=7, default="#2563eb", help_text=_("A CSS hex colour, e.g. #2563eb.")
     )
-    is_read_only = models.BooleanField(_("read only"), default=False)
+    is_read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("Members cannot ask new questions here.")
+    )
+    asks_wallet_details = models.BooleanField(
+        _("asks for wallet details"),
+        default=False,
+        help_text=_("The ask form offers network, app version, device and transaction hash."),
+    )
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("category")
@@ -26,7 +40,7 @@ class Category(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="category_colour_hex"
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="category_colour_hex"
             )
         ]
 
@@ -47,3 +61,312 @@ class Category(models.Model):
         if (get_language() or "").startswith("zh") and self.description_zh_hans:
             return self.description_zh_hans
         return self.description
+
+
+class Chain(models.Model):
+    """A network users can name on a question; kept in the admin."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    tx_format = models.CharField(_("transaction hash format"), max_length=20)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered on the ask form"), default=True)
+
+    class Meta:
+        verbose_name = _("chain")
+        verbose_name_plural = _("chains")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Thread(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=80, allow_unicode=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State, default=State.OPEN)
+    is_hidden = models.BooleanField(default=False)
+    accepted_post = models.ForeignKey(
+        "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    solved_at = models.DateTimeField(null=True, blank=True)
+    # Denormalised for lists; changed only with F() in the services.
+    reply_count = models.PositiveIntegerField(default=0)
+    vote_count = models.IntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    post_count = models.PositiveIntegerField(default=0)
+    # "Answered" means a reply by someone other than the asker (see DESIGN).
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    # Wallet context, when the category asks for it.
+    chain = models.ForeignKey(Chain, on_delete=models.SET_NULL, null=True, blank=True)
+    app_version = models.CharField(_("app version"), max_length=40, blank=True)
+    device = models.CharField(_("device and OS"), max_length=80, blank=True)
+    tx_hash = models.CharField(_("transaction hash"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            models.Index(
+                fields=["category", "-last_activity_at", "-id"],
+                condition=VISIBLE,
+                name="thread_cat_activity",
+            ),
+            models.Index(
+                fields=["category", "-created_at", "-id"],
+                condition=VISIBLE,
+                name="thread_cat_newest",
+            ),
+            models.Index(
+                fields=["category", "-vote_count", "-id"],
+                condition=VISIBLE,
+                name="thread_cat_votes",
+            ),
+            models.Index(
+                fields=["category", "state", "-last_activity_at", "-id"],
+                condition=VISIBLE,
+                name="thread_cat_state_activity",
+            ),
+            models.Index(
+                fields=["category", "-last_activity_at", "-id"],
+                condition=VISIBLE & Q(first_reply_at__isnull=True),
+                name="thread_cat_unanswered",
+            ),
+            models.Index(
+                fields=["-last_activity_at", "-id"], condition=VISIBLE, name="thread_latest"
+            ),
+            models.Index(
+                fields=["author", "-last_activity_at", "-id"], name="thread_author_activity"
+            ),
+            models.Index(fields=["tx_hash"], condition=~Q(tx_hash=""), name="thread_tx_hash"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="solved") | Q(solved_at__isnull=False),
+                name="thread_solved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:thread", args=[self.pk, self.slug or "-"])
+
+    @property
+    def is_solved(self) -> bool:
+        return self.state == self.State.SOLVED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    @property
+    def is_answered(self) -> bool:
+        return self.first_reply_at is not None
+
+    @property
+    def has_wallet_details(self) -> bool:
+        return bool(self.chain_id or self.app_version or self.device or self.tx_hash)
+
+
+class Post(models.Model):
+    """The question (number 1) or a reply. Numbers are gapless per thread, for paging."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    body = models.TextField(_("body"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    vote_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "number"], name="post_number_unique"),
+        ]
+        indexes = [models.Index(fields=["author", "-created_at"], name="post_author_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.thread_id}#{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('forum:post-permalink', args=[self.pk])}"
+
+    @property
+    def is_question(self) -> bool:
+        return self.number == 1
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class PostRevision(models.Model):
+    """What a post said before an edit: the history readers can view."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="revision_post_recent")]
+
+    def __str__(self) -> str:
+        return f"revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Vote(models.Model):
+    """A "helpful" vote. One per user per post; never on one's own post (checked in the service)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="vote_once_per_post")]
+
+    def __str__(self) -> str:
+        return f"vote by {self.user_id} on post {self.post_id}"
+
+
+class Follow(models.Model):
+    """Someone follows a thread or a whole category."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(thread__isnull=False, category__isnull=True)
+                | Q(thread__isnull=True, category__isnull=False),
+                name="follow_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thread"],
+                condition=Q(thread__isnull=False),
+                name="follow_thread_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "category"],
+                condition=Q(category__isnull=False),
+                name="follow_category_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["thread", "user"], name="follow_thread_users")]
+
+    def __str__(self) -> str:
+        target = f"thread {self.thread_id}" if self.thread_id else f"category {self.category_id}"
+        return f"{self.user_id} follows {target}"
+
+
+class Flag(models.Model):
+    """A member's report that a post needs a moderator's eyes."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        SCAM = "scam", _("Scam or impersonation")
+        SECRET = "secret", _("Shares a recovery phrase or private key")
+        RUDE = "rude", _("Rude or abusive")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
+
+    class Outcome(models.TextChoices):
+        HIDDEN = "hidden", _("Post hidden")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"],
+                condition=Q(resolved_at__isnull=True),
+                name="flag_open_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(resolved_at__isnull=True), name="flag_open_queue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"flag on post {self.post_id}: {self.reason}"
+
+
+class ModerationLog(models.Model):
+    """Who did what to which thread or post, when and why. Append-only."""
+
+    class Action(models.TextChoices):
+        HIDE_POST = "hide_post", _("Hid a post")
+        UNHIDE_POST = "unhide_post", _("Unhid a post")
+        EDIT_POST = "edit_post", _("Edited a post")
+        MOVE_THREAD = "move_thread", _("Moved a thread")
+        CLOSE_THREAD = "close_thread", _("Closed a thread")
+        REOPEN_THREAD = "reopen_thread", _("Reopened a thread")
+        MARK_SOLVED = "mark_solved", _("Marked a thread solved")
+        UNMARK_SOLVED = "unmark_solved", _("Marked a thread unsolved")
+        HIDE_THREAD = "hide_thread", _("Hid a thread")
+        UNHIDE_THREAD = "unhide_thread", _("Unhid a thread")
+        DISMISS_FLAGS = "dismiss_flags", _("Dismissed flags")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30, choices=Action)
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["thread", "-created_at"], name="modlog_thread_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -45,6 +45,7 @@ def _plain_http():
         CSRF_COOKIE_SECURE=False,
         LANGUAGE_COOKIE_SECURE=False,
         SECURE_HSTS_SECONDS=0,
+        VIEW_COUNT_FLUSH_SECONDS=0,
     ):
         yield
 

@@ -1,0 +1,182 @@
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from forum import wallet
+from forum.models import Category, Chain, Flag
+
+TITLE_MIN, TITLE_MAX = 10, 200
+BODY_MIN, BODY_MAX = 20, 50_000
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def clean_text(value: str) -> str:
+    """Drop control, format (zero-width, bidi override) and private-use characters."""
+    return "".join(
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+    )
+
+
+def _letters(value: str) -> int:
+    return sum(1 for ch in value if ch.isalpha())
+
+
+class TitleField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Title"),
+            max_length=TITLE_MAX,
+            help_text=_(
+                "Say what is wrong in one sentence, e.g. “USDT sent on TRON shows pending for 2 hours”."
+            ),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = " ".join(clean_text(value or "").split())
+        value = super().clean(value)
+        if len(value) < TITLE_MIN:
+            raise ValidationError(
+                _("The title needs at least %(min)d characters; describe the problem."),
+                params={"min": TITLE_MIN},
+            )
+        if _letters(value) < 4 or len(set(value.replace(" ", ""))) < 4:
+            raise ValidationError(_("Write the title as a real question, in words."))
+        latin = [ch for ch in value if ch.isalpha() and ch.isascii()]
+        if len(latin) >= 10 and all(ch.isupper() for ch in latin):
+            raise ValidationError(_("Please don’t write the title in capitals."))
+        return value
+
+
+class BodyField(forms.CharField):
+    def __init__(self, *, label=None, min_length=BODY_MIN, **kwargs):
+        self.min_body = min_length
+        super().__init__(
+            label=label or _("Details"),
+            max_length=BODY_MAX,
+            widget=forms.Textarea(attrs={"rows": 10}),
+            strip=True,
+            **kwargs,
+        )
+
+    def clean(self, value):
+        value = clean_text(value or "").strip()
+        value = super().clean(value)
+        if len("".join(value.split())) < self.min_body:
+            raise ValidationError(
+                _("Write at least %(min)d characters."), params={"min": self.min_body}
+            )
+        return value
+
+
+class AskForm(forms.Form):
+    title = TitleField()
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(is_read_only=False),
+        empty_label=_("Choose a category"),
+        error_messages={"invalid_choice": _("Choose one of the categories.")},
+    )
+    body = BodyField(
+        help_text=_(
+            "What did you do, what happened, what did you expect? Never post your recovery phrase or private key."
+        )
+    )
+    chain = forms.ModelChoiceField(
+        label=_("Network"),
+        queryset=Chain.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Not sure / not relevant"),
+    )
+    app_version = forms.CharField(label=_("App version"), max_length=40, required=False)
+    device = forms.CharField(label=_("Device and OS"), max_length=80, required=False)
+    tx_hash = forms.CharField(
+        label=_("Transaction hash"),
+        max_length=300,
+        required=False,
+        help_text=_("A transaction hash is public and safe to share. Never share a private key."),
+    )
+
+    WALLET_FIELDS = ("chain", "app_version", "device", "tx_hash")
+
+    def __init__(self, *args, category=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if category is not None:
+            self.fields["category"].initial = category.pk
+
+    def clean_app_version(self):
+        value = self.cleaned_data["app_version"]
+        return wallet.normalize_app_version(value) if value.strip() else ""
+
+    def clean_device(self):
+        return wallet.normalize_device(self.cleaned_data["device"])
+
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("category")
+        if category is not None and not category.asks_wallet_details:
+            for name in self.WALLET_FIELDS:
+                cleaned[name] = None if name == "chain" else ""
+            return cleaned
+        raw_hash = (cleaned.get("tx_hash") or "").strip()
+        if raw_hash:
+            chain = cleaned.get("chain")
+            if chain is None:
+                self.add_error("tx_hash", _("Choose the network this transaction was on."))
+            else:
+                try:
+                    cleaned["tx_hash"] = wallet.normalize_tx_hash(chain.tx_format, raw_hash)
+                except ValidationError as error:
+                    self.add_error("tx_hash", error)
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    body = BodyField(label=_("Your answer"), min_length=BODY_MIN)
+
+
+class EditPostForm(forms.Form):
+    title = TitleField(required=False)
+    body = BodyField(label=_("Text"))
+    reason = forms.CharField(label=_("Reason for the edit"), max_length=200, required=False)
+
+    def __init__(self, *args, is_question: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_question:
+            del self.fields["title"]
+        else:
+            self.fields["title"].required = True
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this post?"),
+        choices=Flag.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Anything a moderator should know"), max_length=500, required=False
+    )
+
+
+class ModerationReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept in the moderation log)"), max_length=500, required=False
+    )
+
+
+class MoveThreadForm(ModerationReasonForm):
+    category = forms.ModelChoiceField(
+        label=_("Move to"),
+        queryset=Category.objects.all(),
+        error_messages={"invalid_choice": _("Choose one of the categories.")},
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+
+    def clean_q(self):
+        return " ".join(clean_text(self.cleaned_data["q"]).split())

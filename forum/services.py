@@ -1,0 +1,541 @@
+"""Every change to forum state goes through a function here.
+
+Views, tasks, commands and tests call these; each checks its own preconditions (again,
+after the view did) and raises NotAllowed or InvalidTransition with a message for the user.
+Counters move with F() expressions; rows that change together are locked first.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from forum import access, events
+from forum.errors import InvalidTransition, NotAllowed
+from forum.markdown import render_markdown
+from forum.models import (
+    Category,
+    Chain,
+    Flag,
+    Follow,
+    ModerationLog,
+    Post,
+    PostRevision,
+    Thread,
+    Vote,
+)
+
+REPUTATION_FOR_VOTE = 10
+REPUTATION_FOR_ACCEPTED = 15
+
+
+def make_slug(title: str) -> str:
+    return slugify(title, allow_unicode=True)[:80].strip("-") or "thread"
+
+
+def _require_member(user: User) -> None:
+    if not access.has_verified_email(user):
+        raise NotAllowed(_("Verify your email address before you post."))
+
+
+def _require_moderator(user: User) -> None:
+    if not access.is_moderator(user):
+        raise NotAllowed(_("Only moderators can do that."))
+
+
+def _require_open(thread: Thread) -> None:
+    if thread.is_hidden:
+        raise NotAllowed(_("This thread is hidden."))
+    if thread.is_closed:
+        raise InvalidTransition(_("This thread is closed."))
+
+
+def _locked_thread(thread_id: int) -> Thread:
+    return Thread.objects.select_for_update().get(pk=thread_id)
+
+
+# --- Asking and answering ----------------------------------------------------
+
+
+def create_thread(
+    *,
+    author: User,
+    category: Category,
+    title: str,
+    body: str,
+    chain: Chain | None = None,
+    app_version: str = "",
+    device: str = "",
+    tx_hash: str = "",
+    now=None,
+) -> Thread:
+    """Ask a question: the thread, its first post, and the asker following it."""
+    _require_member(author)
+    if category.is_read_only and not access.is_moderator(author):
+        raise NotAllowed(_("This category is read only."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            category=category,
+            author=author,
+            title=title,
+            slug=make_slug(title),
+            created_at=now,
+            last_activity_at=now,
+            post_count=1,
+            chain=chain,
+            app_version=app_version,
+            device=device,
+            tx_hash=tx_hash,
+        )
+        Post.objects.create(
+            thread=thread,
+            number=1,
+            author=author,
+            body=body,
+            body_html=render_markdown(body),
+            created_at=now,
+        )
+        Follow.objects.create(user=author, thread=thread, created_at=now)
+        Category.objects.filter(pk=category.pk).update(
+            thread_count=F("thread_count") + 1, last_activity_at=now
+        )
+        events.send_after_commit(events.thread_created, thread_id=thread.pk)
+    return thread
+
+
+def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
+    """Reply to a thread. A reply by anyone but the asker makes the thread answered."""
+    _require_member(author)
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(thread.pk)
+        _require_open(thread)
+        post = Post.objects.create(
+            thread=thread,
+            number=thread.post_count + 1,
+            author=author,
+            body=body,
+            body_html=render_markdown(body),
+            created_at=now,
+        )
+        is_reply_by_other = author.pk != thread.author_id
+        changes = {
+            "post_count": F("post_count") + 1,
+            "reply_count": F("reply_count") + 1,
+            "last_activity_at": now,
+        }
+        if is_reply_by_other and thread.first_reply_at is None:
+            changes["first_reply_at"] = now
+        Thread.objects.filter(pk=thread.pk).update(**changes)
+        Category.objects.filter(pk=thread.category_id).update(last_activity_at=now)
+        _follow_quietly(user=author, thread=thread, now=now)
+        events.send_after_commit(
+            events.post_created,
+            post_id=post.pk,
+            thread_id=thread.pk,
+            is_reply_by_other=is_reply_by_other,
+        )
+    return post
+
+
+def edit_post(
+    *, actor: User, post: Post, body: str, title: str | None = None, reason: str = "", now=None
+) -> Post:
+    """Change a post's text (and the title, for the question), keeping the old text as a revision."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(post.thread_id)
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        post.thread = thread
+        if not access.can_edit_post(actor, post):
+            raise NotAllowed(_("You can only edit your own posts."))
+        new_title = title if (title is not None and post.is_question) else thread.title
+        if body == post.body and new_title == thread.title:
+            return post
+        PostRevision.objects.create(
+            post=post,
+            editor=actor,
+            title=thread.title if post.is_question else "",
+            body=post.body,
+            created_at=now,
+            reason=reason,
+        )
+        post.body = body
+        post.body_html = render_markdown(body)
+        post.edited_at = now
+        post.save(update_fields=["body", "body_html", "edited_at"])
+        if new_title != thread.title:
+            thread.title = new_title
+            thread.slug = make_slug(new_title)
+            thread.save(update_fields=["title", "slug"])
+        if actor.pk != post.author_id:
+            _log(
+                actor,
+                ModerationLog.Action.EDIT_POST,
+                thread=thread,
+                post=post,
+                reason=reason,
+                now=now,
+            )
+    return post
+
+
+def delete_post(*, actor: User, post: Post, now=None) -> Post:
+    """Soft-delete one's own reply. The thread keeps its shape; the text is gone from view."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(post.thread_id)
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        if post.author_id != actor.pk and not access.is_moderator(actor):
+            raise NotAllowed(_("You can only delete your own posts."))
+        if post.is_deleted:
+            raise InvalidTransition(_("This post is already deleted."))
+        if post.is_question:
+            raise NotAllowed(
+                _("A question cannot be deleted; edit it, or ask a moderator to close it.")
+            )
+        if thread.accepted_post_id == post.pk:
+            raise InvalidTransition(_("This is the accepted answer; it cannot be deleted."))
+        post.deleted_at = now
+        post.save(update_fields=["deleted_at"])
+    return post
+
+
+# --- Accepting and voting ----------------------------------------------------
+
+
+def accept_answer(*, actor: User, post: Post, now=None) -> Thread:
+    """Mark post as the accepted answer: the thread becomes solved and the answerer is credited."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(post.thread_id)
+        post = Post.objects.get(pk=post.pk)
+        if not access.can_accept(actor, thread):
+            raise NotAllowed(_("Only the asker or a moderator can accept an answer."))
+        _require_open(thread)
+        if post.is_question:
+            raise InvalidTransition(_("The question itself cannot be the answer."))
+        if post.is_hidden or post.is_deleted:
+            raise InvalidTransition(_("A hidden or deleted post cannot be accepted."))
+        if thread.accepted_post_id == post.pk:
+            raise InvalidTransition(_("This answer is already accepted."))
+        previous_id = thread.accepted_post_id
+        if previous_id:
+            previous_author = (
+                Post.objects.filter(pk=previous_id).values_list("author_id", flat=True).first()
+            )
+            _credit(previous_author, -REPUTATION_FOR_ACCEPTED, asker_id=thread.author_id)
+        _credit(post.author_id, REPUTATION_FOR_ACCEPTED, asker_id=thread.author_id)
+        thread.accepted_post = post
+        was_solved = thread.is_solved
+        thread.state = Thread.State.SOLVED
+        thread.solved_at = thread.solved_at if was_solved else now
+        thread.save(update_fields=["accepted_post", "state", "solved_at"])
+        events.send_after_commit(
+            events.answer_accepted, thread_id=thread.pk, post_id=post.pk, actor_id=actor.pk
+        )
+        if not was_solved:
+            events.send_after_commit(events.thread_solved, thread_id=thread.pk)
+    return thread
+
+
+def unaccept_answer(*, actor: User, thread: Thread) -> Thread:
+    with transaction.atomic():
+        thread = _locked_thread(thread.pk)
+        if not access.can_accept(actor, thread):
+            raise NotAllowed(_("Only the asker or a moderator can change the accepted answer."))
+        if not thread.accepted_post_id:
+            raise InvalidTransition(_("This thread has no accepted answer."))
+        post = Post.objects.get(pk=thread.accepted_post_id)
+        _credit(post.author_id, -REPUTATION_FOR_ACCEPTED, asker_id=thread.author_id)
+        thread.accepted_post = None
+        thread.state = Thread.State.OPEN
+        thread.solved_at = None
+        thread.save(update_fields=["accepted_post", "state", "solved_at"])
+        events.send_after_commit(
+            events.answer_unaccepted, thread_id=thread.pk, post_id=post.pk, actor_id=actor.pk
+        )
+        events.send_after_commit(events.thread_unsolved, thread_id=thread.pk)
+    return thread
+
+
+def _credit(user_id: int | None, points: int, *, asker_id: int) -> None:
+    """Reputation for answering; answering one's own question earns nothing."""
+    if user_id and user_id != asker_id:
+        User.objects.filter(pk=user_id).update(reputation=F("reputation") + points)
+
+
+def vote(*, actor: User, post: Post) -> Post:
+    """Mark a post helpful. Once per person, never one's own."""
+    _require_member(actor)
+    if post.author_id == actor.pk:
+        raise NotAllowed(_("You cannot vote on your own post."))
+    if post.is_hidden or post.is_deleted or post.thread.is_hidden:
+        raise NotAllowed(_("You cannot vote on a hidden or deleted post."))
+    try:
+        with transaction.atomic():
+            Vote.objects.create(user=actor, post=post)
+            _count_vote(post, +1)
+    except IntegrityError:
+        raise InvalidTransition(_("You already marked this post helpful.")) from None
+    post.refresh_from_db(fields=["vote_count"])
+    return post
+
+
+def unvote(*, actor: User, post: Post) -> Post:
+    with transaction.atomic():
+        deleted, _rows = Vote.objects.filter(user=actor, post=post).delete()
+        if not deleted:
+            raise InvalidTransition(_("You have not marked this post helpful."))
+        _count_vote(post, -1)
+    post.refresh_from_db(fields=["vote_count"])
+    return post
+
+
+def _count_vote(post: Post, delta: int) -> None:
+    Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + delta)
+    if post.is_question:
+        Thread.objects.filter(pk=post.thread_id).update(vote_count=F("vote_count") + delta)
+    User.objects.filter(pk=post.author_id).update(
+        reputation=F("reputation") + delta * REPUTATION_FOR_VOTE
+    )
+
+
+# --- Following ---------------------------------------------------------------
+
+
+def _follow_quietly(*, user: User, thread: Thread, now) -> None:
+    Follow.objects.get_or_create(user=user, thread=thread, defaults={"created_at": now})
+
+
+def follow_thread(*, actor: User, thread: Thread) -> None:
+    if not actor.is_authenticated:
+        raise NotAllowed(_("Sign in to follow threads."))
+    Follow.objects.get_or_create(user=actor, thread=thread)
+
+
+def unfollow_thread(*, actor: User, thread: Thread) -> None:
+    Follow.objects.filter(user=actor, thread=thread).delete()
+
+
+def follow_category(*, actor: User, category: Category) -> None:
+    if not actor.is_authenticated:
+        raise NotAllowed(_("Sign in to follow categories."))
+    Follow.objects.get_or_create(user=actor, category=category)
+
+
+def unfollow_category(*, actor: User, category: Category) -> None:
+    Follow.objects.filter(user=actor, category=category).delete()
+
+
+# --- Flags and moderation ----------------------------------------------------
+
+
+def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None) -> Flag:
+    _require_member(actor)
+    if post.author_id == actor.pk:
+        raise NotAllowed(_("You cannot flag your own post."))
+    if reason not in Flag.Reason.values:
+        raise InvalidTransition(_("Choose a reason for the flag."))
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(
+                post=post,
+                reporter=actor,
+                reason=reason,
+                note=note,
+                created_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        raise InvalidTransition(
+            _("You already flagged this post; a moderator will look at it.")
+        ) from None
+
+
+def set_post_hidden(
+    *, actor: User, post: Post, is_hidden: bool, reason: str = "", now=None
+) -> Post:
+    """Hide or unhide a post; hiding resolves its open flags as acted upon."""
+    _require_moderator(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        if post.is_hidden == is_hidden:
+            raise InvalidTransition(
+                _("This post is already hidden.") if is_hidden else _("This post is not hidden.")
+            )
+        post.is_hidden = is_hidden
+        post.save(update_fields=["is_hidden"])
+        if is_hidden:
+            _resolve_flags(post=post, actor=actor, outcome=Flag.Outcome.HIDDEN, now=now)
+        action = ModerationLog.Action.HIDE_POST if is_hidden else ModerationLog.Action.UNHIDE_POST
+        _log(actor, action, thread=post.thread, post=post, reason=reason, now=now)
+        signal = events.post_hidden if is_hidden else events.post_unhidden
+        events.send_after_commit(signal, post_id=post.pk, thread_id=post.thread_id)
+    return post
+
+
+def dismiss_flags(*, actor: User, post: Post, reason: str = "", now=None) -> int:
+    _require_moderator(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        count = _resolve_flags(post=post, actor=actor, outcome=Flag.Outcome.DISMISSED, now=now)
+        if not count:
+            raise InvalidTransition(_("This post has no open flags."))
+        _log(
+            actor,
+            ModerationLog.Action.DISMISS_FLAGS,
+            thread=post.thread,
+            post=post,
+            reason=reason,
+            now=now,
+        )
+    return count
+
+
+def _resolve_flags(*, post: Post, actor: User, outcome: str, now) -> int:
+    return Flag.objects.filter(post=post, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=actor, outcome=outcome
+    )
+
+
+def move_thread(
+    *, actor: User, thread: Thread, category: Category, reason: str = "", now=None
+) -> Thread:
+    _require_moderator(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(thread.pk)
+        if thread.category_id == category.pk:
+            raise InvalidTransition(_("The thread is already in that category."))
+        from_id = thread.category_id
+        thread.category = category
+        thread.save(update_fields=["category"])
+        Category.objects.filter(pk=from_id).update(thread_count=F("thread_count") - 1)
+        Category.objects.filter(pk=category.pk).update(thread_count=F("thread_count") + 1)
+        _log(
+            actor,
+            ModerationLog.Action.MOVE_THREAD,
+            thread=thread,
+            reason=reason,
+            details={"from": from_id, "to": category.pk},
+            now=now,
+        )
+        events.send_after_commit(
+            events.thread_moved,
+            thread_id=thread.pk,
+            from_category_id=from_id,
+            to_category_id=category.pk,
+        )
+    return thread
+
+
+def set_thread_closed(
+    *, actor: User, thread: Thread, is_closed: bool, reason: str = "", now=None
+) -> Thread:
+    """Close a thread to new replies, or reopen it (to solved if it has an accepted answer)."""
+    _require_moderator(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(thread.pk)
+        if thread.is_closed == is_closed:
+            raise InvalidTransition(
+                _("This thread is already closed.")
+                if is_closed
+                else _("This thread is not closed.")
+            )
+        if is_closed:
+            thread.state = Thread.State.CLOSED
+        else:
+            thread.state = Thread.State.SOLVED if thread.solved_at else Thread.State.OPEN
+        thread.save(update_fields=["state"])
+        action = (
+            ModerationLog.Action.CLOSE_THREAD if is_closed else ModerationLog.Action.REOPEN_THREAD
+        )
+        _log(actor, action, thread=thread, reason=reason, now=now)
+        signal = events.thread_closed if is_closed else events.thread_reopened
+        events.send_after_commit(signal, thread_id=thread.pk)
+    return thread
+
+
+def set_thread_solved(
+    *, actor: User, thread: Thread, is_solved: bool, reason: str = "", now=None
+) -> Thread:
+    """A moderator marks a thread solved without an accepted answer (or takes it back)."""
+    _require_moderator(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(thread.pk)
+        _require_open(thread)
+        if thread.is_solved == is_solved:
+            raise InvalidTransition(
+                _("This thread is already solved.")
+                if is_solved
+                else _("This thread is not solved.")
+            )
+        if is_solved:
+            thread.state, thread.solved_at = Thread.State.SOLVED, now
+        else:
+            if thread.accepted_post_id:
+                post_author = (
+                    Post.objects.filter(pk=thread.accepted_post_id)
+                    .values_list("author_id", flat=True)
+                    .first()
+                )
+                _credit(post_author, -REPUTATION_FOR_ACCEPTED, asker_id=thread.author_id)
+            thread.state, thread.solved_at, thread.accepted_post = Thread.State.OPEN, None, None
+        thread.save(update_fields=["state", "solved_at", "accepted_post"])
+        action = (
+            ModerationLog.Action.MARK_SOLVED if is_solved else ModerationLog.Action.UNMARK_SOLVED
+        )
+        _log(actor, action, thread=thread, reason=reason, now=now)
+        signal = events.thread_solved if is_solved else events.thread_unsolved
+        events.send_after_commit(signal, thread_id=thread.pk)
+    return thread
+
+
+def _log(
+    actor: User, action: str, *, thread=None, post=None, reason="", details=None, now=None
+) -> None:
+    ModerationLog.objects.create(
+        actor=actor,
+        action=action,
+        thread=thread,
+        post=post,
+        reason=reason,
+        details=details or {},
+        created_at=now or timezone.now(),
+    )
+
+
+# --- Reputation --------------------------------------------------------------
+
+
+def recompute_reputation() -> int:
+    """Rebuild every user's reputation from votes and accepted answers. Returns users changed."""
+    from django.db.models import Count, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    votes = (
+        Vote.objects.filter(post__author=OuterRef("pk"))
+        .values("post__author")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    accepted = (
+        Thread.objects.filter(accepted_post__author=OuterRef("pk"))
+        .exclude(author=OuterRef("pk"))
+        .values("accepted_post__author")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    expected = (
+        Coalesce(Subquery(votes), Value(0)) * REPUTATION_FOR_VOTE
+        + Coalesce(Subquery(accepted), Value(0)) * REPUTATION_FOR_ACCEPTED
+    )
+    with transaction.atomic():
+        users = User.objects.annotate(expected=expected).exclude(reputation=F("expected"))
+        return users.update(reputation=expected)

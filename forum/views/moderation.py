@@ -1,0 +1,152 @@
+"""Moderator actions and queues. Every action is logged with who, what, when and why."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum import access, services
+from forum.errors import ForumError
+from forum.forms import ModerationReasonForm, MoveThreadForm
+from forum.models import Flag, ModerationLog, Post
+
+
+def moderator_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not access.is_moderator(request.user):
+            raise PermissionDenied(_("Only moderators can do that."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _done(request, target, message):
+    messages.success(request, message)
+    return redirect(request.POST.get("next") if _is_local(request.POST.get("next", "")) else target)
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+@require_POST
+@moderator_required
+def set_post_hidden(request, post_id, hide):
+    post = access.get_post_for_user(request.user, post_id)
+    form = ModerationReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.set_post_hidden(actor=request.user, post=post, is_hidden=hide, reason=reason)
+    except ForumError as error:
+        messages.error(request, str(error))
+        return redirect(post.get_absolute_url())
+    return _done(
+        request,
+        post.get_absolute_url(),
+        _("The post is hidden.") if hide else _("The post is visible again."),
+    )
+
+
+@require_POST
+@moderator_required
+def dismiss_flags(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    form = ModerationReasonForm(request.POST)
+    try:
+        services.dismiss_flags(
+            actor=request.user,
+            post=post,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ForumError as error:
+        messages.error(request, str(error))
+    return _done(request, "forum:flag-queue", _("Flags dismissed."))
+
+
+@moderator_required
+def move_thread(request, thread_id):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    form = MoveThreadForm(request.POST or None, initial={"category": thread.category_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_thread(actor=request.user, thread=thread, **form.cleaned_data)
+        except ForumError as error:
+            form.add_error("category", str(error))
+        else:
+            return _done(request, thread, _("The thread is moved."))
+    return render(request, "forum/move_thread.html", {"form": form, "thread": thread})
+
+
+@require_POST
+@moderator_required
+def set_thread_closed(request, thread_id, close):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    form = ModerationReasonForm(request.POST)
+    try:
+        services.set_thread_closed(
+            actor=request.user,
+            thread=thread,
+            is_closed=close,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ForumError as error:
+        messages.error(request, str(error))
+        return redirect(thread)
+    return _done(
+        request, thread, _("The thread is closed.") if close else _("The thread is open again.")
+    )
+
+
+@require_POST
+@moderator_required
+def set_thread_solved(request, thread_id, solved):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    form = ModerationReasonForm(request.POST)
+    try:
+        services.set_thread_solved(
+            actor=request.user,
+            thread=thread,
+            is_solved=solved,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ForumError as error:
+        messages.error(request, str(error))
+        return redirect(thread)
+    return _done(
+        request,
+        thread,
+        _("The thread is marked solved.") if solved else _("The thread is marked unsolved."),
+    )
+
+
+@moderator_required
+def flag_queue(request):
+    """Posts with open flags, most flagged first, with their reasons."""
+    flagged = (
+        Post.objects.filter(flags__resolved_at__isnull=True)
+        .annotate(open_flags=Count("flags"), first_flagged_at=Min("flags__created_at"))
+        .select_related("author", "thread")
+        .order_by("-open_flags", "first_flagged_at")[:100]
+    )
+    flagged = list(flagged)
+    reasons = {}
+    for flag in Flag.objects.filter(post__in=flagged, resolved_at__isnull=True).select_related(
+        "reporter"
+    ):
+        reasons.setdefault(flag.post_id, []).append(flag)
+    for post in flagged:
+        post.open_flag_list = reasons.get(post.pk, [])
+    return render(request, "forum/flag_queue.html", {"posts": flagged})
+
+
+@moderator_required
+def moderation_log(request):
+    entries = ModerationLog.objects.select_related("actor", "thread", "post")[:200]
+    return render(request, "forum/moderation_log.html", {"entries": entries})

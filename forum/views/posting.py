@@ -1,0 +1,225 @@
+"""Asking, answering and the actions on a post. Each works as htmx and as a plain form post."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum import access, selectors, services
+from forum.errors import ForumError
+from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
+from forum.markdown import render_markdown
+from forum.models import Category
+
+
+def _thread_body(request, thread, *, form=None, status=200):
+    """Re-render the thread's main region (htmx) after an action changed it."""
+    thread.refresh_from_db()
+    page = request.POST.get("page", "1")
+    view = selectors.thread_page(
+        thread=thread, user=request.user, page=int(page) if page.isdigit() else 1
+    )
+    context = {"view": view, "thread": thread, "form": form or ReplyForm()}
+    return render(request, "forum/thread.html#thread-body", context, status=status)
+
+
+def _refused(request, error: ForumError, thread):
+    """A rule said no: tell the user, change nothing."""
+    if request.htmx:
+        messages.error(request, str(error))
+        return _thread_body(request, thread)
+    messages.error(request, str(error))
+    return redirect(thread)
+
+
+@login_required
+def ask(request):
+    category = None
+    slug = request.GET.get("category", "")
+    if slug:
+        category = Category.objects.filter(slug=slug).first()
+    form = AskForm(request.POST or None, category=category)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = services.create_thread(
+                author=request.user,
+                category=data["category"],
+                title=data["title"],
+                body=data["body"],
+                chain=data.get("chain"),
+                app_version=data.get("app_version") or "",
+                device=data.get("device") or "",
+                tx_hash=data.get("tx_hash") or "",
+            )
+        except ForumError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your question is posted. You will be told when someone answers.")
+            )
+            return redirect(thread)
+    wallet_categories = list(
+        Category.objects.filter(asks_wallet_details=True).values_list("pk", flat=True)
+    )
+    return render(request, "forum/ask.html", {"form": form, "wallet_categories": wallet_categories})
+
+
+@require_POST
+def preview(request):
+    body = request.POST.get("body", "")[:50_000]
+    return render(request, "forum/ask.html#preview", {"preview_html": render_markdown(body)})
+
+
+@require_POST
+@login_required
+def reply(request, thread_id):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, "forum/thread.html#reply-form", {"thread": thread, "form": form})
+        view = selectors.thread_page(thread=thread, user=request.user, page=1)
+        return render(request, "forum/thread.html", {"view": view, "thread": thread, "form": form})
+    try:
+        post = services.create_post(
+            author=request.user, thread=thread, body=form.cleaned_data["body"]
+        )
+    except ForumError as error:
+        return _refused(request, error, thread)
+    if request.htmx:
+        thread.refresh_from_db()
+        last_page = -(-thread.post_count // selectors.POSTS_PER_PAGE)
+        response = _thread_body(request, thread, page=last_page)
+        page_query = f"?page={last_page}" if last_page > 1 else ""
+        response["HX-Push-Url"] = f"{thread.get_absolute_url()}{page_query}#post-{post.pk}"
+        return response
+    return redirect(post.get_absolute_url())
+
+
+@login_required
+def edit_post(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    if not access.can_edit_post(request.user, post):
+        messages.error(request, _("You can only edit your own posts."))
+        return redirect(post.get_absolute_url())
+    initial = {"body": post.body, "title": post.thread.title}
+    form = EditPostForm(request.POST or None, initial=initial, is_question=post.is_question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(
+                actor=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data.get("title"),
+                reason=form.cleaned_data["reason"],
+            )
+        except ForumError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your edit is saved."))
+            return redirect(post.get_absolute_url())
+    return render(
+        request, "forum/edit_post.html", {"form": form, "post": post, "thread": post.thread}
+    )
+
+
+@require_POST
+@login_required
+def delete_post(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    try:
+        services.delete_post(actor=request.user, post=post)
+    except ForumError as error:
+        return _refused(request, error, post.thread)
+    if request.htmx:
+        return _thread_body(request, post.thread)
+    messages.success(request, _("Your post is deleted."))
+    return redirect(post.thread)
+
+
+@require_POST
+@login_required
+def accept(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    try:
+        services.accept_answer(actor=request.user, post=post)
+    except ForumError as error:
+        return _refused(request, error, post.thread)
+    if request.htmx:
+        return _thread_body(request, post.thread)
+    messages.success(request, _("Answer accepted. Thank you for closing the loop!"))
+    return redirect(post.thread)
+
+
+@require_POST
+@login_required
+def unaccept(request, thread_id):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    try:
+        services.unaccept_answer(actor=request.user, thread=thread)
+    except ForumError as error:
+        return _refused(request, error, thread)
+    if request.htmx:
+        return _thread_body(request, thread)
+    return redirect(thread)
+
+
+@require_POST
+@login_required
+def vote(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    is_undo = request.POST.get("undo") == "1"
+    try:
+        if is_undo:
+            post = services.unvote(actor=request.user, post=post)
+        else:
+            post = services.vote(actor=request.user, post=post)
+    except ForumError as error:
+        if request.htmx:
+            return render(
+                request,
+                "forum/thread.html#vote-button",
+                {"post": post, "has_voted": not is_undo, "vote_error": str(error)},
+            )
+        messages.error(request, str(error))
+        return redirect(post.get_absolute_url())
+    if request.htmx:
+        return render(
+            request, "forum/thread.html#vote-button", {"post": post, "has_voted": not is_undo}
+        )
+    return redirect(post.get_absolute_url())
+
+
+@require_POST
+@login_required
+def follow(request, thread_id):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    is_following = request.POST.get("undo") != "1"
+    if is_following:
+        services.follow_thread(actor=request.user, thread=thread)
+    else:
+        services.unfollow_thread(actor=request.user, thread=thread)
+    if request.htmx:
+        return render(
+            request,
+            "forum/thread.html#follow-button",
+            {"thread": thread, "is_following": is_following},
+        )
+    return redirect(thread)
+
+
+@login_required
+def flag(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_post(actor=request.user, post=post, **form.cleaned_data)
+        except ForumError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you. A moderator will look at this post."))
+        return redirect(post.get_absolute_url())
+    return render(request, "forum/flag.html", {"form": form, "post": post, "thread": post.thread})

@@ -1,0 +1,63 @@
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from forum import access, selectors, viewcounts
+from forum.forms import ReplyForm
+from forum.markdown import quote_markdown
+from forum.models import Post
+
+
+def thread_redirect(request, thread_id):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    return redirect(thread, permanent=True)
+
+
+def thread_detail(request, thread_id, slug):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    if slug != thread.slug:
+        return redirect(thread, permanent=True)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    view = selectors.thread_page(thread=thread, user=request.user, page=page)
+    viewcounts.record_view(thread.pk)
+    initial = {}
+    quote_id = request.GET.get("quote", "")
+    if quote_id.isdigit() and request.user.is_authenticated:
+        quoted = (
+            Post.objects.filter(pk=quote_id, thread=thread, is_hidden=False, deleted_at=None)
+            .select_related("author")
+            .first()
+        )
+        if quoted:
+            initial["body"] = quote_markdown(quoted.body, author_name=quoted.author.public_name)
+    return render(
+        request,
+        "forum/thread.html",
+        {"view": view, "thread": thread, "form": ReplyForm(initial=initial)},
+    )
+
+
+def post_permalink(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    thread = post.thread
+    page = (
+        1
+        if post.number == 1 or post.pk == thread.accepted_post_id
+        else -(-post.number // selectors.POSTS_PER_PAGE)
+    )
+    suffix = f"?page={page}" if page > 1 else ""
+    return redirect(f"{thread.get_absolute_url()}{suffix}#post-{post.pk}")
+
+
+def post_history(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    if post.is_deleted and not access.is_moderator(request.user):
+        raise Http404
+    revisions = list(post.revisions.select_related("editor"))
+    return render(
+        request,
+        "forum/post_history.html",
+        {"post": post, "thread": post.thread, "revisions": revisions},
+    )
