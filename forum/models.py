@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from forum.wallet import TxFormat
+
 VISIBLE = Q(is_hidden=False)
 
 
@@ -67,7 +69,7 @@ class Chain(models.Model):
     """A network users can name on a question; kept in the admin."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
-    tx_format = models.CharField(_("transaction hash format"), max_length=20)
+    tx_format = models.CharField(_("transaction hash format"), max_length=20, choices=TxFormat)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("offered on the ask form"), default=True)
 
