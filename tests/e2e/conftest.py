@@ -1,0 +1,135 @@
+"""Playwright journeys: Debian's chromium against pytest-django's live server.
+
+Screenshots of failing journeys land in test-results/ (gitignored) as test artifacts.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_CHROMIUM = "apt-get update && apt-get install -y chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+# A generous ceiling for apt; a timed-out install counts as a failed one.
+INSTALL_TIMEOUT_SECONDS = 900
+_install_error = pytest.StashKey[str]()
+
+
+def pytest_configure(config):
+    # A journey that fails leaves a picture of where it stopped (pytest-playwright's default is off).
+    if config.getoption("--screenshot") == "off":
+        config.option.screenshot = "only-on-failure"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the journeys after every other test (after pytest-django's own ordering).
+
+    From the first journey on, Playwright's loop and the setting that tolerates it (see
+    the `playwright` fixture below) stay for the rest of the session; no other test may
+    run under them: the subprocesses of tests/config would inherit that setting.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+def pytest_collection_finish(session):
+    """Install chromium before the first test when e2e tests are about to run without it.
+
+    Here and not in a fixture: apt can take minutes, longer than one test's timeout.
+    """
+    if session.config.option.collectonly or CHROMIUM.exists():
+        return
+    if any(item.get_closest_marker("e2e") for item in session.items):
+        session.config.stash[_install_error] = _install_chromium()
+
+
+def _install_chromium() -> str:
+    """Try apt as root. Returns why chromium is still missing, or "" once it is installed."""
+    if os.geteuid() != 0:
+        return "not root, so no automatic install"
+    if shutil.which("apt-get") is None:
+        return "no apt-get here"
+    try:
+        apt = subprocess.run(
+            ["sh", "-c", INSTALL_CHROMIUM],
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"apt-get took more than {INSTALL_TIMEOUT_SECONDS} s"
+    if apt.returncode != 0:
+        return f"apt-get failed with exit code {apt.returncode}: {apt.stderr.strip()[-500:]}"
+    return "" if CHROMIUM.exists() else f"the chromium package installed no {CHROMIUM}"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, pytestconfig):
+    """Debian's chromium: Playwright's own browser download cannot work here."""
+    install_error = pytestconfig.stash.get(_install_error, "not attempted")
+    require_service(
+        "Debian's chromium",
+        CHROMIUM.exists(),
+        f"{CHROMIUM} is missing ({install_error}); install it as root: {INSTALL_CHROMIUM}",
+    )
+    return {
+        "headless": True,  # unless --headed asked otherwise
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def playwright(playwright):
+    """Allow Django's sync ORM on the test thread while Playwright runs.
+
+    Playwright's sync API keeps an asyncio loop marked as running on this thread from
+    its start to the end of the session, and Django refuses sync database calls while a
+    loop runs there. The live server answers on its own thread, without a loop.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """page.goto("/") opens the live server (and brings the transactional database along)."""
+    return live_server.url
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The production hasher costs about a second per sign-up or sign-in, on purpose.
+
+    The live server runs in this process, so it hashes with this too.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def context(context):
+    # A page that is not there in 10 s is broken; no need to wait Playwright's default 30.
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Pinned, so LocaleMiddleware negotiates English whatever the machine's locale is.
+    return {**browser_context_args, "locale": "en-US", "timezone_id": "UTC"}
