@@ -1,0 +1,204 @@
+"""Post bodies: markdown source in, safe HTML out.
+
+This is the one place a post body becomes HTML. Posts are rendered when saved and the
+HTML is stored, so rendering is deterministic and fast, and it must be safe on its own:
+markdown-it-py parses (raw HTML in the source is escaped, never passed through), then
+nh3 cleans the result against an explicit allowlist. Both stages apply the same URL
+rules, so a change to one without the other still leaves the output safe.
+
+The parser and the cleaner are built once at import time. Rendering keeps no state on
+them (every call gets its own parse state), so any number of threads can render at once.
+"""
+
+import re
+from collections.abc import Sequence
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import nh3
+from django.utils.translation import gettext
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+LINK_REL = "nofollow ugc noopener"
+
+_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# The thread page's title is the only <h1>, so a post's "# Heading" becomes <h2>.
+_DEMOTED_HEADING = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
+
+_TAGS = {
+    "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr",
+    "img",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "code": {"class"}}
+# Table alignment as the align attribute rather than inline style, which a strict
+# Content-Security-Policy would block.
+_ALIGNMENTS = {"left", "center", "right"}
+_ALIGN_VALUES = {"th": {"align": _ALIGNMENTS}, "td": {"align": _ALIGNMENTS}}
+
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+# "/media/x.png" but not "//host/x.png" or "/\host/x.png", which browsers read as
+# another host; whitespace and backslashes are refused anywhere because browsers drop
+# tabs and newlines from URLs and treat "\" as "/".
+_OWN_IMAGE_URL = re.compile(r"/(?![/\\])[^\x00-\x20\x7f\\]*")
+_CODE_LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
+# Chinese writers put punctuation straight after a URL ("见https://example.com/faq。谢谢"),
+# and linkify would take it into the link. Browsers copy URLs percent-encoded, so these
+# never belong to a pasted URL.
+_CJK_PUNCTUATION = re.compile(
+    "[\u2014\u2018-\u201f\u2026\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
+)
+_TABLE_CELL_STYLE = re.compile(r"text-align:(left|center|right)")
+# nh3 always writes attribute values in double quotes with ">" escaped, so a tag ends
+# at the first ">".
+_IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
+
+
+def _is_allowed_url(url: str) -> bool:
+    """True for relative URLs and for http, https and mailto ones."""
+    scheme = _SCHEME.match(url.strip())
+    return scheme is None or scheme.group(1).lower() in _URL_SCHEMES
+
+
+def _is_own_image_url(url: str) -> bool:
+    """True for a path on our own host: images from elsewhere could track readers."""
+    return _OWN_IMAGE_URL.fullmatch(url) is not None
+
+
+def _demote_headings_and_align_cells(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = _DEMOTED_HEADING[token.tag]
+        elif token.type in ("th_open", "td_open") and "style" in token.attrs:
+            alignment = _TABLE_CELL_STYLE.fullmatch(str(token.attrs.pop("style")))
+            if alignment:
+                token.attrs["align"] = alignment.group(1)
+
+
+def _end_links_at_cjk_punctuation(state: StateCore) -> None:
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = block.children
+        # Backwards, so inserting a token does not move the ones still to visit.
+        for i in range(len(children) - 3, -1, -1):
+            link_open, text = children[i], children[i + 1]
+            if link_open.markup != "linkify" or link_open.type != "link_open":
+                continue
+            if not text.content.lower().startswith(("http://", "https://")):
+                continue
+            cut = _CJK_PUNCTUATION.search(text.content)
+            if cut is None:
+                continue
+            tail = Token("text", "", 0, content=text.content[cut.start() :], level=link_open.level)
+            text.content = text.content[: cut.start()]
+            link_open.attrs["href"] = state.md.normalizeLink(text.content)
+            children.insert(i + 3, tail)
+
+
+def _render_own_images_only(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    if not _is_own_image_url(str(tokens[idx].attrs.get("src", ""))):
+        return ""
+    return renderer.image(tokens, idx, options, env)
+
+
+class _PostParser(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return _is_allowed_url(url)
+
+
+def _build_parser() -> MarkdownIt:
+    parser = _PostParser(
+        "commonmark", {"html": False, "breaks": True, "linkify": True, "typographer": False}
+    ).enable(["table", "strikethrough", "linkify"])
+    # Only URLs with a scheme become links: bare names such as README.md or config.py
+    # would otherwise link to country domains. ftp:// and //host are left as text.
+    parser.linkify.set({"fuzzy_link": False}).add("ftp:", None).add("//", None)
+    parser.core.ruler.push("demote_headings_and_align_cells", _demote_headings_and_align_cells)
+    parser.core.ruler.push("end_links_at_cjk_punctuation", _end_links_at_cjk_punctuation)
+    parser.add_render_rule("image", _render_own_images_only)
+    return parser
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if _is_own_image_url(value) else None
+    if tag == "code" and attribute == "class":
+        return value if _CODE_LANGUAGE_CLASS.fullmatch(value) else None
+    return value
+
+
+_parser = _build_parser()
+_cleaner = nh3.Cleaner(
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    tag_attribute_values=_ALIGN_VALUES,
+    attribute_filter=_filter_attribute,
+    link_rel=LINK_REL,
+    url_schemes=set(_URL_SCHEMES),
+)
+
+
+def render_markdown(source: str) -> str:
+    """Return the post body as safe HTML, ready to store and mark safe in templates."""
+    html = _cleaner.clean(_parser.render(source))
+    if "<img" in html:
+        # nh3 can drop an image's src but not the image itself.
+        html = _IMG_WITHOUT_SRC.sub("", html)
+    return html
+
+
+def _escape_markdown(text: str) -> str:
+    """Make text render literally: CommonMark lets any ASCII punctuation be escaped."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(text.split()))
+
+
+def quote_markdown(source: str, *, author_name: str) -> str:
+    """Return source as a blockquote under "<author> wrote:", to start a reply with.
+
+    The result ends with a blank line so the reply can be typed straight after it.
+    """
+    attribution = gettext("%(author)s wrote:") % {"author": f"**{_escape_markdown(author_name)}**"}
+    lines = [
+        attribution,
+        "",
+        *source.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"),
+    ]
+    return "".join(f"> {line}\n" if line.strip() else ">\n" for line in lines) + "\n"
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def link_hosts(html: str) -> list[str]:
+    """Return the host of each link in rendered HTML, in order, one per link.
+
+    Relative and mailto links have no host and are left out. Hosts are lowercase, and
+    international names arrive in their xn-- form because the parser encodes them.
+    """
+    collector = _LinkCollector()
+    collector.feed(html)
+    collector.close()
+    hosts = []
+    for href in collector.hrefs:
+        try:
+            host = urlsplit(href).hostname
+        except ValueError:  # e.g. a malformed IPv6 literal: no usable host
+            continue
+        if host:
+            hosts.append(host.rstrip("."))
+    return hosts
