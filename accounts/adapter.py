@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 
 from notifications.services import queue_email
 
@@ -10,6 +12,15 @@ class AccountAdapter(DefaultAccountAdapter):
         The outbox row commits with the request and a worker delivers it, so a slow
         mail server or a broker outage never fails a sign-up; it delays the mail.
         """
+        # The same context allauth's own send_mail gives its templates: without it the
+        # mails read "Hello from !" and "account already exists" omits the address.
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (

@@ -17,7 +17,9 @@ def profile(request, username):
 
 @login_required
 def settings_view(request):
-    form = SettingsForm(request.POST or None, instance=request.user)
+    # A fresh copy: a ModelForm writes valid fields onto its instance even when another
+    # field is refused, and request.user must keep showing what is actually saved.
+    form = SettingsForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         services.update_settings(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
