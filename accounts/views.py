@@ -32,6 +32,6 @@ def set_language(request):
     """Django's language switch, remembered on the account for signed-in users."""
     response = django_set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and response.status_code == 302:
+    if request.user.is_authenticated and response.status_code in (204, 302):
         services.set_language(actor=request.user, language=language)
     return response

@@ -189,11 +189,6 @@ def test_signed_in_member_sees_their_name_in_the_header(client, member):
     assert "Mia Member" in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/allauth/elements/fields.html renders fields only and drops "
-    "form.non_field_errors, so the login page never says why it refused",
-)
 def test_wrong_password_is_refused_with_a_message(client, member):
     response = _sign_in(client, "member", password="not-the-password")
 
