@@ -38,6 +38,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("HANDOFF_SITE_NAME", "Handoff")
+# The public host name, used where a link leaves the request (emails sent by workers).
+SITE_DOMAIN = env_str("HANDOFF_DOMAIN", "127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

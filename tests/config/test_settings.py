@@ -40,7 +40,9 @@ def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
 
 def _manage(*args, **env):
     full_env = {**os.environ, **env}
-    full_env.pop("DJANGO_DEBUG", None)
+    # Set while Playwright runs (tests/e2e); a subprocess must not inherit it.
+    for name in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        full_env.pop(name, None)
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
