@@ -4,8 +4,6 @@ Receivers (escalation, notifications, search) load what they need; the forum imp
 none of them.
 """
 
-from functools import partial
-
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -23,4 +21,12 @@ post_unhidden = Signal()  # post_id, thread_id
 
 
 def send_after_commit(signal: Signal, **kwargs) -> None:
-    transaction.on_commit(partial(signal.send, sender=None, **kwargs), robust=True)
+    """Send once the transaction commits; a failing receiver is logged and the others still run."""
+
+    # A plain function, not functools.partial: Django's robust on_commit names the callback
+    # (__qualname__) when it fails, and a partial has none, which turned one failing
+    # receiver into an AttributeError that lost every later callback.
+    def send() -> None:
+        signal.send_robust(sender=None, **kwargs)
+
+    transaction.on_commit(send, robust=True)

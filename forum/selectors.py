@@ -2,7 +2,7 @@
 
 import base64
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch, Q
@@ -68,8 +68,9 @@ def _decode_cursor(cursor: str, sort_field: str):
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             return None
-        return parsed, pk
-    except (ValueError, UnicodeDecodeError, TypeError):
+        # In UTC, as the database compares it: 9999-12-31T23:59-05:00 is past datetime.max.
+        return parsed.astimezone(UTC), pk
+    except (ValueError, UnicodeDecodeError, TypeError, OverflowError):
         return None
 
 

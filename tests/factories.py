@@ -47,3 +47,38 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     name_zh_hans = factory.Sequence(lambda n: f"分类 {n}")
     slug = factory.Sequence(lambda n: f"category-{n}")
     description = "Questions about something."
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """A question asked through forum.services.create_thread, as a member asks it."""
+
+    class Meta:
+        model = "forum.Thread"
+
+    category = factory.SubFactory(CategoryFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"USDT transfer number {n} stays pending")
+    body = "I sent USDT on TRON an hour ago and the app still shows it as pending."
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        from forum import services
+
+        return services.create_thread(**kwargs)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A reply posted through forum.services.create_post."""
+
+    class Meta:
+        model = "forum.Post"
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Reply {n}: look the hash up on the block explorer first.")
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        from forum import services
+
+        return services.create_post(**kwargs)

@@ -67,6 +67,7 @@ def dismiss_flags(request, post_id):
         )
     except ForumError as error:
         messages.error(request, str(error))
+        return redirect("forum:flag-queue")
     return _done(request, "forum:flag-queue", _("Flags dismissed."))
 
 
@@ -130,7 +131,9 @@ def set_thread_solved(request, thread_id, solved):
 def flag_queue(request):
     """Posts with open flags, most flagged first, with their reasons."""
     flagged = (
-        Post.objects.filter(flags__resolved_at__isnull=True)
+        # flags__isnull=False makes the join inner: alone, "resolved_at IS NULL" also
+        # matched every post that was never flagged.
+        Post.objects.filter(flags__isnull=False, flags__resolved_at__isnull=True)
         .annotate(open_flags=Count("flags"), first_flagged_at=Min("flags__created_at"))
         .select_related("author", "thread")
         .order_by("-open_flags", "first_flagged_at")[:100]

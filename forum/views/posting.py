@@ -13,13 +13,15 @@ from forum.markdown import render_markdown
 from forum.models import Category
 
 
-def _thread_body(request, thread, *, form=None, status=200):
+def _thread_body(request, thread, *, form=None, page=None, status=200):
     """Re-render the thread's main region (htmx) after an action changed it."""
     thread.refresh_from_db()
-    page = request.POST.get("page", "1")
-    view = selectors.thread_page(
-        thread=thread, user=request.user, page=int(page) if page.isdigit() else 1
-    )
+    if page is None:
+        try:
+            page = int(request.POST.get("page", "1"))
+        except ValueError:  # "²" passes isdigit(), and int() refuses over 4,300 digits
+            page = 1
+    view = selectors.thread_page(thread=thread, user=request.user, page=page)
     context = {"view": view, "thread": thread, "form": form or ReplyForm()}
     return render(request, "forum/thread.html#thread-body", context, status=status)
 

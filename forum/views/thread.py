@@ -23,8 +23,8 @@ def thread_detail(request, thread_id, slug):
     view = selectors.thread_page(thread=thread, user=request.user, page=page)
     viewcounts.record_view(thread.pk)
     initial = {}
-    quote_id = request.GET.get("quote", "")
-    if quote_id.isdigit() and request.user.is_authenticated:
+    quote_id = _post_id(request.GET.get("quote", ""))
+    if quote_id and request.user.is_authenticated:
         quoted = (
             Post.objects.filter(pk=quote_id, thread=thread, is_hidden=False, deleted_at=None)
             .select_related("author")
@@ -37,6 +37,11 @@ def thread_detail(request, thread_id, slug):
         "forum/thread.html",
         {"view": view, "thread": thread, "form": ReplyForm(initial=initial)},
     )
+
+
+def _post_id(raw: str) -> int | None:
+    """A post id from the query string, or None for what cannot be one ("²", 10**30)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 def post_permalink(request, post_id):

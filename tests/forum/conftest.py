@@ -1,0 +1,93 @@
+"""Forum state shared by the forum tests: a category, a question by `member`, a reply."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone, translation
+
+from forum import viewcounts
+from tests.factories import CategoryFactory, PostFactory, ThreadFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_setup(settings):
+    """Two costs that would dominate these tests without testing anything of the forum.
+
+    The personas' passwords are hashed as they are made (PBKDF2: tens of milliseconds
+    each), and every new test Client builds its middleware, where WhiteNoise indexes
+    every static file unless it looks them up per request (autorefresh).
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _no_leftovers():
+    """View counts wait in memory, and the locale middleware activates a language: reset both."""
+    viewcounts._pending.clear()
+    yield
+    viewcounts._pending.clear()
+    timezone.deactivate()
+    translation.activate("en")
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory(slug="transfers", name="Transfers")
+
+
+@pytest.fixture
+def other_category(db):
+    return CategoryFactory(slug="install", name="Installing the app")
+
+
+@pytest.fixture
+def thread(member, category):
+    """A question asked by `member`, the asker."""
+    return ThreadFactory(
+        author=member,
+        category=category,
+        title="USDT sent on TRON shows pending for two hours",
+        body="I sent 50 USDT to an exchange and the wallet still says pending.",
+    )
+
+
+@pytest.fixture
+def question(thread):
+    return thread.posts.get(number=1)
+
+
+@pytest.fixture
+def reply(thread, other_member):
+    """An answer by `other_member`."""
+    return PostFactory(
+        thread=thread,
+        author=other_member,
+        body="Look the hash up on tronscan; if it is confirmed, ask the exchange.",
+    )
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def visitor_client():
+    return Client()
+
+
+@pytest.fixture
+def asker_client(member):
+    return client_for(member)
+
+
+@pytest.fixture
+def other_client(other_member):
+    return client_for(other_member)
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    return client_for(moderator)

@@ -1,0 +1,122 @@
+"""Forum pages cost a fixed number of queries, however big the forum, and never write."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import roles
+from forum import services, viewcounts
+from forum.models import Thread
+from tests.factories import PostFactory, ThreadFactory, UserFactory
+from tests.forum.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+# Measured on the small forum (5 posts, 2 threads); the large one (200 posts, 35 threads)
+# must cost exactly as much. A signed-in member adds three: the session, the user and
+# the user's groups (for the moderator link), and the thread page adds two more: which
+# shown posts they voted for, and whether they follow the thread.
+QUERIES = {
+    "visitor": {"home": 2, "category": 2, "thread": 4, "thread-last-page": 4},
+    "member": {"home": 5, "category": 5, "thread": 9, "thread-last-page": 9},
+}
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class Forum:
+    """A category with a main thread, grown through the services the way members grow it."""
+
+    def __init__(self, *, category, reader):
+        self.category = category
+        self.reader = reader
+        self.people = [
+            UserFactory(),
+            UserFactory(),
+            UserFactory(role=roles.MODERATORS),
+            UserFactory(role=roles.AGENTS),
+            UserFactory(role=roles.MODERATORS),
+        ]
+        self.voters = [*self.people[:3], reader]
+        self.thread = ThreadFactory(author=self.people[0], category=category)
+        self.threads = [self.thread]
+
+    def grow(self, *, posts: int, threads: int) -> None:
+        """Bring the main thread to `posts` posts and the category to `threads` threads."""
+        authors = itertools.cycle(self.people)
+        for _ in range(posts - self.thread.post_count):
+            post = PostFactory(thread=self.thread, author=next(authors))
+            # Votes from 0 to 3 people, different on each post.
+            for voter in self.voters[: post.number % 4]:
+                if voter.pk != post.author_id:
+                    services.vote(actor=voter, post=post)
+        for _ in range(threads - len(self.threads)):
+            self.threads.append(ThreadFactory(author=next(authors), category=self.category))
+        self.thread.refresh_from_db()
+
+    def urls(self) -> dict[str, str]:
+        thread_url = self.thread.get_absolute_url()
+        return {
+            "home": "/",
+            "category": self.category.get_absolute_url(),
+            "thread": thread_url,
+            "thread-last-page": f"{thread_url}?page=999",
+        }
+
+
+@pytest.fixture
+def forum(member, category):
+    """A small forum with an accepted answer, a vote and a follow by `member`."""
+    forum = Forum(category=category, reader=member)
+    forum.grow(posts=5, threads=2)
+    answer = forum.thread.posts.get(number=3)
+    services.accept_answer(actor=forum.thread.author, post=answer)
+    services.vote(actor=member, post=forum.thread.posts.get(number=1))
+    services.follow_thread(actor=member, thread=forum.thread)
+    return forum
+
+
+@pytest.fixture
+def readers(member):
+    return {"visitor": client_for(None), "member": client_for(member)}
+
+
+def test_pages_cost_as_many_queries_for_200_posts_as_for_5(
+    forum, readers, django_assert_max_num_queries, django_assert_num_queries
+):
+    for viewer, client in readers.items():
+        for page, url in forum.urls().items():
+            with django_assert_max_num_queries(QUERIES[viewer][page]):
+                assert client.get(url).status_code == 200
+
+    forum.grow(posts=200, threads=35)
+
+    assert forum.thread.post_count == 200
+    for viewer, client in readers.items():
+        for page, url in forum.urls().items():
+            with django_assert_num_queries(QUERIES[viewer][page]):
+                assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("viewer", ["visitor", "member"])
+def test_a_page_view_writes_nothing(viewer, forum, readers):
+    for url in forum.urls().values():
+        with CaptureQueriesContext(connection) as captured:
+            assert readers[viewer].get(url).status_code == 200
+
+        writes = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(WRITES)]
+        assert writes == [], url
+
+
+def test_thread_views_are_stored_when_the_counts_are_flushed(forum, readers):
+    for client in readers.values():
+        client.get(forum.thread.get_absolute_url())
+    forum.thread.refresh_from_db()
+    assert forum.thread.view_count == 0
+
+    assert viewcounts.flush() == 1
+
+    forum.thread.refresh_from_db()
+    assert forum.thread.view_count == 2
+    assert Thread.objects.exclude(pk=forum.thread.pk).filter(view_count__gt=0).count() == 0
