@@ -57,14 +57,22 @@ def _encode_cursor(value, pk: int) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+_INT_MAX = 2**31 - 1
+_BIGINT_MAX = 2**63 - 1
+
+
 def _decode_cursor(cursor: str, sort_field: str):
     """(value, pk) from a cursor, or None when it is not one of ours."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         value, pk = raw.rsplit("|", 1)
         pk = int(pk)
+        if not 0 < pk <= _BIGINT_MAX:
+            return None
         if sort_field == "vote_count":
-            return int(value), pk
+            votes = int(value)
+            # Out of the column's range, PostgreSQL refuses the comparison outright.
+            return (votes, pk) if abs(votes) <= _INT_MAX else None
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             return None

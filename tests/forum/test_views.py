@@ -374,6 +374,7 @@ def test_an_htmx_reply_to_a_closed_thread_creates_nothing(thread, moderator, oth
 
     assert response.status_code == 200
     assert "This thread is closed to new replies." in response.text
+    assert '<div class="alert alert-error">This thread is closed.</div>' in response.text
     assert thread.posts.count() == 1
 
 
