@@ -28,9 +28,12 @@ def require_service(name: str, reachable: bool, how: str) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http():
-    """Tests talk plain HTTP to the test client and the live server; production keeps TLS on.
+    """Settings every test shares.
 
-    Static files come from the finders: the hashed manifest is a deploy step (collectstatic).
+    Tests talk plain HTTP to the test client and the live server (production keeps TLS
+    on); static files come from the finders, looked up per request rather than indexed
+    by every new test Client (the hashed manifest is a deploy step); passwords hash
+    with a fast hasher, since the production one is slow on purpose.
     """
     from django.conf import settings
 
@@ -46,6 +49,8 @@ def _plain_http():
         LANGUAGE_COOKIE_SECURE=False,
         SECURE_HSTS_SECONDS=0,
         VIEW_COUNT_FLUSH_SECONDS=0,
+        WHITENOISE_AUTOREFRESH=True,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
 
@@ -201,10 +206,17 @@ def agent_client(client, agent):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits and cached fragments live in the cache; no test inherits another's."""
+def _no_leftovers():
+    """No test inherits another's cache (rate limits), view counts, time zone or language."""
     from django.core.cache import cache
+    from django.utils import timezone, translation
+
+    from forum import viewcounts
 
     cache.clear()
+    viewcounts._pending.clear()
     yield
     cache.clear()
+    viewcounts._pending.clear()
+    timezone.deactivate()
+    translation.activate("en")

@@ -113,15 +113,6 @@ def base_url(live_server):
     return live_server.url
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The production hasher costs about a second per sign-up or sign-in, on purpose.
-
-    The live server runs in this process, so it hashes with this too.
-    """
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def context(context):
     # A page that is not there in 10 s is broken; no need to wait Playwright's default 30.

@@ -2,32 +2,8 @@
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
 
-from forum import viewcounts
 from tests.factories import CategoryFactory, PostFactory, ThreadFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_setup(settings):
-    """Two costs that would dominate these tests without testing anything of the forum.
-
-    The personas' passwords are hashed as they are made (PBKDF2: tens of milliseconds
-    each), and every new test Client builds its middleware, where WhiteNoise indexes
-    every static file unless it looks them up per request (autorefresh).
-    """
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.WHITENOISE_AUTOREFRESH = True
-
-
-@pytest.fixture(autouse=True)
-def _no_leftovers():
-    """View counts wait in memory, and the locale middleware activates a language: reset both."""
-    viewcounts._pending.clear()
-    yield
-    viewcounts._pending.clear()
-    timezone.deactivate()
-    translation.activate("en")
 
 
 @pytest.fixture
