@@ -5,7 +5,9 @@ from forum.views import lists, moderation, posting, thread
 app_name = "forum"
 urlpatterns = [
     path("", lists.home, name="home"),
+    path("c/colours.css", lists.category_colours, name="category-colours"),
     path("c/<slug:slug>/", lists.category, name="category"),
+    path("c/<slug:slug>/follow/", lists.follow_category, name="follow-category"),
     path("search/", lists.search, name="search"),
     path("ask/", posting.ask, name="ask"),
     path("ask/preview/", posting.preview, name="preview"),
