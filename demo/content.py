@@ -1,5 +1,10 @@
 """What the demo site contains. Data only; demo.services writes it."""
 
+from dataclasses import dataclass
+
+from forum.models import Flag
+from forum.wallet import TxFormat
+
 DEMO_PASSWORD = "handoff-demo-2026"
 
 # (username, email, display name, role, language, time zone)
@@ -13,9 +18,12 @@ PEOPLE = [
     ("chen_wei", "chenwei@example.com", "陈伟", "member", "zh-hans", "Asia/Shanghai"),
     ("li_na", "lina@example.com", "李娜", "member", "zh-hans", "Asia/Shanghai"),
     ("dmitri", "dmitri@example.com", "Dmitri", "member", "en", "Europe/Berlin"),
+    # A scammer posing as support: the demo shows what flags and hidden posts are for.
+    ("wallet_support_desk", "desk@example.net", "Wallet Support 24/7", "member", "en", "UTC"),
 ]
 
-# (slug, English name, Chinese name, English description, Chinese description, colour)
+# (slug, English name, Chinese name, English description, Chinese description, colour,
+#  asks for wallet details)
 CATEGORIES = [
     (
         "transfers",
@@ -24,6 +32,7 @@ CATEGORIES = [
         "Sending and receiving: pending, failed or missing transfers, fees and networks.",
         "发送与接收：转账卡住、失败或未到账，手续费与网络选择。",
         "#2563eb",
+        True,
     ),
     (
         "balances",
@@ -32,6 +41,7 @@ CATEGORIES = [
         "Balances that look wrong, tokens that do not show, adding custom tokens.",
         "余额显示不对、代币不显示、添加自定义代币。",
         "#059669",
+        True,
     ),
     (
         "security",
@@ -40,6 +50,7 @@ CATEGORIES = [
         "Backups, recovery, suspicious messages and scams. Never share your recovery phrase.",
         "备份、恢复、可疑信息与诈骗。切勿透露助记词。",
         "#dc2626",
+        False,
     ),
     (
         "install",
@@ -48,6 +59,7 @@ CATEGORIES = [
         "Getting the app on your phone or computer, updates and official download sources.",
         "在手机或电脑上安装应用、更新与官方下载渠道。",
         "#7c3aed",
+        False,
     ),
     (
         "dapps",
@@ -56,6 +68,7 @@ CATEGORIES = [
         "Connecting to decentralised apps, approvals, swaps and bridges.",
         "连接去中心化应用、授权、兑换与跨链桥。",
         "#d97706",
+        False,
     ),
     (
         "other",
@@ -64,5 +77,389 @@ CATEGORIES = [
         "Anything else about the wallet.",
         "其他与钱包相关的问题。",
         "#64748b",
+        False,
+    ),
+]
+
+# (name, transaction hash format): the networks the ask form offers.
+CHAINS = [
+    ("Ethereum", TxFormat.EVM),
+    ("BNB Smart Chain", TxFormat.EVM),
+    ("TRON", TxFormat.TRON),
+    ("Bitcoin", TxFormat.BITCOIN),
+    ("Solana", TxFormat.SOLANA),
+]
+
+
+@dataclass(frozen=True)
+class DemoFlag:
+    reporter: str
+    reason: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DemoReply:
+    author: str
+    body: str
+    minutes_after_question: int
+    votes: tuple[str, ...] = ()
+    flags: tuple[DemoFlag, ...] = ()
+    hidden_by: str = ""
+    hide_reason: str = ""
+    is_accepted: bool = False
+
+
+@dataclass(frozen=True)
+class DemoThread:
+    """A question and what happened to it. Threads are found again by title."""
+
+    title: str
+    category: str
+    author: str
+    body: str
+    hours_ago: int
+    replies: tuple[DemoReply, ...] = ()
+    votes: tuple[str, ...] = ()  # on the question
+    chain: str = ""
+    app_version: str = ""
+    device: str = ""
+    tx_hash: str = ""
+    closed_by: str = ""
+    close_reason: str = ""
+
+
+SCAM = Flag.Reason.SCAM
+
+# Every state a thread can be in, once in English and once in Chinese: unanswered,
+# answered, solved, closed, with a hidden post, with a post waiting in the flag queue,
+# and with wallet details.
+THREADS = [
+    DemoThread(
+        title="USDT on TRON stuck pending",
+        category="transfers",
+        author="alice",
+        hours_ago=30,
+        chain="TRON",
+        app_version="5.12.3",
+        device="iPhone 15 Pro, iOS 17.5",
+        tx_hash="7c2d9f0e4b1a63c8d5e2f7a9b0c1d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0",
+        body=(
+            "I sent **250 USDT** (TRC-20) to my exchange account about an hour ago and the "
+            "wallet still shows *Pending*. TronScan says `OUT_OF_ENERGY`.\n\n"
+            "I have about 3 TRX in the account. Is the money lost?"
+        ),
+        votes=("dmitri",),
+        replies=(
+            DemoReply(
+                author="bob",
+                minutes_after_question=25,
+                votes=("chen_wei", "dmitri"),
+                is_accepted=True,
+                body=(
+                    "Not lost. A TRC-20 transfer that runs out of energy fails on chain, and "
+                    "the USDT never leaves your address; only the TRX burnt for the attempt "
+                    "is gone.\n\n"
+                    "1. Keep about **30 TRX** in the account (or stake TRX for energy).\n"
+                    "2. Send again.\n\n"
+                    "The confirm screen shows how much TRX the transfer will burn."
+                ),
+            ),
+            DemoReply(
+                author="alice",
+                minutes_after_question=70,
+                body="Topped up 35 TRX and sent again: it arrived in a minute. Thanks, Bob!",
+            ),
+            DemoReply(
+                author="tom_support",
+                minutes_after_question=90,
+                votes=("alice",),
+                body=(
+                    "Bob is right. Since 5.12 the app warns on the confirm screen when a "
+                    "TRC-20 transfer will burn TRX; if the account holds less than that, the "
+                    "transfer fails and the fee is still charged."
+                ),
+            ),
+        ),
+    ),
+    DemoThread(
+        title="How do I verify the official download?",
+        category="install",
+        author="dmitri",
+        hours_ago=50,
+        body=(
+            "I'm moving to a new Android phone. The store shows three apps with the same logo. "
+            "How do I know which one is real? Is there a checksum I can compare for the APK?"
+        ),
+        votes=("alice", "bob"),
+        replies=(
+            DemoReply(
+                author="wendy",
+                minutes_after_question=40,
+                votes=("bob",),
+                body=(
+                    "Only use the links on the official website; they point to the one real "
+                    "store listing. The site also publishes the SHA-256 of every APK:\n\n"
+                    "```\nsha256sum wallet-5.12.3.apk\n```\n\n"
+                    "If the output differs from the website's, delete the file."
+                ),
+            ),
+            DemoReply(
+                author="bob",
+                minutes_after_question=120,
+                body=(
+                    "Also check the developer name and the download count on the store page. "
+                    "Fakes have a few thousand downloads and a slightly different name."
+                ),
+            ),
+        ),
+    ),
+    DemoThread(
+        title="Swap on a DEX failed but the network fee was taken",
+        category="dapps",
+        author="bob",
+        hours_ago=3,
+        body=(
+            "I tried to swap 0.2 ETH for USDC on a DEX through the in-app browser. The swap "
+            "failed with *execution reverted*, yet the fee is gone. Why do I pay for a swap "
+            "that did not happen, and how do I stop it from happening again?"
+        ),
+    ),
+    DemoThread(
+        title="Which wallet is best for trading memecoins?",
+        category="other",
+        author="dmitri",
+        hours_ago=70,
+        closed_by="wendy",
+        close_reason="Off topic: this forum helps with the wallet, not with what to trade.",
+        body=(
+            "Thinking of moving my memecoins somewhere with faster swaps. Which wallet do you "
+            "use for trading, and which coins are you buying this week?"
+        ),
+        replies=(
+            DemoReply(
+                author="alice",
+                minutes_after_question=30,
+                body="Not financial advice, but most memecoins go to zero. Be careful out there.",
+            ),
+        ),
+    ),
+    DemoThread(
+        title="Tokens I never bought appeared in my wallet",
+        category="balances",
+        author="bob",
+        hours_ago=20,
+        body=(
+            "This morning my wallet shows 50,000 of a token called ELONX, worth $4,000 "
+            "according to the app. I never bought it. The token's name is a website that "
+            "says I can claim it. Can I sell them?"
+        ),
+        replies=(
+            DemoReply(
+                author="wallet_support_desk",
+                minutes_after_question=15,
+                flags=(
+                    DemoFlag(
+                        "alice", SCAM, "Pretends to be support and asks for the recovery phrase."
+                    ),
+                ),
+                hidden_by="wendy",
+                hide_reason="Phishing: asks for the recovery phrase.",
+                body=(
+                    "Hello, this is the official support team. Your wallet must be re-synced "
+                    "before you can claim. Visit https://wallet-sync-claim.example and enter "
+                    "your 12 words to validate your wallet."
+                ),
+            ),
+            DemoReply(
+                author="dmitri",
+                minutes_after_question=40,
+                votes=("bob", "alice"),
+                body=(
+                    "Don't touch them. Scam airdrops lure you to a site that drains your wallet "
+                    'when you approve the "claim". Long-press the token and choose **Hide**.'
+                ),
+            ),
+        ),
+    ),
+    DemoThread(
+        title='App stuck on "Syncing" after the update',
+        category="install",
+        author="alice",
+        hours_ago=8,
+        body=(
+            "Since I updated to 5.12.3 this morning the home screen says *Syncing…* forever and "
+            "shows no balances. I restarted the phone twice. Pixel 8, Android 14."
+        ),
+        replies=(
+            DemoReply(
+                author="wallet_support_desk",
+                minutes_after_question=30,
+                flags=(DemoFlag("bob", SCAM, "A download link that is not the official site."),),
+                body=(
+                    "Known bug. Download the fixed version here: "
+                    "https://fast-wallet-update.example/apk and import your wallet again."
+                ),
+            ),
+            DemoReply(
+                author="tom_support",
+                minutes_after_question=60,
+                body=(
+                    "Please don't install anything from links in replies. Open **Settings → "
+                    "Network**, switch to another node and pull down to refresh. If it still "
+                    "syncs after that, tell me which node you picked."
+                ),
+            ),
+        ),
+    ),
+    DemoThread(
+        title="更新后余额显示为0，币还在吗？",
+        category="balances",
+        author="chen_wei",
+        hours_ago=26,
+        chain="BNB Smart Chain",
+        app_version="5.12.3",
+        device="Xiaomi 14, HyperOS 1.0",
+        body=(
+            "昨晚把钱包更新到 5.12.3，今天打开发现 BNB 和 USDT 的**余额都显示为0**。"
+            "助记词没有泄露过，币是不是被盗了？"
+        ),
+        votes=("li_na",),
+        replies=(
+            DemoReply(
+                author="li_na",
+                minutes_after_question=20,
+                votes=("chen_wei", "alice"),
+                is_accepted=True,
+                body=(
+                    "别慌，币在链上，钱包只是读取链上数据。先去 BscScan 查一下你的地址，"
+                    "如果币还在，就在**设置 → 网络**里换一个节点，然后下拉刷新。"
+                ),
+            ),
+            DemoReply(
+                author="chen_wei",
+                minutes_after_question=45,
+                body="换了节点之后余额马上就出来了，虚惊一场，非常感谢！",
+            ),
+            DemoReply(
+                author="mei_support",
+                minutes_after_question=80,
+                body=(
+                    "补充一下：5.12.3 在部分安卓机上默认节点连接不稳定，下个版本会修复。"
+                    "在此之前请按上面的方法切换节点。"
+                ),
+            ),
+        ),
+    ),
+    DemoThread(
+        title="有人私信说是客服要我的助记词",
+        category="security",
+        author="li_na",
+        hours_ago=12,
+        body=(
+            "刚才有人在电报上私信我，头像是钱包的标志，说我的账户有风险，"
+            "要我把**助记词**发给他做“安全验证”，不然资产会被冻结。这是真的客服吗？"
+        ),
+        votes=("chen_wei", "alice"),
+        replies=(
+            DemoReply(
+                author="wallet_support_desk",
+                minutes_after_question=10,
+                flags=(DemoFlag("chen_wei", SCAM, "冒充客服索要助记词。"),),
+                hidden_by="wendy",
+                hide_reason="冒充客服，索要助记词。",
+                body="您好，我是官方客服。您的钱包存在风险，请把12个助记词私信发给我进行安全验证。",
+            ),
+            DemoReply(
+                author="mei_support",
+                minutes_after_question=25,
+                votes=("li_na", "chen_wei"),
+                is_accepted=True,
+                body=(
+                    "这是诈骗。官方客服**永远不会**主动私信你，也不会索要助记词或私钥。"
+                    "真正的工作人员只在论坛里回复，名字旁边有“支持团队”标志。请直接拉黑并举报。"
+                ),
+            ),
+        ),
+    ),
+    DemoThread(
+        title="转账到交易所显示成功，但交易所一直没到账",
+        category="transfers",
+        author="li_na",
+        hours_ago=6,
+        chain="Ethereum",
+        app_version="5.12.1",
+        device="iPhone 12, iOS 16.7",
+        tx_hash="0x3f1e5d7c9b2a4f6e8d0c1b3a5f7e9d2c4b6a8f0e1d3c5b7a9f2e4d6c8b0a1f3e",
+        body=(
+            "从钱包往交易所转了 500 USDT（ERC-20），区块浏览器上显示成功，"
+            "已经过了两个小时，交易所还是没有到账。要怎么处理？"
+        ),
+        replies=(
+            DemoReply(
+                author="chen_wei",
+                minutes_after_question=30,
+                votes=("li_na",),
+                body=(
+                    "浏览器上显示成功，说明币已经到了交易所的地址。交易所要等足够的确认数才入账，"
+                    "超过一小时还没到，就带着交易哈希联系交易所客服。"
+                ),
+            ),
+        ),
+    ),
+    DemoThread(
+        title="DApp 连接钱包后一直转圈，没有任何反应",
+        category="dapps",
+        author="chen_wei",
+        hours_ago=2,
+        body=(
+            "在钱包的浏览器里打开一个 DApp，点“连接钱包”之后一直转圈，"
+            "也没有弹出授权窗口。换了两个网络都一样，是哪里设置不对吗？"
+        ),
+    ),
+    DemoThread(
+        title="求推荐靠谱的理财项目，年化 20% 以上",
+        category="other",
+        author="li_na",
+        hours_ago=60,
+        closed_by="wendy",
+        close_reason="与钱包使用无关，论坛不讨论投资建议。",
+        body="手里有一些 USDT 闲着，想找个年化 20% 以上又安全的理财项目，大家有推荐吗？",
+        replies=(
+            DemoReply(
+                author="chen_wei",
+                minutes_after_question=45,
+                body="年化 20% 以上还说保本的基本都是骗局，千万小心，别把币转给陌生人。",
+            ),
+        ),
+    ),
+    DemoThread(
+        title="钱包更新后打开就闪退，怎么办？",
+        category="install",
+        author="chen_wei",
+        hours_ago=9,
+        body=(
+            "今天把钱包更新到最新版本，打开后启动画面一闪就退出了，"
+            "重启手机也没用。华为 P60，鸿蒙 4。资产会不会有问题？"
+        ),
+        replies=(
+            DemoReply(
+                author="wallet_support_desk",
+                minutes_after_question=20,
+                flags=(DemoFlag("li_na", SCAM, "假的下载链接。"),),
+                body=(
+                    "这是已知问题，请在这里下载修复版：https://fast-wallet-update.example/cn "
+                    "安装后导入助记词即可。"
+                ),
+            ),
+            DemoReply(
+                author="mei_support",
+                minutes_after_question=50,
+                body=(
+                    "请不要安装回复里的任何链接，只从官网下载。闪退可以先清除应用缓存再打开；"
+                    "资产在链上，不会因为应用闪退受影响。"
+                ),
+            ),
+        ),
     ),
 ]
