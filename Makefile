@@ -13,7 +13,7 @@ run: install messages
 	@echo ""
 	@echo "  Handoff is starting on http://127.0.0.1:8000/  (web, Celery worker and beat; Ctrl-C stops all)"
 	@echo ""
-	DJANGO_DEBUG=1 $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=1 $(BIN)/honcho start -f Procfile
 
 test: install messages
 	$(BIN)/ruff check .

@@ -267,6 +267,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The console mail backend (make run) prints to stdout; keep it readable, not a log record.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 
 # --- Forum -------------------------------------------------------------------
 # Thread view counts are kept in memory and written in batches this often (seconds).
@@ -289,8 +291,11 @@ X_FRAME_OPTIONS = "DENY"
 # /healthz answers on plain HTTP so load balancers can probe the process directly.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
-# --- Logging: one JSON object per line on stdout -----------------------------
+# --- Logging: one JSON object per line on stdout (plain lines in debug) -------
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ValueError(f"DJANGO_LOG_FORMAT must be json or plain; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -300,8 +305,9 @@ LOGGING = {
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
+        "plain": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
