@@ -1,5 +1,6 @@
 """Named personas and the plumbing every test shares."""
 
+import contextlib
 import os
 import socket
 import threading
@@ -57,7 +58,11 @@ def _plain_http():
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_broker(tmp_path_factory):
-    """Keep test messages away from a developer's running `make run` worker."""
+    """Keep test messages away from a developer's running `make run` worker.
+
+    On a server broker (CI's Redis) the suite starts from an empty queue instead, so
+    the real-worker test does not first chew through an earlier run's messages.
+    """
     conf = celery_app.conf
     saved = conf.broker_transport_options
     if conf.broker_url.startswith("filesystem://"):
@@ -70,16 +75,24 @@ def _private_broker(tmp_path_factory):
             "control_folder": str(folder / "control"),
         }
         reset_celery_connections()
+    else:
+        with contextlib.suppress(Exception):  # a test that needs the broker says it is down
+            celery_app.control.purge()
     yield
     conf.broker_transport_options = saved
     reset_celery_connections()
 
 
 def reset_celery_connections() -> None:
-    """Forget pooled broker connections so a changed broker setting takes effect."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Forget pooled broker connections so a changed broker setting takes effect.
+
+    kombu keeps connection and producer pools in process-wide registries keyed by the
+    connection; closing only Celery's handle would leave a closed pool registered.
+    """
+    from kombu import pools
+
+    pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
@@ -90,6 +103,9 @@ def broker_at(url: str):
 
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_transport_options)
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting.
+    os.environ["CELERY_BROKER_URL"] = url
     conf.broker_url = url
     conf.broker_transport_options = {
         "socket_connect_timeout": settings.CELERY_BROKER_CONNECTION_TIMEOUT,
@@ -104,6 +120,10 @@ def broker_at(url: str):
         yield
     finally:
         conf.broker_url, conf.broker_transport_options = saved
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         reset_celery_connections()
 
 
