@@ -2,7 +2,8 @@
 
 seed_scale() does not go through forum.services: a million threads through create_thread()
 would take hours. It computes in Python the rows the services would have left behind and
-writes them with plain multi-row INSERTs, one transaction per batch:
+writes them with executemany() INSERTs (COPY on PostgreSQL), one transaction per batch
+of 5,000 threads:
 
 - posts numbered from 1 without gaps; post_count, reply_count, first_reply_at (the first
   reply by someone other than the asker), last_activity_at, vote_count on each thread;
@@ -11,8 +12,9 @@ writes them with plain multi-row INSERTs, one transaction per batch:
 - follows for the asker and everyone who replied, helpful votes, and the reputation both
   earn; each category's thread_count and last_activity_at.
 
-No events are sent: the rows are history, not news. Post bodies come from a few dozen
-markdown templates; each distinct text is rendered once and the HTML reused.
+No events are sent: the rows are history, not news. So a deadline or anything else that
+another app derives from forum events is not there for these threads. Post bodies come
+from a few dozen markdown templates; each distinct text is rendered once and reused.
 """
 
 import random
@@ -743,9 +745,9 @@ def _base58(number: int) -> str:
 def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> None:
     """One batch in one transaction: threads, posts, and everything that points at them.
 
-    Rows go in with plain executemany INSERTs: building model instances for bulk_create
-    costs four times as much. Ids are reserved first, so a thread can name its accepted
-    answer before the post is written (Django's foreign keys are checked at commit).
+    Rows go in with plain INSERTs (COPY on PostgreSQL): building model instances for
+    bulk_create cost four times as much. Ids are reserved first, so a thread can name its
+    accepted answer before the post is written (Django's foreign keys are checked at commit).
     """
     rng = world.rng
     thread_table = _Table(Thread, _THREAD_FIELDS)
