@@ -17,7 +17,7 @@ def can_see_hidden(user) -> bool:
 def get_thread_for_user(user, thread_id) -> Thread:
     """The thread if this user may see it; 404 for hidden threads unless staff."""
     try:
-        thread = Thread.objects.select_related("category", "author").get(pk=thread_id)
+        thread = Thread.objects.select_related("category", "author", "chain").get(pk=thread_id)
     except (Thread.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if thread.is_hidden and not can_see_hidden(user):

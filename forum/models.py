@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,8 +9,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forum.wallet import TxFormat
-
-VISIBLE = Q(is_hidden=False)
 
 
 class Category(models.Model):
@@ -88,7 +88,10 @@ class Thread(models.Model):
         SOLVED = "solved", _("Solved")
         CLOSED = "closed", _("Closed")
 
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
+    # Indexed through the composite indexes below, which all start with it.
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="threads", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
     )
@@ -118,35 +121,24 @@ class Thread(models.Model):
     class Meta:
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
+        # Not partial on is_hidden: moderators list hidden threads too, through the same
+        # indexes; members skip the few hidden rows while walking them.
         indexes = [
             models.Index(
-                fields=["category", "-last_activity_at", "-id"],
-                condition=VISIBLE,
-                name="thread_cat_activity",
+                fields=["category", "-last_activity_at", "-id"], name="thread_cat_activity"
             ),
-            models.Index(
-                fields=["category", "-created_at", "-id"],
-                condition=VISIBLE,
-                name="thread_cat_newest",
-            ),
-            models.Index(
-                fields=["category", "-vote_count", "-id"],
-                condition=VISIBLE,
-                name="thread_cat_votes",
-            ),
+            models.Index(fields=["category", "-created_at", "-id"], name="thread_cat_newest"),
+            models.Index(fields=["category", "-vote_count", "-id"], name="thread_cat_votes"),
             models.Index(
                 fields=["category", "state", "-last_activity_at", "-id"],
-                condition=VISIBLE,
                 name="thread_cat_state_activity",
             ),
             models.Index(
                 fields=["category", "-last_activity_at", "-id"],
-                condition=VISIBLE & Q(first_reply_at__isnull=True),
+                condition=Q(first_reply_at__isnull=True),
                 name="thread_cat_unanswered",
             ),
-            models.Index(
-                fields=["-last_activity_at", "-id"], condition=VISIBLE, name="thread_latest"
-            ),
+            models.Index(fields=["-last_activity_at", "-id"], name="thread_latest"),
             models.Index(
                 fields=["author", "-last_activity_at", "-id"], name="thread_author_activity"
             ),
@@ -210,7 +202,12 @@ class Post(models.Model):
         return f"{self.thread_id}#{self.number}"
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('forum:post-permalink', args=[self.pk])}"
+        return self.action_url_base
+
+    @cached_property
+    def action_url_base(self) -> str:
+        """/p/<id>/: the permalink, and the prefix of every action on the post (forum/urls.py)."""
+        return reverse("forum:post-permalink", args=[self.pk])
 
     @property
     def is_question(self) -> bool:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from django.contrib.auth.models import Group
 from django.db.models import Prefetch, Q
 
-from forum import access
+from forum import access, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
 
 THREADS_PER_PAGE = 30
@@ -49,6 +49,7 @@ def home_page(*, user) -> dict:
         .select_related("author", "category")
         .order_by("-last_activity_at", "-id")[:THREADS_PER_PAGE]
     )
+    fragments.attach_row_html(latest, show_category=True)
     return {"categories": categories, "latest": latest}
 
 
@@ -111,6 +112,7 @@ def category_threads(
     rows = rows[:THREADS_PER_PAGE]
     if going_back:
         rows.reverse()
+    fragments.attach_row_html(rows, show_category=False)
     page = ThreadPage(threads=rows)
     if rows:
         first, last = rows[0], rows[-1]
@@ -194,6 +196,7 @@ def thread_page(*, thread: Thread, user, page: int) -> ThreadView:
         view.can_moderate = access.is_moderator(user)
         view.can_reply = not thread.is_closed and not thread.is_hidden
         view.can_accept = access.can_accept(user, thread) and not thread.is_closed
+    fragments.attach_post_html(view, user=user)
     return view
 
 

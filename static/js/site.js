@@ -23,3 +23,32 @@
     });
   });
 })();
+
+// Show <time data-relative> as "5 minutes ago" in the page's language; the server renders
+// the absolute time (in the viewer's zone), which stays as the tooltip.
+(function () {
+  "use strict";
+  if (!window.Intl || !Intl.RelativeTimeFormat) return;
+  var format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "auto" });
+  var steps = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+
+  function relative(seconds) {
+    for (var i = 0; i < steps.length; i++) {
+      if (Math.abs(seconds) >= steps[i][1]) return format.format(Math.round(seconds / steps[i][1]), steps[i][0]);
+    }
+    return format.format(0, "minute");
+  }
+
+  function update(root) {
+    (root || document).querySelectorAll("time[data-relative]").forEach(function (el) {
+      var at = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(at)) return;
+      if (!el.title) el.title = el.textContent.trim();
+      el.textContent = relative((at - Date.now()) / 1000);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { update(); });
+  document.addEventListener("htmx:afterSettle", function (event) { update(event.target); });
+  setInterval(update, 60000);
+})();
