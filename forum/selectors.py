@@ -4,9 +4,10 @@ import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from django.contrib.auth.models import Group
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 
+from accounts import roles
+from accounts.models import User
 from forum import access, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
 
@@ -30,9 +31,27 @@ class ThreadPage:
     prev_cursor: str | None = None
 
 
-def _author_prefetch(prefix: str = "author") -> Prefetch:
-    """Authors' groups, so role badges (support team, moderator) cost one query per page."""
-    return Prefetch(f"{prefix}__groups", queryset=Group.objects.only("name"))
+def _with_author_roles(posts):
+    """Annotate each post with its author's role groups, in the same query.
+
+    Role badges (support team, moderator) then cost no query and no related manager
+    per author; _set_author_roles hands the result to User.group_names.
+    """
+    memberships = User.groups.through.objects.filter(user_id=OuterRef("author_id"))
+    return posts.annotate(
+        author_in_agents=Exists(memberships.filter(group__name=roles.AGENTS)),
+        author_in_moderators=Exists(memberships.filter(group__name=roles.MODERATORS)),
+    )
+
+
+def _set_author_roles(posts) -> None:
+    for post in posts:
+        names = set()
+        if post.author_in_agents:
+            names.add(roles.AGENTS)
+        if post.author_in_moderators:
+            names.add(roles.MODERATORS)
+        post.author.__dict__["group_names"] = frozenset(names)  # fills the cached_property
 
 
 def visible_threads(user):
@@ -164,15 +183,14 @@ def thread_page(*, thread: Thread, user, page: int) -> ThreadView:
     wanted = Q(number__gte=first, number__lte=last) | Q(number=1)
     if thread.accepted_post_id:
         wanted |= Q(pk=thread.accepted_post_id)
-    posts = (
-        Post.objects.filter(wanted, thread=thread)
-        .select_related("author")
-        .prefetch_related(_author_prefetch())
-    )
+    posts = _with_author_roles(Post.objects.filter(wanted, thread=thread).select_related("author"))
     if not can_see_hidden:
         posts = posts.filter(is_hidden=False)
     rows = sorted(posts, key=lambda post: post.number)
+    _set_author_roles(rows)
     question = next((post for post in rows if post.number == 1), None)
+    if question is not None:
+        thread.author = question.author  # the same person, with groups prefetched
     accepted = next((post for post in rows if post.pk == thread.accepted_post_id), None)
     on_page = [
         post

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 # shown posts they voted for, and whether they follow the thread; the category page one:
 # whether they follow the category.
 QUERIES = {
-    "visitor": {"home": 2, "category": 2, "thread": 4, "thread-last-page": 4},
-    "member": {"home": 5, "category": 6, "thread": 9, "thread-last-page": 9},
+    "visitor": {"home": 2, "category": 2, "thread": 2, "thread-last-page": 2},
+    "member": {"home": 5, "category": 6, "thread": 7, "thread-last-page": 7},
 }
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
