@@ -139,6 +139,11 @@ elif CACHE_URL == "locmem://":
 else:
     raise ValueError(f"CACHE_URL must be redis://… or locmem://; got {CACHE_URL!r}.")
 
+# --- Sessions ----------------------------------------------------------------
+# Written to the database, read through the cache: a signed-in page view costs no
+# session query once warm, and a cache flush loses no session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

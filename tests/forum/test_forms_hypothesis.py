@@ -1,8 +1,10 @@
 """Whatever people type or paste, the forms answer with a message and the pages never fail."""
 
 import unicodedata
+from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -115,7 +117,12 @@ def test_asking_anything_never_fails_and_invalid_asks_create_nothing(
 
     response = asker_client.post("/ask/", data)
 
-    if is_valid:
+    if len(urlencode(data)) > django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        # Refused before any form sees it, with the 400 page that says why.
+        assert response.status_code == 400
+        assert "too large" in response.text
+        assert (Thread.objects.count(), Post.objects.count()) == (threads, posts)
+    elif is_valid:
         assert response.status_code == 302
         assert Thread.objects.count() == threads + 1
         assert Post.objects.count() == posts + 1
