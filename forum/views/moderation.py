@@ -1,6 +1,6 @@
 """Moderator actions and queues. Every action is logged with who, what, when and why."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,9 +27,21 @@ def moderator_required(view):
     return wrapper
 
 
-def _done(request, target, message):
-    messages.success(request, message)
-    return redirect(request.POST.get("next") if _is_local(request.POST.get("next", "")) else target)
+def _moderate(request, *, action, target, done_message):
+    """Run one logged moderator action with the form's reason; say how it went.
+
+    `action` is a service call taking the reason. A refusal changes nothing and is shown
+    as an error; success goes back to `next` (a local path) or to `target`.
+    """
+    form = ModerationReasonForm(request.POST)
+    try:
+        action(reason=form.cleaned_data["reason"] if form.is_valid() else "")
+    except ForumError as error:
+        messages.error(request, str(error))
+        return redirect(target)
+    messages.success(request, done_message)
+    next_url = request.POST.get("next", "")
+    return redirect(next_url if _is_local(next_url) else target)
 
 
 def _is_local(url: str) -> bool:
@@ -40,17 +52,11 @@ def _is_local(url: str) -> bool:
 @moderator_required
 def set_post_hidden(request, post_id, hide):
     post = access.get_post_for_user(request.user, post_id)
-    form = ModerationReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.set_post_hidden(actor=request.user, post=post, is_hidden=hide, reason=reason)
-    except ForumError as error:
-        messages.error(request, str(error))
-        return redirect(post.get_absolute_url())
-    return _done(
+    return _moderate(
         request,
-        post.get_absolute_url(),
-        _("The post is hidden.") if hide else _("The post is visible again."),
+        action=partial(services.set_post_hidden, actor=request.user, post=post, is_hidden=hide),
+        target=post.get_absolute_url(),
+        done_message=_("The post is hidden.") if hide else _("The post is visible again."),
     )
 
 
@@ -58,17 +64,12 @@ def set_post_hidden(request, post_id, hide):
 @moderator_required
 def dismiss_flags(request, post_id):
     post = access.get_post_for_user(request.user, post_id)
-    form = ModerationReasonForm(request.POST)
-    try:
-        services.dismiss_flags(
-            actor=request.user,
-            post=post,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
-        )
-    except ForumError as error:
-        messages.error(request, str(error))
-        return redirect("forum:flag-queue")
-    return _done(request, "forum:flag-queue", _("Flags dismissed."))
+    return _moderate(
+        request,
+        action=partial(services.dismiss_flags, actor=request.user, post=post),
+        target="forum:flag-queue",
+        done_message=_("Flags dismissed."),
+    )
 
 
 @moderator_required
@@ -81,7 +82,8 @@ def move_thread(request, thread_id):
         except ForumError as error:
             form.add_error("category", str(error))
         else:
-            return _done(request, thread, _("The thread is moved."))
+            messages.success(request, _("The thread is moved."))
+            return redirect(thread)
     return render(request, "forum/move_thread.html", {"form": form, "thread": thread})
 
 
@@ -89,19 +91,13 @@ def move_thread(request, thread_id):
 @moderator_required
 def set_thread_closed(request, thread_id, close):
     thread = access.get_thread_for_user(request.user, thread_id)
-    form = ModerationReasonForm(request.POST)
-    try:
-        services.set_thread_closed(
-            actor=request.user,
-            thread=thread,
-            is_closed=close,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
-        )
-    except ForumError as error:
-        messages.error(request, str(error))
-        return redirect(thread)
-    return _done(
-        request, thread, _("The thread is closed.") if close else _("The thread is open again.")
+    return _moderate(
+        request,
+        action=partial(
+            services.set_thread_closed, actor=request.user, thread=thread, is_closed=close
+        ),
+        target=thread,
+        done_message=_("The thread is closed.") if close else _("The thread is open again."),
     )
 
 
@@ -109,21 +105,15 @@ def set_thread_closed(request, thread_id, close):
 @moderator_required
 def set_thread_solved(request, thread_id, solved):
     thread = access.get_thread_for_user(request.user, thread_id)
-    form = ModerationReasonForm(request.POST)
-    try:
-        services.set_thread_solved(
-            actor=request.user,
-            thread=thread,
-            is_solved=solved,
-            reason=form.cleaned_data["reason"] if form.is_valid() else "",
-        )
-    except ForumError as error:
-        messages.error(request, str(error))
-        return redirect(thread)
-    return _done(
+    return _moderate(
         request,
-        thread,
-        _("The thread is marked solved.") if solved else _("The thread is marked unsolved."),
+        action=partial(
+            services.set_thread_solved, actor=request.user, thread=thread, is_solved=solved
+        ),
+        target=thread,
+        done_message=_("The thread is marked solved.")
+        if solved
+        else _("The thread is marked unsolved."),
     )
 
 
