@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -27,9 +28,14 @@ def settings_view(request):
     return render(request, "accounts/settings.html", {"form": form})
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
-    """Django's language switch, remembered on the account for signed-in users."""
+    """Django's language switch, remembered on the account for signed-in users.
+
+    Exempt from CSRF: visitors may get a page from the visitor page cache, whose form
+    token belongs to someone else, and a forged switch of language harms nobody.
+    """
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and response.status_code in (204, 302):

@@ -278,6 +278,8 @@ CELERY_WORKER_REDIRECT_STDOUTS = False
 # --- Forum -------------------------------------------------------------------
 # Thread view counts are kept in memory and written in batches this often (seconds).
 VIEW_COUNT_FLUSH_SECONDS = env_float("HANDOFF_VIEW_COUNT_FLUSH_SECONDS", 30.0)
+# Visitors (nobody signed in) share whole pages for this long (seconds); 0 turns it off.
+VISITOR_PAGE_CACHE_SECONDS = env_int("HANDOFF_VISITOR_PAGE_CACHE_SECONDS", 15)
 
 # --- Security ----------------------------------------------------------------
 SECURE_SSL_REDIRECT = HTTPS

@@ -50,6 +50,7 @@ def _plain_http():
         LANGUAGE_COOKIE_SECURE=False,
         SECURE_HSTS_SECONDS=0,
         VIEW_COUNT_FLUSH_SECONDS=0,
+        VISITOR_PAGE_CACHE_SECONDS=0,  # tests/forum/test_pagecache.py turns it on
         WHITENOISE_AUTOREFRESH=True,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):

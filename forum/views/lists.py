@@ -9,12 +9,15 @@ from django.views.decorators.http import require_GET, require_POST
 from forum import selectors, services
 from forum.forms import SearchForm
 from forum.models import Category, Thread
+from forum.pagecache import render_for_visitors
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def home(request):
-    return render(request, "forum/home.html", selectors.home_page(user=request.user))
+    return render_for_visitors(
+        request, lambda: render(request, "forum/home.html", selectors.home_page(user=request.user))
+    )
 
 
 def category(request, slug):
@@ -25,6 +28,10 @@ def category(request, slug):
         raise Http404
     if tab in selectors.MEMBER_TABS and not request.user.is_authenticated:
         tab = "latest"
+    return render_for_visitors(request, lambda: _category_page(request, category, tab, sort))
+
+
+def _category_page(request, category, tab, sort):
     page = selectors.category_threads(
         category=category,
         user=request.user,

@@ -5,6 +5,7 @@ from forum import access, selectors, viewcounts
 from forum.forms import ReplyForm
 from forum.markdown import quote_markdown
 from forum.models import Post
+from forum.pagecache import render_for_visitors
 
 
 def thread_redirect(request, thread_id):
@@ -16,12 +17,16 @@ def thread_detail(request, thread_id, slug):
     thread = access.get_thread_for_user(request.user, thread_id)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
+    viewcounts.record_view(thread.pk)
+    return render_for_visitors(request, lambda: _thread_page(request, thread))
+
+
+def _thread_page(request, thread):
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
     view = selectors.thread_page(thread=thread, user=request.user, page=page)
-    viewcounts.record_view(thread.pk)
     initial = {}
     quote_id = _post_id(request.GET.get("quote", ""))
     if quote_id and request.user.is_authenticated:

@@ -1,0 +1,45 @@
+"""Whole pages for visitors (nobody signed in), kept for a few seconds.
+
+Visitors all see the same page for the same address, language and time zone, so the
+busiest pages (home, a category, a thread) are rendered once per VISITOR_PAGE_CACHE_SECONDS
+and served from the cache in between. Signed-in members never get a cached page: their
+pages carry their own votes, buttons and menu. Access checks run before this, on every
+request, so a thread hidden a second ago is already a 404.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+
+def render_for_visitors(request, build) -> HttpResponse:
+    """`build()` renders the page; a visitor's copy is reused for a few seconds."""
+    seconds = settings.VISITOR_PAGE_CACHE_SECONDS
+    if not seconds or request.method != "GET" or request.user.is_authenticated:
+        return build()
+    if len(get_messages(request)):  # a flash message is this visitor's alone
+        return build()
+    key = _key(request)
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = build()
+    if response.status_code == 200 and not response.streaming:
+        cache.set(key, response.content, seconds)
+    return response
+
+
+def _key(request) -> str:
+    parts = "|".join(
+        (
+            request.get_full_path(),
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            "htmx" if request.htmx else "page",
+        )
+    )
+    return "visitor-page:" + hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
