@@ -158,6 +158,19 @@ def _apply_tab(threads, *, tab: str, user):
     return threads
 
 
+POST_LIST_FIELDS = (
+    "thread_id",
+    "number",
+    "author_id",
+    "created_at",
+    "edited_at",
+    "is_hidden",
+    "deleted_at",
+    "vote_count",
+)
+AUTHOR_FIELDS = ("username", "display_name", "reputation", "is_active", "is_staff", "is_superuser")
+
+
 @dataclass
 class ThreadView:
     thread: Thread
@@ -183,7 +196,13 @@ def thread_page(*, thread: Thread, user, page: int) -> ThreadView:
     wanted = Q(number__gte=first, number__lte=last) | Q(number=1)
     if thread.accepted_post_id:
         wanted |= Q(pk=thread.accepted_post_id)
-    posts = _with_author_roles(Post.objects.filter(wanted, thread=thread).select_related("author"))
+    # The bodies are left out: most posts come as cached HTML (fragments.attach_post_html
+    # loads the bodies of the few that miss in one query). Authors bring only what shows.
+    posts = _with_author_roles(
+        Post.objects.filter(wanted, thread=thread)
+        .select_related("author")
+        .only(*POST_LIST_FIELDS, *(f"author__{name}" for name in AUTHOR_FIELDS))
+    )
     if not can_see_hidden:
         posts = posts.filter(is_hidden=False)
     rows = sorted(posts, key=lambda post: post.number)

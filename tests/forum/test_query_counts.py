@@ -87,18 +87,21 @@ def readers(member):
 def test_pages_cost_as_many_queries_for_200_posts_as_for_5(
     forum, readers, django_assert_max_num_queries, django_assert_num_queries
 ):
-    for viewer, client in readers.items():
-        for page, url in forum.urls().items():
-            with django_assert_max_num_queries(QUERIES[viewer][page]):
-                assert client.get(url).status_code == 200
+    def assert_costs(size_check):
+        for viewer, client in readers.items():
+            for page, url in forum.urls().items():
+                # First view: posts not yet in the fragment cache cost one query for their bodies.
+                cold = QUERIES[viewer][page] + (1 if page.startswith("thread") else 0)
+                with django_assert_max_num_queries(cold):
+                    assert client.get(url).status_code == 200
+                with size_check(QUERIES[viewer][page]):
+                    assert client.get(url).status_code == 200
 
+    assert_costs(django_assert_max_num_queries)
     forum.grow(posts=200, threads=35)
 
     assert forum.thread.post_count == 200
-    for viewer, client in readers.items():
-        for page, url in forum.urls().items():
-            with django_assert_num_queries(QUERIES[viewer][page]):
-                assert client.get(url).status_code == 200
+    assert_costs(django_assert_num_queries)
 
 
 @pytest.mark.parametrize("viewer", ["visitor", "member"])
