@@ -1,5 +1,7 @@
 """Asking, answering and the actions on a post. Each works as htmx and as a plain form post."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -127,45 +129,50 @@ def edit_post(request, post_id):
     )
 
 
+def _thread_action(request, thread, action, done_message=""):
+    """Run a member's action on a thread; re-render its body (htmx) or go back to it."""
+    try:
+        action()
+    except ForumError as error:
+        return _refused(request, error, thread)
+    if request.htmx:
+        return _thread_body(request, thread)
+    if done_message:
+        messages.success(request, done_message)
+    return redirect(thread)
+
+
 @require_POST
 @login_required
 def delete_post(request, post_id):
     post = access.get_post_for_user(request.user, post_id)
-    try:
-        services.delete_post(actor=request.user, post=post)
-    except ForumError as error:
-        return _refused(request, error, post.thread)
-    if request.htmx:
-        return _thread_body(request, post.thread)
-    messages.success(request, _("Your post is deleted."))
-    return redirect(post.thread)
+    return _thread_action(
+        request,
+        post.thread,
+        partial(services.delete_post, actor=request.user, post=post),
+        _("Your post is deleted."),
+    )
 
 
 @require_POST
 @login_required
 def accept(request, post_id):
     post = access.get_post_for_user(request.user, post_id)
-    try:
-        services.accept_answer(actor=request.user, post=post)
-    except ForumError as error:
-        return _refused(request, error, post.thread)
-    if request.htmx:
-        return _thread_body(request, post.thread)
-    messages.success(request, _("Answer accepted. Thank you for closing the loop!"))
-    return redirect(post.thread)
+    return _thread_action(
+        request,
+        post.thread,
+        partial(services.accept_answer, actor=request.user, post=post),
+        _("Answer accepted. Thank you for closing the loop!"),
+    )
 
 
 @require_POST
 @login_required
 def unaccept(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
-    try:
-        services.unaccept_answer(actor=request.user, thread=thread)
-    except ForumError as error:
-        return _refused(request, error, thread)
-    if request.htmx:
-        return _thread_body(request, thread)
-    return redirect(thread)
+    return _thread_action(
+        request, thread, partial(services.unaccept_answer, actor=request.user, thread=thread)
+    )
 
 
 @require_POST
