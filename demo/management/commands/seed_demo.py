@@ -31,7 +31,8 @@ class Command(BaseCommand):
         counts = services.seed_demo(domain=domain)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {counts['people']} people, {counts['categories']} categories."
+                f"Demo data ready: {counts['people']} people, {counts['categories']} categories, "
+                f"{counts['threads']} threads ({counts['new_threads']} new this run)."
             )
         )
         self.stdout.write(f"Every demo account's password is: {content.DEMO_PASSWORD}")
