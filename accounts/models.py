@@ -46,10 +46,13 @@ class User(AbstractUser):
 
     @cached_property
     def group_names(self) -> frozenset[str]:
-        """Names of the user's groups; uses prefetched groups when a selector loaded them."""
+        """Names of the user's role groups (selectors fill this for many users at once)."""
         if not self.pk:
             return frozenset()
-        return frozenset(group.name for group in self.groups.all())
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("groups")
+        if prefetched is not None:
+            return frozenset(group.name for group in prefetched if group.name in roles.ALL_GROUPS)
+        return roles.role_names_by_user([self.pk])[self.pk]
 
     @property
     def is_moderator(self) -> bool:
