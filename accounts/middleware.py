@@ -1,14 +1,14 @@
 import zoneinfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import LANGUAGE_CODES
+
 TIMEZONE_COOKIE = "handoff_tz"
 _KNOWN_TIMEZONES = frozenset(zoneinfo.available_timezones())
-_LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 class UserLocaleMiddleware:
@@ -29,7 +29,7 @@ class UserLocaleMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(tz_name))
         else:
             timezone.deactivate()
-        if user.is_authenticated and user.language in _LANGUAGE_CODES:
+        if user.is_authenticated and user.language in LANGUAGE_CODES:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)

@@ -16,6 +16,9 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
 
 
+LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
+
+
 class User(AbstractUser):
     """A person with an account. Profile fields live here: one row, no extra join."""
 

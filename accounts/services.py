@@ -1,8 +1,4 @@
-from django.conf import settings
-
-from accounts.models import User
-
-_LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+from accounts.models import LANGUAGE_CODES, User
 
 
 def update_settings(
@@ -18,6 +14,6 @@ def update_settings(
 
 
 def set_language(*, actor: User, language: str) -> None:
-    if language in _LANGUAGE_CODES and actor.language != language:
+    if language in LANGUAGE_CODES and actor.language != language:
         actor.language = language
         actor.save(update_fields=["language"])

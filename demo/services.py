@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.db import transaction
@@ -16,7 +17,9 @@ from forum.models import Category, Chain, Thread
 @transaction.atomic
 def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
     """Create or refresh the demo site. Idempotent: running it twice changes nothing more."""
-    Site.objects.update_or_create(pk=1, defaults={"domain": domain, "name": "Handoff"})
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME}
+    )
     people = _seed_people()
     categories = _seed_categories()
     chains = _seed_chains()

@@ -30,11 +30,8 @@ def _thread_body(request, thread, *, form=None, page=None, status=200):
 
 def _refused(request, error: ForumError, thread):
     """A rule said no: tell the user, change nothing."""
-    if request.htmx:
-        messages.error(request, str(error))
-        return _thread_body(request, thread)
     messages.error(request, str(error))
-    return redirect(thread)
+    return _thread_body(request, thread) if request.htmx else redirect(thread)
 
 
 @login_required
