@@ -1,7 +1,7 @@
 """Email outbox: queue inside the caller's transaction, deliver from a worker."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,15 +17,41 @@ MAX_ATTEMPTS = 8
 CLAIM_FOR = timedelta(minutes=5)
 
 
-def queue_email(*, to: list[str], subject: str, text: str, html: str = "") -> OutboundEmail:
-    """Write an email to the outbox and ask a worker to send it after commit."""
-    from notifications import tasks
+def queue_email(
+    *, to: list[str], subject: str, text: str, html: str = "", send_after: datetime | None = None
+) -> OutboundEmail:
+    """Write an email to the outbox and ask a worker to send it after commit.
 
-    email = OutboundEmail.objects.create(
+    With `send_after` in the future nothing is enqueued: the periodic flush
+    (deliver_pending_emails) sends it once it is due, so a held email waits in the
+    database, where it cannot be lost, rather than in the broker.
+    """
+    return _queue_emails(
+        [_outbound(to=to, subject=subject, text=text, html=html, send_after=send_after)]
+    )[0]
+
+
+def _outbound(*, to, subject, text, html, send_after) -> OutboundEmail:
+    email = OutboundEmail(
         to=to, subject=subject.replace("\n", " ").strip()[:998], text=text, html=html
     )
-    enqueue(tasks.deliver_email, email.pk)
+    if send_after is not None:
+        email.send_after = send_after
     return email
+
+
+def _queue_emails(emails: list[OutboundEmail]) -> list[OutboundEmail]:
+    from notifications import tasks
+
+    now = timezone.now()
+    if len(emails) == 1:
+        emails[0].save()
+    else:
+        emails = OutboundEmail.objects.bulk_create(emails)
+    for email in emails:
+        if email.send_after <= now:
+            enqueue(tasks.deliver_email, email.pk)
+    return emails
 
 
 def deliver_email(*, email_id: int, now=None) -> bool:

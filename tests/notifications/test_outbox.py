@@ -93,6 +93,26 @@ def test_queue_email_enqueues_delivery_only_after_commit(db, django_capture_on_c
     assert callbacks[0].args == (tasks.deliver_email, (email.pk,), {})
 
 
+def test_queue_email_can_hold_an_email_until_later(db, django_capture_on_commit_callbacks):
+    later = timezone.now() + timedelta(hours=8)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email = _queue(send_after=later)
+
+    assert _reload(email).send_after == later
+    assert callbacks == []  # the periodic flush sends it when it is due
+
+
+def test_a_held_email_is_sent_by_the_first_flush_after_its_time(db):
+    later = timezone.now() + timedelta(hours=8)
+    _queue(send_after=later)
+
+    assert deliver_pending_emails(now=later - timedelta(minutes=1)) == 0
+    assert deliver_pending_emails(now=later) == 1
+
+    assert len(mail.outbox) == 1
+
+
 def test_queue_email_sends_nothing_by_itself(db):
     _queue()
 
