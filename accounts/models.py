@@ -31,6 +31,10 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
     reputation = models.IntegerField(_("reputation"), default=0)
+    # The header's badge, read from the row the session already loads. Only
+    # notifications.services changes it, with F() in the transaction that creates or
+    # reads notifications; mark_all_read resets it to 0, which also repairs any drift.
+    unread_notification_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,20 +1,45 @@
-"""Email outbox: queue inside the caller's transaction, deliver from a worker."""
+"""Notifications and the email outbox.
+
+Everything here writes inside the caller's transaction: a notification, its unread
+count and its email commit together with whatever caused them, or not at all. The
+only thing that leaves the database is the after-commit enqueue in queue_email.
+"""
 
 import logging
-from datetime import datetime, timedelta
+import zoneinfo
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
-from django.utils import timezone
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.models import User
 from config.celery import enqueue
-from notifications.models import OutboundEmail
+from notifications import messages
+from notifications.models import (
+    DEFAULT_CHANNELS,
+    Channels,
+    Notification,
+    NotificationSettings,
+    OutboundEmail,
+    channels_for,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 CLAIM_FOR = timedelta(minutes=5)
+BATCH_SIZE = 500
+
+
+# --- The outbox --------------------------------------------------------------
 
 
 def queue_email(
@@ -117,3 +142,335 @@ def deliver_pending_emails(*, now=None) -> int:
         except Exception:
             continue  # recorded on the row; the next flush tries again after backoff
     return sent
+
+
+# --- Notifications -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """How one recipient is to be told: on which channels, and when the email may go."""
+
+    user: User
+    in_app: bool
+    email: bool
+    send_after: datetime | None
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    url: str,
+    params: dict,
+    actor: User | None = None,
+    dedupe_key: str = "",
+    now: datetime | None = None,
+) -> Notification | None:
+    """Tell one person about something, on the channels they chose for this kind.
+
+    Nothing happens (None) when the recipient is the actor, is inactive, wants neither
+    channel, is not a helper (for helper alerts), or was already told under this
+    `dedupe_key`. The dedupe holds under concurrency: a second insert of the same
+    (recipient, dedupe_key) fails on the unique constraint inside a savepoint, and on
+    PostgreSQL it waits for the first transaction to commit before it does. Call inside
+    the caller's transaction.
+    """
+    now = now or timezone.now()
+    params = _checked_params(kind=kind, url=url, params=params)
+    deliveries = _deliveries(recipients=[recipient], kind=kind, actor=actor, now=now)
+    if not deliveries:
+        return None
+    delivery = deliveries[0]
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                **_notification_fields(
+                    delivery,
+                    kind=kind,
+                    url=url,
+                    params=params,
+                    actor=actor,
+                    dedupe_key=dedupe_key,
+                    now=now,
+                )
+            )
+    except IntegrityError:
+        if not dedupe_key:
+            raise
+        return None
+    if delivery.in_app:
+        _count_unread([recipient.pk])
+    _queue_notification_emails([delivery], kind=kind, url=url, params=params)
+    return notification
+
+
+def notify_many(
+    *,
+    recipients,
+    kind: str,
+    url: str,
+    params: dict,
+    actor: User | None = None,
+    dedupe_key: str = "",
+    now: datetime | None = None,
+) -> int:
+    """notify() for many people at once (followers, helpers). Returns how many were told.
+
+    Per batch of recipients: one query for their settings, one for the dedupe keys they
+    already have, one insert, one UPDATE of the unread counts, one insert of emails.
+    `recipients` is any iterable of users, chosen by the caller (a thread's followers,
+    the helpers of a category: see selectors.helpers_among).
+
+    The dedupe is checked before the insert and enforced by the constraint: should a
+    concurrent call commit the same key in between, the constraint drops the row and
+    that one person's unread count may be one too high until they mark all read.
+    """
+    now = now or timezone.now()
+    params = _checked_params(kind=kind, url=url, params=params)
+    unique = {user.pk: user for user in recipients}
+    told = 0
+    users = list(unique.values())
+    for start in range(0, len(users), BATCH_SIZE):
+        deliveries = _deliveries(
+            recipients=users[start : start + BATCH_SIZE], kind=kind, actor=actor, now=now
+        )
+        if dedupe_key and deliveries:
+            already = set(
+                Notification.objects.filter(
+                    dedupe_key=dedupe_key, recipient_id__in=[d.user.pk for d in deliveries]
+                ).values_list("recipient_id", flat=True)
+            )
+            deliveries = [d for d in deliveries if d.user.pk not in already]
+        if not deliveries:
+            continue
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    **_notification_fields(
+                        d,
+                        kind=kind,
+                        url=url,
+                        params=params,
+                        actor=actor,
+                        dedupe_key=dedupe_key,
+                        now=now,
+                    )
+                )
+                for d in deliveries
+            ],
+            ignore_conflicts=bool(dedupe_key),
+        )
+        _count_unread([d.user.pk for d in deliveries if d.in_app])
+        _queue_notification_emails(deliveries, kind=kind, url=url, params=params)
+        told += len(deliveries)
+    return told
+
+
+def mark_read(*, user: User, notification_ids) -> int:
+    """Mark some of the user's notifications read. Returns how many were unread.
+
+    Ids of other people's notifications, or of read ones, are ignored.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        # The user's row first, as mark_all_read does: the same lock order, no deadlock.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        marked = Notification.objects.filter(
+            recipient=user, pk__in=list(notification_ids), read_at=None
+        ).update(read_at=now)
+        if marked:
+            User.objects.filter(pk=user.pk).update(
+                unread_notification_count=Greatest(
+                    F("unread_notification_count") - marked, Value(0)
+                )
+            )
+    user.refresh_from_db(fields=["unread_notification_count"])
+    return marked
+
+
+def mark_all_read(*, user: User) -> int:
+    """Mark all of the user's notifications read; the count becomes 0, whatever drift it had.
+
+    The count is reset first: that locks the user's row, so a notify() in flight either
+    committed before (and its row is marked read here) or counts after (and stays unread).
+    """
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(unread_notification_count=0)
+        marked = Notification.objects.filter(recipient=user, read_at=None).update(
+            read_at=timezone.now()
+        )
+    user.unread_notification_count = 0
+    return marked
+
+
+def update_settings(
+    *,
+    user: User,
+    channels: dict[str, Channels],
+    is_helper: bool,
+    quiet_hours_start: time | None,
+    quiet_hours_end: time | None,
+) -> NotificationSettings:
+    """Save someone's notification choices. Only choices that differ from the defaults are kept.
+
+    Quiet hours are both set or both empty, and start differs from end (ValueError).
+    """
+    if (quiet_hours_start is None) != (quiet_hours_end is None):
+        raise ValueError("quiet hours need both a start and an end")
+    if quiet_hours_start is not None and quiet_hours_start == quiet_hours_end:
+        raise ValueError("quiet hours cannot start and end at the same time")
+    overrides = {}
+    for kind, chosen in channels.items():
+        default = DEFAULT_CHANNELS[kind]
+        differs = {
+            name: value
+            for name, value in chosen._asdict().items()
+            if value != getattr(default, name)
+        }
+        if differs:
+            overrides[kind] = differs
+    row, _created = NotificationSettings.objects.update_or_create(
+        user=user,
+        defaults={
+            "channels": overrides,
+            "is_helper": is_helper,
+            "quiet_hours_start": quiet_hours_start,
+            "quiet_hours_end": quiet_hours_end,
+        },
+    )
+    return row
+
+
+def quiet_until(
+    *, now: datetime, start: time, end: time, zone: zoneinfo.ZoneInfo
+) -> datetime | None:
+    """When quiet hours (local times in `zone`, possibly across midnight) end, if `now` is in them.
+
+    None when `now` is outside them.
+    """
+    local = now.astimezone(zone)
+    at = local.time().replace(tzinfo=None)
+    if start < end:
+        if not start <= at < end:
+            return None
+        end_day = local.date()
+    else:  # across midnight: 22:00–07:00
+        if end <= at < start:
+            return None
+        end_day = local.date() + timedelta(days=1) if at >= start else local.date()
+    ends_at = datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
+    return max(ends_at, now)
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email, which leaves the request: the public domain and scheme from settings."""
+    scheme = "https" if settings.HTTPS else "http"
+    return f"{scheme}://{settings.SITE_DOMAIN}{path}"
+
+
+def _checked_params(*, kind: str, url: str, params: dict) -> dict:
+    Notification.Kind(kind)  # ValueError for a kind we do not know
+    if not (url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)):
+        raise ValueError(f"notification links are paths on this site, not {url!r}")
+    missing = messages.REQUIRED_PARAMS[kind] - params.keys()
+    if missing:
+        raise ValueError(f"a {kind} notification needs {', '.join(sorted(missing))}")
+    return messages.stored_params(params)
+
+
+def _deliveries(*, recipients: list[User], kind: str, actor: User | None, now) -> list[_Delivery]:
+    """Who among `recipients` is to be told, and how: one query for their settings."""
+    actor_id = actor.pk if actor else None
+    users = [user for user in recipients if user.is_active and user.pk != actor_id]
+    if not users:
+        return []
+    rows = {
+        row.user_id: row
+        for row in NotificationSettings.objects.filter(user_id__in=[user.pk for user in users])
+    }
+    deliveries = []
+    for user in users:
+        row = rows.get(user.pk)
+        is_helper_alert = kind == Notification.Kind.HELPER_NEEDS_HELP
+        if is_helper_alert and not (row and row.is_helper):
+            continue
+        wanted = channels_for(row, kind)
+        wants_email = wanted.email and bool(user.email)
+        if not (wanted.in_app or wants_email):
+            continue
+        send_after = None
+        if wants_email and is_helper_alert and row.has_quiet_hours:
+            send_after = quiet_until(
+                now=now,
+                start=row.quiet_hours_start,
+                end=row.quiet_hours_end,
+                zone=_zone(user.timezone),
+            )
+        deliveries.append(
+            _Delivery(user=user, in_app=wanted.in_app, email=wants_email, send_after=send_after)
+        )
+    return deliveries
+
+
+def _notification_fields(delivery: _Delivery, *, kind, url, params, actor, dedupe_key, now) -> dict:
+    return {
+        "recipient": delivery.user,
+        "kind": kind,
+        "actor": actor,
+        "url": url,
+        "params": params,
+        "dedupe_key": dedupe_key,
+        "is_in_app": delivery.in_app,
+        "created_at": now,
+        # Email-only: kept for the dedupe, never listed, never unread.
+        "read_at": None if delivery.in_app else now,
+    }
+
+
+def _count_unread(user_ids: list[int]) -> None:
+    if user_ids:
+        User.objects.filter(pk__in=user_ids).update(
+            unread_notification_count=F("unread_notification_count") + 1
+        )
+
+
+def _queue_notification_emails(deliveries: list[_Delivery], *, kind, url, params) -> None:
+    emails = [
+        _outbound(
+            to=[delivery.user.email],
+            **_render_email(recipient=delivery.user, kind=kind, url=url, params=params),
+            send_after=delivery.send_after,
+        )
+        for delivery in deliveries
+        if delivery.email
+    ]
+    if emails:
+        _queue_emails(emails)
+
+
+def _render_email(*, recipient: User, kind: str, url: str, params: dict) -> dict:
+    """Subject, text and HTML in the recipient's language, with times in their zone."""
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(_zone(recipient.timezone)):
+        context = {
+            "recipient": recipient,
+            "headline": messages.headline(kind, params),
+            "params": messages.display_params(params),
+            "url": absolute_url(url),
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+            "site_name": settings.SITE_NAME,
+            "language": language,
+        }
+        return {
+            "subject": f"[{settings.SITE_NAME}] {messages.subject(kind, params)}",
+            "text": render_to_string(f"notifications/email/{kind}.txt", context),
+            "html": render_to_string(f"notifications/email/{kind}.html", context),
+        }
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

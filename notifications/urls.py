@@ -1,2 +1,8 @@
+from django.urls import path
+
+from notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("settings/notifications/", views.preferences, name="preferences"),
+]
