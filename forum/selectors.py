@@ -4,10 +4,12 @@ import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.db import connection
 from django.db.models import Q
 
 from accounts import roles
-from forum import access, fragments
+from accounts.models import User
+from forum import access, fragments, rawrows
 from forum.models import Category, Follow, Post, Thread, Vote
 
 THREADS_PER_PAGE = 30
@@ -151,7 +153,10 @@ POST_LIST_FIELDS = (
     "deleted_at",
     "vote_count",
 )
-AUTHOR_FIELDS = ("username", "display_name", "reputation", "is_active", "is_staff", "is_superuser")
+# The bodies are left out: most posts come as cached HTML (fragments.attach_post_html
+# loads the bodies of the few that miss in one query). Authors bring only what shows.
+_POST = rawrows.Columns.of(Post, "p", POST_LIST_FIELDS)
+_POST_AUTHOR = rawrows.Columns.of(User, "u", access.AUTHOR_FIELDS)
 
 
 @dataclass
@@ -171,24 +176,13 @@ class ThreadView:
 
 def thread_page(*, thread: Thread, user, page: int) -> ThreadView:
     """The question, the accepted answer pinned under it, and one page of posts by number."""
-    can_see_hidden = access.can_see_hidden(user)
     page_count = max(1, -(-thread.post_count // POSTS_PER_PAGE))
     page = min(max(page, 1), page_count)
     first = (page - 1) * POSTS_PER_PAGE + 1
     last = page * POSTS_PER_PAGE
-    wanted = Q(number__gte=first, number__lte=last) | Q(number=1)
-    if thread.accepted_post_id:
-        wanted |= Q(pk=thread.accepted_post_id)
-    # The bodies are left out: most posts come as cached HTML (fragments.attach_post_html
-    # loads the bodies of the few that miss in one query). Authors bring only what shows.
-    posts = (
-        Post.objects.filter(wanted, thread=thread)
-        .select_related("author")
-        .only(*POST_LIST_FIELDS, *(f"author__{name}" for name in AUTHOR_FIELDS))
+    rows = _page_posts(
+        thread=thread, first=first, last=last, include_hidden=access.can_see_hidden(user)
     )
-    if not can_see_hidden:
-        posts = posts.filter(is_hidden=False)
-    rows = sorted(posts, key=lambda post: post.number)
     _set_author_roles(rows)
     question = next((post for post in rows if post.number == 1), None)
     if question is not None:
@@ -208,16 +202,57 @@ def thread_page(*, thread: Thread, user, page: int) -> ThreadView:
         page_count=page_count,
     )
     if user.is_authenticated:
-        shown = [post.pk for post in rows]
-        view.voted_post_ids = set(
-            Vote.objects.filter(user=user, post_id__in=shown).values_list("post_id", flat=True)
+        view.voted_post_ids, view.is_following = _viewer_state(
+            user=user, thread=thread, post_ids=[post.pk for post in rows]
         )
-        view.is_following = Follow.objects.filter(user=user, thread=thread).exists()
         view.can_moderate = access.is_moderator(user)
         view.can_reply = not thread.is_closed and not thread.is_hidden
         view.can_accept = access.can_accept(user, thread) and not thread.is_closed
     fragments.attach_post_html(view, user=user)
     return view
+
+
+def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[Post]:
+    """Posts numbered first..last, the question and the accepted answer, by number."""
+    quote = connection.ops.quote_name
+    number, thread_id = quote("number"), quote("thread_id")
+    wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = %s)"
+    hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
+    rows = rawrows.fetch(
+        f"SELECT {_POST.sql}, {_POST_AUTHOR.sql} FROM {_POST.table} "
+        f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')} "
+        f"WHERE p.{thread_id} = %s AND {wanted}{hidden} ORDER BY p.{number}",
+        [
+            thread.pk,
+            first,
+            last,
+            thread.accepted_post_id or 0,
+            *([] if include_hidden else [False]),
+        ],
+    )
+    posts = []
+    for row in rows:
+        post, author = rawrows.split(row, _POST, _POST_AUTHOR)
+        post.author = author
+        posts.append(post)
+    return posts
+
+
+def _viewer_state(*, user, thread: Thread, post_ids: list[int]) -> tuple[set[int], bool]:
+    """Which of these posts the viewer found helpful, and whether they follow the thread."""
+    quote = connection.ops.quote_name
+    votes, follows = quote(Vote._meta.db_table), quote(Follow._meta.db_table)
+    user_id, post_id, thread_id = quote("user_id"), quote("post_id"), quote("thread_id")
+    placeholders = ", ".join(["%s"] * len(post_ids)) or "NULL"
+    rows = rawrows.fetch(
+        f"SELECT {post_id} FROM {votes} WHERE {user_id} = %s AND {post_id} IN ({placeholders}) "
+        f"UNION ALL SELECT 0 FROM {follows} WHERE {user_id} = %s AND {thread_id} = %s",
+        [user.pk, *post_ids, user.pk, thread.pk],
+    )
+    found = {row[0] for row in rows}
+    is_following = 0 in found
+    found.discard(0)
+    return found, is_following
 
 
 SEARCH_LIMIT = 50
