@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from django import template
 from django.middleware.csrf import get_token
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -32,16 +32,20 @@ _lock = Lock()
 
 
 class ChromeNode(template.Node):
-    def __init__(self, name: str, vary: list, nodelist):
+    def __init__(self, name: str, vary: list, unless: list, nodelist):
         self.name = name
         self.vary = vary
+        self.unless = unless
         self.nodelist = nodelist
 
     def render(self, context) -> str:
+        if any(condition.resolve(context) for condition in self.unless):
+            return self.nodelist.render(context)  # this request's own look: not shared
         request = context["request"]
         key = (
             self.name,
             translation.get_language(),
+            timezone.get_current_timezone_name(),
             *(variable.resolve(context) for variable in self.vary),
         )
         with _lock:
@@ -65,11 +69,12 @@ class ChromeNode(template.Node):
 
 @register.tag
 def chrome(parser, token):
-    """{% chrome "name" value ... %}…{% endchrome %}: cached per name, language and values.
+    """{% chrome "name" value ... %}…{% endchrome %}: kept per name, language, time zone, values.
 
     Inside, `{% csrf_token %}` works as usual and `{{ current_path }}` is the request's
     full path (use `|urlencode` for a query string); nothing else may differ between two
-    requests with the same values.
+    requests with the same values. `unless a b` after the values renders afresh, and keeps
+    nothing, when any of a, b is true (a form with this request's input or errors).
     """
     bits = token.split_contents()
     if len(bits) < 2:
@@ -77,4 +82,13 @@ def chrome(parser, token):
     nodelist = parser.parse(("endchrome",))
     parser.delete_first_token()
     name = template.Variable(bits[1]).resolve({})
-    return ChromeNode(name, [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
+    vary, unless = bits[2:], []
+    if "unless" in vary:
+        at = vary.index("unless")
+        vary, unless = vary[:at], vary[at + 1 :]
+    return ChromeNode(
+        name,
+        [parser.compile_filter(bit) for bit in vary],
+        [parser.compile_filter(bit) for bit in unless],
+        nodelist,
+    )
