@@ -60,8 +60,11 @@ class ChromeNode(template.Node):
                 if len(_copies) > MAX_COPIES:
                     _copies.popitem(last=False)
         path = request.get_full_path()
+        # The context's token is masked once per request and shared by every form on the
+        # page; get_token() would mask (32 random characters) afresh on each call.
+        token = str(context.get("csrf_token") or get_token(request))
         return mark_safe(
-            html.replace(CSRF, get_token(request))
+            html.replace(CSRF, token)
             .replace(quote(PATH, safe="/"), escape(quote(path, safe="/")))  # as |urlencode
             .replace(PATH, escape(path))
         )
