@@ -270,6 +270,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.deliver_pending_emails",
         "schedule": env_float("HANDOFF_OUTBOX_INTERVAL", 60.0),
     },
+    "escalation-sweep": {
+        "task": "escalation.tasks.sweep",
+        "schedule": env_float("HANDOFF_SWEEP_INTERVAL", 60.0),
+        # A sweep that could not start within one interval is replaced by the next one.
+        "options": {"expires": env_float("HANDOFF_SWEEP_INTERVAL", 60.0)},
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The console mail backend (make run) prints to stdout; keep it readable, not a log record.

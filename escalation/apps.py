@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EscalationConfig(AppConfig):
     name = "escalation"
     verbose_name = _("Escalation")
+
+    def ready(self) -> None:
+        from escalation import panels, receivers  # noqa: F401  (receivers: the forum's events)
+        from forum import extensions
+
+        extensions.register_thread_panel(panels.thread_panel)

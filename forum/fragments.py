@@ -158,6 +158,8 @@ def attach_row_html(threads, *, show_category: bool) -> None:
             thread.reply_count,
             thread.vote_count,
             thread.first_reply_at is not None,
+            thread.needs_help_at is not None,
+            thread.escalated_at is not None,
             thread.last_activity_at,
             thread.author.public_name,
             thread.category_id,

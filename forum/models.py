@@ -112,6 +112,10 @@ class Thread(models.Model):
     post_count = models.PositiveIntegerField(default=0)
     # "Answered" means a reply by someone other than the asker (see DESIGN).
     first_reply_at = models.DateTimeField(null=True, blank=True)
+    # Set by whoever watches the clocks (the escalation app) through the services:
+    # when the community was asked to help, and when the support team took it on.
+    needs_help_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     # Wallet context, when the category asks for it.
     chain = models.ForeignKey(Chain, on_delete=models.SET_NULL, null=True, blank=True)
     app_version = models.CharField(_("app version"), max_length=40, blank=True)
@@ -132,6 +136,16 @@ class Thread(models.Model):
             models.Index(
                 fields=["category", "state", "-last_activity_at", "-id"],
                 name="thread_cat_state_activity",
+            ),
+            models.Index(
+                fields=["category", "-last_activity_at", "-id"],
+                name="thread_cat_needs_help",
+                condition=Q(needs_help_at__isnull=False, state="open"),
+            ),
+            models.Index(
+                fields=["-needs_help_at", "-id"],
+                name="thread_needs_help",
+                condition=Q(needs_help_at__isnull=False, state="open"),
             ),
             models.Index(
                 fields=["category", "-last_activity_at", "-id"],

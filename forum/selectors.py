@@ -14,8 +14,9 @@ from forum.models import Category, Follow, Post, Thread, Vote
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
+NEEDS_HELP_ON_HOME = 5
 
-TABS = ("latest", "unanswered", "unsolved", "solved", "mine", "following")
+TABS = ("latest", "needs-help", "unanswered", "unsolved", "solved", "mine", "following")
 MEMBER_TABS = ("mine", "following")
 SORTS = {
     # name: (field used for ordering and the cursor)
@@ -53,8 +54,14 @@ def home_page(*, user) -> dict:
         .select_related("author", "category")
         .order_by("-last_activity_at", "-id")[:THREADS_PER_PAGE]
     )
-    fragments.attach_row_html(latest, show_category=True)
-    return {"categories": categories, "latest": latest}
+    needs_help = list(
+        visible_threads(user)
+        .filter(needs_help_at__isnull=False, state=Thread.State.OPEN)
+        .select_related("author", "category")
+        .order_by("-needs_help_at", "-id")[:NEEDS_HELP_ON_HOME]
+    )
+    fragments.attach_row_html([*needs_help, *latest], show_category=True)
+    return {"categories": categories, "latest": latest, "needs_help": needs_help}
 
 
 def _encode_cursor(value, pk: int) -> str:
@@ -130,6 +137,8 @@ def category_threads(
 
 
 def _apply_tab(threads, *, tab: str, user):
+    if tab == "needs-help":
+        return threads.filter(needs_help_at__isnull=False, state=Thread.State.OPEN)
     if tab == "unanswered":
         return threads.filter(first_reply_at__isnull=True, state=Thread.State.OPEN)
     if tab == "unsolved":

@@ -129,6 +129,8 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
         }
         if is_reply_by_other and thread.first_reply_at is None:
             changes["first_reply_at"] = now
+        if is_reply_by_other:
+            changes["needs_help_at"] = None  # answered: off the community's "needs an answer" list
         Thread.objects.filter(pk=thread.pk).update(**changes)
         Category.objects.filter(pk=thread.category_id).update(last_activity_at=now)
         _follow_quietly(user=author, thread=thread, now=now)
@@ -495,6 +497,34 @@ def set_thread_solved(
         signal = events.thread_solved if is_solved else events.thread_unsolved
         events.send_after_commit(signal, thread_id=thread.pk)
     return thread
+
+
+def mark_needs_help(*, thread_ids, now=None) -> list[int]:
+    """Put open, unanswered, visible threads on the community's "needs an answer" list.
+
+    Returns the ids flagged by this call: threads answered, solved, closed, hidden or
+    already flagged in the meantime are left alone, so two callers never both flag one.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        flagged = list(
+            Thread.objects.select_for_update()
+            .filter(
+                pk__in=list(thread_ids),
+                state=Thread.State.OPEN,
+                is_hidden=False,
+                first_reply_at=None,
+                needs_help_at=None,
+            )
+            .values_list("pk", flat=True)
+        )
+        Thread.objects.filter(pk__in=flagged).update(needs_help_at=now)
+    return flagged
+
+
+def set_escalated(*, thread_id: int, escalated_at) -> None:
+    """Show (a time) or stop showing (None) that the support team has the thread."""
+    Thread.objects.filter(pk=thread_id).update(escalated_at=escalated_at)
 
 
 def _log(

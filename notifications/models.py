@@ -26,6 +26,12 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # A notification's email is written empty and rendered by the worker that sends it
+    # (in the recipient's language as it is then): a sweep that escalates ten thousand
+    # threads writes ten thousand rows, not ten thousand rendered templates.
+    notification = models.OneToOneField(
+        "Notification", on_delete=models.CASCADE, null=True, blank=True, related_name="email"
+    )
 
     class Meta:
         verbose_name = _("outbound email")

@@ -93,6 +93,8 @@ def deliver_email(*, email_id: int, now=None) -> bool:
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    if email.notification_id and not email.subject:
+        _fill_in(email)
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.text, from_email=settings.DEFAULT_FROM_EMAIL, to=email.to
     )
@@ -134,13 +136,18 @@ def pending_email_ids(*, now=None, limit: int = 500) -> list[int]:
 
 
 def deliver_pending_emails(*, now=None) -> int:
-    """Send every due email in the outbox; the beat safety net. Returns how many were sent."""
+    """Send every due email in the outbox; the beat safety net. Returns how many were sent.
+
+    Goes round until nothing due is left (a sweep may have queued thousands); emails
+    that fail are pushed into the future by their backoff, so each round shrinks.
+    """
     sent = 0
-    for email_id in pending_email_ids(now=now):
-        try:
-            sent += deliver_email(email_id=email_id, now=now)
-        except Exception:
-            continue  # recorded on the row; the next flush tries again after backoff
+    while email_ids := pending_email_ids(now=now):
+        for email_id in email_ids:
+            try:
+                sent += deliver_email(email_id=email_id, now=now)
+            except Exception:
+                continue  # recorded on the row; the next flush tries again after backoff
     return sent
 
 
@@ -391,26 +398,32 @@ def _deliveries(*, recipients: list[User], kind: str, actor: User | None, now) -
     }
     deliveries = []
     for user in users:
-        row = rows.get(user.pk)
-        is_helper_alert = kind == Notification.Kind.HELPER_NEEDS_HELP
-        if is_helper_alert and not (row and row.is_helper):
-            continue
-        wanted = channels_for(row, kind)
-        wants_email = wanted.email and bool(user.email)
-        if not (wanted.in_app or wants_email):
-            continue
-        send_after = None
-        if wants_email and is_helper_alert and row.has_quiet_hours:
-            send_after = quiet_until(
-                now=now,
-                start=row.quiet_hours_start,
-                end=row.quiet_hours_end,
-                zone=_zone(user.timezone),
-            )
-        deliveries.append(
-            _Delivery(user=user, in_app=wanted.in_app, email=wants_email, send_after=send_after)
-        )
+        delivery = _delivery_for(user, kind=kind, row=rows.get(user.pk), now=now)
+        if delivery is not None:
+            deliveries.append(delivery)
     return deliveries
+
+
+def _delivery_for(user: User, *, kind: str, row, now) -> _Delivery | None:
+    """How one person is to be told of one kind, given their settings row (or None)."""
+    if not user.is_active:
+        return None
+    is_helper_alert = kind == Notification.Kind.HELPER_NEEDS_HELP
+    if is_helper_alert and not (row and row.is_helper):
+        return None
+    wanted = channels_for(row, kind)
+    wants_email = wanted.email and bool(user.email)
+    if not (wanted.in_app or wants_email):
+        return None
+    send_after = None
+    if wants_email and is_helper_alert and row.has_quiet_hours:
+        send_after = quiet_until(
+            now=now,
+            start=row.quiet_hours_start,
+            end=row.quiet_hours_end,
+            zone=_zone(user.timezone),
+        )
+    return _Delivery(user=user, in_app=wanted.in_app, email=wants_email, send_after=send_after)
 
 
 def _notification_fields(delivery: _Delivery, *, kind, url, params, actor, dedupe_key, now) -> dict:
@@ -447,6 +460,127 @@ def _queue_notification_emails(deliveries: list[_Delivery], *, kind, url, params
     ]
     if emails:
         _queue_emails(emails)
+
+
+def _fill_in(email: OutboundEmail) -> None:
+    """Render a notification's email now, just before it is sent."""
+    notification = Notification.objects.select_related("recipient").get(pk=email.notification_id)
+    rendered = _render_email(
+        recipient=notification.recipient,
+        kind=notification.kind,
+        url=notification.url,
+        params=notification.params,
+    )
+    email.subject = rendered["subject"].replace("\n", " ").strip()[:998]
+    email.text, email.html = rendered["text"], rendered["html"]
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject, text=email.text, html=email.html
+    )
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification for notify_each: its own recipient, message values and dedupe key."""
+
+    recipient_id: int
+    kind: str
+    url: str
+    params: dict
+    dedupe_key: str = ""
+
+
+def notify_each(notes, *, now: datetime | None = None) -> int:
+    """Many notifications, each with its own recipient and values (a sweep's tickets, alerts).
+
+    The same rules as notify(): the recipient's channels, helpers only for helper alerts,
+    quiet hours, one row per (recipient, dedupe_key). Per batch: a query for the people,
+    one for their settings, one for keys they have, one insert each for notifications
+    and emails, one UPDATE per distinct unread increment. The emails are written empty
+    and rendered by the worker that sends them; one task is enqueued for the batch.
+    Call inside the caller's transaction. Returns how many notifications were written.
+    """
+    from notifications import tasks
+
+    now = now or timezone.now()
+    notes = [note if isinstance(note, Note) else Note(**note) for note in notes]
+    written = 0
+    for start in range(0, len(notes), BATCH_SIZE):
+        batch = notes[start : start + BATCH_SIZE]
+        for note in batch:
+            _checked_params(kind=note.kind, url=note.url, params=note.params)
+        users = User.objects.in_bulk({note.recipient_id for note in batch})
+        keyed = [note for note in batch if note.dedupe_key]
+        already = set()
+        if keyed:
+            already = set(
+                Notification.objects.filter(
+                    recipient_id__in={note.recipient_id for note in keyed},
+                    dedupe_key__in={note.dedupe_key for note in keyed},
+                ).values_list("recipient_id", "dedupe_key")
+            )
+        plans = []
+        seen = set()
+        for note in batch:
+            user = users.get(note.recipient_id)
+            key = (note.recipient_id, note.dedupe_key)
+            if user is None or (note.dedupe_key and (key in already or key in seen)):
+                continue
+            seen.add(key)
+            plans.append((note, user))
+        settings_rows = {
+            row.user_id: row
+            for row in NotificationSettings.objects.filter(
+                user_id__in={user.pk for _note, user in plans}
+            )
+        }
+        rows, deliveries = [], []
+        for note, user in plans:
+            delivery = _delivery_for(user, kind=note.kind, row=settings_rows.get(user.pk), now=now)
+            if delivery is None:
+                continue
+            params = messages.stored_params(note.params)
+            rows.append(
+                Notification(
+                    **_notification_fields(
+                        delivery,
+                        kind=note.kind,
+                        url=note.url,
+                        params=params,
+                        actor=None,
+                        dedupe_key=note.dedupe_key,
+                        now=now,
+                    )
+                )
+            )
+            deliveries.append(delivery)
+        if not rows:
+            continue
+        created = Notification.objects.bulk_create(rows, ignore_conflicts=False)
+        unread: dict[int, int] = {}
+        for delivery in deliveries:
+            if delivery.in_app:
+                unread[delivery.user.pk] = unread.get(delivery.user.pk, 0) + 1
+        for increment in set(unread.values()):
+            User.objects.filter(
+                pk__in=[pk for pk, count in unread.items() if count == increment]
+            ).update(unread_notification_count=F("unread_notification_count") + increment)
+        emails = [
+            OutboundEmail(
+                to=[delivery.user.email],
+                subject="",
+                text="",
+                notification=notification,
+                created_at=now,
+                send_after=delivery.send_after or now,
+            )
+            for notification, delivery in zip(created, deliveries, strict=True)
+            if delivery.email
+        ]
+        if emails:
+            OutboundEmail.objects.bulk_create(emails)
+            enqueue(tasks.deliver_pending_emails)
+        written += len(created)
+    return written
 
 
 def _render_email(*, recipient: User, kind: str, url: str, params: dict) -> dict:

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from forum import access, selectors, viewcounts
+from forum import access, extensions, selectors, viewcounts
 from forum.forms import ReplyForm
 from forum.markdown import quote_markdown
 from forum.models import Post
@@ -40,7 +40,12 @@ def _thread_page(request, thread):
     return render(
         request,
         "forum/thread.html",
-        {"view": view, "thread": thread, "form": ReplyForm(initial=initial)},
+        {
+            "view": view,
+            "thread": thread,
+            "form": ReplyForm(initial=initial),
+            "panels": extensions.thread_panels(request=request, thread=thread),
+        },
     )
 
 

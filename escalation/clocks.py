@@ -1,0 +1,182 @@
+"""Thread clocks: when a thread needs help and when it escalates, from its facts.
+
+A clock is derived, never edited: `compute_clock` is a pure function of a thread's
+facts and its category's rules, and `recompute_clocks` writes what it says. Forum
+events recompute the clocks they might change; the sweep recomputes a due thread's
+clock from fresh facts before acting on it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts import roles
+from escalation.models import EscalationPolicy, ThreadClock, Ticket
+from escalation.policies import PolicyBook, Rules
+from forum.models import Post, Thread
+
+
+@dataclass
+class Facts:
+    """What the escalation rules need to know about one thread."""
+
+    id: int
+    author_id: int
+    category_id: int
+    title: str
+    created_at: datetime
+    state: str
+    is_hidden: bool
+    first_reply_at: datetime | None
+    needs_help_at: datetime | None
+    has_staff_reply: bool = False
+    has_helpful_answer: bool = False
+    ticket_status: str | None = None
+
+    @property
+    def has_active_ticket(self) -> bool:
+        return self.ticket_status in Ticket.ACTIVE
+
+
+@dataclass(frozen=True)
+class Clock:
+    needs_help_at: datetime | None = None
+    escalate_at: datetime | None = None
+    member_can_request_at: datetime | None = None
+
+
+FACT_FIELDS = (
+    "id",
+    "author_id",
+    "category_id",
+    "title",
+    "created_at",
+    "state",
+    "is_hidden",
+    "first_reply_at",
+    "needs_help_at",
+)
+
+
+def load_facts(thread_ids) -> dict[int, Facts]:
+    """Facts for many threads in four queries, whatever their number of posts."""
+    thread_ids = list(thread_ids)
+    facts = {
+        row["id"]: Facts(**row)
+        for row in Thread.objects.filter(pk__in=thread_ids).values(*FACT_FIELDS)
+    }
+    if not facts:
+        return facts
+    for thread_id, status in Ticket.objects.filter(thread_id__in=facts).values_list(
+        "thread_id", "status"
+    ):
+        facts[thread_id].ticket_status = status
+    answers = Post.objects.filter(
+        thread_id__in=facts, number__gt=1, is_hidden=False, deleted_at=None
+    ).exclude(author_id=F("thread__author_id"))
+    for thread_id in (
+        answers.filter(author__groups__name=roles.AGENTS, author__is_staff=True)
+        .values_list("thread_id", flat=True)
+        .distinct()
+    ):
+        facts[thread_id].has_staff_reply = True
+    for thread_id in (
+        answers.filter(vote_count__gt=0).values_list("thread_id", flat=True).distinct()
+    ):
+        facts[thread_id].has_helpful_answer = True
+    return facts
+
+
+def is_answered(facts: Facts, policy: EscalationPolicy) -> bool:
+    """Whether the thread counts as answered under this policy (DESIGN: not by the asker)."""
+    match policy.answered_when:
+        case EscalationPolicy.Answered.STAFF_REPLY:
+            return facts.has_staff_reply
+        case EscalationPolicy.Answered.ACCEPTED:
+            return facts.state == Thread.State.SOLVED
+        case EscalationPolicy.Answered.HELPFUL:
+            return facts.has_helpful_answer
+        case _:
+            return facts.first_reply_at is not None
+
+
+def compute_clock(facts: Facts, rules: Rules) -> Clock:
+    """The thread's next deadlines. A solved, closed or hidden thread has none.
+
+    - Needs help: counted from the question while nobody but the asker has replied,
+      until the community has been asked once.
+    - Escalate: counted from the question; `escalate_after` while unanswered, else
+      `escalate_unsolved_after` (if the policy has one) while no answer is accepted.
+    - A thread that has had a ticket is escalated again only by a person.
+    - The asker may ask for staff `member_can_request_after` after asking (wall-clock
+      time: it is about the asker's patience, not the team's hours), unless a ticket is
+      already being worked.
+    """
+    if facts.state != Thread.State.OPEN or facts.is_hidden:
+        return Clock()
+    policy = rules.policy
+    member_can_request_at = (
+        None if facts.has_active_ticket else facts.created_at + policy.member_can_request_after
+    )
+    if facts.ticket_status is not None:
+        return Clock(member_can_request_at=member_can_request_at)
+    needs_help_at = None
+    if facts.first_reply_at is None and facts.needs_help_at is None:
+        needs_help_at = rules.after(facts.created_at, policy.needs_help_after)
+    if not is_answered(facts, policy):
+        escalate_at = rules.after(facts.created_at, policy.escalate_after)
+    elif policy.escalate_unsolved_after is not None:
+        escalate_at = rules.after(facts.created_at, policy.escalate_unsolved_after)
+    else:
+        escalate_at = None
+    return Clock(needs_help_at, escalate_at, member_can_request_at)
+
+
+def write_clocks(clocks: dict[int, Clock], *, now) -> None:
+    """Insert or replace the clock rows of these threads."""
+    rows = [
+        ThreadClock(
+            thread_id=thread_id,
+            needs_help_at=clock.needs_help_at,
+            escalate_at=clock.escalate_at,
+            member_can_request_at=clock.member_can_request_at,
+            computed_at=now,
+        )
+        for thread_id, clock in clocks.items()
+    ]
+    ThreadClock.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["thread"],
+        update_fields=["needs_help_at", "escalate_at", "member_can_request_at", "computed_at"],
+    )
+
+
+def recompute_clocks(thread_ids, *, now, book: PolicyBook | None = None) -> dict[int, Clock]:
+    """Recompute and store the clocks of these threads from their current facts."""
+    book = book or PolicyBook.load()
+    facts = load_facts(thread_ids)
+    clocks = {
+        thread_id: compute_clock(fact, book.for_category(fact.category_id))
+        for thread_id, fact in facts.items()
+    }
+    write_clocks(clocks, now=now)
+    return clocks
+
+
+def recompute_open_clocks(*, category_id: int | None = None, now, batch_size: int = 2000) -> int:
+    """Every open thread's clock (of one category, or all), in batches: after a policy,
+    a calendar or bulk-imported threads change what the clocks should say."""
+    book = PolicyBook.load()
+    threads = Thread.objects.filter(state=Thread.State.OPEN).order_by("pk")
+    if category_id is not None:
+        threads = threads.filter(category_id=category_id)
+    done, last = 0, 0
+    while ids := list(threads.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]):
+        with transaction.atomic():
+            recompute_clocks(ids, now=now, book=book)
+        done, last = done + len(ids), ids[-1]
+    return done

@@ -1,0 +1,52 @@
+from datetime import UTC
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.dateparse import parse_datetime
+
+from escalation import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Run one escalation sweep now, synchronously: flag threads that need help, open "
+        "tickets for threads past their escalation deadline, and mark missed SLA targets. "
+        "Prints how many threads it flagged and escalated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now",
+            help="Evaluate as if at this instant (ISO 8601, e.g. 2026-11-24T09:30:00+08:00; "
+            "without an offset it is UTC).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Work out what would happen, print the counts, and change nothing.",
+        )
+        parser.add_argument("--batch-size", type=int, default=services.SWEEP_BATCH)
+
+    def handle(self, *args, now=None, dry_run=False, batch_size=None, **options):
+        instant = None
+        if now:
+            instant = parse_datetime(now)
+            if instant is None:
+                raise CommandError(f"--now: {now!r} is not an ISO 8601 date and time.")
+            if instant.tzinfo is None:
+                instant = instant.replace(tzinfo=UTC)
+        if batch_size is not None and batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        result = services.sweep(now=instant, dry_run=dry_run, batch_size=batch_size)
+        prefix = "Dry run (nothing changed): would have " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}flagged {result.flagged} thread(s) as needing help, "
+            f"escalated {result.escalated} thread(s) to tickets"
+            + (
+                f" ({', '.join(result.ticket_refs)})"
+                if result.ticket_refs and result.escalated <= 20
+                else ""
+            )
+            + f", marked {result.breached} missed SLA target(s)."
+        )
+        if result.reconciled:
+            self.stdout.write(f"Gave {result.reconciled} new thread(s) their missing clocks.")

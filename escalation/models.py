@@ -1,0 +1,399 @@
+"""Escalation: policies, business calendars, thread deadlines, tickets and their events.
+
+The forum owns threads; this app owns *when* a thread needs help or staff, and the
+ticket staff work once it does. Deadlines live in their own table, one row per thread
+still on a clock, so the sweep reads only due rows and the forum's tables stay its own.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import validate_timezone
+from escalation import business_time
+from forum.models import Category, Thread
+
+
+class BusinessCalendar(models.Model):
+    """When the support team works: weekly opening hours in a time zone, minus holidays."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpeningHours(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(
+        _("closes at"), help_text=_("00:00 means midnight at the end of the day.")
+    )
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_hours_weekday"),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=models.F("closes_at")) | Q(closes_at="00:00"),
+                name="opening_hours_opens_before_closing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+    @property
+    def minutes(self) -> tuple[int, int]:
+        start = self.opens_at.hour * 60 + self.opens_at.minute
+        end = self.closes_at.hour * 60 + self.closes_at.minute
+        return start, end or business_time.MINUTES_PER_DAY
+
+    def clean(self) -> None:
+        start, end = self.minutes
+        if start >= end:
+            raise ValidationError(_("Opening time must come before closing time."))
+        overlapping = OpeningHours.objects.filter(
+            calendar_id=self.calendar_id, weekday=self.weekday
+        ).exclude(pk=self.pk)
+        for other in overlapping:
+            other_start, other_end = other.minutes
+            if start < other_end and other_start < end:
+                raise ValidationError(_("These hours overlap %(other)s.") % {"other": other})
+
+
+class Holiday(models.Model):
+    """A day the calendar is closed, or (is_working_day) open with Monday's hours (调休)."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=80)
+    is_working_day = models.BooleanField(
+        _("make-up working day"),
+        default=False,
+        help_text=_("Open with Monday's hours although it falls on a weekend."),
+    )
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="holiday_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Queue(models.Model):
+    """Where tickets wait for an agent: e.g. Transfers, Security, General."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Priority(models.IntegerChoices):
+    LOW = 10, _("Low")
+    NORMAL = 20, _("Normal")
+    HIGH = 30, _("High")
+    URGENT = 40, _("Urgent")
+
+
+class EscalationPolicy(models.Model):
+    """How long a category's questions wait before the community, then staff, are asked."""
+
+    class Answered(models.TextChoices):
+        REPLY = "reply", _("A reply from anyone but the asker")
+        STAFF_REPLY = "staff_reply", _("A reply from the support team")
+        ACCEPTED = "accepted", _("An accepted answer")
+        HELPFUL = "helpful", _("An answer with at least one helpful vote")
+
+    category = models.OneToOneField(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="escalation_policy",
+        help_text=_("Leave empty for the site default, used by categories without their own."),
+    )
+    answered_when = models.CharField(
+        _("a question counts as answered when"),
+        max_length=20,
+        choices=Answered,
+        default=Answered.REPLY,
+    )
+    needs_help_after = models.DurationField(
+        _("needs help after"),
+        default=timedelta(hours=4),
+        help_text=_("Unanswered this long: shown to the community as needing an answer."),
+    )
+    escalate_after = models.DurationField(
+        _("escalate after"),
+        default=timedelta(hours=24),
+        help_text=_("Unanswered this long: a ticket is opened for the support team."),
+    )
+    escalate_unsolved_after = models.DurationField(
+        _("escalate unsolved after"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Answered but with no accepted answer this long after it was asked: a ticket is opened. Empty: never."
+        ),
+    )
+    member_can_request_after = models.DurationField(
+        _("asker may ask for staff after"),
+        default=timedelta(hours=2),
+        help_text=_("How long the asker waits before “Ask the support team” appears."),
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="policies",
+        help_text=_("Count only the support team's opening hours. Empty: count every hour."),
+    )
+    ticket_priority = models.PositiveSmallIntegerField(
+        _("ticket priority"), choices=Priority, default=Priority.NORMAL
+    )
+    ticket_queue = models.ForeignKey(
+        Queue, on_delete=models.PROTECT, null=True, blank=True, related_name="policies"
+    )
+    first_response_target = models.DurationField(
+        _("first response within"), default=timedelta(hours=8)
+    )
+    resolution_target = models.DurationField(_("resolution within"), default=timedelta(hours=72))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("escalation policy")
+        verbose_name_plural = _("escalation policies")
+        constraints = [
+            # At most one site default: the categories' ids are unique, and no category is 0.
+            models.UniqueConstraint(
+                Coalesce("category", Value(0)),
+                name="escalation_policy_one_per_category",
+                violation_error_message=_("This category (or the site) already has a policy."),
+            ),
+            models.CheckConstraint(
+                condition=Q(needs_help_after__lte=models.F("escalate_after")),
+                name="escalation_policy_needs_help_before_escalation",
+                violation_error_message=_("“Needs help” must come before escalation."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.category) if self.category_id else str(_("Site default"))
+
+    def clean(self) -> None:
+        if self.category_id is None:
+            others = EscalationPolicy.objects.filter(category__isnull=True).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError(_("There is already a site default policy."))
+        for name in ("needs_help_after", "escalate_after", "member_can_request_after"):
+            value = getattr(self, name)
+            if value is not None and value < timedelta(0):
+                raise ValidationError({name: _("Durations cannot be negative.")})
+
+
+class ThreadClock(models.Model):
+    """The next instants at which a thread needs help or escalates: the sweep's index.
+
+    One row per thread. A null instant means that clock is not running. Recomputed from
+    the thread's facts whenever a forum event might change them; the sweep re-checks the
+    facts before it acts, so a stale row can delay an action but never cause a wrong one.
+    """
+
+    thread = models.OneToOneField(
+        Thread, on_delete=models.CASCADE, primary_key=True, related_name="clock"
+    )
+    needs_help_at = models.DateTimeField(null=True, blank=True)
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    member_can_request_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thread clock")
+        verbose_name_plural = _("thread clocks")
+        indexes = [
+            models.Index(
+                fields=["needs_help_at"],
+                name="clock_needs_help_due",
+                condition=Q(needs_help_at__isnull=False),
+            ),
+            models.Index(
+                fields=["escalate_at"],
+                name="clock_escalate_due",
+                condition=Q(escalate_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"thread {self.thread_id}: needs help {self.needs_help_at}, escalates {self.escalate_at}"
+
+
+def new_reference() -> str:
+    """HO- and seven random digits: quotable, and says nothing about how many tickets exist."""
+    return f"HO-{secrets.randbelow(9_000_000) + 1_000_000}"
+
+
+class Ticket(models.Model):
+    class Reason(models.TextChoices):
+        UNANSWERED = "unanswered", _("Unanswered")
+        UNSOLVED = "unsolved", _("Answered but unsolved")
+        ASKER = "asker", _("The asker asked for staff")
+        MODERATOR = "moderator", _("Escalated by a moderator")
+        AGENT = "agent", _("Escalated by an agent")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        WAITING = "waiting", _("Waiting on the asker")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    ACTIVE = (Status.NEW, Status.OPEN, Status.WAITING)
+
+    thread = models.OneToOneField(Thread, on_delete=models.PROTECT, related_name="ticket")
+    reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requests"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    note = models.TextField(_("note from the requester"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    resolution = models.CharField(_("resolution"), max_length=40, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority, default=Priority.NORMAL
+    )
+    queue = models.ForeignKey(
+        Queue, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    policy = models.ForeignKey(
+        EscalationPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    escalation_count = models.PositiveSmallIntegerField(default=1)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
+    resolution_breached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["status", "-priority", "created_at"], name="ticket_queue_order"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
+            models.Index(
+                fields=["first_response_due_at"],
+                name="ticket_first_response_due",
+                condition=Q(
+                    first_responded_at__isnull=True, first_response_breached_at__isnull=True
+                ),
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                name="ticket_resolution_due",
+                condition=Q(resolved_at__isnull=True, resolution_breached_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("escalation:my-request", args=[self.reference])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class TicketEvent(models.Model):
+    """What happened to a ticket, in order. Rows are only ever added."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        REOPENED = "reopened", _("Reopened")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        RESOLVED = "resolved", _("Resolved")
+        FIRST_RESPONSE_BREACHED = "first_response_breached", _("First response target missed")
+        RESOLUTION_BREACHED = "resolution_breached", _("Resolution target missed")
+        ASSIGNED = "assigned", _("Assigned")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_event_order")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Ticket events are append-only.")
+        super().save(*args, **kwargs)

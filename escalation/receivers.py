@@ -1,0 +1,50 @@
+"""How escalation follows the forum: each forum event recomputes the clocks it may change.
+
+The events come after the forum's transaction commits. Should one be lost (a crash
+between the commit and the receiver), the sweep still re-checks a due thread's facts
+before acting, and gives the newest threads that lack a clock one.
+"""
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from accounts.models import User
+from escalation import clocks, services
+from forum import events
+
+
+def _recompute(thread_id: int) -> None:
+    with transaction.atomic():
+        clocks.recompute_clocks([thread_id], now=timezone.now())
+
+
+@receiver(events.thread_created)
+@receiver(events.thread_moved)
+@receiver(events.thread_closed)
+@receiver(events.thread_reopened)
+@receiver(events.thread_unsolved)
+@receiver(events.answer_unaccepted)
+@receiver(events.post_hidden)
+@receiver(events.post_unhidden)
+def recompute_clock(sender, *, thread_id, **kwargs) -> None:
+    _recompute(thread_id)
+
+
+@receiver(events.post_created)
+def follow_reply(sender, *, thread_id, post_id, is_reply_by_other, **kwargs) -> None:
+    if not is_reply_by_other:
+        return  # the asker's own follow-ups do not stop the clock
+    from forum.models import Post
+
+    author_id = Post.objects.filter(pk=post_id).values_list("author_id", flat=True).first()
+    author = User.objects.filter(pk=author_id).first()
+    if author is not None:
+        services.record_staff_reply(thread_id=thread_id, author=author)
+    _recompute(thread_id)
+
+
+@receiver(events.thread_solved)
+def follow_solution(sender, *, thread_id, **kwargs) -> None:
+    services.resolve_if_solved_by_community(thread_id=thread_id)
+    _recompute(thread_id)

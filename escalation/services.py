@@ -1,0 +1,533 @@
+"""Escalation: tickets for threads the community could not answer, and the sweep that opens them.
+
+Every way into a ticket (the sweep, the asker asking for staff, a moderator or an agent
+escalating) goes through `_open_ticket`, under a lock on the thread's row. A thread has
+one ticket ever (a unique constraint); escalating it again reopens that ticket.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from escalation import clocks
+from escalation.clocks import Facts
+from escalation.models import ThreadClock, Ticket, TicketEvent, new_reference
+from escalation.policies import PolicyBook, Rules
+from forum import services as forum_services
+from forum.errors import InvalidTransition, NotAllowed
+from forum.models import Follow, Thread
+from notifications import services as notifications
+from notifications.models import Notification
+from notifications.selectors import helpers_among
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 500
+# A thread created this close to the newest clock is checked for a missing clock on
+# every sweep: the after-commit event that makes it may have been lost in a crash.
+RECONCILE_WINDOW = 1000
+
+
+# --- Tickets -------------------------------------------------------------------
+
+
+def can_ask_for_staff(*, user, facts: Facts, rules: Rules, now) -> bool:
+    """The asker, on their own open thread, once the policy's wait is over."""
+    if not user.is_authenticated or user.pk != facts.author_id:
+        return False
+    clock = clocks.compute_clock(facts, rules)
+    return clock.member_can_request_at is not None and clock.member_can_request_at <= now
+
+
+def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> Ticket:
+    """The asker asks the support team. Raises NotAllowed or InvalidTransition with the reason."""
+    now = now or timezone.now()
+    if actor.pk != thread.author_id:
+        raise NotAllowed(_("Only the person who asked can ask the support team."))
+    with transaction.atomic():
+        _lock(thread.pk)
+        facts = clocks.load_facts([thread.pk])[thread.pk]
+        _require_escalatable(facts)
+        if facts.state != Thread.State.OPEN:
+            raise InvalidTransition(_("This question is solved or closed."))
+        rules = PolicyBook.load().for_category(facts.category_id)
+        clock = clocks.compute_clock(facts, rules)
+        if clock.member_can_request_at is None or clock.member_can_request_at > now:
+            raise InvalidTransition(
+                _("Give the community a little longer: you can ask the support team later.")
+            )
+        return _open_ticket(
+            facts=facts, rules=rules, reason=Ticket.Reason.ASKER, actor=actor, note=note, now=now
+        )
+
+
+def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) -> Ticket:
+    """A moderator or an agent hands any visible thread to the support team at once."""
+    now = now or timezone.now()
+    if actor.is_agent:
+        reason = Ticket.Reason.AGENT
+    elif actor.is_moderator:
+        reason = Ticket.Reason.MODERATOR
+    else:
+        raise NotAllowed(_("Only moderators and the support team can escalate a thread."))
+    with transaction.atomic():
+        _lock(thread.pk)
+        facts = clocks.load_facts([thread.pk])[thread.pk]
+        _require_escalatable(facts)
+        rules = PolicyBook.load().for_category(facts.category_id)
+        return _open_ticket(
+            facts=facts, rules=rules, reason=reason, actor=actor, note=note, now=now
+        )
+
+
+def _lock(thread_id: int) -> None:
+    Thread.objects.select_for_update().filter(pk=thread_id).values_list("pk").first()
+
+
+def _require_escalatable(facts: Facts) -> None:
+    if facts.is_hidden:
+        raise InvalidTransition(_("A hidden thread cannot be escalated."))
+    if facts.has_active_ticket:
+        raise InvalidTransition(_("The support team already has this question."))
+
+
+def _open_ticket(*, facts: Facts, rules: Rules, reason: str, actor, note: str, now) -> Ticket:
+    """Open the thread's ticket, or reopen it. Caller holds the thread's row lock."""
+    policy = rules.policy
+    ticket = Ticket.objects.filter(thread_id=facts.id).first()
+    if ticket is None:
+        ticket = _create_ticket(facts=facts, rules=rules, reason=reason, note=note, now=now)
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEvent.Kind.CREATED,
+            actor=actor,
+            to_status=ticket.status,
+            detail=reason,
+            created_at=now,
+        )
+    else:
+        previous = ticket.status
+        ticket.status, ticket.reason, ticket.note = Ticket.Status.NEW, reason, note
+        ticket.resolution, ticket.resolved_at, ticket.closed_at = "", None, None
+        ticket.escalation_count += 1
+        ticket.first_responded_at = None
+        ticket.first_response_breached_at = ticket.resolution_breached_at = None
+        ticket.first_response_due_at = rules.after(now, policy.first_response_target)
+        ticket.resolution_due_at = rules.after(now, policy.resolution_target)
+        ticket.updated_at = now
+        ticket.save()
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEvent.Kind.REOPENED,
+            actor=actor,
+            from_status=previous,
+            to_status=ticket.status,
+            detail=reason,
+            created_at=now,
+        )
+    forum_services.set_escalated(thread_id=facts.id, escalated_at=now)
+    ThreadClock.objects.filter(thread_id=facts.id).update(
+        needs_help_at=None, escalate_at=None, member_can_request_at=None, computed_at=now
+    )
+    _tell_asker_escalated(ticket, facts=facts, rules=rules, now=now)
+    return ticket
+
+
+def _create_ticket(*, facts: Facts, rules: Rules, reason: str, note: str, now) -> Ticket:
+    policy = rules.policy
+    for _attempt in range(5):  # a random reference may, rarely, be taken already
+        try:
+            with transaction.atomic():
+                return Ticket.objects.create(**_ticket_fields(facts, rules, reason, note, now))
+        except IntegrityError:
+            if Ticket.objects.filter(thread_id=facts.id).exists():
+                raise
+    raise RuntimeError(f"no free ticket reference for thread {facts.id} ({policy})")
+
+
+def _ticket_fields(facts: Facts, rules: Rules, reason: str, note: str, now) -> dict:
+    policy = rules.policy
+    return {
+        "thread_id": facts.id,
+        "reference": new_reference(),
+        "requester_id": facts.author_id,
+        "reason": reason,
+        "note": note,
+        "priority": policy.ticket_priority,
+        "queue_id": policy.ticket_queue_id,
+        "policy_id": policy.pk,
+        "created_at": now,
+        "updated_at": now,
+        "first_response_due_at": rules.after(now, policy.first_response_target),
+        "resolution_due_at": rules.after(now, policy.resolution_target),
+    }
+
+
+def _escalated_note(ticket: Ticket, *, facts: Facts) -> dict:
+    return {
+        "recipient_id": facts.author_id,
+        "kind": Notification.Kind.ESCALATED,
+        "url": reverse("escalation:my-request", args=[ticket.reference]),
+        "params": {
+            "thread_title": facts.title,
+            "reference": ticket.reference,
+            "first_response_due_at": ticket.first_response_due_at.isoformat(),
+        },
+        "dedupe_key": f"escalated:{ticket.pk}:{ticket.escalation_count}",
+    }
+
+
+def _tell_asker_escalated(ticket: Ticket, *, facts: Facts, rules: Rules, now) -> None:
+    note = _escalated_note(ticket, facts=facts)
+    recipient = User.objects.get(pk=note.pop("recipient_id"))
+    notifications.notify(recipient=recipient, now=now, **note)
+
+
+def resolve_if_solved_by_community(*, thread_id: int, now=None) -> bool:
+    """A thread solved while its ticket is still new needs no agent: resolve the ticket."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update()
+            .filter(
+                thread_id=thread_id, status=Ticket.Status.NEW, thread__state=Thread.State.SOLVED
+            )
+            .first()
+        )
+        if ticket is None:
+            return False
+        ticket.status, ticket.resolution = Ticket.Status.RESOLVED, "solved_by_community"
+        ticket.resolved_at = ticket.updated_at = now
+        ticket.save(update_fields=["status", "resolution", "resolved_at", "updated_at"])
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEvent.Kind.RESOLVED,
+            from_status=Ticket.Status.NEW,
+            to_status=Ticket.Status.RESOLVED,
+            detail="solved_by_community",
+            created_at=now,
+        )
+        forum_services.set_escalated(thread_id=thread_id, escalated_at=None)
+    return True
+
+
+def record_staff_reply(*, thread_id: int, author: User, now=None) -> None:
+    """An agent's reply in the thread is the ticket's first response (for the SLA)."""
+    if not author.is_agent:
+        return
+    Ticket.objects.filter(
+        thread_id=thread_id, status__in=Ticket.ACTIVE, first_responded_at=None
+    ).update(first_responded_at=now or timezone.now())
+
+
+# --- The sweep -----------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    flagged: int = 0
+    escalated: int = 0
+    breached: int = 0
+    examined: int = 0
+    reconciled: int = 0
+    ticket_refs: list[str] = field(default_factory=list)
+
+
+def sweep(
+    *, now: datetime | None = None, batch_size: int = SWEEP_BATCH, dry_run: bool = False
+) -> SweepResult:
+    """Flag due threads as needing help, open tickets for due threads, mark missed SLAs.
+
+    Works in batches, each in its own transaction: memory stays flat however much is
+    due, and a crash loses at most the batch in flight, which the next sweep redoes.
+    Due rows are claimed with SELECT … FOR UPDATE SKIP LOCKED (on PostgreSQL), so sweeps
+    running at once share the work; the ticket's unique thread and the notifications'
+    dedupe keys make a second attempt at the same thread harmless anyway. Each due
+    thread's clock is recomputed from fresh facts before anything happens to it.
+
+    `dry_run` does everything in one transaction and rolls it back: the counts say
+    what a real sweep would do now.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    book = PolicyBook.load()
+    if dry_run:
+        with transaction.atomic():
+            _sweep(result, book=book, now=now, batch_size=batch_size)
+            transaction.set_rollback(True)
+        return result
+    _sweep(result, book=book, now=now, batch_size=batch_size)
+    return result
+
+
+def _sweep(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> None:
+    result.reconciled = _reconcile_missing_clocks(book=book, now=now)
+    while _needs_help_batch(result, book=book, now=now, batch_size=batch_size):
+        pass
+    while _escalation_batch(result, book=book, now=now, batch_size=batch_size):
+        pass
+    result.breached = _mark_breaches(now=now)
+
+
+def _due(field_name: str, *, now, batch_size: int) -> list[int]:
+    return list(
+        ThreadClock.objects.select_for_update(skip_locked=True)
+        .filter(**{f"{field_name}__lte": now})
+        .order_by(field_name)
+        .values_list("thread_id", flat=True)[:batch_size]
+    )
+
+
+def _needs_help_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
+    with transaction.atomic():
+        due = _due("needs_help_at", now=now, batch_size=batch_size)
+        if not due:
+            return False
+        result.examined += len(due)
+        facts = clocks.load_facts(due)
+        fresh = {
+            tid: clocks.compute_clock(f, book.for_category(f.category_id))
+            for tid, f in facts.items()
+        }
+        ready = [
+            tid
+            for tid, clock in fresh.items()
+            if clock.needs_help_at is not None and clock.needs_help_at <= now
+        ]
+        flagged = forum_services.mark_needs_help(thread_ids=ready, now=now)
+        result.flagged += len(flagged)
+        for tid in flagged:
+            facts[tid].needs_help_at = now
+            fresh[tid] = clocks.compute_clock(facts[tid], book.for_category(facts[tid].category_id))
+        # Rows whose thread is gone, or whose clock was stopped, must leave the due set too.
+        for tid in set(due) - set(fresh):
+            fresh[tid] = clocks.Clock()
+        clocks.write_clocks(_not_due_again(fresh, "needs_help_at", now), now=now)
+        _tell_needs_help(flagged, facts=facts, now=now)
+    return True
+
+
+def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
+    with transaction.atomic():
+        due = _due("escalate_at", now=now, batch_size=batch_size)
+        if not due:
+            return False
+        result.examined += len(due)
+        facts = clocks.load_facts(due)
+        fresh = {
+            tid: clocks.compute_clock(f, book.for_category(f.category_id))
+            for tid, f in facts.items()
+        }
+        ready = [
+            tid
+            for tid, clock in fresh.items()
+            if clock.escalate_at is not None and clock.escalate_at <= now
+        ]
+        tickets = _open_tickets_in_bulk([facts[tid] for tid in ready], book=book, now=now)
+        result.escalated += len(tickets)
+        result.ticket_refs.extend(ticket.reference for ticket in tickets[:20])
+        for tid in set(due) - set(fresh):
+            fresh[tid] = clocks.Clock()
+        for ticket in tickets:
+            fresh[ticket.thread_id] = clocks.Clock()
+        clocks.write_clocks(_not_due_again(fresh, "escalate_at", now), now=now)
+    return True
+
+
+def _not_due_again(fresh: dict, field_name: str, now) -> dict:
+    """Clocks to store: a deadline still at or before now is spent (the sweep acted or could not)."""
+    stored = {}
+    for tid, clock in fresh.items():
+        if getattr(clock, field_name) is not None and getattr(clock, field_name) <= now:
+            clock = clocks.Clock(**{**clock.__dict__, field_name: None})
+        stored[tid] = clock
+    return stored
+
+
+def _open_tickets_in_bulk(due: list[Facts], *, book: PolicyBook, now) -> list[Ticket]:
+    """Tickets for many unanswered (or unsolved) threads: a few statements per batch.
+
+    Should a reference collide, or a person escalate one of these threads meanwhile,
+    the batch falls back to one thread at a time, each under its row lock.
+    """
+    if not due:
+        return []
+    reasons = {}
+    rows = []
+    for facts in due:
+        rules = book.for_category(facts.category_id)
+        reason = (
+            Ticket.Reason.UNSOLVED
+            if clocks.is_answered(facts, rules.policy)
+            else Ticket.Reason.UNANSWERED
+        )
+        reasons[facts.id] = (reason, rules)
+        rows.append(Ticket(**_ticket_fields(facts, rules, reason, "", now)))
+    try:
+        with transaction.atomic():
+            tickets = Ticket.objects.bulk_create(rows)
+    except IntegrityError:
+        tickets = []
+        for facts in due:
+            reason, rules = reasons[facts.id]
+            with transaction.atomic():
+                _lock(facts.id)
+                current = clocks.load_facts([facts.id]).get(facts.id)
+                if current is None or current.ticket_status is not None:
+                    continue
+                tickets.append(
+                    _open_ticket(
+                        facts=current, rules=rules, reason=reason, actor=None, note="", now=now
+                    )
+                )
+        return tickets
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=ticket,
+                kind=TicketEvent.Kind.CREATED,
+                to_status=ticket.status,
+                detail=ticket.reason,
+                created_at=now,
+            )
+            for ticket in tickets
+        ]
+    )
+    Thread.objects.filter(pk__in=[ticket.thread_id for ticket in tickets]).update(escalated_at=now)
+    by_thread = {facts.id: facts for facts in due}
+    notifications.notify_each(
+        [_escalated_note(ticket, facts=by_thread[ticket.thread_id]) for ticket in tickets], now=now
+    )
+    return tickets
+
+
+def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> None:
+    """The asker gets tips; the category's helpers (followers who opted in) get an alert."""
+    if not thread_ids:
+        return
+    notes = []
+    for tid in thread_ids:
+        fact = facts[tid]
+        url = reverse("forum:thread-redirect", args=[tid])
+        notes.append(
+            {
+                "recipient_id": fact.author_id,
+                "kind": Notification.Kind.NEEDS_HELP,
+                "url": url,
+                "params": {"thread_title": fact.title},
+                "dedupe_key": f"needs-help:{tid}",
+            }
+        )
+    categories = {facts[tid].category_id for tid in thread_ids}
+    watchers: dict[int, list[int]] = {}
+    for user_id, category_id in Follow.objects.filter(category_id__in=categories).values_list(
+        "user_id", "category_id"
+    ):
+        watchers.setdefault(category_id, []).append(user_id)
+    watcher_ids = {user_id for ids in watchers.values() for user_id in ids}
+    helpers = set(
+        helpers_among(User.objects.filter(pk__in=watcher_ids)).values_list("pk", flat=True)
+    )
+    names = _category_names(categories)
+    for tid in thread_ids:
+        fact = facts[tid]
+        for user_id in watchers.get(fact.category_id, ()):
+            if user_id in helpers and user_id != fact.author_id:
+                notes.append(
+                    {
+                        "recipient_id": user_id,
+                        "kind": Notification.Kind.HELPER_NEEDS_HELP,
+                        "url": reverse("forum:thread-redirect", args=[tid]),
+                        "params": {
+                            "thread_title": fact.title,
+                            "category_name": names[fact.category_id],
+                        },
+                        "dedupe_key": f"helper-needs-help:{tid}",
+                    }
+                )
+    notifications.notify_each(notes, now=now)
+
+
+def _category_names(category_ids) -> dict[int, str]:
+    from forum.models import Category
+
+    return dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "name"))
+
+
+def _mark_breaches(*, now) -> int:
+    """Tickets past a target: one event each, once (a conditional update claims it)."""
+    breached = 0
+    for due_field, breached_field, done_field, kind in (
+        (
+            "first_response_due_at",
+            "first_response_breached_at",
+            "first_responded_at",
+            TicketEvent.Kind.FIRST_RESPONSE_BREACHED,
+        ),
+        (
+            "resolution_due_at",
+            "resolution_breached_at",
+            "resolved_at",
+            TicketEvent.Kind.RESOLUTION_BREACHED,
+        ),
+    ):
+        while True:
+            with transaction.atomic():
+                ids = list(
+                    Ticket.objects.filter(
+                        **{f"{due_field}__lte": now, breached_field: None, done_field: None},
+                        status__in=Ticket.ACTIVE,
+                    ).values_list("pk", flat=True)[:SWEEP_BATCH]
+                )
+                if not ids:
+                    break
+                claimed = list(
+                    Ticket.objects.select_for_update(skip_locked=True)
+                    .filter(pk__in=ids, **{breached_field: None})
+                    .values_list("pk", "status")
+                )
+                Ticket.objects.filter(pk__in=[pk for pk, _s in claimed]).update(
+                    **{breached_field: now}
+                )
+                TicketEvent.objects.bulk_create(
+                    [
+                        TicketEvent(
+                            ticket_id=pk,
+                            kind=kind,
+                            from_status=status,
+                            to_status=status,
+                            created_at=now,
+                        )
+                        for pk, status in claimed
+                    ]
+                )
+                breached += len(claimed)
+                if not claimed:
+                    break
+    return breached
+
+
+def _reconcile_missing_clocks(*, book: PolicyBook, now) -> int:
+    """Clocks for the newest threads that have none (their creation event was lost)."""
+    newest = ThreadClock.objects.order_by("-thread_id").values_list("thread_id", flat=True).first()
+    if newest is None:
+        newest_thread = Thread.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        start = max(0, newest_thread - RECONCILE_WINDOW)
+    else:
+        start = max(0, newest - RECONCILE_WINDOW)
+    missing = list(
+        Thread.objects.filter(pk__gt=start, clock__isnull=True)
+        .filter(~Q(state=Thread.State.CLOSED))
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    if missing:
+        with transaction.atomic():
+            clocks.recompute_clocks(missing, now=now, book=book)
+    return len(missing)

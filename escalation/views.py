@@ -1,0 +1,89 @@
+"""Asking the support team, escalating, and the asker's view of their requests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from escalation import panels, services
+from escalation.forms import AskStaffForm
+from escalation.models import Ticket
+from forum import access
+from forum.errors import ForumError
+
+
+def _panel(request, thread, *, form=None):
+    context = panels.panel_context(user=request.user, thread=thread, form=form)
+    return render(request, "escalation/_thread_panel.html", context)
+
+
+@require_POST
+@login_required
+def ask_staff(request, thread_id):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    if request.user.pk != thread.author_id:
+        raise Http404  # another member's question: nothing to see here
+    form = AskStaffForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, thread, form=form) if request.htmx else redirect(thread)
+    try:
+        ticket = services.ask_for_staff(
+            actor=request.user, thread=thread, note=form.cleaned_data["note"]
+        )
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The support team has your question. Your reference is %(reference)s.")
+            % {"reference": ticket.reference},
+        )
+    return _panel(request, thread) if request.htmx else redirect(thread)
+
+
+@require_POST
+@login_required
+def escalate(request, thread_id):
+    thread = access.get_thread_for_user(request.user, thread_id)
+    if not (request.user.is_moderator or request.user.is_agent):
+        raise Http404
+    form = AskStaffForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, thread, form=form) if request.htmx else redirect(thread)
+    try:
+        ticket = services.escalate_thread(
+            actor=request.user, thread=thread, note=form.cleaned_data["note"]
+        )
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Escalated to the support team as %(reference)s.") % {"reference": ticket.reference},
+        )
+    return _panel(request, thread) if request.htmx else redirect(thread)
+
+
+@login_required
+def my_requests(request):
+    tickets = (
+        Ticket.objects.filter(requester=request.user)
+        .select_related("thread")
+        .order_by("-updated_at", "-pk")[:100]
+    )
+    return render(request, "escalation/my_requests.html", {"tickets": tickets})
+
+
+@login_required
+def my_request(request, reference):
+    ticket = (
+        Ticket.objects.filter(reference=reference, requester=request.user)
+        .select_related("thread", "thread__category")
+        .first()
+    )
+    if ticket is None:
+        raise Http404  # not theirs, or no such reference: the same answer
+    events = ticket.events.order_by("created_at", "pk")
+    return render(request, "escalation/my_request.html", {"ticket": ticket, "events": events})

@@ -1,0 +1,173 @@
+"""The core loop: open → needs help → escalated, and what stops each clock."""
+
+from datetime import timedelta
+
+import pytest
+
+from escalation import services
+from escalation.models import ThreadClock, Ticket, TicketEvent
+from forum.models import Thread
+from notifications.models import Notification
+from tests.escalation.conftest import T0, committed
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+
+
+def sweep(at):
+    return services.sweep(now=at)
+
+
+def test_a_new_question_gets_its_deadlines(ask):
+    thread = ask()
+    clock = ThreadClock.objects.get(thread=thread)
+
+    assert clock.needs_help_at == T0 + 4 * HOUR
+    assert clock.escalate_at == T0 + 24 * HOUR
+    assert clock.member_can_request_at == T0 + 2 * HOUR
+
+
+def test_nothing_happens_before_the_deadline(ask):
+    thread = ask()
+
+    result = sweep(T0 + 4 * HOUR - timedelta(seconds=1))
+
+    assert (result.flagged, result.escalated) == (0, 0)
+    assert Thread.objects.get(pk=thread.pk).needs_help_at is None
+
+
+def test_an_unanswered_question_needs_help_then_escalates(ask, member):
+    thread = ask()
+
+    flagged = sweep(T0 + 4 * HOUR)
+    thread.refresh_from_db()
+
+    assert flagged.flagged == 1
+    assert thread.needs_help_at == T0 + 4 * HOUR
+    assert Notification.objects.filter(recipient=member, kind="needs_help").count() == 1
+
+    escalated = sweep(T0 + 24 * HOUR)
+    ticket = Ticket.objects.get(thread=thread)
+
+    assert escalated.escalated == 1
+    assert ticket.reason == Ticket.Reason.UNANSWERED
+    assert ticket.status == Ticket.Status.NEW
+    assert ticket.requester == member
+    assert ticket.first_response_due_at == T0 + 32 * HOUR
+    assert list(ticket.events.values_list("kind", flat=True)) == [TicketEvent.Kind.CREATED]
+    assert Notification.objects.filter(recipient=member, kind="escalated").count() == 1
+    thread.refresh_from_db()
+    assert thread.escalated_at == T0 + 24 * HOUR
+
+
+def test_a_sweep_long_after_both_deadlines_does_both_once(ask):
+    ask()
+
+    first = sweep(T0 + 48 * HOUR)
+    second = sweep(T0 + 49 * HOUR)
+
+    assert (first.flagged, first.escalated) == (1, 1)
+    assert (second.flagged, second.escalated) == (0, 0)
+    assert Ticket.objects.count() == 1
+
+
+def test_reply_by_asker_does_not_stop_the_clock(ask, reply, member):
+    thread = ask()
+    reply(thread, author=member, at=T0 + HOUR)
+
+    result = sweep(T0 + 24 * HOUR)
+
+    assert (result.flagged, result.escalated) == (1, 1)
+
+
+def test_a_reply_by_someone_else_stops_both_clocks(ask, reply, other_member):
+    thread = ask()
+    reply(thread, author=other_member, at=T0 + HOUR)
+
+    result = sweep(T0 + 48 * HOUR)
+
+    assert (result.flagged, result.escalated) == (0, 0)
+    assert ThreadClock.objects.get(thread=thread).escalate_at is None
+
+
+def test_a_reply_after_the_flag_takes_it_off_the_needs_help_list(ask, reply, other_member):
+    thread = ask()
+    sweep(T0 + 5 * HOUR)
+    reply(thread, author=other_member, at=T0 + 6 * HOUR)
+
+    thread.refresh_from_db()
+    assert thread.needs_help_at is None
+    assert sweep(T0 + 48 * HOUR).escalated == 0
+
+
+def test_a_solved_thread_never_escalates(ask, reply, member, other_member):
+    from forum import services as forum_services
+
+    thread = ask()
+    answer = reply(thread, author=other_member, at=T0 + HOUR)
+    committed(forum_services.accept_answer, actor=member, post=answer)
+
+    assert sweep(T0 + 100 * HOUR).escalated == 0
+    assert ThreadClock.objects.get(thread=thread).escalate_at is None
+
+
+def test_a_stale_clock_does_not_escalate_an_answered_thread(ask, other_member):
+    """The reply's event was lost: the sweep checks the facts before it acts."""
+    from forum import services as forum_services
+
+    thread = ask()
+    forum_services.create_post(author=other_member, thread=thread, body="Try the explorer first, please.", now=T0 + HOUR)
+
+    result = sweep(T0 + 48 * HOUR)
+
+    assert result.escalated == 0
+    assert ThreadClock.objects.get(thread=thread).escalate_at is None
+
+
+def test_unsolved_threads_escalate_when_the_policy_says_so(ask, reply, policy, other_member):
+    policy.escalate_unsolved_after = 72 * HOUR
+    policy.save()
+    thread = ask()
+    reply(thread, author=other_member, at=T0 + HOUR)
+
+    assert sweep(T0 + 71 * HOUR).escalated == 0
+    assert sweep(T0 + 72 * HOUR).escalated == 1
+    assert Ticket.objects.get(thread=thread).reason == Ticket.Reason.UNSOLVED
+
+
+def test_a_dry_run_changes_nothing(ask):
+    thread = ask()
+
+    result = services.sweep(now=T0 + 48 * HOUR, dry_run=True)
+
+    assert (result.flagged, result.escalated) == (1, 1)
+    assert not Ticket.objects.exists()
+    thread.refresh_from_db()
+    assert thread.needs_help_at is None
+    assert sweep(T0 + 48 * HOUR).escalated == 1
+
+
+def test_a_crash_after_the_first_batch_loses_nothing(ask, member, monkeypatch):
+    threads = [ask(at=T0 + timedelta(minutes=n)) for n in range(5)]
+    real = services._open_tickets_in_bulk
+    calls = []
+
+    def crash_on_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the worker died")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_open_tickets_in_bulk", crash_on_second_batch)
+    with pytest.raises(RuntimeError):
+        services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+    assert Ticket.objects.count() == 2
+
+    monkeypatch.setattr(services, "_open_tickets_in_bulk", real)
+    result = services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+
+    assert result.escalated == 3
+    assert Ticket.objects.count() == 5
+    assert sorted(Ticket.objects.values_list("thread_id", flat=True)) == sorted(t.pk for t in threads)
+    assert Notification.objects.filter(kind="escalated").count() == 5
