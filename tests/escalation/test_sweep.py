@@ -117,7 +117,9 @@ def test_a_stale_clock_does_not_escalate_an_answered_thread(ask, other_member):
     from forum import services as forum_services
 
     thread = ask()
-    forum_services.create_post(author=other_member, thread=thread, body="Try the explorer first, please.", now=T0 + HOUR)
+    forum_services.create_post(
+        author=other_member, thread=thread, body="Try the explorer first, please.", now=T0 + HOUR
+    )
 
     result = sweep(T0 + 48 * HOUR)
 
@@ -169,5 +171,7 @@ def test_a_crash_after_the_first_batch_loses_nothing(ask, member, monkeypatch):
 
     assert result.escalated == 3
     assert Ticket.objects.count() == 5
-    assert sorted(Ticket.objects.values_list("thread_id", flat=True)) == sorted(t.pk for t in threads)
+    assert sorted(Ticket.objects.values_list("thread_id", flat=True)) == sorted(
+        t.pk for t in threads
+    )
     assert Notification.objects.filter(kind="escalated").count() == 5
