@@ -34,6 +34,7 @@ class Facts:
     has_staff_reply: bool = False
     has_helpful_answer: bool = False
     ticket_status: str | None = None
+    nudges_sent: int = 0
 
     @property
     def has_active_ticket(self) -> bool:
@@ -45,7 +46,10 @@ class Clock:
     needs_help_at: datetime | None = None
     escalate_at: datetime | None = None
     member_can_request_at: datetime | None = None
+    nudge_at: datetime | None = None
 
+
+MAX_NUDGES = 2
 
 FACT_FIELDS = (
     "id",
@@ -61,7 +65,7 @@ FACT_FIELDS = (
 
 
 def load_facts(thread_ids) -> dict[int, Facts]:
-    """Facts for many threads in four queries, whatever their number of posts."""
+    """Facts for many threads in five queries, whatever their number of posts."""
     thread_ids = list(thread_ids)
     facts = {
         row["id"]: Facts(**row)
@@ -73,6 +77,10 @@ def load_facts(thread_ids) -> dict[int, Facts]:
         "thread_id", "status"
     ):
         facts[thread_id].ticket_status = status
+    for thread_id, sent in ThreadClock.objects.filter(
+        thread_id__in=facts, nudges_sent__gt=0
+    ).values_list("thread_id", "nudges_sent"):
+        facts[thread_id].nudges_sent = sent
     answers = Post.objects.filter(
         thread_id__in=facts, number__gt=1, is_hidden=False, deleted_at=None
     ).exclude(author_id=F("thread__author_id"))
@@ -113,6 +121,8 @@ def compute_clock(facts: Facts, rules: Rules) -> Clock:
     - The asker may ask for staff `member_can_request_after` after asking (wall-clock
       time: it is about the asker's patience, not the team's hours), unless a ticket is
       already being worked.
+    - An asker with answers but none accepted is asked "did this solve it?"
+      `solve_nudge_after` after the first answer, and again after twice that; no more.
     """
     if facts.state != Thread.State.OPEN or facts.is_hidden:
         return Clock()
@@ -120,8 +130,15 @@ def compute_clock(facts: Facts, rules: Rules) -> Clock:
     member_can_request_at = (
         None if facts.has_active_ticket else facts.created_at + policy.member_can_request_after
     )
+    nudge_at = None
+    if (
+        facts.first_reply_at is not None
+        and policy.solve_nudge_after is not None
+        and facts.nudges_sent < MAX_NUDGES
+    ):
+        nudge_at = facts.first_reply_at + policy.solve_nudge_after * (facts.nudges_sent + 1)
     if facts.ticket_status is not None:
-        return Clock(member_can_request_at=member_can_request_at)
+        return Clock(member_can_request_at=member_can_request_at, nudge_at=nudge_at)
     needs_help_at = None
     if facts.first_reply_at is None and facts.needs_help_at is None:
         needs_help_at = rules.after(facts.created_at, policy.needs_help_after)
@@ -131,7 +148,7 @@ def compute_clock(facts: Facts, rules: Rules) -> Clock:
         escalate_at = rules.after(facts.created_at, policy.escalate_unsolved_after)
     else:
         escalate_at = None
-    return Clock(needs_help_at, escalate_at, member_can_request_at)
+    return Clock(needs_help_at, escalate_at, member_can_request_at, nudge_at)
 
 
 def write_clocks(clocks: dict[int, Clock], *, now) -> None:
@@ -142,6 +159,7 @@ def write_clocks(clocks: dict[int, Clock], *, now) -> None:
             needs_help_at=clock.needs_help_at,
             escalate_at=clock.escalate_at,
             member_can_request_at=clock.member_can_request_at,
+            nudge_at=clock.nudge_at,
             computed_at=now,
         )
         for thread_id, clock in clocks.items()
@@ -151,7 +169,13 @@ def write_clocks(clocks: dict[int, Clock], *, now) -> None:
         batch_size=500,
         update_conflicts=True,
         unique_fields=["thread"],
-        update_fields=["needs_help_at", "escalate_at", "member_can_request_at", "computed_at"],
+        update_fields=[
+            "needs_help_at",
+            "escalate_at",
+            "member_can_request_at",
+            "nudge_at",
+            "computed_at",
+        ],
     )
 
 

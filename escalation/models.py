@@ -204,6 +204,16 @@ class EscalationPolicy(models.Model):
         _("first response within"), default=timedelta(hours=8)
     )
     resolution_target = models.DurationField(_("resolution within"), default=timedelta(hours=72))
+    solve_nudge_after = models.DurationField(
+        _("ask “did this solve it?” after"),
+        null=True,
+        blank=True,
+        default=timedelta(days=3),
+        help_text=_(
+            "How long after the first answer an asker who accepted none is reminded "
+            "(twice at most, the second time after twice as long). Empty: never."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -251,6 +261,8 @@ class ThreadClock(models.Model):
     needs_help_at = models.DateTimeField(null=True, blank=True)
     escalate_at = models.DateTimeField(null=True, blank=True)
     member_can_request_at = models.DateTimeField(null=True, blank=True)
+    nudge_at = models.DateTimeField(null=True, blank=True)
+    nudges_sent = models.PositiveSmallIntegerField(default=0)
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,6 +278,9 @@ class ThreadClock(models.Model):
                 fields=["escalate_at"],
                 name="clock_escalate_due",
                 condition=Q(escalate_at__isnull=False),
+            ),
+            models.Index(
+                fields=["nudge_at"], name="clock_nudge_due", condition=Q(nudge_at__isnull=False)
             ),
         ]
 

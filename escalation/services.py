@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -234,6 +234,7 @@ def record_staff_reply(*, thread_id: int, author: User, now=None) -> None:
 class SweepResult:
     flagged: int = 0
     escalated: int = 0
+    nudged: int = 0
     breached: int = 0
     examined: int = 0
     reconciled: int = 0
@@ -272,6 +273,8 @@ def _sweep(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> No
     while _needs_help_batch(result, book=book, now=now, batch_size=batch_size):
         pass
     while _escalation_batch(result, book=book, now=now, batch_size=batch_size):
+        pass
+    while _nudge_batch(result, book=book, now=now, batch_size=batch_size):
         pass
     result.breached = _mark_breaches(now=now)
 
@@ -336,8 +339,52 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
         for tid in set(due) - set(fresh):
             fresh[tid] = clocks.Clock()
         for ticket in tickets:
-            fresh[ticket.thread_id] = clocks.Clock()
+            facts[ticket.thread_id].ticket_status = ticket.status
+            fresh[ticket.thread_id] = clocks.compute_clock(
+                facts[ticket.thread_id], book.for_category(facts[ticket.thread_id].category_id)
+            )
         clocks.write_clocks(_not_due_again(fresh, "escalate_at", now), now=now)
+    return True
+
+
+def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
+    """Ask askers whose answered question has no accepted answer: "did this solve it?"."""
+    with transaction.atomic():
+        due = _due("nudge_at", now=now, batch_size=batch_size)
+        if not due:
+            return False
+        result.examined += len(due)
+        facts = clocks.load_facts(due)
+        fresh = {
+            tid: clocks.compute_clock(f, book.for_category(f.category_id))
+            for tid, f in facts.items()
+        }
+        ready = [
+            tid
+            for tid, clock in fresh.items()
+            if clock.nudge_at is not None and clock.nudge_at <= now
+        ]
+        notifications.notify_each(
+            [
+                {
+                    "recipient_id": facts[tid].author_id,
+                    "kind": Notification.Kind.SOLVE_NUDGE,
+                    "url": reverse("forum:thread-redirect", args=[tid]),
+                    "params": {"thread_title": facts[tid].title},
+                    "dedupe_key": f"solve-nudge:{tid}:{facts[tid].nudges_sent + 1}",
+                }
+                for tid in ready
+            ],
+            now=now,
+        )
+        ThreadClock.objects.filter(thread_id__in=ready).update(nudges_sent=F("nudges_sent") + 1)
+        result.nudged += len(ready)
+        for tid in ready:
+            facts[tid].nudges_sent += 1
+            fresh[tid] = clocks.compute_clock(facts[tid], book.for_category(facts[tid].category_id))
+        for tid in set(due) - set(fresh):
+            fresh[tid] = clocks.Clock()
+        clocks.write_clocks(_not_due_again(fresh, "nudge_at", now), now=now)
     return True
 
 

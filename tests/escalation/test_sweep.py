@@ -175,3 +175,28 @@ def test_a_crash_after_the_first_batch_loses_nothing(ask, member, monkeypatch):
         t.pk for t in threads
     )
     assert Notification.objects.filter(kind="escalated").count() == 5
+
+
+def test_an_answered_question_without_an_accepted_answer_is_nudged_twice(
+    ask, reply, member, other_member
+):
+    thread = ask()
+    reply(thread, author=other_member, at=T0 + HOUR)
+
+    assert sweep(T0 + HOUR + timedelta(days=3) - timedelta(seconds=1)).nudged == 0
+    assert sweep(T0 + HOUR + timedelta(days=3)).nudged == 1
+    assert sweep(T0 + HOUR + timedelta(days=5)).nudged == 0
+    assert sweep(T0 + HOUR + timedelta(days=6)).nudged == 1
+    assert sweep(T0 + HOUR + timedelta(days=60)).nudged == 0
+    nudges = Notification.objects.filter(recipient=member, kind="solve_nudge")
+    assert nudges.count() == 2
+
+
+def test_an_accepted_answer_stops_the_nudges(ask, reply, member, other_member):
+    from forum import services as forum_services
+
+    thread = ask()
+    answer = reply(thread, author=other_member, at=T0 + HOUR)
+    committed(forum_services.accept_answer, actor=member, post=answer)
+
+    assert sweep(T0 + timedelta(days=30)).nudged == 0

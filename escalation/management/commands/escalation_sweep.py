@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 if result.ticket_refs and result.escalated <= 20
                 else ""
             )
+            + f", reminded {result.nudged} asker(s) to accept an answer"
             + f", marked {result.breached} missed SLA target(s)."
         )
         if result.reconciled:
