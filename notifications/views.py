@@ -1,13 +1,43 @@
-"""The preferences page."""
+"""The notification list, reading notifications, and the preferences page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from notifications import services
+from notifications import selectors, services
 from notifications.forms import PreferencesForm
-from notifications.models import NotificationSettings
+from notifications.models import Notification, NotificationSettings
+
+
+@login_required
+def notification_list(request):
+    page = selectors.notification_page(user=request.user, before=request.GET.get("before", ""))
+    template = "notifications/list.html#notification-list" if request.htmx else None
+    return render(request, template or "notifications/list.html", {"page": page})
+
+
+@require_POST
+@login_required
+def read(request, notification_id):
+    """Mark one notification read and follow its link: what clicking a notification does."""
+    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    services.mark_read(user=request.user, notification_ids=[notification.pk])
+    return redirect(_local(notification.url) or "notifications:list")
+
+
+@require_POST
+@login_required
+def read_all(request):
+    services.mark_all_read(user=request.user)
+    if request.htmx:
+        page = selectors.notification_page(user=request.user)
+        context = {"page": page, "refresh_bell": True}
+        return render(request, "notifications/list.html#notification-list", context)
+    messages.success(request, _("All notifications are marked read."))
+    return redirect("notifications:list")
 
 
 @login_required
@@ -25,3 +55,9 @@ def preferences(request):
     if request.htmx:  # a bad form is 200 with errors too: htmx does not swap 4xx responses
         template += "#preferences-form"
     return render(request, template, {"form": form, "saved": saved})
+
+
+def _local(url: str) -> str:
+    """The notification's link if it is a path on this site, else nothing (no open redirect)."""
+    is_local = url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    return url if is_local else ""
