@@ -5,10 +5,13 @@ after the view did) and raises NotAllowed or InvalidTransition with a message fo
 Counters move with F() expressions; rows that change together are locked first.
 """
 
+import html
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -26,9 +29,12 @@ from forum.models import (
     Thread,
     Vote,
 )
+from notifications import services as notifications
+from notifications.models import Notification
 
 REPUTATION_FOR_VOTE = 10
 REPUTATION_FOR_ACCEPTED = 15
+EXCERPT_CHARS = 140
 
 
 def make_slug(title: str) -> str:
@@ -134,6 +140,21 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
         Thread.objects.filter(pk=thread.pk).update(**changes)
         Category.objects.filter(pk=thread.category_id).update(last_activity_at=now)
         _follow_quietly(user=author, thread=thread, now=now)
+        notifications.notify_many(
+            recipients=User.objects.filter(follows__thread=thread, is_active=True).exclude(
+                pk=author.pk
+            ),
+            kind=Notification.Kind.REPLY,
+            url=post.get_absolute_url(),
+            params={
+                "thread_title": thread.title,
+                "author_name": author.public_name,
+                "excerpt": excerpt(post),
+            },
+            actor=author,
+            dedupe_key=f"reply:{post.pk}",
+            now=now,
+        )
         events.send_after_commit(
             events.post_created,
             post_id=post.pk,
@@ -141,6 +162,12 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
             is_reply_by_other=is_reply_by_other,
         )
     return post
+
+
+def excerpt(post: Post) -> str:
+    """The start of a post as plain text, for a notification."""
+    text = " ".join(html.unescape(strip_tags(post.body_html)).split())
+    return Truncator(text).chars(EXCERPT_CHARS)
 
 
 def edit_post(
@@ -214,7 +241,7 @@ def accept_answer(*, actor: User, post: Post, now=None) -> Thread:
     now = now or timezone.now()
     with transaction.atomic():
         thread = _locked_thread(post.thread_id)
-        post = Post.objects.get(pk=post.pk)
+        post = Post.objects.select_related("author").get(pk=post.pk)
         if not access.can_accept(actor, thread):
             raise NotAllowed(_("Only the asker or a moderator can accept an answer."))
         _require_open(thread)
@@ -236,6 +263,15 @@ def accept_answer(*, actor: User, post: Post, now=None) -> Thread:
         thread.state = Thread.State.SOLVED
         thread.solved_at = thread.solved_at if was_solved else now
         thread.save(update_fields=["accepted_post", "state", "solved_at"])
+        notifications.notify(
+            recipient=post.author,
+            kind=Notification.Kind.ANSWER_ACCEPTED,
+            url=post.get_absolute_url(),
+            params={"thread_title": thread.title},
+            actor=actor,
+            dedupe_key=f"accepted:{post.pk}",
+            now=now,
+        )
         events.send_after_commit(
             events.answer_accepted, thread_id=thread.pk, post_id=post.pk, actor_id=actor.pk
         )
