@@ -63,3 +63,30 @@ def test_a_visitors_sign_in_link_comes_back_to_this_page():
 def test_the_moderator_link_follows_the_role(member, moderator):
     assert "/mod/flags/" not in _signed_in(member).get("/search/").content.decode()
     assert "/mod/flags/" in _signed_in(moderator).get("/search/").content.decode()
+
+
+def test_the_bell_shows_the_unread_count_as_it_changes(member):
+    from notifications import services as notifications
+
+    client = _signed_in(member)
+    assert "unread" not in client.get("/search/").content.decode()
+
+    for number in range(2):
+        notifications.notify(
+            recipient=member,
+            kind="answer_accepted",
+            url="/",
+            params={"thread_title": f"Question {number}"},
+        )
+    member.refresh_from_db()
+    assert "Notifications, 2 unread" in client.get("/search/").content.decode()
+
+    notifications.mark_all_read(user=member)
+    assert "unread" not in client.get("/search/").content.decode()
+
+
+def test_the_account_menu_links_to_requests_and_notification_settings(member):
+    page = _signed_in(member).get("/search/").content.decode()
+
+    assert 'href="/my/requests/"' in page
+    assert 'href="/settings/notifications/"' in page
