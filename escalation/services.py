@@ -494,7 +494,7 @@ def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> 
                         "url": reverse("forum:thread-redirect", args=[tid]),
                         "params": {
                             "thread_title": fact.title,
-                            "category_name": names[fact.category_id],
+                            **names[fact.category_id],
                         },
                         "dedupe_key": f"helper-needs-help:{tid}",
                     }
@@ -502,10 +502,15 @@ def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> 
     notifications.notify_each(notes, now=now)
 
 
-def _category_names(category_ids) -> dict[int, str]:
+def _category_names(category_ids) -> dict[int, dict]:
     from forum.models import Category
 
-    return dict(Category.objects.filter(pk__in=category_ids).values_list("pk", "name"))
+    return {
+        pk: {"category_name": name, "category_name_zh_hans": name_zh_hans}
+        for pk, name, name_zh_hans in Category.objects.filter(pk__in=category_ids).values_list(
+            "pk", "name", "name_zh_hans"
+        )
+    }
 
 
 def _mark_breaches(*, now) -> int:

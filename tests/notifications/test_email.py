@@ -70,7 +70,7 @@ def test_a_chinese_reader_sees_the_chinese_category_name(chinese_reader):
 
     notify(chinese_reader, Kind.HELPER_NEEDS_HELP)
 
-    assert "A question in 转账 needs help" in _email().text
+    assert "“转账”分类中有问题需要帮助" in _email().text
 
 
 def test_the_subject_is_prefixed_with_the_site_name(member, settings):
