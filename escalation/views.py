@@ -88,6 +88,8 @@ def my_requests(request):
 
 @login_required
 def my_request(request, reference):
+    if "\x00" in reference:
+        raise Http404  # no reference has one, and PostgreSQL refuses it in a query (a 500)
     ticket = (
         Ticket.objects.filter(reference=reference, requester=request.user)
         .select_related("thread", "thread__category")
