@@ -203,3 +203,66 @@ def test_an_agent_cannot_edit_policies(agent, policy):
 
     assert response.status_code == 403
     assert EscalationPolicy.objects.count() == 1
+
+
+def test_moving_a_policy_to_another_category_recomputes_both(
+    admin_client, policy, strict_policy, category, enqueued, django_capture_on_commit_callbacks
+):
+    install = CategoryFactory(slug="install")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/escalation/escalationpolicy/{strict_policy.pk}/change/",
+            policy_form(category=install.pk),
+        )
+
+    assert response.status_code == 302
+    assert sorted(enqueued) == sorted([(install.pk,), (category.pk,)])
+
+
+def test_moving_a_policy_away_gives_its_old_categorys_threads_the_site_default(
+    admin_client, strict_policy, category, ask, enqueued, django_capture_on_commit_callbacks
+):
+    thread = ask()
+    assert clock_of(thread) == offsets(1, 2, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/admin/escalation/escalationpolicy/{strict_policy.pk}/change/",
+            policy_form(category=CategoryFactory(slug="install").pk),
+        )
+    for args in enqueued:
+        tasks.recompute_clocks(*args)
+
+    assert clock_of(thread) == offsets(4, 24, 2)
+
+
+def test_deleting_a_policy_in_the_admin_recomputes_its_categorys_clocks(
+    admin_client, strict_policy, category, ask, enqueued, django_capture_on_commit_callbacks
+):
+    thread = ask()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/escalation/escalationpolicy/{strict_policy.pk}/delete/", {"post": "yes"}
+        )
+
+    assert response.status_code == 302
+    assert not EscalationPolicy.objects.filter(category=category).exists()
+    assert enqueued == [(category.pk,)]
+    tasks.recompute_clocks(*enqueued[0])
+    assert clock_of(thread) == offsets(4, 24, 2)
+
+
+def test_deleting_policies_from_the_list_recomputes_their_categories(
+    admin_client, policy, strict_policy, category, enqueued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/escalation/escalationpolicy/",
+            {"action": "delete_selected", "_selected_action": [strict_policy.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert list(EscalationPolicy.objects.all()) == [policy]
+    assert enqueued == [(category.pk,)]
