@@ -170,6 +170,19 @@ def test_a_ticket_event_cannot_be_changed_once_written(ticket):
     assert ticket.events.get().detail == Ticket.Reason.UNANSWERED
 
 
+def test_a_ticket_event_cannot_be_overwritten_through_a_new_instance_with_its_id(ticket):
+    event = ticket.events.get()
+    forged = TicketEvent(
+        pk=event.pk, ticket=ticket, kind=TicketEvent.Kind.RESOLVED, detail="rewritten history"
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+
+    event.refresh_from_db()
+    assert (event.kind, event.detail) == (TicketEvent.Kind.CREATED, Ticket.Reason.UNANSWERED)
+
+
 def test_a_new_ticket_event_can_still_be_added(ticket, agent):
     TicketEvent(ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=agent).save()
 
