@@ -241,3 +241,44 @@ def test_a_thread_has_at_most_one_ticket_in_the_database(ticket, thread, member)
         Ticket.objects.create(thread=thread, requester=member, reason=Ticket.Reason.ASKER)
 
     assert Ticket.objects.filter(thread=thread).count() == 1
+
+
+# --- Reopening ------------------------------------------------------------------
+
+
+@pytest.fixture
+def resolved_and_unsolved(ticket, thread, reply, member, other_member):
+    """The community solved it (resolving the ticket), then the asker took the answer back."""
+    solve(thread, answerer=other_member, asker=member, reply=reply, at=ESCALATED_AT + HOUR)
+    with time_machine.travel(ESCALATED_AT + 2 * HOUR, tick=False):
+        committed(forum_services.unaccept_answer, actor=member, thread=thread)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RESOLVED
+    return ticket
+
+
+def test_the_sweep_never_reopens_a_ticket_only_people_do(resolved_and_unsolved):
+    result = services.sweep(now=ESCALATED_AT + 1000 * HOUR)
+
+    resolved_and_unsolved.refresh_from_db()
+    assert result.escalated == 0
+    assert resolved_and_unsolved.status == Ticket.Status.RESOLVED
+    assert resolved_and_unsolved.escalation_count == 1
+
+
+def test_a_moderator_escalating_again_reopens_the_same_ticket(
+    resolved_and_unsolved, thread, moderator
+):
+    reopened = services.escalate_thread(
+        actor=moderator, thread=thread, note="Still failing", now=ESCALATED_AT + 3 * HOUR
+    )
+
+    assert reopened.pk == resolved_and_unsolved.pk
+    assert (reopened.status, reopened.reason, reopened.note) == (
+        Ticket.Status.NEW,
+        Ticket.Reason.MODERATOR,
+        "Still failing",
+    )
+    assert reopened.escalation_count == 2
+    assert kinds(reopened)[-1] == TicketEvent.Kind.REOPENED
+    assert Ticket.objects.count() == 1
