@@ -50,6 +50,20 @@ class EscalationPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         enqueue(tasks.recompute_clocks, obj.category_id)
+        if change and "category" in form.changed_data:
+            # The category it governed until now falls back to the site default.
+            enqueue(tasks.recompute_clocks, form.initial.get("category"))
+
+    def delete_model(self, request, obj):
+        category_id = obj.category_id
+        super().delete_model(request, obj)
+        enqueue(tasks.recompute_clocks, category_id)
+
+    def delete_queryset(self, request, queryset):
+        category_ids = set(queryset.values_list("category_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for category_id in category_ids:
+            enqueue(tasks.recompute_clocks, category_id)
 
 
 @admin.register(Queue)

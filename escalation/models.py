@@ -411,4 +411,6 @@ class TicketEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Ticket events are append-only.")
+        # Never an UPDATE: a new instance given an existing row's id would overwrite it.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)

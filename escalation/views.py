@@ -19,6 +19,16 @@ def _panel(request, thread, *, form=None):
     return render(request, "escalation/_thread_panel.html", context)
 
 
+def _refused(request, thread, form):
+    """The form's errors: in the panel for htmx, as messages on the thread page otherwise."""
+    if request.htmx:
+        return _panel(request, thread, form=form)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(thread)
+
+
 @require_POST
 @login_required
 def ask_staff(request, thread_id):
@@ -27,7 +37,7 @@ def ask_staff(request, thread_id):
         raise Http404  # another member's question: nothing to see here
     form = AskStaffForm(request.POST)
     if not form.is_valid():
-        return _panel(request, thread, form=form) if request.htmx else redirect(thread)
+        return _refused(request, thread, form)
     try:
         ticket = services.ask_for_staff(
             actor=request.user, thread=thread, note=form.cleaned_data["note"]
@@ -51,7 +61,7 @@ def escalate(request, thread_id):
         raise Http404
     form = AskStaffForm(request.POST)
     if not form.is_valid():
-        return _panel(request, thread, form=form) if request.htmx else redirect(thread)
+        return _refused(request, thread, form)
     try:
         ticket = services.escalate_thread(
             actor=request.user, thread=thread, note=form.cleaned_data["note"]
@@ -78,6 +88,8 @@ def my_requests(request):
 
 @login_required
 def my_request(request, reference):
+    if "\x00" in reference:
+        raise Http404  # no reference has one, and PostgreSQL refuses it in a query (a 500)
     ticket = (
         Ticket.objects.filter(reference=reference, requester=request.user)
         .select_related("thread", "thread__category")

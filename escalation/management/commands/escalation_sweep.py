@@ -28,8 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, dry_run=False, batch_size=None, **options):
         instant = None
-        if now:
-            instant = parse_datetime(now)
+        if now is not None:  # an empty --now (an unset shell variable) is an error, not "now"
+            try:
+                instant = parse_datetime(now)
+            except ValueError as exc:  # well formed but impossible: 2026-02-30, 25:00
+                raise CommandError(f"--now: {now!r} is not a valid date and time: {exc}.") from exc
             if instant is None:
                 raise CommandError(f"--now: {now!r} is not an ISO 8601 date and time.")
             if instant.tzinfo is None:
