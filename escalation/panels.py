@@ -48,6 +48,7 @@ def panel_context(*, user, thread: Thread, form=None) -> dict:
         "can_ask_from": can_request_at if can_request_at and can_request_at > now else None,
         "can_escalate": (user.is_moderator or user.is_agent)
         and not is_active
-        and not thread.is_hidden,
+        and not thread.is_hidden
+        and not thread.is_closed,
         "form": form or AskStaffForm(),
     }

@@ -20,6 +20,7 @@ from escalation import clocks
 from escalation.clocks import Facts
 from escalation.models import ThreadClock, Ticket, TicketEvent, new_reference
 from escalation.policies import PolicyBook, Rules
+from forum import access
 from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Follow, Thread
@@ -38,25 +39,19 @@ RECONCILE_WINDOW = 1000
 # --- Tickets -------------------------------------------------------------------
 
 
-def can_ask_for_staff(*, user, facts: Facts, rules: Rules, now) -> bool:
-    """The asker, on their own open thread, once the policy's wait is over."""
-    if not user.is_authenticated or user.pk != facts.author_id:
-        return False
-    clock = clocks.compute_clock(facts, rules)
-    return clock.member_can_request_at is not None and clock.member_can_request_at <= now
-
-
 def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> Ticket:
     """The asker asks the support team. Raises NotAllowed or InvalidTransition with the reason."""
     now = now or timezone.now()
     if actor.pk != thread.author_id:
         raise NotAllowed(_("Only the person who asked can ask the support team."))
+    if not access.has_verified_email(actor):
+        raise NotAllowed(_("Verify your email address first."))
     with transaction.atomic():
         _lock(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
-        _require_escalatable(facts)
-        if facts.state != Thread.State.OPEN:
+        if facts.state != Thread.State.OPEN and not facts.is_hidden:
             raise InvalidTransition(_("This question is solved or closed."))
+        _require_escalatable(facts)
         rules = PolicyBook.load().for_category(facts.category_id)
         clock = clocks.compute_clock(facts, rules)
         if clock.member_can_request_at is None or clock.member_can_request_at > now:
@@ -94,6 +89,9 @@ def _lock(thread_id: int) -> None:
 def _require_escalatable(facts: Facts) -> None:
     if facts.is_hidden:
         raise InvalidTransition(_("A hidden thread cannot be escalated."))
+    if facts.state == Thread.State.CLOSED:
+        # Nobody, the support team included, can answer in a closed thread.
+        raise InvalidTransition(_("Reopen the thread before you escalate it."))
     if facts.has_active_ticket:
         raise InvalidTransition(_("The support team already has this question."))
 
@@ -132,7 +130,7 @@ def _open_ticket(*, facts: Facts, rules: Rules, reason: str, actor, note: str, n
             detail=reason,
             created_at=now,
         )
-    forum_services.set_escalated(thread_id=facts.id, escalated_at=now)
+    forum_services.set_escalated(thread_ids=[facts.id], escalated_at=now)
     ThreadClock.objects.filter(thread_id=facts.id).update(
         needs_help_at=None, escalate_at=None, member_can_request_at=None, computed_at=now
     )
@@ -214,7 +212,7 @@ def resolve_if_solved_by_community(*, thread_id: int, now=None) -> bool:
             detail="solved_by_community",
             created_at=now,
         )
-        forum_services.set_escalated(thread_id=thread_id, escalated_at=None)
+        forum_services.set_escalated(thread_ids=[thread_id], escalated_at=None)
     return True
 
 
@@ -447,7 +445,9 @@ def _open_tickets_in_bulk(due: list[Facts], *, book: PolicyBook, now) -> list[Ti
             for ticket in tickets
         ]
     )
-    Thread.objects.filter(pk__in=[ticket.thread_id for ticket in tickets]).update(escalated_at=now)
+    forum_services.set_escalated(
+        thread_ids=[ticket.thread_id for ticket in tickets], escalated_at=now
+    )
     by_thread = {facts.id: facts for facts in due}
     notifications.notify_each(
         [_escalated_note(ticket, facts=by_thread[ticket.thread_id]) for ticket in tickets], now=now

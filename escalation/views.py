@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from escalation import panels, services
 from escalation.forms import AskStaffForm
-from escalation.models import Ticket
+from escalation.models import Ticket, TicketEvent
 from forum import access
 from forum.errors import ForumError
 
@@ -76,6 +76,14 @@ def escalate(request, thread_id):
     return _panel(request, thread) if request.htmx else redirect(thread)
 
 
+ASKER_EVENTS = (
+    TicketEvent.Kind.CREATED,
+    TicketEvent.Kind.REOPENED,
+    TicketEvent.Kind.STATUS_CHANGED,
+    TicketEvent.Kind.RESOLVED,
+)
+
+
 @login_required
 def my_requests(request):
     tickets = (
@@ -97,5 +105,6 @@ def my_request(request, reference):
     )
     if ticket is None:
         raise Http404  # not theirs, or no such reference: the same answer
-    events = ticket.events.order_by("created_at", "pk")
+    # Missed SLA targets are the team's business; the asker sees what happened to the request.
+    events = ticket.events.filter(kind__in=ASKER_EVENTS).order_by("created_at", "pk")
     return render(request, "escalation/my_request.html", {"ticket": ticket, "events": events})

@@ -558,9 +558,9 @@ def mark_needs_help(*, thread_ids, now=None) -> list[int]:
     return flagged
 
 
-def set_escalated(*, thread_id: int, escalated_at) -> None:
-    """Show (a time) or stop showing (None) that the support team has the thread."""
-    Thread.objects.filter(pk=thread_id).update(escalated_at=escalated_at)
+def set_escalated(*, thread_ids, escalated_at) -> None:
+    """Show (a time) or stop showing (None) that the support team has these threads."""
+    Thread.objects.filter(pk__in=list(thread_ids)).update(escalated_at=escalated_at)
 
 
 def _log(

@@ -33,7 +33,8 @@ def test_the_sweep_prints_its_counts_and_escalates(ask):
     ticket = Ticket.objects.get(thread=thread)
     assert output == (
         "flagged 1 thread(s) as needing help, escalated 1 thread(s) to tickets "
-        f"({ticket.reference}), marked 0 missed SLA target(s).\n"
+        f"({ticket.reference}), reminded 0 asker(s) to accept an answer, "
+        "marked 0 missed SLA target(s).\n"
     )
     assert ticket.created_at == T0 + 24 * HOUR
 

@@ -282,3 +282,45 @@ def test_a_moderator_escalating_again_reopens_the_same_ticket(
     assert reopened.escalation_count == 2
     assert kinds(reopened)[-1] == TicketEvent.Kind.REOPENED
     assert Ticket.objects.count() == 1
+
+
+def test_an_asker_whose_email_is_no_longer_verified_cannot_ask_for_staff(ask, member):
+    from allauth.account.models import EmailAddress
+
+    from forum.errors import NotAllowed
+
+    thread = ask()
+    EmailAddress.objects.filter(user=member).update(verified=False)
+
+    with pytest.raises(NotAllowed):
+        services.ask_for_staff(actor=member, thread=thread, now=T0 + timedelta(hours=3))
+    assert not Ticket.objects.exists()
+
+
+def test_nobody_escalates_a_closed_thread(ask, moderator):
+    from forum import services as forum_services
+    from forum.errors import InvalidTransition
+
+    thread = ask()
+    committed(forum_services.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
+
+    with pytest.raises(InvalidTransition):
+        services.escalate_thread(actor=moderator, thread=thread, now=T0 + timedelta(hours=1))
+    assert not Ticket.objects.exists()
+
+
+def test_the_asker_does_not_see_missed_targets_in_their_history(ask, member):
+    from django.test import Client
+
+    thread = ask()
+    services.sweep(now=T0 + timedelta(days=1))
+    services.sweep(now=T0 + timedelta(days=5))
+    ticket = Ticket.objects.get(thread=thread)
+    assert ticket.events.filter(kind=TicketEvent.Kind.FIRST_RESPONSE_BREACHED).exists()
+
+    client = Client()
+    client.force_login(member)
+    page = client.get(f"/my/requests/{ticket.reference}/").content.decode()
+
+    assert "target missed" not in page
+    assert "Created" in page
