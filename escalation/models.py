@@ -397,3 +397,8 @@ class TicketEvent(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Ticket events are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def to_status_label(self) -> str:
+        """The status the ticket moved to, in the reader's language ("" if none)."""
+        return Ticket.Status(self.to_status).label if self.to_status else ""
