@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from escalation.models import Priority
 from forum.models import Flag
 from forum.wallet import TxFormat
 
@@ -459,6 +460,265 @@ THREADS = [
                     "请不要安装回复里的任何链接，只从官网下载。闪退可以先清除应用缓存再打开；"
                     "资产在链上，不会因为应用闪退受影响。"
                 ),
+            ),
+        ),
+    ),
+]
+
+
+# --- The support team's side: queues, a calendar, policies -----------------------
+
+# (slug, name)
+QUEUES = [
+    ("general", "General"),
+    ("transfers-balances", "Transfers & balances"),
+    ("security", "Security"),
+]
+
+CALENDAR_NAME = "Support team, Shanghai"
+CALENDAR_TIME_ZONE = "Asia/Shanghai"
+CALENDAR_HOURS = ("09:00", "18:00")  # Monday to Friday, and on make-up working days
+CALENDAR_YEARS = (2026, 2027)  # public holidays and 调休 from demo.calendar
+
+
+@dataclass(frozen=True)
+class DemoPolicy:
+    """A category's escalation policy (category None: the site default). Counted in the
+    calendar's open hours, so an hour here is an hour of the team's working day."""
+
+    category: str | None
+    queue: str
+    answered_when: str = "reply"
+    needs_help_hours: int = 4
+    escalate_hours: int = 24
+    escalate_unsolved_hours: int | None = None
+    priority: int = Priority.NORMAL
+    first_response_hours: int = 8
+    resolution_hours: int = 72
+
+
+POLICIES = [
+    DemoPolicy(category=None, queue="general"),
+    # Money that seems gone: quick, and a transfer answered but never solved still
+    # reaches staff after three working days (27 open hours; timedelta(days=3) would be
+    # 72 open hours, eight working days).
+    DemoPolicy(
+        category="transfers",
+        queue="transfers-balances",
+        needs_help_hours=2,
+        escalate_hours=8,
+        escalate_unsolved_hours=27,
+        first_response_hours=4,
+    ),
+    # A balance question is answered once someone's answer helped (a helpful vote).
+    DemoPolicy(category="balances", queue="transfers-balances", answered_when="helpful"),
+    # Scams and stolen funds: only the support team's word counts, and fast.
+    DemoPolicy(
+        category="security",
+        queue="security",
+        answered_when="staff_reply",
+        needs_help_hours=1,
+        escalate_hours=4,
+        priority=Priority.HIGH,
+        first_response_hours=2,
+        resolution_hours=24,
+    ),
+    DemoPolicy(category="install", queue="general"),
+    # DApp answers are often guesses: escalate until the asker accepts one.
+    DemoPolicy(category="dapps", queue="general", answered_when="accepted"),
+    DemoPolicy(category="other", queue="general", priority=Priority.LOW),
+]
+
+# Helpers: members who opted in to hear about questions that need help in the
+# categories they follow. (username, category slugs)
+HELPERS = [
+    ("bob", ("transfers", "dapps")),
+    ("chen_wei", ("security", "balances", "dapps")),
+]
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One thing a person does to an escalation demo thread, `minutes` after the last thing.
+
+    action: reply (body), ask_staff (asker; body is the note), escalate (moderator or
+    agent; body is the note), assign (the agent takes the ticket), wait (waiting on the
+    asker), resolve.
+    """
+
+    minutes: int
+    action: str
+    actor: str
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class EscalationDemo:
+    """A question the escalation clocks or people have acted on. Found again by title.
+
+    Asked `open_hours_ago` hours of the support calendar's open time before the seed
+    runs, which decides how far its clocks have got whatever the day and hour. `steps`
+    start from the question; `after_sweep` from the ticket the sweep opened.
+    """
+
+    title: str
+    category: str
+    author: str
+    body: str
+    open_hours_ago: int
+    steps: tuple[DemoStep, ...] = ()
+    after_sweep: tuple[DemoStep, ...] = ()
+    chain: str = ""
+    app_version: str = ""
+
+
+# Needs help (flagged, not yet escalated) and escalated, in both languages: by the
+# sweep (unanswered, and answered but unsolved), by the asker with a note, by a
+# moderator; tickets new, open, waiting on the asker, and resolved.
+ESCALATIONS = [
+    EscalationDemo(
+        title="Bridged USDC to Arbitrum and nothing has arrived",
+        category="dapps",
+        author="dmitri",
+        open_hours_ago=6,  # needs help after 4 h, escalates after 24 h
+        body=(
+            "I used a bridge in the in-app browser to move 300 USDC from Ethereum to "
+            "Arbitrum. The Ethereum transaction is confirmed, but on Arbitrum my wallet still "
+            "shows 0 USDC. Do I have to claim it somewhere, or add the token first?"
+        ),
+    ),
+    EscalationDemo(
+        title="用助记词导入钱包后，地址和原来的不一样",
+        category="security",
+        author="li_na",
+        open_hours_ago=2,  # needs help after 1 h, escalates after 4 h
+        body=(
+            "换了新手机，用助记词导入钱包后，显示的地址和旧手机上的不一样，余额也是 0。"
+            "旧手机已经恢复出厂设置了。是助记词记错了吗？我的币还能找回来吗？"
+        ),
+    ),
+    EscalationDemo(
+        title="Sent USDT to an exchange on BNB Smart Chain instead of TRON",
+        category="transfers",
+        author="bob",
+        open_hours_ago=10,  # escalated by the sweep at 8 h: a new ticket
+        chain="BNB Smart Chain",
+        app_version="5.12.3",
+        body=(
+            "I sent 120 USDT to my exchange deposit address but picked BNB Smart Chain in the "
+            "wallet; the exchange only lists TRC-20 deposits. The transfer is confirmed on "
+            "BscScan. Can the wallet team help get it back, or only the exchange?"
+        ),
+    ),
+    EscalationDemo(
+        title="从交易所提币到钱包，交易所显示已完成，钱包里却没有",
+        category="balances",
+        author="chen_wei",
+        open_hours_ago=30,  # escalated by the sweep at 24 h; an agent is on it
+        chain="TRON",
+        app_version="5.12.3",
+        body=(
+            "昨天从交易所提了 800 USDT（TRC-20）到钱包，交易所显示“已完成”，"
+            "但钱包里的余额没有变化，也看不到这笔记录。地址我核对过，是对的。"
+        ),
+        after_sweep=(
+            DemoStep(20, "assign", "mei_support"),
+            DemoStep(
+                15,
+                "reply",
+                "mei_support",
+                "您好，我是支持团队的 Mei，正在帮您查这笔提币。请把交易所给出的交易哈希（TxID）"
+                "贴在这里，我们会核对链上记录和您钱包使用的节点。请勿发送助记词或私钥。",
+            ),
+        ),
+    ),
+    EscalationDemo(
+        title="Sent ETH to my own address on the wrong network",
+        category="transfers",
+        author="alice",
+        open_hours_ago=6,
+        chain="Ethereum",
+        app_version="5.12.1",
+        body=(
+            "I moved 0.4 ETH from my wallet to my other address in the same wallet, but "
+            "chose Arbitrum instead of Ethereum. The address is mine, yet the wallet shows "
+            "nothing on either network. How do I see the funds again?"
+        ),
+        steps=(
+            DemoStep(
+                150,
+                "ask_staff",
+                "alice",
+                "The receiving address is one of my own accounts; I can share the "
+                "transaction hash.",
+            ),
+            DemoStep(40, "assign", "tom_support"),
+            DemoStep(
+                10,
+                "reply",
+                "tom_support",
+                "Hi Alice, Tom from the support team. Your ETH is safe on Arbitrum at the "
+                "same address. Could you paste the transaction hash here, and tell me which "
+                "app version and phone you use? Never share your recovery phrase.",
+            ),
+            DemoStep(2, "wait", "tom_support"),
+        ),
+    ),
+    EscalationDemo(
+        title="点了“钱包升级”短信里的链接后，资产被转走了",
+        category="security",
+        author="chen_wei",
+        open_hours_ago=8,
+        body=(
+            "今天收到一条短信，说钱包需要升级，不然会冻结。我点开链接，按提示输入了信息，"
+            "半小时后钱包里的 USDT 和 BNB 都被转走了。现在该怎么办？"
+        ),
+        steps=(
+            DemoStep(
+                15,
+                "escalate",
+                "wendy",
+                "疑似钓鱼网站盗取助记词，请安全团队尽快跟进。",
+            ),
+            DemoStep(10, "assign", "mei_support"),
+            DemoStep(
+                20,
+                "reply",
+                "mei_support",
+                "您好，我是支持团队的 Mei。那条短信是钓鱼诈骗，您输入的信息已经泄露，"
+                "这个钱包不能再用了：\n\n"
+                "1. 立即新建一个钱包（新的助记词），把剩余资产转过去；\n"
+                "2. 在旧钱包里撤销所有授权；\n"
+                "3. 保存好交易哈希，向当地警方报案。\n\n"
+                "我们永远不会通过短信或私信联系您。",
+            ),
+            DemoStep(
+                90,
+                "reply",
+                "chen_wei",
+                "已经新建钱包并把剩下的币转过去了，也报了警。谢谢！",
+            ),
+            DemoStep(30, "resolve", "mei_support"),
+        ),
+    ),
+    EscalationDemo(
+        title="Withdrawal to my wallet is confirmed but the balance did not change",
+        category="transfers",
+        author="dmitri",
+        open_hours_ago=30,  # answered, never solved: escalated by the sweep at 27 h
+        chain="Solana",
+        app_version="5.12.3",
+        body=(
+            "I withdrew 2 SOL from an exchange to this wallet. Solscan shows the transfer as "
+            "confirmed to my address, but the wallet balance has not moved since yesterday."
+        ),
+        steps=(
+            DemoStep(
+                40,
+                "reply",
+                "bob",
+                "Pull down on the home screen to refresh, and check under **Settings → "
+                "Network** that Solana points at a working node.",
             ),
         ),
     ),

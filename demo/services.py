@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -9,29 +9,68 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
-from demo import content
+from demo import calendar, content
+from escalation import services as escalation
+from escalation.models import (
+    BusinessCalendar,
+    EscalationPolicy,
+    Holiday,
+    OpeningHours,
+    Queue,
+    ThreadClock,
+    Ticket,
+)
+from escalation.policies import PolicyBook, Rules
 from forum import services as forum
 from forum.models import Category, Chain, Thread
+from notifications import services as notifications
+from notifications.models import NotificationSettings
 
 
-@transaction.atomic
 def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
-    """Create or refresh the demo site. Idempotent: running it twice changes nothing more."""
-    Site.objects.update_or_create(
-        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME}
-    )
-    people = _seed_people()
-    categories = _seed_categories()
-    chains = _seed_chains()
-    new_threads = _seed_threads(
-        people=people, categories=categories, chains=chains, now=now or timezone.now()
+    """Create or refresh the demo site. Idempotent: running it twice changes nothing more.
+
+    Not one transaction: each step commits, as it would on the live site, so the forum's
+    after-commit events (the escalation clocks, an agent's first response) run between
+    steps exactly as in production, and the sweeps the demo plays see them. A run that
+    fails halfway leaves a partial demo that the next run completes: everything is found
+    again by a natural key (username, slug, name, title).
+    """
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "seed_demo commits step by step so the forum's after-commit events run as in "
+            "production; call it outside a transaction (in tests: transactional_db)."
+        )
+    now = now or timezone.now()
+    with transaction.atomic():
+        Site.objects.update_or_create(
+            pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.SITE_NAME}
+        )
+        people = _seed_people()
+        categories = _seed_categories()
+        chains = _seed_chains()
+        queues = _seed_queues()
+        support_calendar = _seed_calendar()
+        policies = _seed_policies(
+            categories=categories, queues=queues, support_calendar=support_calendar
+        )
+        _seed_helpers(people=people, categories=categories)
+    new_threads = _seed_threads(people=people, categories=categories, chains=chains, now=now)
+    new_escalations = _seed_escalations(
+        people=people, categories=categories, chains=chains, now=now
     )
     return {
         "people": len(people),
         "categories": len(categories),
         "chains": len(chains),
-        "threads": len(content.THREADS),
-        "new_threads": new_threads,
+        "queues": len(queues),
+        "holidays": support_calendar.holidays.count(),
+        "policies": len(policies),
+        "threads": len(content.THREADS) + len(content.ESCALATIONS),
+        "new_threads": new_threads + new_escalations,
+        "tickets": Ticket.objects.filter(
+            thread__title__in=[spec.title for spec in content.ESCALATIONS]
+        ).count(),
     }
 
 
@@ -100,6 +139,78 @@ def _seed_chains() -> dict[str, Chain]:
         )
         chains[name] = chain
     return chains
+
+
+def _seed_queues() -> dict[str, Queue]:
+    queues = {}
+    for slug, name in content.QUEUES:
+        queues[slug], _created = Queue.objects.get_or_create(slug=slug, defaults={"name": name})
+    return queues
+
+
+def _seed_calendar() -> BusinessCalendar:
+    """The support team's week in Shanghai, with China's public holidays and 调休.
+
+    Hours are set when the calendar is made, so an admin's changes stay; holidays are
+    added by date, so a newer python-holidays that knows another year's notice fills it in.
+    """
+    support_calendar, created = BusinessCalendar.objects.get_or_create(
+        name=content.CALENDAR_NAME, defaults={"time_zone": content.CALENDAR_TIME_ZONE}
+    )
+    if created:
+        opens_at, closes_at = (time.fromisoformat(at) for at in content.CALENDAR_HOURS)
+        OpeningHours.objects.bulk_create(
+            OpeningHours(
+                calendar=support_calendar, weekday=weekday, opens_at=opens_at, closes_at=closes_at
+            )
+            for weekday in range(5)
+        )
+    for day in calendar.china_days(content.CALENDAR_YEARS):
+        Holiday.objects.get_or_create(
+            calendar=support_calendar,
+            date=day.date,
+            defaults={"name": day.name, "is_working_day": day.is_working_day},
+        )
+    return support_calendar
+
+
+def _seed_policies(*, categories, queues, support_calendar) -> list[EscalationPolicy]:
+    """One policy per demo category and a site default; an existing one is left as it is."""
+    policies = []
+    for spec in content.POLICIES:
+        policy, _created = EscalationPolicy.objects.get_or_create(
+            category=categories[spec.category] if spec.category else None,
+            defaults={
+                "answered_when": spec.answered_when,
+                "needs_help_after": timedelta(hours=spec.needs_help_hours),
+                "escalate_after": timedelta(hours=spec.escalate_hours),
+                "escalate_unsolved_after": (
+                    timedelta(hours=spec.escalate_unsolved_hours)
+                    if spec.escalate_unsolved_hours
+                    else None
+                ),
+                "calendar": support_calendar,
+                "ticket_priority": spec.priority,
+                "ticket_queue": queues[spec.queue],
+                "first_response_target": timedelta(hours=spec.first_response_hours),
+                "resolution_target": timedelta(hours=spec.resolution_hours),
+            },
+        )
+        policies.append(policy)
+    return policies
+
+
+def _seed_helpers(*, people, categories) -> None:
+    """Helpers opt in and follow their categories, once: later choices of theirs stay."""
+    for username, slugs in content.HELPERS:
+        helper = people[username]
+        if NotificationSettings.objects.filter(user=helper).exists():
+            continue
+        notifications.update_settings(
+            user=helper, channels={}, is_helper=True, quiet_hours_start=None, quiet_hours_end=None
+        )
+        for slug in slugs:
+            forum.follow_category(actor=helper, category=categories[slug])
 
 
 def _seed_threads(*, people, categories, chains, now) -> int:
@@ -177,3 +288,101 @@ def _play_thread(spec: content.DemoThread, *, people, categories, chains, now) -
             now=min(now, last_at + timedelta(hours=1)),
         )
     return thread
+
+
+# --- Escalations -------------------------------------------------------------------
+
+
+def _seed_escalations(*, people, categories, chains, now) -> int:
+    """Play the escalation demos: questions asked in the past, the sweeps that ran at
+    their deadlines, and what the asker, a moderator and agents did, through the
+    services. Returns how many were created; a thread found by its title is left alone."""
+    book = PolicyBook.load()
+    created = 0
+    for spec in content.ESCALATIONS:
+        if Thread.objects.filter(title=spec.title).exists():
+            continue
+        _play_escalation(
+            spec, people=people, categories=categories, chains=chains, book=book, now=now
+        )
+        created += 1
+    return created
+
+
+def _play_escalation(spec: content.EscalationDemo, *, people, categories, chains, book, now):
+    category = categories[spec.category]
+    asked_at = _counted_back(book.for_category(category.pk), end=now, hours=spec.open_hours_ago)
+    thread = forum.create_thread(
+        author=people[spec.author],
+        category=category,
+        title=spec.title,
+        body=spec.body,
+        chain=chains[spec.chain] if spec.chain else None,
+        app_version=spec.app_version,
+        now=asked_at,
+    )
+    at = asked_at
+    for step in spec.steps:
+        at = min(now, at + timedelta(minutes=step.minutes))
+        _sweep_until(thread, at)
+        _play_step(step, thread=thread, people=people, at=at)
+    _sweep_until(thread, now)
+    if spec.after_sweep:
+        at = Ticket.objects.get(thread=thread).created_at
+        for step in spec.after_sweep:
+            at = min(now, at + timedelta(minutes=step.minutes))
+            _play_step(step, thread=thread, people=people, at=at)
+    return thread
+
+
+def _sweep_until(thread: Thread, until: datetime) -> None:
+    """Run the sweep at each of the thread's deadlines that falls by `until`, as beat would.
+
+    The clock is the one the forum's after-commit event computed; each sweep spends the
+    deadline it acts on, so this ends.
+    """
+    while True:
+        clock = ThreadClock.objects.filter(thread=thread).first()
+        deadlines = [clock.needs_help_at, clock.escalate_at] if clock else []
+        due = [deadline for deadline in deadlines if deadline is not None and deadline <= until]
+        if not due:
+            return
+        escalation.sweep(now=min(due))
+
+
+def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) -> None:
+    actor = people[step.actor]
+    match step.action:
+        case "reply":
+            forum.create_post(author=actor, thread=thread, body=step.body, now=at)
+        case "ask_staff":
+            escalation.ask_for_staff(actor=actor, thread=thread, note=step.body, now=at)
+        case "escalate":
+            escalation.escalate_thread(actor=actor, thread=thread, note=step.body, now=at)
+        case "assign":
+            ticket = Ticket.objects.get(thread=thread)
+            escalation.assign_ticket(actor=actor, ticket=ticket, assignee=actor, now=at)
+        case "wait" | "resolve":
+            status = Ticket.Status.WAITING if step.action == "wait" else Ticket.Status.RESOLVED
+            ticket = Ticket.objects.get(thread=thread)
+            escalation.set_ticket_status(actor=actor, ticket=ticket, status=status, now=at)
+        case _:
+            raise ValueError(f"unknown demo step {step.action!r}")
+
+
+def _counted_back(rules: Rules, *, end: datetime, hours: int) -> datetime:
+    """The latest whole minute from which `hours` of the policy's counted time end by `end`.
+
+    So a demo question is as far along its clocks whenever the seed runs: on a Sunday,
+    six open hours ago is Friday afternoon.
+    """
+    duration = timedelta(hours=hours)
+    # Counted time never runs faster than the wall clock, and no closure lasts 60 days.
+    early, late = end - duration - timedelta(days=60), end - duration
+    while late - early > timedelta(minutes=1):
+        middle = early + (late - early) / 2
+        if rules.after(middle, duration) <= end:
+            early = middle
+        else:
+            late = middle
+    return early.replace(second=0, microsecond=0)

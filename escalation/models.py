@@ -414,3 +414,8 @@ class TicketEvent(models.Model):
         # Never an UPDATE: a new instance given an existing row's id would overwrite it.
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
+
+    @property
+    def to_status_label(self) -> str:
+        """The status the ticket moved to, in the reader's language ("" if none)."""
+        return Ticket.Status(self.to_status).label if self.to_status else ""

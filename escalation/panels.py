@@ -17,11 +17,10 @@ def thread_panel(*, request, thread: Thread, form: AskStaffForm | None = None) -
     is_staff = user.is_moderator or user.is_agent
     if not (is_asker or is_staff):
         return ""
-    return render_to_string(
-        "escalation/_thread_panel.html",
-        panel_context(user=user, thread=thread, form=form),
-        request=request,
-    )
+    context = panel_context(user=user, thread=thread, form=form)
+    if not any(context[key] for key in ("ticket", "can_ask", "can_escalate", "can_ask_from")):
+        return ""  # nothing to say (a solved question, say): no empty card
+    return render_to_string("escalation/_thread_panel.html", context, request=request)
 
 
 def panel_context(*, user, thread: Thread, form=None) -> dict:

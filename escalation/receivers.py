@@ -37,10 +37,13 @@ def follow_reply(sender, *, thread_id, post_id, is_reply_by_other, **kwargs) -> 
         return  # the asker's own follow-ups do not stop the clock
     from forum.models import Post
 
-    author_id = Post.objects.filter(pk=post_id).values_list("author_id", flat=True).first()
+    author_id, posted_at = Post.objects.filter(pk=post_id).values_list(
+        "author_id", "created_at"
+    ).first() or (None, None)
     author = User.objects.filter(pk=author_id).first()
     if author is not None:
-        services.record_staff_reply(thread_id=thread_id, author=author)
+        # The reply's own time is the first response (the SLA's), however late this runs.
+        services.record_staff_reply(thread_id=thread_id, author=author, now=posted_at)
     _recompute(thread_id)
 
 

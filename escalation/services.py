@@ -225,6 +225,94 @@ def record_staff_reply(*, thread_id: int, author: User, now=None) -> None:
     ).update(first_responded_at=now or timezone.now())
 
 
+# --- Working a ticket ----------------------------------------------------------
+
+# Where an agent may move an assigned ticket. A new ticket opens by being assigned; a
+# resolved one comes back only by escalating its thread again.
+STATUS_MOVES = {
+    Ticket.Status.OPEN: {Ticket.Status.WAITING, Ticket.Status.RESOLVED},
+    Ticket.Status.WAITING: {Ticket.Status.OPEN, Ticket.Status.RESOLVED},
+}
+
+
+def assign_ticket(*, actor: User, ticket: Ticket, assignee: User, now=None) -> Ticket:
+    """An agent takes a ticket or hands it to another agent; a new ticket becomes open.
+
+    Raises NotAllowed or InvalidTransition."""
+    now = now or timezone.now()
+    if not actor.is_agent:
+        raise NotAllowed(_("Only the support team can work on tickets."))
+    if not assignee.is_agent:
+        raise NotAllowed(_("Tickets can only be assigned to the support team."))
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if not ticket.is_active:
+            raise InvalidTransition(
+                _("This ticket is resolved or closed: escalate the thread to reopen it.")
+            )
+        previous = ticket.status
+        if ticket.status == Ticket.Status.NEW:
+            ticket.status = Ticket.Status.OPEN
+        ticket.assignee, ticket.updated_at = assignee, now
+        ticket.save(update_fields=["assignee", "status", "updated_at"])
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEvent.Kind.ASSIGNED,
+            actor=actor,
+            from_status=previous,
+            to_status=ticket.status,
+            detail=assignee.username,
+            created_at=now,
+        )
+    return ticket
+
+
+def set_ticket_status(
+    *, actor: User, ticket: Ticket, status: str, resolution: str = "answered", now=None
+) -> Ticket:
+    """Move an assigned ticket: open ⇄ waiting on the asker, and open or waiting → resolved.
+
+    Resolving takes the thread off the support team's hands and lets the asker ask again
+    (which reopens this ticket). Raises NotAllowed or InvalidTransition."""
+    now = now or timezone.now()
+    if not actor.is_agent:
+        raise NotAllowed(_("Only the support team can work on tickets."))
+    with transaction.atomic():
+        _lock(
+            ticket.thread_id
+        )  # resolving changes the thread's clock: same lock order as _open_ticket
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if status not in STATUS_MOVES.get(ticket.status, ()):
+            raise InvalidTransition(
+                _("A ticket cannot go from %(from)s to %(to)s.")
+                % {
+                    "from": ticket.get_status_display(),
+                    "to": dict(Ticket.Status.choices).get(status, status),
+                }
+            )
+        previous = ticket.status
+        ticket.status, ticket.updated_at = status, now
+        fields = ["status", "updated_at"]
+        if status == Ticket.Status.RESOLVED:
+            ticket.resolution, ticket.resolved_at = resolution, now
+            fields += ["resolution", "resolved_at"]
+        ticket.save(update_fields=fields)
+        resolved = status == Ticket.Status.RESOLVED
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEvent.Kind.RESOLVED if resolved else TicketEvent.Kind.STATUS_CHANGED,
+            actor=actor,
+            from_status=previous,
+            to_status=status,
+            detail=resolution if resolved else "",
+            created_at=now,
+        )
+        if resolved:
+            forum_services.set_escalated(thread_ids=[ticket.thread_id], escalated_at=None)
+            clocks.recompute_clocks([ticket.thread_id], now=now)
+    return ticket
+
+
 # --- The sweep -----------------------------------------------------------------
 
 

@@ -12,14 +12,13 @@ from django.urls import reverse
 from accounts.models import User
 from demo import content
 from forum.models import Category
+from tests.demo.conftest import seed
 
 DEMO_USERNAMES = [person[0] for person in content.PEOPLE]
 
 
-def _seed(**options):
-    out = StringIO()
-    call_command("seed_demo", allow_production=True, stdout=out, **options)
-    return out.getvalue()
+# Seeding and changing what was seeded needs a database that really commits (conftest).
+seeding = pytest.mark.django_db(transaction=True)
 
 
 def _usernames_with_role(role):
@@ -37,52 +36,49 @@ def _snapshot():
     }
 
 
+@seeding
 def test_seed_demo_creates_the_people_and_categories(db):
-    output = _seed()
+    output = seed()
 
     assert set(User.objects.values_list("username", flat=True)) == set(DEMO_USERNAMES)
     assert Category.objects.count() == len(content.CATEGORIES)
     assert f"{len(content.PEOPLE)} people, {len(content.CATEGORIES)} categories" in output
 
 
+@seeding
 def test_seed_demo_twice_changes_nothing_more(db):
-    _seed()
+    seed()
     first = _snapshot()
 
-    _seed()
+    seed()
 
     assert _snapshot() == first
 
 
+@seeding
 def test_seed_demo_keeps_what_people_already_have(db, member):
-    _seed()
+    seed()
 
     assert User.objects.filter(pk=member.pk).exists()
     assert User.objects.count() == len(content.PEOPLE) + 1
 
 
 @pytest.mark.parametrize("username", _usernames_with_role("agent"))
-def test_demo_agents_are_agents(db, username):
-    _seed()
-
+def test_demo_agents_are_agents(seeded, username):
     agent = User.objects.get(username=username)
     assert agent.is_agent
     assert not agent.is_moderator
 
 
 @pytest.mark.parametrize("username", _usernames_with_role("moderator"))
-def test_demo_moderator_is_a_moderator(db, username):
-    _seed()
-
+def test_demo_moderator_is_a_moderator(seeded, username):
     moderator = User.objects.get(username=username)
     assert moderator.is_moderator
     assert not moderator.is_agent
     assert not moderator.is_staff
 
 
-def test_demo_admin_is_a_superuser(db):
-    _seed()
-
+def test_demo_admin_is_a_superuser(seeded):
     admin = User.objects.get(username=_usernames_with_role("admin")[0])
     assert admin.is_superuser
     assert admin.is_agent
@@ -90,18 +86,14 @@ def test_demo_admin_is_a_superuser(db):
 
 
 @pytest.mark.parametrize("username", _usernames_with_role("member"))
-def test_demo_members_have_no_staff_roles(db, username):
-    _seed()
-
+def test_demo_members_have_no_staff_roles(seeded, username):
     member = User.objects.get(username=username)
     assert not member.is_staff
     assert not member.is_agent
     assert not member.is_moderator
 
 
-def test_every_demo_email_is_verified_and_primary(db):
-    _seed()
-
+def test_every_demo_email_is_verified_and_primary(seeded):
     for username, email, *_rest in content.PEOPLE:
         address = EmailAddress.objects.get(user__username=username)
         assert address.email == email
@@ -109,9 +101,7 @@ def test_every_demo_email_is_verified_and_primary(db):
         assert address.primary
 
 
-def test_demo_people_keep_their_language_and_time_zone(db):
-    _seed()
-
+def test_demo_people_keep_their_language_and_time_zone(seeded):
     for username, _email, display_name, _role, language, tz in content.PEOPLE:
         person = User.objects.get(username=username)
         assert (person.display_name, person.language, person.timezone) == (
@@ -121,8 +111,7 @@ def test_demo_people_keep_their_language_and_time_zone(db):
         )
 
 
-def test_demo_member_can_sign_in_with_the_published_password(client, db):
-    _seed()
+def test_demo_member_can_sign_in_with_the_published_password(client, seeded):
     member = _usernames_with_role("member")[0]
 
     response = client.post(
@@ -133,19 +122,22 @@ def test_demo_member_can_sign_in_with_the_published_password(client, db):
     assert client.session["_auth_user_id"] == str(User.objects.get(username=member).pk)
 
 
+@seeding
 def test_seed_demo_says_the_password(db):
-    output = _seed()
+    output = seed()
 
     assert content.DEMO_PASSWORD in output
 
 
+@seeding
 def test_seed_demo_sets_the_domain_used_in_emailed_links(db):
-    _seed(domain="demo.example")
+    seed(domain="demo.example")
 
     site = Site.objects.get(pk=1)
     assert (site.domain, site.name) == ("demo.example", "Handoff")
 
 
+@seeding
 def test_seed_demo_refuses_when_debug_is_off(db, settings):
     settings.DEBUG = False
 
@@ -155,6 +147,7 @@ def test_seed_demo_refuses_when_debug_is_off(db, settings):
     assert not User.objects.exists()
 
 
+@seeding
 def test_seed_demo_runs_without_the_flag_in_debug(db, settings):
     settings.DEBUG = True
 

@@ -1,23 +1,31 @@
 """`manage.py seed_demo`: questions in every state, in English and Chinese, made through the
 forum's services, and never twice."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from demo import content
+from escalation.models import (
+    BusinessCalendar,
+    EscalationPolicy,
+    Holiday,
+    OpeningHours,
+    Queue,
+    ThreadClock,
+    Ticket,
+    TicketEvent,
+)
 from forum import services
 from forum.forms import BodyField, TitleField
 from forum.models import Category, Chain, Flag, Follow, ModerationLog, Post, Thread, Vote
 from forum.wallet import TxFormat, normalize_app_version, normalize_tx_hash
+from notifications.models import Notification, NotificationSettings, OutboundEmail
+from tests.demo.conftest import seed
+
+# Seeding and changing what was seeded needs a database that really commits (conftest).
+seeding = pytest.mark.django_db(transaction=True)
 
 LANGUAGES = ("en", "zh")
-
-
-def _seed():
-    call_command("seed_demo", allow_production=True, stdout=StringIO())
 
 
 def _language(text: str) -> str:
@@ -41,19 +49,42 @@ def _states(thread: Thread) -> set[str]:
         states.add("wallet details")
     if Vote.objects.filter(post__thread=thread).exists():
         states.add("votes")
+    if thread.needs_help_at and not thread.first_reply_at:
+        states.add("needs help")
+    if Ticket.objects.filter(thread=thread).exists():
+        states.add("escalated")
     return states
 
 
 def _snapshot():
     return {
         model.__name__: model.objects.count()
-        for model in (User, Category, Chain, Thread, Post, Vote, Flag, Follow, ModerationLog)
+        for model in (
+            User,
+            Category,
+            Chain,
+            Thread,
+            Post,
+            Vote,
+            Flag,
+            Follow,
+            ModerationLog,
+            Queue,
+            BusinessCalendar,
+            OpeningHours,
+            Holiday,
+            EscalationPolicy,
+            ThreadClock,
+            Ticket,
+            TicketEvent,
+            Notification,
+            NotificationSettings,
+            OutboundEmail,
+        )
     }
 
 
-def test_every_state_is_there_in_both_languages(db):
-    _seed()
-
+def test_every_state_is_there_in_both_languages(seeded):
     found = {language: set() for language in LANGUAGES}
     for thread in Thread.objects.all():
         found[_language(thread.title)] |= _states(thread)
@@ -67,31 +98,33 @@ def test_every_state_is_there_in_both_languages(db):
         "flagged post",
         "wallet details",
         "votes",
+        "needs help",
+        "escalated",
     }
     assert found == {"en": expected, "zh": expected}
 
 
-def test_seed_demo_creates_the_questions_people_ask(db):
-    _seed()
-
+def test_seed_demo_creates_the_questions_people_ask(seeded):
     titles = set(Thread.objects.values_list("title", flat=True))
-    assert titles == {spec.title for spec in content.THREADS}
+    assert titles == {spec.title for spec in [*content.THREADS, *content.ESCALATIONS]}
     assert "USDT on TRON stuck pending" in titles
     assert "有人私信说是客服要我的助记词" in titles
     assert "How do I verify the official download?" in titles
 
 
+@seeding
 def test_a_second_run_adds_nothing(db):
-    _seed()
+    seed()
     first = _snapshot()
 
-    _seed()
+    seed()
 
     assert _snapshot() == first
 
 
+@seeding
 def test_a_second_run_leaves_what_people_did_to_demo_threads(db):
-    _seed()
+    seed()
     thread = Thread.objects.get(title="Swap on a DEX failed but the network fee was taken")
     services.create_post(
         author=User.objects.get(username="alice"),
@@ -99,32 +132,29 @@ def test_a_second_run_leaves_what_people_did_to_demo_threads(db):
         body="The fee pays for the attempt, even when the swap reverts.",
     )
 
-    _seed()
+    seed()
 
     thread.refresh_from_db()
     assert thread.post_count == 2
     assert Thread.objects.filter(title=thread.title).count() == 1
 
 
+@seeding
 def test_a_deleted_demo_thread_comes_back(db):
-    _seed()
+    seed()
     Thread.objects.filter(title="USDT on TRON stuck pending").delete()
 
-    _seed()
+    seed()
 
     assert Thread.objects.filter(title="USDT on TRON stuck pending").count() == 1
 
 
-def test_transfers_and_balances_ask_for_wallet_details(db):
-    _seed()
-
+def test_transfers_and_balances_ask_for_wallet_details(seeded):
     asking = set(Category.objects.filter(asks_wallet_details=True).values_list("slug", flat=True))
     assert asking == {"transfers", "balances"}
 
 
-def test_demo_chains_name_their_hash_format(db):
-    _seed()
-
+def test_demo_chains_name_their_hash_format(seeded):
     chains = dict(Chain.objects.values_list("name", "tx_format"))
     assert chains == {
         "Ethereum": TxFormat.EVM,
@@ -135,9 +165,7 @@ def test_demo_chains_name_their_hash_format(db):
     }
 
 
-def test_wallet_details_are_what_the_ask_form_would_store(db):
-    _seed()
-
+def test_wallet_details_are_what_the_ask_form_would_store(seeded):
     threads = Thread.objects.exclude(chain=None).select_related("chain", "category")
     assert threads.count() >= 2
     for thread in threads:
@@ -147,17 +175,13 @@ def test_wallet_details_are_what_the_ask_form_would_store(db):
             assert normalize_tx_hash(thread.chain.tx_format, thread.tx_hash) == thread.tx_hash
 
 
-def test_the_accepted_answers_credit_their_authors(db):
-    _seed()
-
+def test_the_accepted_answers_credit_their_authors(seeded):
     assert services.recompute_reputation() == 0
     assert User.objects.get(username="bob").reputation > 0
     assert User.objects.get(username="wallet_support_desk").reputation == 0
 
 
-def test_the_scam_replies_wait_in_the_flag_queue_or_are_hidden(db):
-    _seed()
-
+def test_the_scam_replies_wait_in_the_flag_queue_or_are_hidden(seeded):
     scam_posts = Post.objects.filter(author__username="wallet_support_desk")
     assert scam_posts.count() == 4
     for post in scam_posts:
@@ -167,8 +191,7 @@ def test_the_scam_replies_wait_in_the_flag_queue_or_are_hidden(db):
     assert ModerationLog.objects.filter(action=ModerationLog.Action.HIDE_POST).count() == 2
 
 
-def test_visitors_do_not_see_hidden_scam_replies(client, db):
-    _seed()
+def test_visitors_do_not_see_hidden_scam_replies(client, seeded):
     thread = Thread.objects.get(title="有人私信说是客服要我的助记词")
 
     response = client.get(thread.get_absolute_url())
@@ -179,9 +202,15 @@ def test_visitors_do_not_see_hidden_scam_replies(client, db):
     assert "请把12个助记词私信发给我" not in page
 
 
-@pytest.mark.parametrize("spec", content.THREADS, ids=lambda spec: spec.title)
+@pytest.mark.parametrize(
+    "spec", [*content.THREADS, *content.ESCALATIONS], ids=lambda spec: spec.title
+)
 def test_demo_text_passes_the_forms_people_use(spec):
     TitleField().clean(spec.title)
     BodyField().clean(spec.body)
-    for reply in spec.replies:
-        BodyField().clean(reply.body)
+    replies = getattr(spec, "replies", ())
+    steps = [*getattr(spec, "steps", ()), *getattr(spec, "after_sweep", ())]
+    for text in [reply.body for reply in replies] + [
+        step.body for step in steps if step.action == "reply"
+    ]:
+        BodyField().clean(text)

@@ -146,3 +146,14 @@ def test_the_history_lists_the_tickets_events(ticket, reply, member, other_membe
     assert history.index("Created") < history.index("Resolved")
     assert '<span class="badge">Resolved</span>' in response.text
     assert "Expect a first answer by" not in response.text
+
+
+def test_the_history_names_each_status_in_words(ask, member, moderator, agent, client):
+    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0)
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+    services.set_ticket_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING)
+    client.force_login(member)
+
+    page = client.get(ticket.get_absolute_url()).content.decode()
+
+    assert "Status changed: Waiting on the asker" in page

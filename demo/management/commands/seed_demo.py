@@ -7,7 +7,10 @@ from demo import content, services
 class Command(BaseCommand):
     help = (
         "Create or refresh the demo site: categories in English and Chinese, members, a "
-        "moderator, two agents and an admin, all with the demo password. Idempotent. "
+        "moderator, two agents and an admin, all with the demo password; questions in every "
+        "state; support queues, a Shanghai business calendar with China's public holidays, "
+        "escalation policies, and questions the sweep, askers and moderators have escalated. "
+        "Idempotent. "
         "Refuses to run with DEBUG off unless --allow-production is given, because the "
         "demo accounts have a published password."
     )
@@ -32,7 +35,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['people']} people, {counts['categories']} categories, "
-                f"{counts['threads']} threads ({counts['new_threads']} new this run)."
+                f"{counts['threads']} threads ({counts['new_threads']} new this run), "
+                f"{counts['tickets']} support tickets, {counts['queues']} queues, "
+                f"{counts['policies']} escalation policies, and a support calendar with "
+                f"{counts['holidays']} public holidays and make-up working days."
             )
         )
         self.stdout.write(f"Every demo account's password is: {content.DEMO_PASSWORD}")

@@ -1,0 +1,31 @@
+"""The escalation box on a thread page: shown to the asker and staff only when it has something to say."""
+
+import pytest
+
+from escalation import services
+from forum import services as forum
+from tests.escalation.conftest import T0, committed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_asker_of_a_solved_question_sees_no_empty_box(ask, reply, member, other_member, client):
+    thread = ask()
+    answer = reply(thread, author=other_member, at=T0)
+    committed(forum.accept_answer, actor=member, post=answer)
+    client.force_login(member)
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    assert 'id="escalation-panel"' not in page
+
+
+def test_the_asker_sees_where_the_ticket_stands(ask, member, moderator, client):
+    thread = ask()
+    ticket = committed(services.escalate_thread, actor=moderator, thread=thread, now=T0)
+    client.force_login(member)
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+
+    assert 'id="escalation-panel"' in page
+    assert ticket.reference in page

@@ -1,0 +1,138 @@
+"""Working a ticket: new → open (assigned) → waiting on the asker ⇄ open → resolved."""
+
+from datetime import timedelta
+
+import pytest
+
+from escalation import services
+from escalation.models import ThreadClock, Ticket, TicketEvent
+from forum.errors import InvalidTransition, NotAllowed
+from forum.models import Thread
+from tests.escalation.conftest import T0, committed
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+Status = Ticket.Status
+
+
+@pytest.fixture
+def ticket(ask, moderator):
+    thread = ask()
+    return services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+
+
+def test_assigning_a_new_ticket_opens_it(ticket, agent):
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == (Status.OPEN, agent)
+    event = ticket.events.last()
+    assert (event.kind, event.from_status, event.to_status, event.detail) == (
+        TicketEvent.Kind.ASSIGNED,
+        Status.NEW,
+        Status.OPEN,
+        agent.username,
+    )
+
+
+def test_handing_an_open_ticket_to_another_agent_keeps_it_open(ticket, agent):
+    colleague = UserFactory(username="agent_bo", role="Agents")
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=colleague)
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.assignee) == (Status.OPEN, colleague)
+
+
+def test_only_agents_work_tickets(ticket, moderator, member, agent):
+    with pytest.raises(NotAllowed):
+        services.assign_ticket(actor=moderator, ticket=ticket, assignee=agent)
+    with pytest.raises(NotAllowed):
+        services.assign_ticket(actor=agent, ticket=ticket, assignee=member)
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+    with pytest.raises(NotAllowed):
+        services.set_ticket_status(actor=moderator, ticket=ticket, status=Status.RESOLVED)
+
+
+def test_a_new_ticket_is_assigned_before_it_moves(ticket, agent):
+    with pytest.raises(InvalidTransition):
+        services.set_ticket_status(actor=agent, ticket=ticket, status=Status.WAITING)
+
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
+
+
+def test_a_ticket_waits_on_the_asker_and_comes_back(ticket, agent):
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+
+    services.set_ticket_status(actor=agent, ticket=ticket, status=Status.WAITING)
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.WAITING
+    services.set_ticket_status(actor=agent, ticket=ticket, status=Status.OPEN)
+
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.OPEN
+    assert list(ticket.events.values_list("kind", "from_status", "to_status")) == [
+        (TicketEvent.Kind.CREATED, "", Status.NEW),
+        (TicketEvent.Kind.ASSIGNED, Status.NEW, Status.OPEN),
+        (TicketEvent.Kind.STATUS_CHANGED, Status.OPEN, Status.WAITING),
+        (TicketEvent.Kind.STATUS_CHANGED, Status.WAITING, Status.OPEN),
+    ]
+
+
+def test_resolving_hands_the_thread_back_and_lets_the_asker_ask_again(ticket, agent, member):
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+
+    services.set_ticket_status(
+        actor=agent, ticket=ticket, status=Status.RESOLVED, now=T0 + 3 * HOUR
+    )
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.resolution, ticket.resolved_at) == (
+        Status.RESOLVED,
+        "answered",
+        T0 + 3 * HOUR,
+    )
+    assert Thread.objects.get(pk=ticket.thread_id).escalated_at is None
+    assert ThreadClock.objects.get(thread_id=ticket.thread_id).member_can_request_at == (
+        T0 + 2 * HOUR
+    )
+    reopened = services.ask_for_staff(
+        actor=member, thread=ticket.thread, note="Still broken", now=T0 + 4 * HOUR
+    )
+    assert (reopened.pk, reopened.status, reopened.escalation_count) == (ticket.pk, Status.NEW, 2)
+
+
+def test_a_resolved_ticket_is_not_worked_again_until_reescalated(ticket, agent):
+    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+    services.set_ticket_status(actor=agent, ticket=ticket, status=Status.RESOLVED)
+
+    with pytest.raises(InvalidTransition):
+        services.set_ticket_status(actor=agent, ticket=ticket, status=Status.OPEN)
+    with pytest.raises(InvalidTransition):
+        services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+
+
+def test_an_agent_reply_is_the_first_response_at_the_time_it_was_posted(ticket, agent, reply):
+    reply(ticket.thread, author=agent, at=T0 + 5 * HOUR)
+
+    ticket.refresh_from_db()
+    assert ticket.first_responded_at == T0 + 5 * HOUR
+
+
+def test_the_asker_asks_for_staff_with_a_note(ask, member):
+    thread = ask()
+
+    ticket = committed(
+        services.ask_for_staff,
+        actor=member,
+        thread=thread,
+        note="I need this before Friday",
+        now=T0 + 3 * HOUR,
+    )
+
+    assert (ticket.reason, ticket.note, ticket.status) == (
+        Ticket.Reason.ASKER,
+        "I need this before Friday",
+        Status.NEW,
+    )
