@@ -210,7 +210,8 @@ class _PostgresStore:
         import psycopg
 
         with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as connection:
-            return connection.execute(sql).fetchall() if sql.startswith("SELECT") else None
+            cursor = connection.execute(sql)
+            return cursor.fetchall() if sql.startswith("SELECT") else None
 
     def exists(self) -> bool:
         return bool(self._admin(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'"))
@@ -262,14 +263,11 @@ def _build_or_reuse(store, env: dict[str, str], var_dir: Path, options) -> dict:
 
 def _manage(env: dict[str, str], *args: str) -> None:
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+    completed = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if completed.returncode != 0:
+        sys.exit(f"manage.py {args[0]} failed:\n{completed.stdout}\n{completed.stderr}")
     print(f"  manage.py {args[0]}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
