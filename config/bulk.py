@@ -28,7 +28,9 @@ class BulkInsert:
         if not rows:
             return []
         sql = self._sql
-        if connection.vendor == "postgresql" and not self.upsert_on:
+        if connection.vendor == "postgresql":
+            if self.upsert_on:
+                return self._upsert_from_arrays(rows)
             return self._copy(rows, return_ids=return_ids)
         per_statement = max(1, min(500, self._max_params // sql.width))
         ids = []
@@ -66,6 +68,16 @@ class BulkInsert:
                     values = (*self._adapted(row), *sql.defaults)
                     copy.write_row((ids[position], *values) if return_ids else values)
         return ids
+
+    def _upsert_from_arrays(self, rows: list[tuple]) -> list:
+        """INSERT … SELECT FROM unnest(one array per column) … ON CONFLICT: a parameter per
+        column rather than per value, which psycopg and the server both take apart faster
+        than a VALUES list of thousands."""
+        sql = self._sql
+        columns = zip(*((*self._adapted(row), *sql.defaults) for row in rows), strict=True)
+        with connection.cursor() as cursor:
+            cursor.execute(sql.upsert_from_arrays, [list(values) for values in columns])
+        return []
 
     def _adapted(self, row: tuple) -> tuple:
         adapters = self._sql.adapters
@@ -124,6 +136,11 @@ class _Statement:
                 if field.attname != upsert_on
             )
             self.tail = f" ON CONFLICT ({quote(fields[upsert_on].column)}) DO UPDATE SET {updates}"
+            if connection.vendor == "postgresql":
+                arrays = ", ".join(
+                    f"%s::{field.db_type(connection)}[]" for field in [*given, *rest]
+                )
+                self.upsert_from_arrays = f"{self.insert} SELECT * FROM unnest({arrays}){self.tail}"
 
 
 _PLAIN_FIELDS = (
@@ -148,5 +165,6 @@ def _adapter(field):
     if isinstance(field, _PLAIN_FIELDS):
         return None
     if isinstance(field, models.JSONField):  # get_db_prep_save() minus its layers
-        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
+        adapt_json, encoder = connection.ops.adapt_json_value, field.encoder
+        return lambda value: adapt_json(value, encoder)
     return lambda value: field.get_db_prep_save(value, connection)
