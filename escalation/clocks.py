@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 
 from accounts import roles
+from accounts.models import User
+from config.bulk import BulkInsert
 from escalation.models import EscalationPolicy, ThreadClock, Ticket
 from escalation.policies import PolicyBook, Rules
 from forum.models import Post, Thread
@@ -65,7 +66,12 @@ FACT_FIELDS = (
 
 
 def load_facts(thread_ids) -> dict[int, Facts]:
-    """Facts for many threads in five queries, whatever their number of posts."""
+    """Facts for many threads in five queries, each led by the threads' own rows.
+
+    The replies are read by thread (the post-number index) and their authors' roles by
+    user id: a join to the Agents group let SQLite start from every post any agent ever
+    wrote, a cost that grows with the forum rather than with the threads asked about.
+    """
     thread_ids = list(thread_ids)
     facts = {
         row["id"]: Facts(**row)
@@ -81,20 +87,31 @@ def load_facts(thread_ids) -> dict[int, Facts]:
         thread_id__in=facts, nudges_sent__gt=0
     ).values_list("thread_id", "nudges_sent"):
         facts[thread_id].nudges_sent = sent
-    answers = Post.objects.filter(
-        thread_id__in=facts, number__gt=1, is_hidden=False, deleted_at=None
-    ).exclude(author_id=F("thread__author_id"))
-    for thread_id in (
-        answers.filter(author__groups__name=roles.AGENTS, author__is_staff=True)
-        .values_list("thread_id", flat=True)
-        .distinct()
-    ):
-        facts[thread_id].has_staff_reply = True
-    for thread_id in (
-        answers.filter(vote_count__gt=0).values_list("thread_id", flat=True).distinct()
-    ):
-        facts[thread_id].has_helpful_answer = True
+    answers = [
+        (thread_id, author_id, vote_count)
+        for thread_id, author_id, vote_count in Post.objects.filter(
+            thread_id__in=facts, number__gt=1, is_hidden=False, deleted_at=None
+        ).values_list("thread_id", "author_id", "vote_count")
+        if author_id != facts[thread_id].author_id
+    ]
+    staff = _agents_among({author_id for _thread_id, author_id, _votes in answers})
+    for thread_id, author_id, vote_count in answers:
+        if author_id in staff:
+            facts[thread_id].has_staff_reply = True
+        if vote_count > 0:
+            facts[thread_id].has_helpful_answer = True
     return facts
+
+
+def _agents_among(user_ids: set[int]) -> set[int]:
+    """The support team among these people: staff accounts in the Agents group."""
+    if not user_ids:
+        return set()
+    return set(
+        User.objects.filter(pk__in=user_ids, is_staff=True, groups__name=roles.AGENTS)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def is_answered(facts: Facts, policy: EscalationPolicy) -> bool:
@@ -153,30 +170,34 @@ def compute_clock(facts: Facts, rules: Rules) -> Clock:
 
 def write_clocks(clocks: dict[int, Clock], *, now) -> None:
     """Insert or replace the clock rows of these threads."""
-    rows = [
-        ThreadClock(
-            thread_id=thread_id,
-            needs_help_at=clock.needs_help_at,
-            escalate_at=clock.escalate_at,
-            member_can_request_at=clock.member_can_request_at,
-            nudge_at=clock.nudge_at,
-            computed_at=now,
-        )
-        for thread_id, clock in clocks.items()
-    ]
-    ThreadClock.objects.bulk_create(
-        rows,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["thread"],
-        update_fields=[
-            "needs_help_at",
-            "escalate_at",
-            "member_can_request_at",
-            "nudge_at",
-            "computed_at",
-        ],
+    _CLOCK_ROWS.insert(
+        [
+            (
+                thread_id,
+                clock.needs_help_at,
+                clock.escalate_at,
+                clock.member_can_request_at,
+                clock.nudge_at,
+                now,
+            )
+            for thread_id, clock in clocks.items()
+        ]
     )
+
+
+# A sweep writes a clock for every thread it looks at: plain INSERTs (see config.bulk).
+_CLOCK_ROWS = BulkInsert(
+    ThreadClock,
+    (
+        "thread_id",
+        "needs_help_at",
+        "escalate_at",
+        "member_can_request_at",
+        "nudge_at",
+        "computed_at",
+    ),
+    upsert_on="thread_id",
+)
 
 
 def recompute_clocks(thread_ids, *, now, book: PolicyBook | None = None) -> dict[int, Clock]:

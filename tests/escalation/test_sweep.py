@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from escalation import services
 from escalation.models import ThreadClock, Ticket, TicketEvent
@@ -200,3 +201,42 @@ def test_an_accepted_answer_stops_the_nudges(ask, reply, member, other_member):
     committed(forum_services.accept_answer, actor=member, post=answer)
 
     assert sweep(T0 + timedelta(days=30)).nudged == 0
+
+
+def test_a_taken_reference_does_not_send_the_batch_one_thread_at_a_time(ask, monkeypatch):
+    """Random references collide like birthdays; the bulk path draws again instead."""
+    first = ask()
+    sweep(T0 + 48 * HOUR)
+    taken = Ticket.objects.get(thread=first).reference
+    threads = [ask(at=T0 + 48 * HOUR + timedelta(minutes=n)) for n in range(3)]
+    draws = iter([taken, taken, "HO-1000001", "HO-1000002", taken, "HO-1000003"])
+    monkeypatch.setattr(services, "new_reference", lambda: next(draws))
+
+    def one_at_a_time(**kwargs):
+        raise AssertionError("the batch fell back to one thread at a time")
+
+    monkeypatch.setattr(services, "_open_ticket", one_at_a_time)
+    result = sweep(T0 + 96 * HOUR)
+
+    assert result.escalated == 3
+    assert sorted(
+        Ticket.objects.filter(thread__in=threads).values_list("reference", flat=True)
+    ) == [
+        "HO-1000001",
+        "HO-1000002",
+        "HO-1000003",
+    ]
+
+
+def test_the_sweeps_notifications_link_to_the_thread_and_to_the_request(ask, member):
+    thread = ask()
+
+    sweep(T0 + 48 * HOUR)
+
+    ticket = Ticket.objects.get(thread=thread)
+    links = dict(Notification.objects.filter(recipient=member).values_list("kind", "url"))
+    assert links == {
+        "needs_help": reverse("forum:thread-redirect", args=[thread.pk]),
+        "escalated": ticket.get_absolute_url(),
+    }
+    assert links["escalated"] == f"/my/requests/{ticket.reference}/"
