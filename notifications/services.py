@@ -207,7 +207,7 @@ def notify(
             raise
         return None
     if delivery.in_app:
-        _count_unread([recipient.pk])
+        _count_unread({recipient.pk: 1})
     _queue_notification_emails([delivery], kind=kind, url=url, params=params)
     return notification
 
@@ -225,8 +225,8 @@ def notify_many(
     """notify() for many people at once (followers, helpers). Returns how many were told.
 
     Per batch of recipients: one query for their settings, one for the dedupe keys they
-    already have, one insert, one UPDATE of the unread counts, one insert of emails.
-    `recipients` is any iterable of users, chosen by the caller (a thread's followers,
+    already have, one insert, one lock and one UPDATE of the unread counts, one insert of
+    emails. `recipients` is any iterable of users, chosen by the caller (a thread's followers,
     the helpers of a category: see selectors.helpers_among).
 
     The dedupe is checked before the insert and enforced by the constraint: should a
@@ -268,7 +268,7 @@ def notify_many(
             ],
             ignore_conflicts=bool(dedupe_key),
         )
-        _count_unread([d.user.pk for d in deliveries if d.in_app])
+        _count_unread({d.user.pk: 1 for d in deliveries if d.in_app})
         _queue_notification_emails(deliveries, kind=kind, url=url, params=params)
         told += len(deliveries)
     return told
@@ -441,11 +441,24 @@ def _notification_fields(delivery: _Delivery, *, kind, url, params, actor, dedup
     }
 
 
-def _count_unread(user_ids: list[int]) -> None:
-    if user_ids:
-        User.objects.filter(pk__in=user_ids).update(
-            unread_notification_count=F("unread_notification_count") + 1
+def _count_unread(unread: dict[int, int]) -> None:
+    """Add to people's unread counts: {user id: how many more}.
+
+    The rows are locked in id order first. Two transactions telling the same people
+    (sweeps running at once, a reply during a sweep) would otherwise lock them in the
+    order each UPDATE happens to meet them, and deadlock.
+    """
+    if len(unread) > 1:
+        list(
+            User.objects.select_for_update()
+            .filter(pk__in=list(unread))
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+    for increment in set(unread.values()):
+        User.objects.filter(
+            pk__in=[pk for pk, count in unread.items() if count == increment]
+        ).update(unread_notification_count=F("unread_notification_count") + increment)
 
 
 def _queue_notification_emails(deliveries: list[_Delivery], *, kind, url, params) -> None:
@@ -495,8 +508,9 @@ def notify_each(notes, *, now: datetime | None = None) -> int:
     The same rules as notify(): the recipient's channels, helpers only for helper alerts,
     quiet hours, one row per (recipient, dedupe_key). Per batch: a query for the people,
     one for their settings, one for keys they have, one insert each for notifications
-    and emails, one UPDATE per distinct unread increment. The emails are written empty
-    and rendered by the worker that sends them; one task is enqueued for the batch.
+    and emails, a lock of the people's rows and one UPDATE per distinct unread increment.
+    The emails are written empty and rendered by the worker that sends them; one task
+    is enqueued for the batch.
     Call inside the caller's transaction. Returns how many notifications were written.
     """
     from notifications import tasks
@@ -560,10 +574,7 @@ def notify_each(notes, *, now: datetime | None = None) -> int:
         for delivery in deliveries:
             if delivery.in_app:
                 unread[delivery.user.pk] = unread.get(delivery.user.pk, 0) + 1
-        for increment in set(unread.values()):
-            User.objects.filter(
-                pk__in=[pk for pk, count in unread.items() if count == increment]
-            ).update(unread_notification_count=F("unread_notification_count") + increment)
+        _count_unread(unread)
         emails = [
             OutboundEmail(
                 to=[delivery.user.email],
