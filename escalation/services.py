@@ -390,17 +390,26 @@ def _needs_help_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
             for tid, clock in fresh.items()
             if clock.needs_help_at is not None and clock.needs_help_at <= now
         ]
-        flagged = forum_services.mark_needs_help(thread_ids=ready, now=now)
-        result.flagged += len(flagged)
-        for tid in flagged:
-            facts[tid].needs_help_at = now
+        for tid in _flag(ready, result=result, facts=facts, now=now):
             fresh[tid] = clocks.compute_clock(facts[tid], book.for_category(facts[tid].category_id))
         # Rows whose thread is gone, or whose clock was stopped, must leave the due set too.
         for tid in set(due) - set(fresh):
             fresh[tid] = clocks.Clock()
         clocks.write_clocks(_not_due_again(fresh, "needs_help_at", now), now=now)
-        _tell_needs_help(flagged, facts=facts, now=now)
     return True
+
+
+def _flag(thread_ids: list[int], *, result: SweepResult, facts: dict[int, Facts], now) -> list[int]:
+    """Put threads on the community's "needs an answer" list and tell their people.
+
+    Returns those flagged now (the forum leaves alone any answered or flagged meanwhile).
+    """
+    flagged = forum_services.mark_needs_help(thread_ids=thread_ids, now=now)
+    result.flagged += len(flagged)
+    for tid in flagged:
+        facts[tid].needs_help_at = now
+    _tell_needs_help(flagged, facts=facts, now=now)
+    return flagged
 
 
 def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
@@ -419,6 +428,15 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
             for tid, clock in fresh.items()
             if clock.escalate_at is not None and clock.escalate_at <= now
         ]
+        # Past both deadlines and not yet flagged: flagged first, as a lone sweep's
+        # needs-help pass would have done. A sweep running alongside may have held the
+        # row while that pass ran, or repaired its clock only after it.
+        unflagged = [
+            tid
+            for tid in ready
+            if fresh[tid].needs_help_at is not None and fresh[tid].needs_help_at <= now
+        ]
+        _flag(unflagged, result=result, facts=facts, now=now)
         tickets = _open_tickets_in_bulk([facts[tid] for tid in ready], book=book, now=now)
         result.escalated += len(tickets)
         result.ticket_refs.extend(ticket.reference for ticket in tickets[:20])

@@ -117,6 +117,18 @@ def test_sweeps_at_the_same_instant_do_each_thing_once(due, helper, sweeps, tmp_
         assert (again.flagged, again.escalated) == (0, 0)
 
 
+def test_sweeps_repair_lost_clocks_at_the_same_instant_once(due, helper, tmp_path):
+    """The threads' creation events were lost: every sweep finds the clocks missing."""
+    ThreadClock.objects.all().delete()
+
+    with shared_database(tmp_path):
+        results = at_once(*[sweep] * 4)
+
+        assert sum(result.flagged for result in results) == len(due["needs_help"])
+        assert sum(result.escalated for result in results) == len(due["escalate"])
+        assert_everything_happened_once(due, helper)
+
+
 def test_sweeps_in_separate_processes_do_each_thing_once(due, helper, tmp_path):
     with shared_database(tmp_path) as database_url:
         env = {

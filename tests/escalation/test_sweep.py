@@ -72,6 +72,21 @@ def test_a_sweep_long_after_both_deadlines_does_both_once(ask):
     assert Ticket.objects.count() == 1
 
 
+def test_a_question_past_both_deadlines_is_flagged_before_it_escalates_whatever_its_clock_says(
+    ask, member
+):
+    """Its clock row lost the needs-help deadline (a sweep alongside held it, or rewrote it)."""
+    thread = ask()
+    ThreadClock.objects.filter(thread=thread).update(needs_help_at=None)
+
+    result = sweep(T0 + 48 * HOUR)
+
+    assert (result.flagged, result.escalated) == (1, 1)
+    thread.refresh_from_db()
+    assert thread.needs_help_at == T0 + 48 * HOUR
+    assert Notification.objects.filter(recipient=member, kind="needs_help").count() == 1
+
+
 def test_reply_by_asker_does_not_stop_the_clock(ask, reply, member):
     thread = ask()
     reply(thread, author=member, at=T0 + HOUR)
