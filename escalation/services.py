@@ -1,7 +1,8 @@
 """Escalation: tickets for threads the community could not answer, and the sweep that opens them.
 
 Every way into a ticket (the sweep, the asker asking for staff, a moderator or an agent
-escalating) goes through `_open_ticket`, under a lock on the thread's row. A thread has
+escalating) goes through `_open_ticket` under locks on the thread's clock and row, or
+(the sweep's batches) under locks on the clocks of the threads it escalates. A thread has
 one ticket ever (a unique constraint); escalating it again reopens that ticket.
 """
 
@@ -83,6 +84,14 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
 
 
 def _lock(thread_id: int) -> None:
+    """Lock the thread's clock row, then the thread's row: the order the sweep takes them.
+
+    The sweep claims clock rows, then flags and escalates their threads. Someone asking
+    for staff on a thread the sweep holds waits for that batch, then finds its ticket;
+    a sweep passes by (SKIP LOCKED) a thread someone is escalating. Locking the thread
+    first deadlocked the two: the sweep waited for the thread, the asker for the clock.
+    """
+    ThreadClock.objects.select_for_update().filter(thread_id=thread_id).values_list("pk").first()
     Thread.objects.select_for_update().filter(pk=thread_id).values_list("pk").first()
 
 

@@ -103,34 +103,61 @@ def _database_url(settings_dict: dict) -> str:
     return f"postgres://{credentials}{host}{port}/{quote(settings_dict['NAME'])}"
 
 
-def at_once(*works, timeout: float = 60) -> list:
-    """Run each callable in its own thread, released together by a barrier; their results.
+class Worker(threading.Thread):
+    """A thread with its own database connection, closed at its end; keeps its result or error."""
 
-    Each thread opens its own database connection and closes it at its end. Raises an
-    ExceptionGroup with every error a thread raised.
-    """
-    barrier = threading.Barrier(len(works), timeout=timeout)
-    results: list = [None] * len(works)
-    errors: list[Exception] = []
+    def __init__(self, work, *, name: str, barrier: threading.Barrier | None = None):
+        super().__init__(name=name)
+        self.work, self.barrier = work, barrier
+        self.result, self.error = None, None
 
-    def run(index, work):
+    def run(self):
         try:
-            barrier.wait()
-            results[index] = work()
+            if self.barrier is not None:
+                self.barrier.wait()
+            self.result = self.work()
         except Exception as error:  # a thread's exception is lost unless kept
-            errors.append(error)
+            self.error = error
         finally:
             connections.close_all()
 
-    threads = [
-        threading.Thread(target=run, args=(index, work), name=f"worker-{index}")
-        for index, work in enumerate(works)
+
+def at_once(*works, timeout: float = 60) -> list:
+    """Run each callable in its own Worker, released together by a barrier; their results.
+
+    Raises an ExceptionGroup with every error a worker raised.
+    """
+    barrier = threading.Barrier(len(works), timeout=timeout)
+    workers = [
+        Worker(work, name=f"worker-{index}", barrier=barrier) for index, work in enumerate(works)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a worker thread is stuck"
-    if errors:
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout)
+    assert not any(worker.is_alive() for worker in workers), "a worker thread is stuck"
+    if errors := [worker.error for worker in workers if worker.error is not None]:
         raise ExceptionGroup(f"{len(errors)} of {len(works)} workers failed", errors)
-    return results
+    return [worker.result for worker in workers]
+
+
+class Pause:
+    """Stops one named thread at its first call of `owner.name`, until released."""
+
+    def __init__(self, monkeypatch, owner, name: str, *, thread_name: str):
+        self.reached, self.released = threading.Event(), threading.Event()
+        real = getattr(owner, name)
+
+        def paused(*args, **kwargs):
+            if threading.current_thread().name == thread_name and not self.reached.is_set():
+                self.reached.set()
+                self.released.wait(60)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, paused)
+
+    def wait(self) -> None:
+        assert self.reached.wait(30), "the thread never got there"
+
+    def release(self) -> None:
+        self.released.set()

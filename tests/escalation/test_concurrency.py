@@ -14,14 +14,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from accounts.models import User
-from escalation import services
+from escalation import clocks, services
 from escalation.models import ThreadClock, Ticket, TicketEvent
 from forum import services as forum_services
+from forum.errors import InvalidTransition
 from forum.models import Thread
 from notifications.models import Channels, Notification, OutboundEmail
-from tests.escalation.conftest import T0, at_once, shared_database
+from tests.escalation.conftest import T0, Pause, Worker, at_once, shared_database
 from tests.factories import UserFactory
 from tests.notifications.conftest import choose
 
@@ -173,3 +175,93 @@ def _environment_without_broker() -> dict:
     import os
 
     return {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
+
+
+def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due, helper, tmp_path):
+    """Every asker whose question is due asks for staff at the instant the sweep runs."""
+    threads = list(Thread.objects.filter(pk__in=due["escalate"]).select_related("author"))
+
+    def ask_for_staff(thread):
+        def work():
+            try:
+                return services.ask_for_staff(actor=thread.author, thread=thread, now=NOW)
+            except InvalidTransition:  # the sweep got there first: "the team already has it"
+                return None
+
+        return work
+
+    with shared_database(tmp_path):
+        sweep_result, *asked = at_once(sweep, *[ask_for_staff(thread) for thread in threads])
+
+        tickets = Ticket.objects.in_bulk(field_name="thread_id")
+        assert set(tickets) == due["escalate"]
+        by_asker = [ticket for ticket in asked if ticket is not None]
+        assert sweep_result.escalated + len(by_asker) == len(due["escalate"])
+        assert {tickets[t.thread_id].reason for t in by_asker} <= {Ticket.Reason.ASKER}
+        # A question the asker escalated before the sweep came to it needs no community flag.
+        flagged = _flagged()
+        assert due["needs_help"] - due["escalate"] <= flagged <= due["needs_help"]
+        assert_told_once(flagged=flagged, escalated=due["escalate"], helper=helper)
+
+
+@pytest.fixture
+def flagged(ask, member):
+    """A question already flagged as needing help, so only its escalation is due at NOW."""
+    thread = ask()
+    services.sweep(now=T0 + 5 * HOUR)
+    return thread
+
+
+def test_an_asker_asking_while_the_sweep_escalates_their_question_waits_for_it(
+    flagged, member, monkeypatch, tmp_path
+):
+    pause = Pause(monkeypatch, clocks, "load_facts", thread_name="sweeper")
+    with shared_database(tmp_path):
+        sweeper = Worker(sweep, name="sweeper")
+        sweeper.start()
+        pause.wait()  # the sweep holds the question's clock row
+        asker = Worker(
+            lambda: services.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
+        )
+        asker.start()
+        asker.join(1)  # long enough to have deadlocked or finished, had it not waited
+        pause.release()
+        sweeper.join(30)
+        asker.join(30)
+
+        assert sweeper.error is None
+        assert sweeper.result.escalated == 1
+        assert isinstance(asker.error, InvalidTransition)
+        assert str(asker.error) == "The support team already has this question."
+        ticket = Ticket.objects.get()
+        assert ticket.reason == Ticket.Reason.UNANSWERED
+        assert Notification.objects.filter(kind="escalated").count() == 1
+
+
+def test_a_sweep_passes_by_a_question_its_asker_is_escalating(
+    flagged, member, monkeypatch, tmp_path
+):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite lets one writer in at a time: the sweep waits for the asker instead")
+    pause = Pause(monkeypatch, clocks, "load_facts", thread_name="asker")
+    with shared_database(tmp_path):
+        asker = Worker(
+            lambda: services.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
+        )
+        asker.start()
+        pause.wait()  # the asker holds the question's rows
+        sweeper = Worker(sweep, name="sweeper")
+        sweeper.start()
+        sweeper.join(10)
+        sweep_was_done = not sweeper.is_alive()
+        pause.release()
+        asker.join(30)
+        sweeper.join(30)
+
+        assert sweep_was_done, "the sweep waited for the asker"
+        assert (sweeper.error, asker.error) == (None, None)
+        assert sweeper.result.escalated == 0
+        assert asker.result.reason == Ticket.Reason.ASKER
+        assert Ticket.objects.get() == asker.result
+        assert Notification.objects.filter(kind="escalated").count() == 1
+        assert sweep().escalated == 0
