@@ -73,9 +73,13 @@ def _queue_emails(emails: list[OutboundEmail]) -> list[OutboundEmail]:
         emails[0].save()
     else:
         emails = OutboundEmail.objects.bulk_create(emails)
-    for email in emails:
-        if email.send_after <= now:
-            enqueue(tasks.deliver_email, email.pk)
+    due = [email.pk for email in emails if email.send_after <= now]
+    if len(due) == 1:
+        enqueue(tasks.deliver_email, due[0])
+    elif due:
+        # One task for many (a reply's followers): a broker that accepts and never
+        # answers costs the request one publish timeout, not one per email.
+        enqueue(tasks.deliver_pending_emails)
     return emails
 
 
