@@ -6,6 +6,7 @@ production) lets one writer in at a time. Either way every due thread is flagged
 escalated once, and its people are told once.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -74,7 +75,6 @@ def _flagged() -> set[int]:
 
 
 def assert_told_once(*, flagged, escalated, helper):
-
     tickets = Counter(Ticket.objects.values_list("thread_id", flat=True))
     assert tickets == Counter(escalated)
     assert TicketEvent.objects.filter(kind=TicketEvent.Kind.CREATED).count() == len(escalated)
@@ -134,7 +134,7 @@ def test_sweeps_repair_lost_clocks_at_the_same_instant_once(due, helper, tmp_pat
 def test_sweeps_in_separate_processes_do_each_thing_once(due, helper, tmp_path):
     with shared_database(tmp_path) as database_url:
         env = {
-            **_environment_without_broker(),
+            **os.environ,
             "DATABASE_URL": database_url,
             "DJANGO_SECRET_KEY": "sweeps-in-processes",
             # The processes' after-commit tasks go to a broker folder of their own.
@@ -169,12 +169,6 @@ def test_sweeps_in_separate_processes_do_each_thing_once(due, helper, tmp_path):
         assert sum(int(match[1]) for match in counts) == len(due["needs_help"])
         assert sum(int(match[2]) for match in counts) == len(due["escalate"])
         assert_everything_happened_once(due, helper)
-
-
-def _environment_without_broker() -> dict:
-    import os
-
-    return {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
 
 
 def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due, helper, tmp_path):
