@@ -90,7 +90,9 @@ def test_a_reply_is_posted_at_once_and_its_emails_wait(
         user.email for user in [asker, *followers]
     )
     [to_asker] = [mail for mail in mailoutbox if mail.to == [asker.email]]
-    assert "Handoff · 通知" in to_asker.body  # rendered in the asker's language
+    # Rendered when the reply was posted, in the asker's language.
+    assert to_asker.subject == "[Handoff] “USDT 转账一直显示待处理”有新回复"
+    assert "Handoff · 通知" in to_asker.body
 
 
 def test_asking_for_staff_works_at_once_and_its_email_waits(
@@ -113,7 +115,7 @@ def test_asking_for_staff_works_at_once_and_its_email_waits(
     assert deliver_pending_emails() == 1
     assert deliver_pending_emails() == 0
     [mail] = mailoutbox
-    assert ticket.reference in mail.subject
+    assert mail.subject == f"[Handoff] 您的支持请求 {ticket.reference}"  # in the asker's language
     assert "Handoff · 通知" in mail.body
 
 
@@ -154,10 +156,16 @@ def test_a_sweep_works_and_its_emails_wait_to_be_written_in_each_readers_languag
     for mail in by_reader[other_member.email]:
         assert "Handoff · Notifications" in mail.body
         assert "Where is my BNB?" in mail.body
-    for mail in by_reader[asker.email]:
-        assert "Handoff · 通知" in mail.body
-        assert "USDT 转账一直显示待处理" in mail.body
-        assert '<html lang="zh-Hans">' in mail.alternatives[0][0]
-    [escalated] = [mail for mail in by_reader[asker.email] if tickets[chinese.pk] in mail.subject]
+    tips, escalated = sorted(
+        by_reader[asker.email], key=lambda mail: tickets[chinese.pk] in mail.subject
+    )
+    assert tips.subject == "[Handoff] 帮助大家回答您的问题"
+    assert "“USDT 转账一直显示待处理”还没有人回答。" in tips.body
+    assert escalated.subject == f"[Handoff] 您的支持请求 {tickets[chinese.pk]}"
+    # The first answer is due in Shanghai time, written the Chinese way.
     due_at = Ticket.objects.get(thread=chinese).first_response_due_at.astimezone(SHANGHAI)
-    assert f"{due_at:%Y}年{due_at.month}月{due_at.day}日 {due_at:%H:%M}" in escalated.body
+    due = f"{due_at:%Y}年{due_at.month}月{due_at.day}日 {due_at:%H:%M}"
+    assert f"已转为支持请求 {tickets[chinese.pk]}：客服团队预计在 {due} 前" in escalated.body
+    for mail in (tips, escalated):
+        assert "Handoff · 通知" in mail.body
+        assert '<html lang="zh-Hans">' in mail.alternatives[0][0]
