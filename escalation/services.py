@@ -1,7 +1,8 @@
 """Escalation: tickets for threads the community could not answer, and the sweep that opens them.
 
 Every way into a ticket (the sweep, the asker asking for staff, a moderator or an agent
-escalating) goes through `_open_ticket`, under a lock on the thread's row. A thread has
+escalating) goes through `_open_ticket` under locks on the thread's clock and row, or
+(the sweep's batches) under locks on the clocks of the threads it escalates. A thread has
 one ticket ever (a unique constraint); escalating it again reopens that ticket.
 """
 
@@ -84,6 +85,14 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
 
 
 def _lock(thread_id: int) -> None:
+    """Lock the thread's clock row, then the thread's row: the order the sweep takes them.
+
+    The sweep claims clock rows, then flags and escalates their threads. Someone asking
+    for staff on a thread the sweep holds waits for that batch, then finds its ticket;
+    a sweep passes by (SKIP LOCKED) a thread someone is escalating. Locking the thread
+    first deadlocked the two: the sweep waited for the thread, the asker for the clock.
+    """
+    ThreadClock.objects.select_for_update().filter(thread_id=thread_id).values_list("pk").first()
     Thread.objects.select_for_update().filter(pk=thread_id).values_list("pk").first()
 
 
@@ -394,17 +403,26 @@ def _needs_help_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
             for tid, clock in fresh.items()
             if clock.needs_help_at is not None and clock.needs_help_at <= now
         ]
-        flagged = forum_services.mark_needs_help(thread_ids=ready, now=now)
-        result.flagged += len(flagged)
-        for tid in flagged:
-            facts[tid].needs_help_at = now
+        for tid in _flag(ready, result=result, facts=facts, now=now):
             fresh[tid] = clocks.compute_clock(facts[tid], book.for_category(facts[tid].category_id))
         # Rows whose thread is gone, or whose clock was stopped, must leave the due set too.
         for tid in set(due) - set(fresh):
             fresh[tid] = clocks.Clock()
         clocks.write_clocks(_not_due_again(fresh, "needs_help_at", now), now=now)
-        _tell_needs_help(flagged, facts=facts, now=now)
     return True
+
+
+def _flag(thread_ids: list[int], *, result: SweepResult, facts: dict[int, Facts], now) -> list[int]:
+    """Put threads on the community's "needs an answer" list and tell their people.
+
+    Returns those flagged now (the forum leaves alone any answered or flagged meanwhile).
+    """
+    flagged = forum_services.mark_needs_help(thread_ids=thread_ids, now=now)
+    result.flagged += len(flagged)
+    for tid in flagged:
+        facts[tid].needs_help_at = now
+    _tell_needs_help(flagged, facts=facts, now=now)
+    return flagged
 
 
 def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
@@ -423,6 +441,15 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
             for tid, clock in fresh.items()
             if clock.escalate_at is not None and clock.escalate_at <= now
         ]
+        # Past both deadlines and not yet flagged: flagged first, as a lone sweep's
+        # needs-help pass would have done. A sweep running alongside may have held the
+        # row while that pass ran, or repaired its clock only after it.
+        unflagged = [
+            tid
+            for tid in ready
+            if fresh[tid].needs_help_at is not None and fresh[tid].needs_help_at <= now
+        ]
+        _flag(unflagged, result=result, facts=facts, now=now)
         tickets = _open_tickets_in_bulk([facts[tid] for tid in ready], book=book, now=now)
         result.escalated += len(tickets)
         result.ticket_refs.extend(ticket.reference for ticket in tickets[:20])

@@ -74,9 +74,13 @@ def _queue_emails(emails: list[OutboundEmail]) -> list[OutboundEmail]:
         emails[0].save()
     else:
         emails = OutboundEmail.objects.bulk_create(emails)
-    for email in emails:
-        if email.send_after <= now:
-            enqueue(tasks.deliver_email, email.pk)
+    due = [email.pk for email in emails if email.send_after <= now]
+    if len(due) == 1:
+        enqueue(tasks.deliver_email, due[0])
+    elif due:
+        # One task for many (a reply's followers): a broker that accepts and never
+        # answers costs the request one publish timeout, not one per email.
+        enqueue(tasks.deliver_pending_emails)
     return emails
 
 
@@ -208,7 +212,7 @@ def notify(
             raise
         return None
     if delivery.in_app:
-        _count_unread([recipient.pk])
+        _count_unread({recipient.pk: 1})
     _queue_notification_emails([delivery], kind=kind, url=url, params=params)
     return notification
 
@@ -226,8 +230,8 @@ def notify_many(
     """notify() for many people at once (followers, helpers). Returns how many were told.
 
     Per batch of recipients: one query for their settings, one for the dedupe keys they
-    already have, one insert, one UPDATE of the unread counts, one insert of emails.
-    `recipients` is any iterable of users, chosen by the caller (a thread's followers,
+    already have, one insert, one lock and one UPDATE of the unread counts, one insert of
+    emails. `recipients` is any iterable of users, chosen by the caller (a thread's followers,
     the helpers of a category: see selectors.helpers_among).
 
     The dedupe is checked before the insert and enforced by the constraint: should a
@@ -269,7 +273,7 @@ def notify_many(
             ],
             ignore_conflicts=bool(dedupe_key),
         )
-        _count_unread([d.user.pk for d in deliveries if d.in_app])
+        _count_unread({d.user.pk: 1 for d in deliveries if d.in_app})
         _queue_notification_emails(deliveries, kind=kind, url=url, params=params)
         told += len(deliveries)
     return told
@@ -442,11 +446,24 @@ def _notification_fields(delivery: _Delivery, *, kind, url, params, actor, dedup
     }
 
 
-def _count_unread(user_ids: list[int]) -> None:
-    if user_ids:
-        User.objects.filter(pk__in=user_ids).update(
-            unread_notification_count=F("unread_notification_count") + 1
+def _count_unread(unread: dict[int, int]) -> None:
+    """Add to people's unread counts: {user id: how many more}.
+
+    The rows are locked in id order first. Two transactions telling the same people
+    (sweeps running at once, a reply during a sweep) would otherwise lock them in the
+    order each UPDATE happens to meet them, and deadlock.
+    """
+    if len(unread) > 1:
+        list(
+            User.objects.select_for_update()
+            .filter(pk__in=list(unread))
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+    for increment in set(unread.values()):
+        User.objects.filter(
+            pk__in=[pk for pk, count in unread.items() if count == increment]
+        ).update(unread_notification_count=F("unread_notification_count") + increment)
 
 
 def _queue_notification_emails(deliveries: list[_Delivery], *, kind, url, params) -> None:
@@ -496,8 +513,9 @@ def notify_each(notes, *, now: datetime | None = None) -> int:
     The same rules as notify(): the recipient's channels, helpers only for helper alerts,
     quiet hours, one row per (recipient, dedupe_key). Per batch: a query for the people,
     one for their settings, one for keys they have, one insert each for notifications
-    and emails, one UPDATE per distinct unread increment. The emails are written empty
-    and rendered by the worker that sends them; one task is enqueued for the batch.
+    and emails, a lock of the people's rows and one UPDATE per distinct unread increment.
+    The emails are written empty and rendered by the worker that sends them; one task
+    is enqueued for the batch.
     Call inside the caller's transaction. Returns how many notifications were written.
     """
     from notifications import tasks
@@ -569,10 +587,7 @@ def notify_each(notes, *, now: datetime | None = None) -> int:
         for delivery in deliveries:
             if delivery.in_app:
                 unread[delivery.user.pk] = unread.get(delivery.user.pk, 0) + 1
-        for increment in set(unread.values()):
-            User.objects.filter(
-                pk__in=[pk for pk, count in unread.items() if count == increment]
-            ).update(unread_notification_count=F("unread_notification_count") + increment)
+        _count_unread(unread)
         emails = [
             ([delivery.user.email], "", "", notification_id, now, delivery.send_after or now)
             for notification_id, delivery in zip(created, deliveries, strict=True)

@@ -1,8 +1,16 @@
-"""Escalation state: a default policy in wall-clock time and a way to ask at a given instant."""
+"""Escalation state: a default policy in wall-clock time, a way to ask at a given instant, and
+the plumbing for running sweeps side by side."""
 
+import sqlite3
+import threading
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.db import connections
+from django.db.utils import load_backend
 from django.test import TestCase
 
 from escalation.models import EscalationPolicy
@@ -50,3 +58,106 @@ def reply():
         return committed(PostFactory, thread=thread, author=author, now=at)
 
     return reply
+
+
+# --- Several connections at once ------------------------------------------------
+
+
+@contextmanager
+def shared_database(directory: Path):
+    """The test database as other threads and processes can share it; yields its DATABASE_URL.
+
+    PostgreSQL: the test database itself. SQLite: the test database lives in memory,
+    where a second connection is refused at once ("table is locked") instead of waiting
+    its turn, so its current state is copied to a file opened with production's settings
+    (WAL, BEGIN IMMEDIATE, the busy timeout). Inside the block this thread, and every
+    thread that connects for the first time, uses the file; the in-memory database is
+    left as it was, for pytest-django to flush.
+    """
+    memory = connections["default"]
+    if memory.vendor != "sqlite" or not memory.is_in_memory_db():
+        yield _database_url(memory.settings_dict)
+        return
+    path = directory / "shared.sqlite3"
+    memory.ensure_connection()
+    with closing(sqlite3.connect(path)) as target:
+        memory.connection.backup(target)
+    saved_settings = connections.settings["default"]
+    on_file = {**saved_settings, "NAME": str(path)}
+    connections.settings["default"] = on_file
+    connections["default"] = load_backend(on_file["ENGINE"]).DatabaseWrapper(on_file, "default")
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        connections["default"].close()
+        connections["default"] = memory
+        connections.settings["default"] = saved_settings
+
+
+def _database_url(settings_dict: dict) -> str:
+    user = quote(settings_dict["USER"] or "")
+    password = quote(settings_dict["PASSWORD"] or "")
+    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    host = settings_dict["HOST"] or "localhost"
+    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
+    return f"postgres://{credentials}{host}{port}/{quote(settings_dict['NAME'])}"
+
+
+class Worker(threading.Thread):
+    """A thread with its own database connection, closed at its end; keeps its result or error."""
+
+    def __init__(self, work, *, name: str, barrier: threading.Barrier | None = None):
+        super().__init__(name=name)
+        self.work, self.barrier = work, barrier
+        self.result, self.error = None, None
+
+    def run(self):
+        try:
+            if self.barrier is not None:
+                self.barrier.wait()
+            self.result = self.work()
+        except Exception as error:  # a thread's exception is lost unless kept
+            self.error = error
+        finally:
+            connections.close_all()
+
+
+def at_once(*works, timeout: float = 60) -> list:
+    """Run each callable in its own Worker, released together by a barrier; their results.
+
+    Raises an ExceptionGroup with every error a worker raised.
+    """
+    barrier = threading.Barrier(len(works), timeout=timeout)
+    workers = [
+        Worker(work, name=f"worker-{index}", barrier=barrier) for index, work in enumerate(works)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout)
+    assert not any(worker.is_alive() for worker in workers), "a worker thread is stuck"
+    if errors := [worker.error for worker in workers if worker.error is not None]:
+        raise ExceptionGroup(f"{len(errors)} of {len(works)} workers failed", errors)
+    return [worker.result for worker in workers]
+
+
+class Pause:
+    """Stops one named thread at its first call of `owner.name`, until released."""
+
+    def __init__(self, monkeypatch, owner, name: str, *, thread_name: str):
+        self.reached, self.released = threading.Event(), threading.Event()
+        real = getattr(owner, name)
+
+        def paused(*args, **kwargs):
+            if threading.current_thread().name == thread_name and not self.reached.is_set():
+                self.reached.set()
+                self.released.wait(60)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, paused)
+
+    def wait(self) -> None:
+        assert self.reached.wait(30), "the thread never got there"
+
+    def release(self) -> None:
+        self.released.set()

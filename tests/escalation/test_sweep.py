@@ -8,8 +8,8 @@ from django.urls import reverse
 from escalation import services
 from escalation.models import ThreadClock, Ticket, TicketEvent
 from forum.models import Thread
-from notifications.models import Notification
-from tests.escalation.conftest import T0, committed
+from notifications.models import Notification, OutboundEmail
+from tests.escalation.conftest import T0, at_once, committed
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,21 @@ def test_a_sweep_long_after_both_deadlines_does_both_once(ask):
     assert (first.flagged, first.escalated) == (1, 1)
     assert (second.flagged, second.escalated) == (0, 0)
     assert Ticket.objects.count() == 1
+
+
+def test_a_question_past_both_deadlines_is_flagged_before_it_escalates_whatever_its_clock_says(
+    ask, member
+):
+    """Its clock row lost the needs-help deadline (a sweep alongside held it, or rewrote it)."""
+    thread = ask()
+    ThreadClock.objects.filter(thread=thread).update(needs_help_at=None)
+
+    result = sweep(T0 + 48 * HOUR)
+
+    assert (result.flagged, result.escalated) == (1, 1)
+    thread.refresh_from_db()
+    assert thread.needs_help_at == T0 + 48 * HOUR
+    assert Notification.objects.filter(recipient=member, kind="needs_help").count() == 1
 
 
 def test_reply_by_asker_does_not_stop_the_clock(ask, reply, member):
@@ -176,6 +191,83 @@ def test_a_crash_after_the_first_batch_loses_nothing(ask, member, monkeypatch):
         t.pk for t in threads
     )
     assert Notification.objects.filter(kind="escalated").count() == 5
+
+
+def test_a_crash_inside_the_needs_help_batches_loses_nothing(ask, member, monkeypatch):
+    threads = [ask(at=T0 + timedelta(minutes=n)) for n in range(5)]
+    monkeypatch.setattr(
+        services, "_tell_needs_help", _dies_on_second_call(services._tell_needs_help)
+    )
+
+    with pytest.raises(RuntimeError):
+        services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+
+    assert Thread.objects.exclude(needs_help_at=None).count() == 2
+    assert Notification.objects.filter(kind="needs_help").count() == 2
+    assert not Ticket.objects.exists()
+
+    monkeypatch.undo()
+    result = services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+
+    assert (result.flagged, result.escalated) == (3, 5)
+    assert Thread.objects.filter(needs_help_at=None).count() == 0
+    needs_help = Notification.objects.filter(kind="needs_help")
+    assert sorted(needs_help.values_list("dedupe_key", flat=True)) == sorted(
+        f"needs-help:{t.pk}" for t in threads
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("crash_in", "kind", "done_before_the_crash"),
+    [
+        ("_tell_needs_help", "needs_help", {"flagged": 2, "escalated": 0}),
+        ("_open_tickets_in_bulk", "escalated", {"flagged": 5, "escalated": 2}),
+    ],
+)
+def test_a_crash_between_committed_batches_loses_nothing(
+    ask, member, monkeypatch, crash_in, kind, done_before_the_crash
+):
+    """Each batch commits on its own (real commits here, not the test's savepoints)."""
+    threads = [ask(at=T0 + timedelta(minutes=n)) for n in range(5)]
+    monkeypatch.setattr(services, crash_in, _dies_on_second_call(getattr(services, crash_in)))
+
+    with pytest.raises(RuntimeError):
+        services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+
+    # What the batches before the crash committed, as another connection sees it.
+    [seen] = at_once(
+        lambda: {
+            "flagged": Thread.objects.exclude(needs_help_at=None).count(),
+            "escalated": Ticket.objects.count(),
+            "told": Notification.objects.filter(kind=kind).count(),
+        }
+    )
+    assert seen == {**done_before_the_crash, "told": 2}
+
+    monkeypatch.undo()
+    result = services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+
+    assert result.flagged == 5 - done_before_the_crash["flagged"]
+    assert result.escalated == 5 - done_before_the_crash["escalated"]
+    assert sorted(Ticket.objects.values_list("thread_id", flat=True)) == sorted(
+        t.pk for t in threads
+    )
+    for told in ("needs_help", "escalated"):
+        assert Notification.objects.filter(kind=told).count() == 5
+    assert OutboundEmail.objects.count() == 10
+
+
+def _dies_on_second_call(function):
+    calls = []
+
+    def dies_on_second_call(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the worker died")
+        return function(*args, **kwargs)
+
+    return dies_on_second_call
 
 
 def test_an_answered_question_without_an_accepted_answer_is_nudged_twice(

@@ -285,7 +285,7 @@ def test_notify_many_costs_the_same_queries_for_thirty_as_for_three(db, django_a
     for person in few[:1] + many[:1]:
         choose(person, reply=SITE_ONLY)
 
-    with django_assert_num_queries(5) as few_queries:
+    with django_assert_num_queries(6) as few_queries:
         _notify_many(few, dedupe_key="reply:1")
     with django_assert_num_queries(len(few_queries.captured_queries)):
         _notify_many(many, dedupe_key="reply:2")

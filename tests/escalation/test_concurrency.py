@@ -1,0 +1,261 @@
+"""Sweeps running at the same instant, and an asker racing a sweep: everything happens once.
+
+Each sweep runs in its own thread with its own connection (or in its own process), over
+one database: PostgreSQL shares the due rows out with SKIP LOCKED; SQLite (a file, as in
+production) lets one writer in at a time. Either way every due thread is flagged once,
+escalated once, and its people are told once.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.models import User
+from escalation import clocks, services
+from escalation.models import ThreadClock, Ticket, TicketEvent
+from forum import services as forum_services
+from forum.errors import InvalidTransition
+from forum.models import Thread
+from notifications.models import Channels, Notification, OutboundEmail
+from tests.escalation.conftest import T0, Pause, Worker, at_once, shared_database
+from tests.factories import UserFactory
+from tests.notifications.conftest import choose
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOUR = timedelta(hours=1)
+NOW = T0 + 30 * HOUR
+# Small batches, so that sweeps meet each other many times over a few dozen threads.
+BATCH = 5
+
+
+@pytest.fixture
+def helper(db, category):
+    """A helper who follows the category and wants its alerts by email too."""
+    user = UserFactory(username="helen", display_name="Helen Helper")
+    choose(user, is_helper=True, helper_needs_help=Channels(in_app=True, email=True))
+    forum_services.follow_category(actor=user, category=category)
+    return user
+
+
+@pytest.fixture
+def due(ask, member, other_member, helper):
+    """36 threads due at NOW: 20 past both deadlines, 16 past needs-help only.
+
+    Two askers, so that each person is told many things by every sweep at once.
+    """
+    both = [
+        ask(at=T0 + n * timedelta(minutes=1), author=(member, other_member)[n % 2])
+        for n in range(20)
+    ]
+    needs_help_only = [
+        ask(at=T0 + 20 * HOUR + n * timedelta(minutes=1), author=(member, other_member)[n % 2])
+        for n in range(16)
+    ]
+    return {"escalate": {t.pk for t in both}, "needs_help": {t.pk for t in both + needs_help_only}}
+
+
+def assert_everything_happened_once(due, helper):
+    assert _flagged() == due["needs_help"]
+    assert (
+        set(Thread.objects.filter(escalated_at=NOW).values_list("pk", flat=True)) == due["escalate"]
+    )
+    assert_told_once(flagged=due["needs_help"], escalated=due["escalate"], helper=helper)
+
+
+def _flagged() -> set[int]:
+    return set(Thread.objects.filter(needs_help_at=NOW).values_list("pk", flat=True))
+
+
+def assert_told_once(*, flagged, escalated, helper):
+    tickets = Counter(Ticket.objects.values_list("thread_id", flat=True))
+    assert tickets == Counter(escalated)
+    assert TicketEvent.objects.filter(kind=TicketEvent.Kind.CREATED).count() == len(escalated)
+
+    def told(kind):
+        return Counter(Notification.objects.filter(kind=kind).values_list("dedupe_key", flat=True))
+
+    assert told("needs_help") == Counter(f"needs-help:{pk}" for pk in flagged)
+    assert told("helper_needs_help") == Counter(f"helper-needs-help:{pk}" for pk in flagged)
+    assert told("escalated") == Counter(
+        f"escalated:{pk}:1" for pk in Ticket.objects.values_list("pk", flat=True)
+    )
+    assert set(
+        Notification.objects.filter(kind="helper_needs_help").values_list("recipient", flat=True)
+    ) == {helper.pk}
+    # One email per notification, never two (everyone here wants each kind by email).
+    emails = Counter(
+        address for to in OutboundEmail.objects.values_list("to", flat=True) for address in to
+    )
+    assert emails == Counter(Notification.objects.values_list("recipient__email", flat=True))
+    # Every increment of the unread counts landed once.
+    for user in User.objects.filter(notifications__isnull=False).distinct():
+        assert user.unread_notification_count == user.notifications.filter(read_at=None).count()
+    # Nothing is left due.
+    assert not ThreadClock.objects.filter(needs_help_at__lte=NOW).exists()
+    assert not ThreadClock.objects.filter(escalate_at__lte=NOW).exists()
+
+
+def sweep():
+    return services.sweep(now=NOW, batch_size=BATCH)
+
+
+@pytest.mark.parametrize("sweeps", [2, 4])
+def test_sweeps_at_the_same_instant_do_each_thing_once(due, helper, sweeps, tmp_path):
+    with shared_database(tmp_path):
+        results = at_once(*[sweep] * sweeps)
+
+        assert sum(result.flagged for result in results) == len(due["needs_help"])
+        assert sum(result.escalated for result in results) == len(due["escalate"])
+        assert_everything_happened_once(due, helper)
+        again = sweep()
+        assert (again.flagged, again.escalated) == (0, 0)
+
+
+def test_sweeps_repair_lost_clocks_at_the_same_instant_once(due, helper, tmp_path):
+    """The threads' creation events were lost: every sweep finds the clocks missing."""
+    ThreadClock.objects.all().delete()
+
+    with shared_database(tmp_path):
+        results = at_once(*[sweep] * 4)
+
+        assert sum(result.flagged for result in results) == len(due["needs_help"])
+        assert sum(result.escalated for result in results) == len(due["escalate"])
+        assert_everything_happened_once(due, helper)
+
+
+def test_sweeps_in_separate_processes_do_each_thing_once(due, helper, tmp_path):
+    with shared_database(tmp_path) as database_url:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SECRET_KEY": "sweeps-in-processes",
+            # The processes' after-commit tasks go to a broker folder of their own.
+            "HANDOFF_VAR_DIR": str(tmp_path / "var"),
+            "CELERY_BROKER_URL": "filesystem://",
+        }
+        processes = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(settings.BASE_DIR / "manage.py"),
+                    "escalation_sweep",
+                    "--now",
+                    NOW.isoformat(),
+                    "--batch-size",
+                    str(BATCH),
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
+        outputs = [process.communicate(timeout=90) for process in processes]
+        assert [process.returncode for process in processes] == [0, 0, 0], outputs
+
+        counts = [
+            re.search(r"flagged (\d+) thread\(s\).*escalated (\d+) thread\(s\)", stdout)
+            for stdout, _stderr in outputs
+        ]
+        assert sum(int(match[1]) for match in counts) == len(due["needs_help"])
+        assert sum(int(match[2]) for match in counts) == len(due["escalate"])
+        assert_everything_happened_once(due, helper)
+
+
+def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due, helper, tmp_path):
+    """Every asker whose question is due asks for staff at the instant the sweep runs."""
+    threads = list(Thread.objects.filter(pk__in=due["escalate"]).select_related("author"))
+
+    def ask_for_staff(thread):
+        def work():
+            try:
+                return services.ask_for_staff(actor=thread.author, thread=thread, now=NOW)
+            except InvalidTransition:  # the sweep got there first: "the team already has it"
+                return None
+
+        return work
+
+    with shared_database(tmp_path):
+        sweep_result, *asked = at_once(sweep, *[ask_for_staff(thread) for thread in threads])
+
+        tickets = Ticket.objects.in_bulk(field_name="thread_id")
+        assert set(tickets) == due["escalate"]
+        by_asker = [ticket for ticket in asked if ticket is not None]
+        assert sweep_result.escalated + len(by_asker) == len(due["escalate"])
+        assert {tickets[t.thread_id].reason for t in by_asker} <= {Ticket.Reason.ASKER}
+        # A question the asker escalated before the sweep came to it needs no community flag.
+        flagged = _flagged()
+        assert due["needs_help"] - due["escalate"] <= flagged <= due["needs_help"]
+        assert_told_once(flagged=flagged, escalated=due["escalate"], helper=helper)
+
+
+@pytest.fixture
+def flagged(ask, member):
+    """A question already flagged as needing help, so only its escalation is due at NOW."""
+    thread = ask()
+    services.sweep(now=T0 + 5 * HOUR)
+    return thread
+
+
+def test_an_asker_asking_while_the_sweep_escalates_their_question_waits_for_it(
+    flagged, member, monkeypatch, tmp_path
+):
+    pause = Pause(monkeypatch, clocks, "load_facts", thread_name="sweeper")
+    with shared_database(tmp_path):
+        sweeper = Worker(sweep, name="sweeper")
+        sweeper.start()
+        pause.wait()  # the sweep holds the question's clock row
+        asker = Worker(
+            lambda: services.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
+        )
+        asker.start()
+        asker.join(1)  # long enough to have deadlocked or finished, had it not waited
+        pause.release()
+        sweeper.join(30)
+        asker.join(30)
+
+        assert sweeper.error is None
+        assert sweeper.result.escalated == 1
+        assert isinstance(asker.error, InvalidTransition)
+        assert str(asker.error) == "The support team already has this question."
+        ticket = Ticket.objects.get()
+        assert ticket.reason == Ticket.Reason.UNANSWERED
+        assert Notification.objects.filter(kind="escalated").count() == 1
+
+
+def test_a_sweep_passes_by_a_question_its_asker_is_escalating(
+    flagged, member, monkeypatch, tmp_path
+):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite lets one writer in at a time: the sweep waits for the asker instead")
+    pause = Pause(monkeypatch, clocks, "load_facts", thread_name="asker")
+    with shared_database(tmp_path):
+        asker = Worker(
+            lambda: services.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
+        )
+        asker.start()
+        pause.wait()  # the asker holds the question's rows
+        sweeper = Worker(sweep, name="sweeper")
+        sweeper.start()
+        sweeper.join(10)
+        sweep_was_done = not sweeper.is_alive()
+        pause.release()
+        asker.join(30)
+        sweeper.join(30)
+
+        assert sweep_was_done, "the sweep waited for the asker"
+        assert (sweeper.error, asker.error) == (None, None)
+        assert sweeper.result.escalated == 0
+        assert asker.result.reason == Ticket.Reason.ASKER
+        assert Ticket.objects.get() == asker.result
+        assert Notification.objects.filter(kind="escalated").count() == 1
+        assert sweep().escalated == 0
