@@ -82,6 +82,9 @@ def shared_database(directory: Path):
     memory.ensure_connection()
     with closing(sqlite3.connect(path)) as target:
         memory.connection.backup(target)
+        # WAL before anyone else connects: switching needs the file to itself, and every
+        # connection asks for it (init_command) as it opens, several at the same instant.
+        target.execute("PRAGMA journal_mode=WAL")
     saved_settings = connections.settings["default"]
     on_file = {**saved_settings, "NAME": str(path)}
     connections.settings["default"] = on_file
