@@ -387,28 +387,60 @@ def _due(field_name: str, *, now, batch_size: int) -> list[int]:
     )
 
 
+@dataclass
+class _Batch:
+    """Due clocks claimed for one pass, their threads' facts and freshly computed clocks."""
+
+    field_name: str
+    book: PolicyBook
+    due: list[int]
+    facts: dict[int, Facts]
+    fresh: dict[int, clocks.Clock]
+    ready: list[int]
+
+    def recompute(self, thread_id: int) -> None:
+        """The clock again, after this pass changed the thread's facts."""
+        fact = self.facts[thread_id]
+        self.fresh[thread_id] = clocks.compute_clock(fact, self.book.for_category(fact.category_id))
+
+    def store(self, *, now) -> None:
+        # Rows whose thread is gone, or whose clock was stopped, must leave the due set too.
+        for thread_id in set(self.due) - set(self.fresh):
+            self.fresh[thread_id] = clocks.Clock()
+        clocks.write_clocks(_not_due_again(self.fresh, self.field_name, now), now=now)
+
+
+def _claim(field_name: str, *, result: SweepResult, book: PolicyBook, now, batch_size: int):
+    """Claim a batch of clocks due on `field_name`, re-check them; None when none is due.
+
+    `ready` holds the threads whose fresh clock is still due: the ones to act on.
+    Caller holds a transaction (the claim's row locks last until it commits).
+    """
+    due = _due(field_name, now=now, batch_size=batch_size)
+    if not due:
+        return None
+    result.examined += len(due)
+    facts = clocks.load_facts(due)
+    fresh = {
+        tid: clocks.compute_clock(fact, book.for_category(fact.category_id))
+        for tid, fact in facts.items()
+    }
+    ready = [
+        tid
+        for tid, clock in fresh.items()
+        if getattr(clock, field_name) is not None and getattr(clock, field_name) <= now
+    ]
+    return _Batch(field_name, book, due, facts, fresh, ready)
+
+
 def _needs_help_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
     with transaction.atomic():
-        due = _due("needs_help_at", now=now, batch_size=batch_size)
-        if not due:
+        batch = _claim("needs_help_at", result=result, book=book, now=now, batch_size=batch_size)
+        if batch is None:
             return False
-        result.examined += len(due)
-        facts = clocks.load_facts(due)
-        fresh = {
-            tid: clocks.compute_clock(f, book.for_category(f.category_id))
-            for tid, f in facts.items()
-        }
-        ready = [
-            tid
-            for tid, clock in fresh.items()
-            if clock.needs_help_at is not None and clock.needs_help_at <= now
-        ]
-        for tid in _flag(ready, result=result, facts=facts, now=now):
-            fresh[tid] = clocks.compute_clock(facts[tid], book.for_category(facts[tid].category_id))
-        # Rows whose thread is gone, or whose clock was stopped, must leave the due set too.
-        for tid in set(due) - set(fresh):
-            fresh[tid] = clocks.Clock()
-        clocks.write_clocks(_not_due_again(fresh, "needs_help_at", now), now=now)
+        for tid in _flag(batch.ready, result=result, facts=batch.facts, now=now):
+            batch.recompute(tid)
+        batch.store(now=now)
     return True
 
 
@@ -427,60 +459,37 @@ def _flag(thread_ids: list[int], *, result: SweepResult, facts: dict[int, Facts]
 
 def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
     with transaction.atomic():
-        due = _due("escalate_at", now=now, batch_size=batch_size)
-        if not due:
+        batch = _claim("escalate_at", result=result, book=book, now=now, batch_size=batch_size)
+        if batch is None:
             return False
-        result.examined += len(due)
-        facts = clocks.load_facts(due)
-        fresh = {
-            tid: clocks.compute_clock(f, book.for_category(f.category_id))
-            for tid, f in facts.items()
-        }
-        ready = [
-            tid
-            for tid, clock in fresh.items()
-            if clock.escalate_at is not None and clock.escalate_at <= now
-        ]
         # Past both deadlines and not yet flagged: flagged first, as a lone sweep's
         # needs-help pass would have done. A sweep running alongside may have held the
         # row while that pass ran, or repaired its clock only after it.
         unflagged = [
             tid
-            for tid in ready
-            if fresh[tid].needs_help_at is not None and fresh[tid].needs_help_at <= now
+            for tid in batch.ready
+            if batch.fresh[tid].needs_help_at is not None and batch.fresh[tid].needs_help_at <= now
         ]
-        _flag(unflagged, result=result, facts=facts, now=now)
-        tickets = _open_tickets_in_bulk([facts[tid] for tid in ready], book=book, now=now)
+        _flag(unflagged, result=result, facts=batch.facts, now=now)
+        tickets = _open_tickets_in_bulk(
+            [batch.facts[tid] for tid in batch.ready], book=book, now=now
+        )
         result.escalated += len(tickets)
         result.ticket_refs.extend(ticket.reference for ticket in tickets[:20])
-        for tid in set(due) - set(fresh):
-            fresh[tid] = clocks.Clock()
         for ticket in tickets:
-            facts[ticket.thread_id].ticket_status = ticket.status
-            fresh[ticket.thread_id] = clocks.compute_clock(
-                facts[ticket.thread_id], book.for_category(facts[ticket.thread_id].category_id)
-            )
-        clocks.write_clocks(_not_due_again(fresh, "escalate_at", now), now=now)
+            batch.facts[ticket.thread_id].ticket_status = ticket.status
+            batch.recompute(ticket.thread_id)
+        batch.store(now=now)
     return True
 
 
 def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
     """Ask askers whose answered question has no accepted answer: "did this solve it?"."""
     with transaction.atomic():
-        due = _due("nudge_at", now=now, batch_size=batch_size)
-        if not due:
+        batch = _claim("nudge_at", result=result, book=book, now=now, batch_size=batch_size)
+        if batch is None:
             return False
-        result.examined += len(due)
-        facts = clocks.load_facts(due)
-        fresh = {
-            tid: clocks.compute_clock(f, book.for_category(f.category_id))
-            for tid, f in facts.items()
-        }
-        ready = [
-            tid
-            for tid, clock in fresh.items()
-            if clock.nudge_at is not None and clock.nudge_at <= now
-        ]
+        facts = batch.facts
         notifications.notify_each(
             [
                 {
@@ -490,18 +499,18 @@ def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int)
                     "params": {"thread_title": facts[tid].title},
                     "dedupe_key": f"solve-nudge:{tid}:{facts[tid].nudges_sent + 1}",
                 }
-                for tid in ready
+                for tid in batch.ready
             ],
             now=now,
         )
-        ThreadClock.objects.filter(thread_id__in=ready).update(nudges_sent=F("nudges_sent") + 1)
-        result.nudged += len(ready)
-        for tid in ready:
+        ThreadClock.objects.filter(thread_id__in=batch.ready).update(
+            nudges_sent=F("nudges_sent") + 1
+        )
+        result.nudged += len(batch.ready)
+        for tid in batch.ready:
             facts[tid].nudges_sent += 1
-            fresh[tid] = clocks.compute_clock(facts[tid], book.for_category(facts[tid].category_id))
-        for tid in set(due) - set(fresh):
-            fresh[tid] = clocks.Clock()
-        clocks.write_clocks(_not_due_again(fresh, "nudge_at", now), now=now)
+            batch.recompute(tid)
+        batch.store(now=now)
     return True
 
 
