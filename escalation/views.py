@@ -29,28 +29,32 @@ def _refused(request, thread, form):
     return redirect(thread)
 
 
+def _hand_over(request, thread, *, service, success: str):
+    """Validate the note, call `service` (ask_for_staff or escalate_thread), say how it went."""
+    form = AskStaffForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, thread, form)
+    try:
+        ticket = service(actor=request.user, thread=thread, note=form.cleaned_data["note"])
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success % {"reference": ticket.reference})
+    return _panel(request, thread) if request.htmx else redirect(thread)
+
+
 @require_POST
 @login_required
 def ask_staff(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
     if request.user.pk != thread.author_id:
         raise Http404  # another member's question: nothing to see here
-    form = AskStaffForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, thread, form)
-    try:
-        ticket = services.ask_for_staff(
-            actor=request.user, thread=thread, note=form.cleaned_data["note"]
-        )
-    except ForumError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("The support team has your question. Your reference is %(reference)s.")
-            % {"reference": ticket.reference},
-        )
-    return _panel(request, thread) if request.htmx else redirect(thread)
+    return _hand_over(
+        request,
+        thread,
+        service=services.ask_for_staff,
+        success=_("The support team has your question. Your reference is %(reference)s."),
+    )
 
 
 @require_POST
@@ -59,21 +63,12 @@ def escalate(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
     if not (request.user.is_moderator or request.user.is_agent):
         raise Http404
-    form = AskStaffForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, thread, form)
-    try:
-        ticket = services.escalate_thread(
-            actor=request.user, thread=thread, note=form.cleaned_data["note"]
-        )
-    except ForumError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Escalated to the support team as %(reference)s.") % {"reference": ticket.reference},
-        )
-    return _panel(request, thread) if request.htmx else redirect(thread)
+    return _hand_over(
+        request,
+        thread,
+        service=services.escalate_thread,
+        success=_("Escalated to the support team as %(reference)s."),
+    )
 
 
 ASKER_EVENTS = (
