@@ -11,6 +11,7 @@ from accounts import roles
 from accounts.models import User
 from demo import calendar, content
 from escalation import services as escalation
+from escalation import workflow
 from escalation.models import (
     BusinessCalendar,
     EscalationPolicy,
@@ -361,11 +362,11 @@ def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) 
             escalation.escalate_thread(actor=actor, thread=thread, note=step.body, now=at)
         case "assign":
             ticket = Ticket.objects.get(thread=thread)
-            escalation.assign_ticket(actor=actor, ticket=ticket, assignee=actor, now=at)
+            workflow.assign(actor=actor, ticket=ticket, assignee=actor, now=at)
         case "wait" | "resolve":
             status = Ticket.Status.WAITING if step.action == "wait" else Ticket.Status.RESOLVED
             ticket = Ticket.objects.get(thread=thread)
-            escalation.set_ticket_status(actor=actor, ticket=ticket, status=status, now=at)
+            workflow.set_status(actor=actor, ticket=ticket, status=status, now=at)
         case _:
             raise ValueError(f"unknown demo step {step.action!r}")
 

@@ -214,6 +214,26 @@ class EscalationPolicy(models.Model):
             "(twice at most, the second time after twice as long). Empty: never."
         ),
     )
+    close_resolved_after = models.DurationField(
+        _("close resolved tickets after"),
+        default=timedelta(days=7),
+        help_text=_("A resolved ticket closes by itself this long after it was resolved."),
+    )
+    close_waiting_after = models.DurationField(
+        _("close tickets waiting on the asker after"),
+        null=True,
+        blank=True,
+        default=timedelta(days=7),
+        help_text=_(
+            "A ticket waiting on the asker closes by itself when they have not replied for "
+            "this long. Empty: never."
+        ),
+    )
+    reopen_within = models.DurationField(
+        _("the asker may reopen within"),
+        default=timedelta(days=7),
+        help_text=_("How long after resolution the asker can reopen their request."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -241,7 +261,16 @@ class EscalationPolicy(models.Model):
             others = EscalationPolicy.objects.filter(category__isnull=True).exclude(pk=self.pk)
             if others.exists():
                 raise ValidationError(_("There is already a site default policy."))
-        for name in ("needs_help_after", "escalate_after", "member_can_request_after"):
+        for name in (
+            "needs_help_after",
+            "escalate_after",
+            "member_can_request_after",
+            "first_response_target",
+            "resolution_target",
+            "close_resolved_after",
+            "close_waiting_after",
+            "reopen_within",
+        ):
             value = getattr(self, name)
             if value is not None and value < timedelta(0):
                 raise ValidationError({name: _("Durations cannot be negative.")})
@@ -309,6 +338,14 @@ class Ticket(models.Model):
         CLOSED = "closed", _("Closed")
 
     ACTIVE = (Status.NEW, Status.OPEN, Status.WAITING)
+    # What the asker reads: plain words for where their request stands.
+    ASKER_STATUS = {
+        Status.NEW: _("Waiting for the support team"),
+        Status.OPEN: _("Waiting for the support team"),
+        Status.WAITING: _("We answered — please check"),
+        Status.RESOLVED: _("Resolved"),
+        Status.CLOSED: _("Closed"),
+    }
 
     thread = models.OneToOneField(Thread, on_delete=models.PROTECT, related_name="ticket")
     reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference)
@@ -319,6 +356,7 @@ class Ticket(models.Model):
     note = models.TextField(_("note from the requester"), blank=True, max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
     resolution = models.CharField(_("resolution"), max_length=40, blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True, max_length=2000)
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority, default=Priority.NORMAL
     )
@@ -337,6 +375,7 @@ class Ticket(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Each escalation (the first, and every reopening) is a cycle: one survey per cycle.
     escalation_count = models.PositiveSmallIntegerField(default=1)
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
@@ -345,6 +384,16 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     first_response_breached_at = models.DateTimeField(null=True, blank=True)
     resolution_breached_at = models.DateTimeField(null=True, blank=True)
+    # Waiting on the asker pauses the resolution clock: the counted time left is kept
+    # here and resolution_due_at is empty until the ticket is worked on again.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    resolution_time_left = models.DurationField(null=True, blank=True)
+    # The next SLA deadline the team faces (first response while unanswered, then
+    # resolution; none while waiting, resolved or closed): the queue's default order.
+    # save() keeps it in step with the fields it comes from.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    # When the ticket closes by itself: after resolution, or after waiting on the asker.
+    close_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -368,17 +417,54 @@ class Ticket(models.Model):
                 name="ticket_resolution_due",
                 condition=Q(resolved_at__isnull=True, resolution_breached_at__isnull=True),
             ),
+            # The staff queue: by SLA (its default order), and an agent's own tickets.
+            models.Index(fields=["status", "sla_due_at"], name="ticket_sla_order"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee"),
+            models.Index(
+                fields=["close_at"], name="ticket_close_due", condition=Q(close_at__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
 
+    def save(self, *args, **kwargs):
+        self.sla_due_at = self.next_sla_due()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "sla_due_at" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "sla_due_at"]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("escalation:my-request", args=[self.reference])
+
+    def get_staff_url(self) -> str:
+        return reverse("escalation:staff-ticket", args=[self.reference])
 
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def asker_status_label(self) -> str:
+        return str(self.ASKER_STATUS[self.status])
+
+    def next_sla_due(self):
+        """The deadline the team works to now, or None (paused, done)."""
+        if self.status not in (self.Status.NEW, self.Status.OPEN):
+            return None
+        if self.first_responded_at is None and self.first_response_due_at is not None:
+            if self.resolution_due_at is None:
+                return self.first_response_due_at
+            return min(self.first_response_due_at, self.resolution_due_at)
+        return self.resolution_due_at
+
+    @property
+    def is_sla_breached(self) -> bool:
+        return bool(
+            (self.first_response_breached_at and not self.first_responded_at)
+            or (self.resolution_breached_at and self.is_active)
+        )
 
 
 class TicketEvent(models.Model):
@@ -389,9 +475,28 @@ class TicketEvent(models.Model):
         REOPENED = "reopened", _("Reopened")
         STATUS_CHANGED = "status_changed", _("Status changed")
         RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
         FIRST_RESPONSE_BREACHED = "first_response_breached", _("First response target missed")
         RESOLUTION_BREACHED = "resolution_breached", _("Resolution target missed")
         ASSIGNED = "assigned", _("Assigned")
+        UNASSIGNED = "unassigned", _("Unassigned")
+        PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+        QUEUE_CHANGED = "queue_changed", _("Queue changed")
+        STAFF_REPLIED = "staff_replied", _("The support team answered")
+        ASKER_REPLIED = "asker_replied", _("The asker replied")
+        RATED = "rated", _("Rated")
+
+    # What the asker's own page shows: never assignments, priorities or missed targets.
+    ASKER_KINDS = (
+        Kind.CREATED,
+        Kind.REOPENED,
+        Kind.STATUS_CHANGED,
+        Kind.RESOLVED,
+        Kind.CLOSED,
+        Kind.STAFF_REPLIED,
+        Kind.ASKER_REPLIED,
+        Kind.RATED,
+    )
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind)
@@ -401,6 +506,10 @@ class TicketEvent(models.Model):
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
     detail = models.CharField(max_length=200, blank=True)
+    # The post a reply event is about (a staff answer, the asker's reply).
+    post = models.ForeignKey(
+        "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -423,3 +532,115 @@ class TicketEvent(models.Model):
     def to_status_label(self) -> str:
         """The status the ticket moved to, in the reader's language ("" if none)."""
         return Ticket.Status(self.to_status).label if self.to_status else ""
+
+    @property
+    def detail_label(self) -> str:
+        """`detail` for a reader: priorities by name in their language, the rest as stored."""
+        if self.kind == self.Kind.PRIORITY_CHANGED and "→" in self.detail:
+            names = []
+            for code in self.detail.split("→"):
+                try:
+                    names.append(str(Priority(int(code)).label))
+                except ValueError:
+                    names.append(code)
+            return " → ".join(names)
+        return self.detail
+
+    @property
+    def asker_to_status_label(self) -> str:
+        return str(Ticket.ASKER_STATUS[self.to_status]) if self.to_status else ""
+
+
+class TicketNote(models.Model):
+    """An internal note: agents and admins read it on the ticket; nobody else ever does."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("note"), max_length=20_000)
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_note_order")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SatisfactionRating(models.Model):
+    """How the asker rated the help, once per escalation cycle of a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ratings")
+    cycle = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    commented_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "cycle"], name="rating_once_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.score}"
+
+
+class AgentStatus(models.Model):
+    """An agent on duty or away, and the queues they work (none chosen: every queue)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="agent_status",
+    )
+    on_duty = models.BooleanField(_("on duty"), default=False)
+    queues = models.ManyToManyField(Queue, blank=True, related_name="agents")
+    changed_at = models.DateTimeField(default=timezone.now)
+    # Ties in automatic assignment go to whoever has waited longest for a ticket.
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agent status")
+        verbose_name_plural = _("agent statuses")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'on duty' if self.on_duty else 'away'}"
+
+
+class CannedReply(models.Model):
+    """A reply agents start from. Placeholders: {asker_name}, {reference}, {thread_link}."""
+
+    PLACEHOLDERS = ("asker_name", "reference", "thread_link")
+
+    title = models.CharField(_("title"), max_length=120, unique=True)
+    body = models.TextField(
+        _("text"),
+        max_length=20_000,
+        help_text=_("Markdown. Placeholders: {asker_name}, {reference}, {thread_link}."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

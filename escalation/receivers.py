@@ -9,8 +9,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts.models import User
-from escalation import clocks, services
+from escalation import clocks, workflow
 from forum import events
 
 
@@ -33,21 +32,12 @@ def recompute_clock(sender, *, thread_id, **kwargs) -> None:
 
 @receiver(events.post_created)
 def follow_reply(sender, *, thread_id, post_id, is_reply_by_other, **kwargs) -> None:
-    if not is_reply_by_other:
-        return  # the asker's own follow-ups do not stop the clock
-    from forum.models import Post
-
-    author_id, posted_at = Post.objects.filter(pk=post_id).values_list(
-        "author_id", "created_at"
-    ).first() or (None, None)
-    author = User.objects.filter(pk=author_id).first()
-    if author is not None:
-        # The reply's own time is the first response (the SLA's), however late this runs.
-        services.record_staff_reply(thread_id=thread_id, author=author, now=posted_at)
-    _recompute(thread_id)
+    # The ticket moved with the post, in its transaction (workflow.on_post_created).
+    if is_reply_by_other:  # the asker's own follow-ups do not stop the clock
+        _recompute(thread_id)
 
 
 @receiver(events.thread_solved)
 def follow_solution(sender, *, thread_id, **kwargs) -> None:
-    services.resolve_if_solved_by_community(thread_id=thread_id)
+    workflow.resolve_solved_thread(thread_id=thread_id)
     _recompute(thread_id)

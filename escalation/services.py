@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from accounts.models import User
 from config.bulk import BulkInsert
-from escalation import clocks
+from escalation import clocks, workflow
 from escalation.clocks import Facts
-from escalation.models import ThreadClock, Ticket, TicketEvent, new_reference
+from escalation.models import AgentStatus, ThreadClock, Ticket, TicketEvent, new_reference
 from escalation.policies import PolicyBook, Rules
 from forum import access
 from forum import services as forum_services
@@ -49,7 +50,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
     if not access.has_verified_email(actor):
         raise NotAllowed(_("Verify your email address first."))
     with transaction.atomic():
-        _lock(thread.pk)
+        lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         if facts.state != Thread.State.OPEN and not facts.is_hidden:
             raise InvalidTransition(_("This question is solved or closed."))
@@ -75,7 +76,7 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
     else:
         raise NotAllowed(_("Only moderators and the support team can escalate a thread."))
     with transaction.atomic():
-        _lock(thread.pk)
+        lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         _require_escalatable(facts)
         rules = PolicyBook.load().for_category(facts.category_id)
@@ -84,7 +85,7 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
         )
 
 
-def _lock(thread_id: int) -> None:
+def lock_thread(thread_id: int) -> None:
     """Lock the thread's clock row, then the thread's row: the order the sweep takes them.
 
     The sweep claims clock rows, then flags and escalates their threads. Someone asking
@@ -122,8 +123,14 @@ def _open_ticket(*, facts: Facts, rules: Rules, reason: str, actor, note: str, n
         )
     else:
         previous = ticket.status
-        ticket.status, ticket.reason, ticket.note = Ticket.Status.NEW, reason, note
-        ticket.resolution, ticket.resolved_at, ticket.closed_at = "", None, None
+        # The agent who had it keeps it, if still on the team; otherwise it is new again.
+        keeps = ticket.assignee_id is not None and ticket.assignee.is_agent
+        ticket.assignee = ticket.assignee if keeps else None
+        ticket.status = Ticket.Status.OPEN if keeps else Ticket.Status.NEW
+        ticket.reason, ticket.note = reason, note
+        ticket.resolution, ticket.resolution_note = "", ""
+        ticket.resolved_at = ticket.closed_at = ticket.close_at = None
+        ticket.waiting_since = ticket.resolution_time_left = None
         ticket.escalation_count += 1
         ticket.first_responded_at = None
         ticket.first_response_breached_at = ticket.resolution_breached_at = None
@@ -145,6 +152,10 @@ def _open_ticket(*, facts: Facts, rules: Rules, reason: str, actor, note: str, n
         needs_help_at=None, escalate_at=None, member_can_request_at=None, computed_at=now
     )
     _tell_asker_escalated(ticket, facts=facts, rules=rules, now=now)
+    if ticket.assignee_id is None:
+        workflow.auto_assign([ticket], now=now)
+    elif ticket.escalation_count > 1:
+        workflow.tell_assignee_reopened(ticket, actor=actor, now=now)
     return ticket
 
 
@@ -164,6 +175,8 @@ def _create_ticket(*, facts: Facts, rules: Rules, reason: str, note: str, now) -
 
 def _ticket_fields(facts: Facts, rules: Rules, reason: str, note: str, now, reference: str) -> dict:
     policy = rules.policy
+    first_response_due_at = rules.after(now, policy.first_response_target)
+    resolution_due_at = rules.after(now, policy.resolution_target)
     return {
         "thread_id": facts.id,
         "reference": reference,
@@ -175,8 +188,9 @@ def _ticket_fields(facts: Facts, rules: Rules, reason: str, note: str, now, refe
         "policy_id": policy.pk,
         "created_at": now,
         "updated_at": now,
-        "first_response_due_at": rules.after(now, policy.first_response_target),
-        "resolution_due_at": rules.after(now, policy.resolution_target),
+        "first_response_due_at": first_response_due_at,
+        "resolution_due_at": resolution_due_at,
+        "sla_due_at": min(first_response_due_at, resolution_due_at),
     }
 
 
@@ -201,131 +215,6 @@ def _tell_asker_escalated(ticket: Ticket, *, facts: Facts, rules: Rules, now) ->
     notifications.notify(recipient=recipient, now=now, **note)
 
 
-def resolve_if_solved_by_community(*, thread_id: int, now=None) -> bool:
-    """A thread solved while its ticket is still new needs no agent: resolve the ticket."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update()
-            .filter(
-                thread_id=thread_id, status=Ticket.Status.NEW, thread__state=Thread.State.SOLVED
-            )
-            .first()
-        )
-        if ticket is None:
-            return False
-        ticket.status, ticket.resolution = Ticket.Status.RESOLVED, "solved_by_community"
-        ticket.resolved_at = ticket.updated_at = now
-        ticket.save(update_fields=["status", "resolution", "resolved_at", "updated_at"])
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEvent.Kind.RESOLVED,
-            from_status=Ticket.Status.NEW,
-            to_status=Ticket.Status.RESOLVED,
-            detail="solved_by_community",
-            created_at=now,
-        )
-        forum_services.set_escalated(thread_ids=[thread_id], escalated_at=None)
-    return True
-
-
-def record_staff_reply(*, thread_id: int, author: User, now=None) -> None:
-    """An agent's reply in the thread is the ticket's first response (for the SLA)."""
-    if not author.is_agent:
-        return
-    Ticket.objects.filter(
-        thread_id=thread_id, status__in=Ticket.ACTIVE, first_responded_at=None
-    ).update(first_responded_at=now or timezone.now())
-
-
-# --- Working a ticket ----------------------------------------------------------
-
-# Where an agent may move an assigned ticket. A new ticket opens by being assigned; a
-# resolved one comes back only by escalating its thread again.
-STATUS_MOVES = {
-    Ticket.Status.OPEN: {Ticket.Status.WAITING, Ticket.Status.RESOLVED},
-    Ticket.Status.WAITING: {Ticket.Status.OPEN, Ticket.Status.RESOLVED},
-}
-
-
-def assign_ticket(*, actor: User, ticket: Ticket, assignee: User, now=None) -> Ticket:
-    """An agent takes a ticket or hands it to another agent; a new ticket becomes open.
-
-    Raises NotAllowed or InvalidTransition."""
-    now = now or timezone.now()
-    if not actor.is_agent:
-        raise NotAllowed(_("Only the support team can work on tickets."))
-    if not assignee.is_agent:
-        raise NotAllowed(_("Tickets can only be assigned to the support team."))
-    with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if not ticket.is_active:
-            raise InvalidTransition(
-                _("This ticket is resolved or closed: escalate the thread to reopen it.")
-            )
-        previous = ticket.status
-        if ticket.status == Ticket.Status.NEW:
-            ticket.status = Ticket.Status.OPEN
-        ticket.assignee, ticket.updated_at = assignee, now
-        ticket.save(update_fields=["assignee", "status", "updated_at"])
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEvent.Kind.ASSIGNED,
-            actor=actor,
-            from_status=previous,
-            to_status=ticket.status,
-            detail=assignee.username,
-            created_at=now,
-        )
-    return ticket
-
-
-def set_ticket_status(
-    *, actor: User, ticket: Ticket, status: str, resolution: str = "answered", now=None
-) -> Ticket:
-    """Move an assigned ticket: open ⇄ waiting on the asker, and open or waiting → resolved.
-
-    Resolving takes the thread off the support team's hands and lets the asker ask again
-    (which reopens this ticket). Raises NotAllowed or InvalidTransition."""
-    now = now or timezone.now()
-    if not actor.is_agent:
-        raise NotAllowed(_("Only the support team can work on tickets."))
-    with transaction.atomic():
-        _lock(
-            ticket.thread_id
-        )  # resolving changes the thread's clock: same lock order as _open_ticket
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if status not in STATUS_MOVES.get(ticket.status, ()):
-            raise InvalidTransition(
-                _("A ticket cannot go from %(from)s to %(to)s.")
-                % {
-                    "from": ticket.get_status_display(),
-                    "to": dict(Ticket.Status.choices).get(status, status),
-                }
-            )
-        previous = ticket.status
-        ticket.status, ticket.updated_at = status, now
-        fields = ["status", "updated_at"]
-        if status == Ticket.Status.RESOLVED:
-            ticket.resolution, ticket.resolved_at = resolution, now
-            fields += ["resolution", "resolved_at"]
-        ticket.save(update_fields=fields)
-        resolved = status == Ticket.Status.RESOLVED
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEvent.Kind.RESOLVED if resolved else TicketEvent.Kind.STATUS_CHANGED,
-            actor=actor,
-            from_status=previous,
-            to_status=status,
-            detail=resolution if resolved else "",
-            created_at=now,
-        )
-        if resolved:
-            forum_services.set_escalated(thread_ids=[ticket.thread_id], escalated_at=None)
-            clocks.recompute_clocks([ticket.thread_id], now=now)
-    return ticket
-
-
 # --- The sweep -----------------------------------------------------------------
 
 
@@ -335,6 +224,7 @@ class SweepResult:
     escalated: int = 0
     nudged: int = 0
     breached: int = 0
+    closed: int = 0
     examined: int = 0
     reconciled: int = 0
     ticket_refs: list[str] = field(default_factory=list)
@@ -376,6 +266,7 @@ def _sweep(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> No
     while _nudge_batch(result, book=book, now=now, batch_size=batch_size):
         pass
     result.breached = _mark_breaches(now=now)
+    result.closed = workflow.close_due_tickets(now=now, batch_size=batch_size)
 
 
 def _due(field_name: str, *, now, batch_size: int) -> list[int]:
@@ -554,7 +445,7 @@ def _open_tickets_in_bulk(due: list[Facts], *, book: PolicyBook, now) -> list[Ti
         for facts in due:
             reason, rules = reasons[facts.id]
             with transaction.atomic():
-                _lock(facts.id)
+                lock_thread(facts.id)
                 current = clocks.load_facts([facts.id]).get(facts.id)
                 if current is None or current.ticket_status is not None:
                     continue
@@ -567,6 +458,7 @@ def _open_tickets_in_bulk(due: list[Facts], *, book: PolicyBook, now) -> list[Ti
     tickets = [Ticket(pk=pk, **row) for pk, row in zip(ids, rows, strict=True)]
     for ticket in tickets:  # as bulk_create leaves them: saved rows
         ticket._state.adding, ticket._state.db = False, Ticket.objects.db
+    # Events in order: created, then (below) assigned.
     _TICKET_EVENT_ROWS.insert(
         [
             (ticket.pk, TicketEvent.Kind.CREATED, ticket.status, ticket.reason, now)
@@ -585,6 +477,7 @@ def _open_tickets_in_bulk(due: list[Facts], *, book: PolicyBook, now) -> list[Ti
         ],
         now=now,
     )
+    workflow.auto_assign(tickets, now=now)
     return tickets
 
 
@@ -604,6 +497,7 @@ _TICKET_ROWS = BulkInsert(
         "updated_at",
         "first_response_due_at",
         "resolution_due_at",
+        "sla_due_at",
     ),
 )
 _TICKET_EVENT_ROWS = BulkInsert(
@@ -731,6 +625,7 @@ def _mark_breaches(*, now) -> int:
                 Ticket.objects.filter(pk__in=[pk for pk, _s in claimed]).update(
                     **{breached_field: now}
                 )
+                _tell_breaches([pk for pk, _s in claimed], kind=kind, now=now)
                 TicketEvent.objects.bulk_create(
                     [
                         TicketEvent(
@@ -766,3 +661,49 @@ def _reconcile_missing_clocks(*, book: PolicyBook, now) -> int:
         with transaction.atomic():
             clocks.recompute_clocks(missing, now=now, book=book)
     return len(missing)
+
+
+def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
+    """Log each missed target and tell the ticket's agent, or its queue's agents if it has none.
+
+    A queue's agents are those who chose it, or every agent when nobody chose it.
+    """
+    if not ticket_ids:
+        return
+    tickets = list(
+        Ticket.objects.filter(pk__in=ticket_ids).values_list(
+            "pk", "reference", "assignee_id", "queue_id", "escalation_count", "thread__title"
+        )
+    )
+    for _pk, reference, *_rest in tickets:
+        logger.warning("Ticket %s missed its %s target", reference, kind.removesuffix("_breached"))
+    agents = list(_all_agents())
+    serving: dict[int, list[int]] = {}
+    for user_id, queue_id in AgentStatus.objects.filter(
+        user_id__in=agents, queues__isnull=False
+    ).values_list("user_id", "queues"):
+        serving.setdefault(queue_id, []).append(user_id)
+    notes = []
+    path = _paths("escalation:staff-ticket", [reference for _p, reference, *_rest in tickets])
+    for _pk, reference, assignee_id, queue_id, count, title in tickets:
+        recipients = [assignee_id] if assignee_id else serving.get(queue_id) or agents
+        for user_id in recipients:
+            notes.append(
+                {
+                    "recipient_id": user_id,
+                    "kind": kind,
+                    "url": path[reference],
+                    "params": {"thread_title": title, "reference": reference},
+                    "dedupe_key": f"{kind}:{_pk}:{count}",
+                }
+            )
+    notifications.notify_each(notes, now=now)
+
+
+def _all_agents() -> list[int]:
+    return list(
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=roles.AGENTS))
+        .distinct()
+        .values_list("pk", flat=True)
+    )

@@ -103,3 +103,19 @@ def my_request(request, reference):
     # Missed SLA targets are the team's business; the asker sees what happened to the request.
     events = ticket.events.filter(kind__in=ASKER_EVENTS).order_by("created_at", "pk")
     return render(request, "escalation/my_request.html", {"ticket": ticket, "events": events})
+
+
+def reopen_request(request, **kwargs):
+    raise Http404  # TODO: the asker's side
+
+
+def rate_request(request, **kwargs):
+    raise Http404  # TODO: the asker's side
+
+
+def survey_rate(request, **kwargs):
+    raise Http404  # TODO: the asker's side
+
+
+def survey_comment(request, **kwargs):
+    raise Http404  # TODO: the asker's side

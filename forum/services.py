@@ -15,7 +15,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from forum import access, events
+from forum import access, events, extensions
 from forum.errors import InvalidTransition, NotAllowed
 from forum.markdown import render_markdown
 from forum.models import (
@@ -140,9 +140,10 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
         Thread.objects.filter(pk=thread.pk).update(**changes)
         Category.objects.filter(pk=thread.category_id).update(last_activity_at=now)
         _follow_quietly(user=author, thread=thread, now=now)
+        told = extensions.run_post_hooks(thread=thread, post=post, author=author, now=now)
         notifications.notify_many(
             recipients=User.objects.filter(follows__thread=thread, is_active=True).exclude(
-                pk=author.pk
+                pk__in={author.pk, *told}
             ),
             kind=Notification.Kind.REPLY,
             url=post.get_absolute_url(),

@@ -25,6 +25,14 @@ REQUIRED_PARAMS: dict[str, frozenset[str]] = {
     Kind.ESCALATED: frozenset({"thread_title", "reference", "first_response_due_at"}),
     Kind.HELPER_NEEDS_HELP: frozenset({"thread_title", "category_name"}),
     Kind.SOLVE_NUDGE: frozenset({"thread_title"}),
+    Kind.STAFF_REPLIED: frozenset({"thread_title", "reference", "excerpt"}),
+    Kind.REQUEST_RESOLVED: frozenset({"thread_title", "reference", "ticket_id", "cycle"}),
+    Kind.REQUEST_REOPENED: frozenset({"thread_title", "reference"}),
+    Kind.REQUEST_CLOSED: frozenset({"thread_title", "reference"}),
+    Kind.TICKET_ASSIGNED: frozenset({"thread_title", "reference"}),
+    Kind.TICKET_REOPENED: frozenset({"thread_title", "reference"}),
+    Kind.FIRST_RESPONSE_BREACHED: frozenset({"thread_title", "reference"}),
+    Kind.RESOLUTION_BREACHED: frozenset({"thread_title", "reference"}),
 }
 
 HEADLINES = {
@@ -43,6 +51,24 @@ HEADLINES = {
     Kind.SOLVE_NUDGE: _(
         "Your question “%(thread_title)s” has answers. Did one solve it? Accept it so others find it."
     ),
+    Kind.STAFF_REPLIED: _("The support team answered your question “%(thread_title)s”"),
+    Kind.REQUEST_RESOLVED: _(
+        "Your support request %(reference)s is resolved. How did we do? One click tells us."
+    ),
+    Kind.REQUEST_REOPENED: _(
+        "Your support request %(reference)s is open again: the support team is on it."
+    ),
+    Kind.REQUEST_CLOSED: _(
+        "Your support request %(reference)s is closed. Still stuck? Ask in the thread again."
+    ),
+    Kind.TICKET_ASSIGNED: _("Ticket %(reference)s is assigned to you: “%(thread_title)s”"),
+    Kind.TICKET_REOPENED: _("The asker reopened ticket %(reference)s: “%(thread_title)s”"),
+    Kind.FIRST_RESPONSE_BREACHED: _(
+        "Ticket %(reference)s missed its first response target: “%(thread_title)s”"
+    ),
+    Kind.RESOLUTION_BREACHED: _(
+        "Ticket %(reference)s missed its resolution target: “%(thread_title)s”"
+    ),
 }
 
 SUBJECTS = {
@@ -52,6 +78,14 @@ SUBJECTS = {
     Kind.ESCALATED: _("Your support request %(reference)s"),
     Kind.HELPER_NEEDS_HELP: _("A question in %(category_name)s needs help"),
     Kind.SOLVE_NUDGE: _("Did an answer solve your question?"),
+    Kind.STAFF_REPLIED: _("The support team answered you (%(reference)s)"),
+    Kind.REQUEST_RESOLVED: _("Your support request %(reference)s is resolved"),
+    Kind.REQUEST_REOPENED: _("Your support request %(reference)s is open again"),
+    Kind.REQUEST_CLOSED: _("Your support request %(reference)s is closed"),
+    Kind.TICKET_ASSIGNED: _("Assigned to you: %(reference)s"),
+    Kind.TICKET_REOPENED: _("Reopened by the asker: %(reference)s"),
+    Kind.FIRST_RESPONSE_BREACHED: _("First response target missed: %(reference)s"),
+    Kind.RESOLUTION_BREACHED: _("Resolution target missed: %(reference)s"),
 }
 
 

@@ -67,6 +67,36 @@ class Notification(models.Model):
             _("Questions that need help in categories I follow (for helpers)"),
         )
         SOLVE_NUDGE = "solve_nudge", _("Reminders to accept the answer that solved my question")
+        STAFF_REPLIED = "staff_replied", _("The support team answered my question")
+        REQUEST_RESOLVED = (
+            "request_resolved",
+            _("My support request is resolved, with a short survey"),
+        )
+        REQUEST_REOPENED = "request_reopened", _("My support request is reopened")
+        REQUEST_CLOSED = "request_closed", _("My support request is closed")
+        TICKET_ASSIGNED = "ticket_assigned", _("A ticket is assigned to me (support team)")
+        TICKET_REOPENED = (
+            "ticket_reopened",
+            _("The asker reopened a ticket of mine (support team)"),
+        )
+        FIRST_RESPONSE_BREACHED = (
+            "first_response_breached",
+            _("A ticket missed its first response target (support team)"),
+        )
+        RESOLUTION_BREACHED = (
+            "resolution_breached",
+            _("A ticket missed its resolution target (support team)"),
+        )
+
+    # Kinds only the support team gets: the settings page shows them to agents only.
+    STAFF_KINDS = frozenset(
+        {
+            Kind.TICKET_ASSIGNED,
+            Kind.TICKET_REOPENED,
+            Kind.FIRST_RESPONSE_BREACHED,
+            Kind.RESOLUTION_BREACHED,
+        }
+    )
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -131,6 +161,14 @@ DEFAULT_CHANNELS: dict[str, Channels] = {
     Notification.Kind.ESCALATED: Channels(in_app=True, email=True),
     Notification.Kind.HELPER_NEEDS_HELP: Channels(in_app=True, email=False),
     Notification.Kind.SOLVE_NUDGE: Channels(in_app=True, email=True),
+    Notification.Kind.STAFF_REPLIED: Channels(in_app=True, email=True),
+    Notification.Kind.REQUEST_RESOLVED: Channels(in_app=True, email=True),
+    Notification.Kind.REQUEST_REOPENED: Channels(in_app=True, email=True),
+    Notification.Kind.REQUEST_CLOSED: Channels(in_app=True, email=True),
+    Notification.Kind.TICKET_ASSIGNED: Channels(in_app=True, email=True),
+    Notification.Kind.TICKET_REOPENED: Channels(in_app=True, email=True),
+    Notification.Kind.FIRST_RESPONSE_BREACHED: Channels(in_app=True, email=True),
+    Notification.Kind.RESOLUTION_BREACHED: Channels(in_app=True, email=True),
 }
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import formats, timezone
 
-from escalation import services
+from escalation import services, workflow
 from escalation.models import Ticket
 from forum import services as forum_services
 from tests.escalation.conftest import T0, committed
@@ -150,8 +150,8 @@ def test_the_history_lists_the_tickets_events(ticket, reply, member, other_membe
 
 def test_the_history_names_each_status_in_words(ask, member, moderator, agent, client):
     ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0)
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
-    services.set_ticket_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
+    workflow.set_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING)
     client.force_login(member)
 
     page = client.get(ticket.get_absolute_url()).content.decode()

@@ -123,6 +123,9 @@ def policy_form(**changes) -> dict:
         "ticket_queue": "",
         "first_response_target": "08:00:00",
         "resolution_target": "3 00:00:00",
+        "close_resolved_after": "7 00:00:00",
+        "close_waiting_after": "7 00:00:00",
+        "reopen_within": "7 00:00:00",
         "_save": "Save",
         **changes,
     }

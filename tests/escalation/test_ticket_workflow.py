@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from escalation import services
+from escalation import services, workflow
 from escalation.models import ThreadClock, Ticket, TicketEvent
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Thread
@@ -24,7 +24,7 @@ def ticket(ask, moderator):
 
 
 def test_assigning_a_new_ticket_opens_it(ticket, agent):
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee) == (Status.OPEN, agent)
@@ -39,9 +39,9 @@ def test_assigning_a_new_ticket_opens_it(ticket, agent):
 
 def test_handing_an_open_ticket_to_another_agent_keeps_it_open(ticket, agent):
     colleague = UserFactory(username="agent_bo", role="Agents")
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
 
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=colleague)
+    workflow.assign(actor=agent, ticket=ticket, assignee=colleague)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee) == (Status.OPEN, colleague)
@@ -49,27 +49,27 @@ def test_handing_an_open_ticket_to_another_agent_keeps_it_open(ticket, agent):
 
 def test_only_agents_work_tickets(ticket, moderator, member, agent):
     with pytest.raises(NotAllowed):
-        services.assign_ticket(actor=moderator, ticket=ticket, assignee=agent)
+        workflow.assign(actor=moderator, ticket=ticket, assignee=agent)
     with pytest.raises(NotAllowed):
-        services.assign_ticket(actor=agent, ticket=ticket, assignee=member)
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+        workflow.assign(actor=agent, ticket=ticket, assignee=member)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
     with pytest.raises(NotAllowed):
-        services.set_ticket_status(actor=moderator, ticket=ticket, status=Status.RESOLVED)
+        workflow.set_status(actor=moderator, ticket=ticket, status=Status.RESOLVED)
 
 
 def test_a_new_ticket_is_assigned_before_it_moves(ticket, agent):
     with pytest.raises(InvalidTransition):
-        services.set_ticket_status(actor=agent, ticket=ticket, status=Status.WAITING)
+        workflow.set_status(actor=agent, ticket=ticket, status=Status.WAITING)
 
     assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
 
 
 def test_a_ticket_waits_on_the_asker_and_comes_back(ticket, agent):
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
 
-    services.set_ticket_status(actor=agent, ticket=ticket, status=Status.WAITING)
+    workflow.set_status(actor=agent, ticket=ticket, status=Status.WAITING)
     assert Ticket.objects.get(pk=ticket.pk).status == Status.WAITING
-    services.set_ticket_status(actor=agent, ticket=ticket, status=Status.OPEN)
+    workflow.set_status(actor=agent, ticket=ticket, status=Status.OPEN)
 
     assert Ticket.objects.get(pk=ticket.pk).status == Status.OPEN
     assert list(ticket.events.values_list("kind", "from_status", "to_status")) == [
@@ -81,9 +81,9 @@ def test_a_ticket_waits_on_the_asker_and_comes_back(ticket, agent):
 
 
 def test_resolving_hands_the_thread_back_and_lets_the_asker_ask_again(ticket, agent, member):
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
 
-    services.set_ticket_status(
+    workflow.set_status(
         actor=agent, ticket=ticket, status=Status.RESOLVED, now=T0 + 3 * HOUR
     )
 
@@ -104,13 +104,13 @@ def test_resolving_hands_the_thread_back_and_lets_the_asker_ask_again(ticket, ag
 
 
 def test_a_resolved_ticket_is_not_worked_again_until_reescalated(ticket, agent):
-    services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
-    services.set_ticket_status(actor=agent, ticket=ticket, status=Status.RESOLVED)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
+    workflow.set_status(actor=agent, ticket=ticket, status=Status.RESOLVED)
 
     with pytest.raises(InvalidTransition):
-        services.set_ticket_status(actor=agent, ticket=ticket, status=Status.OPEN)
+        workflow.set_status(actor=agent, ticket=ticket, status=Status.OPEN)
     with pytest.raises(InvalidTransition):
-        services.assign_ticket(actor=agent, ticket=ticket, assignee=agent)
+        workflow.assign(actor=agent, ticket=ticket, assignee=agent)
 
 
 def test_an_agent_reply_is_the_first_response_at_the_time_it_was_posted(ticket, agent, reply):
