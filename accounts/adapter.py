@@ -2,10 +2,21 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
+from accounts import names
 from notifications.services import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username, shallow=False):
+        """allauth's checks, then refuse names kept for staff.
+
+        A new account is never staff, so a reserved name is refused whoever signs up: an
+        admin gives staff their names in the admin. Users cannot rename themselves.
+        """
+        username = super().clean_username(username, shallow=shallow)
+        names.validate_name(username, user=None)
+        return username
+
     def send_mail(self, template_prefix, email, context):
         """Put account mail (verification, password reset) in the outbox.
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts import names
 from accounts.models import User
 
 _TIMEZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
@@ -27,4 +28,6 @@ class SettingsForm(forms.ModelForm):
         }
 
     def clean_display_name(self):
-        return " ".join(self.cleaned_data["display_name"].split())
+        display_name = " ".join(self.cleaned_data["display_name"].split())
+        names.validate_name(display_name, user=self.instance)
+        return display_name

@@ -179,6 +179,23 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "confirm_email": "1/3m/key",
 }
+# Usernames and display names that contain or imitate these words are for staff only
+# (accounts/names.py has the matching rules). Each list is comma-separated in the
+# environment and replaces the default as a whole.
+RESERVED_NAMES = env_list(
+    "HANDOFF_RESERVED_NAMES",
+    [
+        "support", "admin", "administrator", "official", "staff", "moderator", "mod", "team",
+        "helpdesk", "service", "security", "客服", "官方", "管理员", "工作人员", "版主",
+        "安全团队", "管理員", "工作人員", "安全團隊", "kefu", "guanfang",
+    ],
+)  # fmt: skip
+# The site's and the wallet's names: reserved like the words above.
+BRAND_NAMES = env_list("HANDOFF_BRAND_NAMES", ["handoff", "tpwallet", "tokenpocket", "tp钱包"])
+# Ordinary words that contain a reserved one, let through inside a single word.
+RESERVED_NAME_EXCEPTIONS = env_list(
+    "HANDOFF_RESERVED_NAME_EXCEPTIONS", ["badminton", "stafford", "staffan", "flagstaff"]
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 

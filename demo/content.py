@@ -19,8 +19,9 @@ PEOPLE = [
     ("chen_wei", "chenwei@example.com", "陈伟", "member", "zh-hans", "Asia/Shanghai"),
     ("li_na", "lina@example.com", "李娜", "member", "zh-hans", "Asia/Shanghai"),
     ("dmitri", "dmitri@example.com", "Dmitri", "member", "en", "Europe/Berlin"),
-    # A scammer posing as support: the demo shows what flags and hidden posts are for.
-    ("wallet_support_desk", "desk@example.net", "Wallet Support 24/7", "member", "en", "UTC"),
+    # A scammer posing as support: the demo shows what flags and hidden posts are for. Names
+    # with "support" in them are kept for staff (accounts/names.py), so he picked another.
+    ("wallet_recovery_desk", "desk@example.net", "Wallet Recovery 24/7", "member", "en", "UTC"),
 ]
 
 # (slug, English name, Chinese name, English description, Chinese description, colour,
@@ -257,7 +258,7 @@ THREADS = [
         ),
         replies=(
             DemoReply(
-                author="wallet_support_desk",
+                author="wallet_recovery_desk",
                 minutes_after_question=15,
                 flags=(
                     DemoFlag(
@@ -294,7 +295,7 @@ THREADS = [
         ),
         replies=(
             DemoReply(
-                author="wallet_support_desk",
+                author="wallet_recovery_desk",
                 minutes_after_question=30,
                 flags=(DemoFlag("bob", SCAM, "A download link that is not the official site."),),
                 body=(
@@ -364,7 +365,7 @@ THREADS = [
         votes=("chen_wei", "alice"),
         replies=(
             DemoReply(
-                author="wallet_support_desk",
+                author="wallet_recovery_desk",
                 minutes_after_question=10,
                 flags=(DemoFlag("chen_wei", SCAM, "冒充客服索要助记词。"),),
                 hidden_by="wendy",
@@ -445,7 +446,7 @@ THREADS = [
         ),
         replies=(
             DemoReply(
-                author="wallet_support_desk",
+                author="wallet_recovery_desk",
                 minutes_after_question=20,
                 flags=(DemoFlag("li_na", SCAM, "假的下载链接。"),),
                 body=(
@@ -541,15 +542,24 @@ HELPERS = [
 class DemoStep:
     """One thing a person does to an escalation demo thread, `minutes` after the last thing.
 
-    action: reply (body), ask_staff (asker; body is the note), escalate (moderator or
-    agent; body is the note), assign (the agent takes the ticket), wait (waiting on the
-    asker), resolve.
+    action (each goes through the service a page would call):
+    - reply: a forum reply (body).
+    - ask_staff: the asker asks the support team (body is the note).
+    - escalate: a moderator or agent hands the thread over (body is the note).
+    - claim: the agent takes the ticket.
+    - staff_reply: the agent answers in the thread (body), which leaves the ticket waiting on
+      the asker; canned_reply: the same, from the canned reply titled body, filled in.
+    - note: an internal note (body, markdown).
+    - resolve: the agent resolves the ticket (body is the resolution note).
+    - accept: the asker marks the latest support team answer as the one that solved it.
+    - rate: the asker rates the help (score) from the survey, with a comment (body).
     """
 
     minutes: int
     action: str
     actor: str
     body: str = ""
+    score: int = 0
 
 
 @dataclass(frozen=True)
@@ -558,7 +568,9 @@ class EscalationDemo:
 
     Asked `open_hours_ago` hours of the support calendar's open time before the seed
     runs, which decides how far its clocks have got whatever the day and hour. `steps`
-    start from the question; `after_sweep` from the ticket the sweep opened.
+    start from the question; `after_sweep` from the ticket the sweep opened. The sweep
+    runs at every deadline that falls before the seed, as beat would: escalations, missed
+    response targets, tickets closing by themselves.
     """
 
     title: str
@@ -574,7 +586,8 @@ class EscalationDemo:
 
 # Needs help (flagged, not yet escalated) and escalated, in both languages: by the
 # sweep (unanswered, and answered but unsolved), by the asker with a note, by a
-# moderator; tickets new, open, waiting on the asker, and resolved.
+# moderator; tickets new (two past their first-response target), open, waiting on the
+# asker, resolved and rated, and closed.
 ESCALATIONS = [
     EscalationDemo(
         title="Bridged USDC to Arbitrum and nothing has arrived",
@@ -601,7 +614,9 @@ ESCALATIONS = [
         title="Sent USDT to an exchange on BNB Smart Chain instead of TRON",
         category="transfers",
         author="bob",
-        open_hours_ago=10,  # escalated by the sweep at 8 h: a new ticket
+        # Escalated by the sweep at 8 h with nobody on duty: new and unassigned, and past
+        # its first-response target (4 h) since 12 h.
+        open_hours_ago=14,
         chain="BNB Smart Chain",
         app_version="5.12.3",
         body=(
@@ -611,10 +626,31 @@ ESCALATIONS = [
         ),
     ),
     EscalationDemo(
+        title="收到一笔陌生转账后，对方让我授权“退款”，要不要点？",
+        category="security",
+        author="li_na",
+        # Only a staff answer counts in Security: escalated by the sweep at 4 h although
+        # Alice answered, new and unassigned, past its first-response target (2 h) since 6 h.
+        open_hours_ago=7,
+        body=(
+            "钱包里突然多了 50 USDT，不是我认识的人转的。随后有人私信我说转错了，"
+            "发来一个链接让我在 DApp 里点“授权退款”。我应该退给他吗？点授权安全吗？"
+        ),
+        steps=(
+            DemoStep(
+                25,
+                "reply",
+                "alice",
+                'Please don\'t approve anything: a "refund" approval lets them spend your '
+                "tokens. Leave the 50 USDT alone and wait for the support team.",
+            ),
+        ),
+    ),
+    EscalationDemo(
         title="从交易所提币到钱包，交易所显示已完成，钱包里却没有",
         category="balances",
         author="chen_wei",
-        open_hours_ago=30,  # escalated by the sweep at 24 h; an agent is on it
+        open_hours_ago=30,  # escalated by the sweep at 24 h; Mei is on it
         chain="TRON",
         app_version="5.12.3",
         body=(
@@ -622,13 +658,22 @@ ESCALATIONS = [
             "但钱包里的余额没有变化，也看不到这笔记录。地址我核对过，是对的。"
         ),
         after_sweep=(
-            DemoStep(20, "assign", "mei_support"),
+            DemoStep(20, "claim", "mei_support"),
+            DemoStep(15, "canned_reply", "mei_support", "索取交易哈希"),
             DemoStep(
-                15,
+                50,
                 "reply",
+                "chen_wei",
+                "我在 TronScan 上用我的地址查到了这笔 800 USDT 的转入，状态是 SUCCESS，"
+                "确认数也很多了。但钱包首页和交易记录里还是看不到。",
+            ),
+            DemoStep(
+                10,
+                "note",
                 "mei_support",
-                "您好，我是支持团队的 Mei，正在帮您查这笔提币。请把交易所给出的交易哈希（TxID）"
-                "贴在这里，我们会核对链上记录和您钱包使用的节点。请勿发送助记词或私钥。",
+                "链上已确认到账（TronScan: SUCCESS）。钱包没显示，怀疑是用户所在地区的 "
+                "TRON 节点同步落后。已请工程组查看节点 **tron-ap-2** 的区块高度，"
+                "确认前先别让用户重新导入钱包。",
             ),
         ),
     ),
@@ -652,16 +697,22 @@ ESCALATIONS = [
                 "The receiving address is one of my own accounts; I can share the "
                 "transaction hash.",
             ),
-            DemoStep(40, "assign", "tom_support"),
+            DemoStep(40, "claim", "tom_support"),
             DemoStep(
-                10,
-                "reply",
+                5,
+                "note",
+                "tom_support",
+                "Same address on every EVM network, so the ETH is on Arbitrum One. If the "
+                "hash confirms it, she only needs to add the network: no recovery needed.",
+            ),
+            DemoStep(
+                5,
+                "staff_reply",
                 "tom_support",
                 "Hi Alice, Tom from the support team. Your ETH is safe on Arbitrum at the "
                 "same address. Could you paste the transaction hash here, and tell me which "
                 "app version and phone you use? Never share your recovery phrase.",
             ),
-            DemoStep(2, "wait", "tom_support"),
         ),
     ),
     EscalationDemo(
@@ -680,17 +731,12 @@ ESCALATIONS = [
                 "wendy",
                 "疑似钓鱼网站盗取助记词，请安全团队尽快跟进。",
             ),
-            DemoStep(10, "assign", "mei_support"),
+            DemoStep(10, "claim", "mei_support"),
             DemoStep(
                 20,
-                "reply",
+                "canned_reply",
                 "mei_support",
-                "您好，我是支持团队的 Mei。那条短信是钓鱼诈骗，您输入的信息已经泄露，"
-                "这个钱包不能再用了：\n\n"
-                "1. 立即新建一个钱包（新的助记词），把剩余资产转过去；\n"
-                "2. 在旧钱包里撤销所有授权；\n"
-                "3. 保存好交易哈希，向当地警方报案。\n\n"
-                "我们永远不会通过短信或私信联系您。",
+                "钓鱼诈骗：立即转移资产",
             ),
             DemoStep(
                 90,
@@ -698,7 +744,62 @@ ESCALATIONS = [
                 "chen_wei",
                 "已经新建钱包并把剩下的币转过去了，也报了警。谢谢！",
             ),
-            DemoStep(30, "resolve", "mei_support"),
+            DemoStep(
+                30,
+                "resolve",
+                "mei_support",
+                "钓鱼短信导致助记词泄露。用户已新建钱包、转移剩余资产并报警；被盗资产无法追回。",
+            ),
+            DemoStep(
+                45,
+                "rate",
+                "chen_wei",
+                "回复很快，步骤也写得很清楚。可惜被转走的币追不回来了。",
+                score=4,
+            ),
+        ),
+    ),
+    EscalationDemo(
+        title="Is wallet-app-download.example the official download site?",
+        category="install",
+        author="alice",
+        # Asked, answered, resolved and rated more than a week before the seed: the
+        # resolved ticket closed by itself seven days after it was resolved.
+        open_hours_ago=75,
+        app_version="5.11.0",
+        body=(
+            "A friend sent me wallet-app-download.example to install the wallet on my new "
+            "phone. The page looks like the official one but the logo is slightly different. "
+            "Is it safe to download from there?"
+        ),
+        steps=(
+            DemoStep(
+                125,
+                "ask_staff",
+                "alice",
+                "I have not installed anything yet, I want to be sure first.",
+            ),
+            DemoStep(30, "claim", "tom_support"),
+            DemoStep(
+                15,
+                "canned_reply",
+                "tom_support",
+                "Official download sources",
+            ),
+            DemoStep(
+                40,
+                "resolve",
+                "tom_support",
+                "Look-alike download site; the asker used the official store instead.",
+            ),
+            DemoStep(5, "accept", "alice"),
+            DemoStep(
+                10,
+                "rate",
+                "alice",
+                "Clear answer within the hour. Thank you for checking the site for me!",
+                score=5,
+            ),
         ),
     ),
     EscalationDemo(
@@ -722,4 +823,49 @@ ESCALATIONS = [
             ),
         ),
     ),
+]
+
+# Replies agents start from, in the staff workspace. (title, body) with the placeholders
+# {asker_name}, {reference} and {thread_link}.
+CANNED_REPLIES = [
+    (
+        "Ask for the transaction hash",
+        "Hi {asker_name}, this is the support team; your request is {reference}.\n\n"
+        "Could you paste the transaction hash (TxID) of the transfer in the thread, and "
+        "tell us which network you chose? We will check it on the block explorer.\n\n"
+        "We will never ask for your recovery phrase or private key: anyone who does is a "
+        "scammer.",
+    ),
+    (
+        "Official download sources",
+        "Hi {asker_name}, thanks for checking before installing: that site is not ours.\n\n"
+        "Install the wallet only from the App Store, Google Play, or the download page "
+        "linked from our official website. A look-alike app can steal your recovery "
+        "phrase the moment you import it.\n\n"
+        "If you already installed it, move your funds to a new wallet made in the official "
+        "app. Your request is {reference}; the whole thread stays here: {thread_link}",
+    ),
+    (
+        "索取交易哈希",
+        "{asker_name} 您好，我是支持团队，您的工单号是 {reference}。\n\n"
+        "请把这笔转账的交易哈希（TxID）贴在帖子里，并告诉我们您选择的网络，"
+        "我们会在区块浏览器上核对。\n\n"
+        "我们永远不会索要您的助记词或私钥，任何索要的人都是骗子。",
+    ),
+    (
+        "钓鱼诈骗：立即转移资产",
+        "{asker_name} 您好，我是支持团队。您收到的是钓鱼诈骗，您输入的信息已经泄露，"
+        "这个钱包不能再用了：\n\n"
+        "1. 立即新建一个钱包（新的助记词），把剩余资产转过去；\n"
+        "2. 在旧钱包里撤销所有授权；\n"
+        "3. 保存好交易哈希，向当地警方报案。\n\n"
+        "我们永远不会通过短信或私信联系您。工单号：{reference}，帖子：{thread_link}",
+    ),
+]
+
+# Agents on duty when the seed ends (after the stories, so the tickets the sweep opened
+# while nobody was on duty wait unassigned). (username, queue slugs; none: every queue)
+AGENTS_ON_DUTY = [
+    ("mei_support", ("security",)),
+    ("tom_support", ()),
 ]

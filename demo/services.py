@@ -11,9 +11,11 @@ from accounts import roles
 from accounts.models import User
 from demo import calendar, content
 from escalation import services as escalation
-from escalation import workflow
+from escalation import surveys, workflow
 from escalation.models import (
+    AgentStatus,
     BusinessCalendar,
+    CannedReply,
     EscalationPolicy,
     Holiday,
     OpeningHours,
@@ -56,10 +58,12 @@ def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
             categories=categories, queues=queues, support_calendar=support_calendar
         )
         _seed_helpers(people=people, categories=categories)
+        canned_replies = _seed_canned_replies(people=people)
     new_threads = _seed_threads(people=people, categories=categories, chains=chains, now=now)
     new_escalations = _seed_escalations(
         people=people, categories=categories, chains=chains, now=now
     )
+    _seed_duty(people=people, queues=queues, now=now)
     return {
         "people": len(people),
         "categories": len(categories),
@@ -72,6 +76,7 @@ def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
         "tickets": Ticket.objects.filter(
             thread__title__in=[spec.title for spec in content.ESCALATIONS]
         ).count(),
+        "canned_replies": len(canned_replies),
     }
 
 
@@ -339,20 +344,36 @@ def _play_escalation(spec: content.EscalationDemo, *, people, categories, chains
 def _sweep_until(thread: Thread, until: datetime) -> None:
     """Run the sweep at each of the thread's deadlines that falls by `until`, as beat would.
 
-    The clock is the one the forum's after-commit event computed; each sweep spends the
-    deadline it acts on, so this ends.
+    The deadlines are the thread's clock (needs help, escalate) and its ticket's (first
+    response and resolution targets, closing by itself). The clock is the one the forum's
+    after-commit event computed; each sweep spends the deadline it acts on, so this ends.
     """
     while True:
-        clock = ThreadClock.objects.filter(thread=thread).first()
-        deadlines = [clock.needs_help_at, clock.escalate_at] if clock else []
-        due = [deadline for deadline in deadlines if deadline is not None and deadline <= until]
+        due = [deadline for deadline in _deadlines(thread) if deadline <= until]
         if not due:
             return
         escalation.sweep(now=min(due))
 
 
+def _deadlines(thread: Thread) -> list[datetime]:
+    clock = ThreadClock.objects.filter(thread=thread).first()
+    deadlines = [clock.needs_help_at, clock.escalate_at] if clock else []
+    ticket = Ticket.objects.filter(thread=thread).first()
+    if ticket is not None:
+        deadlines.append(ticket.close_at)
+        if ticket.is_active:
+            # A missed target is marked once; a met one has no deadline left.
+            if not (ticket.first_responded_at or ticket.first_response_breached_at):
+                deadlines.append(ticket.first_response_due_at)
+            if not ticket.resolution_breached_at:
+                deadlines.append(ticket.resolution_due_at)
+    return [deadline for deadline in deadlines if deadline is not None]
+
+
 def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) -> None:
+    """One step of a story, through the service the page would call."""
     actor = people[step.actor]
+    ticket = Ticket.objects.filter(thread=thread).first()
     match step.action:
         case "reply":
             forum.create_post(author=actor, thread=thread, body=step.body, now=at)
@@ -360,15 +381,60 @@ def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) 
             escalation.ask_for_staff(actor=actor, thread=thread, note=step.body, now=at)
         case "escalate":
             escalation.escalate_thread(actor=actor, thread=thread, note=step.body, now=at)
-        case "assign":
-            ticket = Ticket.objects.get(thread=thread)
-            workflow.assign(actor=actor, ticket=ticket, assignee=actor, now=at)
-        case "wait" | "resolve":
-            status = Ticket.Status.WAITING if step.action == "wait" else Ticket.Status.RESOLVED
-            ticket = Ticket.objects.get(thread=thread)
-            workflow.set_status(actor=actor, ticket=ticket, status=status, now=at)
+        case "claim":
+            workflow.claim(actor=actor, ticket=ticket, now=at)
+        case "staff_reply":
+            workflow.staff_reply(actor=actor, ticket=ticket, body=step.body, now=at)
+        case "canned_reply":
+            reply = CannedReply.objects.get(title=step.body)
+            body = workflow.fill_canned_reply(
+                reply, ticket, thread_url=notifications.absolute_url(thread.get_absolute_url())
+            )
+            workflow.staff_reply(actor=actor, ticket=ticket, body=body, now=at)
+        case "note":
+            workflow.add_note(actor=actor, ticket=ticket, body=step.body, now=at)
+        case "resolve":
+            workflow.resolve(actor=actor, ticket=ticket, note=step.body, now=at)
+        case "accept":
+            answer = (
+                thread.posts.filter(author__groups__name=roles.AGENTS).order_by("-number").first()
+            )
+            forum.accept_answer(actor=actor, post=answer, now=at)
+        case "rate":
+            rating = surveys.rate(
+                ticket=ticket, cycle=ticket.escalation_count, score=step.score, now=at
+            )
+            if step.body:
+                surveys.add_comment(rating=rating, comment=step.body, now=at)
         case _:
             raise ValueError(f"unknown demo step {step.action!r}")
+
+
+# --- The staff workspace -------------------------------------------------------------
+
+
+def _seed_canned_replies(*, people) -> list[CannedReply]:
+    """The canned replies, by title: an agent's later edits to one stay."""
+    author = people["admin"]
+    return [
+        CannedReply.objects.get_or_create(
+            title=title, defaults={"body": body, "created_by": author}
+        )[0]
+        for title, body in content.CANNED_REPLIES
+    ]
+
+
+def _seed_duty(*, people, queues, now) -> None:
+    """The demo agents go on duty, each for their queues (none: every queue)."""
+    for username, slugs in content.AGENTS_ON_DUTY:
+        agent = people[username]
+        wanted = {queues[slug].pk for slug in slugs}
+        current = AgentStatus.objects.filter(user=agent, on_duty=True).first()
+        if current is not None and set(current.queues.values_list("pk", flat=True)) == wanted:
+            continue
+        workflow.set_on_duty(
+            actor=agent, on_duty=True, queues=[queues[slug] for slug in slugs], now=now
+        )
 
 
 def _counted_back(rules: Rules, *, end: datetime, hours: int) -> datetime:

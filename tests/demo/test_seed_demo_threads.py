@@ -178,11 +178,11 @@ def test_wallet_details_are_what_the_ask_form_would_store(seeded):
 def test_the_accepted_answers_credit_their_authors(seeded):
     assert services.recompute_reputation() == 0
     assert User.objects.get(username="bob").reputation > 0
-    assert User.objects.get(username="wallet_support_desk").reputation == 0
+    assert User.objects.get(username="wallet_recovery_desk").reputation == 0
 
 
 def test_the_scam_replies_wait_in_the_flag_queue_or_are_hidden(seeded):
-    scam_posts = Post.objects.filter(author__username="wallet_support_desk")
+    scam_posts = Post.objects.filter(author__username="wallet_recovery_desk")
     assert scam_posts.count() == 4
     for post in scam_posts:
         assert post.flags.exists()

@@ -9,8 +9,9 @@ class Command(BaseCommand):
         "Create or refresh the demo site: categories in English and Chinese, members, a "
         "moderator, two agents and an admin, all with the demo password; questions in every "
         "state; support queues, a Shanghai business calendar with China's public holidays, "
-        "escalation policies, and questions the sweep, askers and moderators have escalated. "
-        "Idempotent. "
+        "escalation policies, and questions the sweep, askers and moderators have escalated; "
+        "tickets in every status with internal notes and ratings, canned replies in English "
+        "and Chinese, and both agents on duty. Idempotent. "
         "Refuses to run with DEBUG off unless --allow-production is given, because the "
         "demo accounts have a published password."
     )
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                 f"Demo data ready: {counts['people']} people, {counts['categories']} categories, "
                 f"{counts['threads']} threads ({counts['new_threads']} new this run), "
                 f"{counts['tickets']} support tickets, {counts['queues']} queues, "
+                f"{counts['canned_replies']} canned replies, "
                 f"{counts['policies']} escalation policies, and a support calendar with "
                 f"{counts['holidays']} public holidays and make-up working days."
             )
