@@ -1,4 +1,5 @@
-"""What the asker's pages read: their requests, and one request's public timeline.
+"""The asker's side: what their pages read (their requests, one request's public
+timeline) and rating the help from the request's page.
 
 Only what the asker may see leaves this module: events of TicketEvent.ASKER_KINDS, told
 in plain words. Internal notes, assignments, priorities, queues and missed targets are
@@ -8,6 +9,7 @@ the support team's business and never appear here.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from escalation import surveys, workflow
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from forum.errors import InvalidTransition, NotAllowed
 
 PER_PAGE = 25
 REFERENCE_MAX_LENGTH = Ticket._meta.get_field("reference").max_length
@@ -145,7 +148,9 @@ def timeline(ticket: Ticket) -> list[TimelineEntry]:
     """What happened to the request, oldest first, in the asker's words: one query."""
     events = ticket.events.filter(kind__in=TicketEvent.ASKER_KINDS).order_by("created_at", "pk")
     entries = []
-    for event in events.only("kind", "actor_id", "to_status", "detail", "post_id", "created_at"):
+    for event in events.only(
+        "ticket_id", "kind", "actor_id", "to_status", "detail", "post_id", "created_at"
+    ):
         text, link_text = _describe(event, ticket), ""
         url = ""
         if event.post_id and event.kind in (Kind.STAFF_REPLIED, Kind.ASKER_REPLIED):
@@ -220,3 +225,28 @@ def request_detail(ticket: Ticket, *, now=None) -> dict:
         "can_comment": rating is not None and rating.commented_at is None,
         "scores": [(score, SCORE_LABELS[score]) for score in surveys.SCORES],
     }
+
+
+def rate_or_comment(*, actor, ticket: Ticket, score: int | None, comment: str = "", now=None):
+    """Rate this cycle's help (with an optional comment), or, once rated, add the comment.
+
+    The page's form sends both; the survey link rates without signing in (escalation.surveys).
+    Raises NotAllowed or InvalidTransition with the reason, and then records nothing.
+    """
+    if actor.pk != ticket.requester_id:
+        raise NotAllowed(_("Only the person who asked can rate this request."))
+    with transaction.atomic():
+        rating = surveys.current_rating(ticket)
+        if rating is None and not surveys.can_rate(ticket):
+            raise InvalidTransition(_("You can rate the help once your request is resolved."))
+        if rating is None:
+            if score is None:
+                raise InvalidTransition(_("Choose a rating from 1 to 5."))
+            rating = surveys.rate(
+                ticket=ticket, cycle=ticket.escalation_count, score=score, now=now
+            )
+        elif score is not None:
+            raise InvalidTransition(_("You have already rated this request. Thank you!"))
+        if comment or score is None:
+            rating = surveys.add_comment(rating=rating, comment=comment, now=now)
+    return rating
