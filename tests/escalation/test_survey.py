@@ -103,6 +103,14 @@ def test_the_link_works_whoever_is_signed_in(ticket, other_member):
 
     assert response.status_code == 200
     assert SatisfactionRating.objects.get().score == 5
+    assert f"/my/requests/{ticket.reference}/" not in response.text  # that page is the asker's
+
+
+def test_the_asker_is_pointed_to_their_request(ticket, member):
+    response = open_link(link(ticket, 5), user=member)
+
+    assert f'href="/my/requests/{ticket.reference}/"' in response.text
+    assert f'href="{ticket.thread.get_absolute_url()}"' in response.text
 
 
 def test_a_second_click_is_told_it_is_already_rated_and_changes_nothing(ticket):

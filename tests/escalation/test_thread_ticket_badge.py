@@ -174,6 +174,14 @@ def test_nobody_but_the_asker_gets_the_button(request, staff_answer, thread, who
     assert SOLVED_IT not in page(persona(request, who), thread)
 
 
+def test_a_moderator_accepts_a_staff_answer_in_their_own_words(staff_answer, thread, moderator):
+    text = page(moderator, thread)
+
+    staff_post = text.split(f'id="post-{staff_answer.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "Accept this answer" in staff_post
+    assert SOLVED_IT not in text
+
+
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
 def test_this_solved_my_problem_resolves_the_ticket_and_sends_the_survey(
     staff_answer, ticket, thread, member, headers, django_capture_on_commit_callbacks
