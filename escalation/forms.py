@@ -21,7 +21,7 @@ class SurveyCommentForm(forms.Form):
         required=False,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Optional. Never include your recovery phrase or private key."),
+        help_text=_("Never include your recovery phrase or private key."),
         error_messages={"max_length": _("Keep the comment under 2,000 characters.")},
     )
 
