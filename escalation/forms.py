@@ -10,3 +10,33 @@ class AskStaffForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Never include your recovery phrase or private key."),
     )
+
+
+class SurveyCommentForm(forms.Form):
+    """The optional comment after a rating, from the survey page or the request's page."""
+
+    comment = forms.CharField(
+        label=_("Anything you would like to tell us?"),
+        max_length=2000,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never include your recovery phrase or private key."),
+        error_messages={"max_length": _("Keep the comment under 2,000 characters.")},
+    )
+
+
+class RatingForm(SurveyCommentForm):
+    """A rating from the request's page: a score (one of five buttons) and an optional comment.
+
+    Once the asker has rated this cycle, the same form adds the comment alone.
+    """
+
+    score = forms.TypedChoiceField(
+        label=_("How did the support team do?"),
+        choices=[(score, str(score)) for score in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose a rating from 1 to 5.")},
+    )

@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from escalation.asker import expected_answer_at
 from escalation.forms import AskStaffForm
 from escalation.models import ThreadClock, Ticket
 from forum.models import Thread
@@ -35,11 +36,15 @@ def panel_context(*, user, thread: Thread, form=None) -> dict:
         )
     is_active = ticket is not None and ticket.is_active
     now = timezone.now()
+    expected = expected_answer_at(ticket) if is_active else None
     return {
         "thread": thread,
         "ticket": ticket,
         "is_asker": is_asker,
+        "is_agent": user.is_agent,
         "ticket_is_active": is_active,
+        "expected_answer_at": expected,
+        "is_late": expected is not None and expected < now,
         "can_ask": is_asker
         and not is_active
         and can_request_at is not None

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from escalation import panels, services
-from escalation.forms import AskStaffForm
-from escalation.models import Ticket, TicketEvent
+from escalation import asker, panels, services, surveys, workflow
+from escalation.forms import AskStaffForm, RatingForm, SurveyCommentForm
+from escalation.models import SatisfactionRating
 from forum import access
-from forum.errors import ForumError
+from forum.errors import ForumError, InvalidTransition
 
 
 def _panel(request, thread, *, form=None):
@@ -71,51 +72,132 @@ def escalate(request, thread_id):
     )
 
 
-ASKER_EVENTS = (
-    TicketEvent.Kind.CREATED,
-    TicketEvent.Kind.REOPENED,
-    TicketEvent.Kind.STATUS_CHANGED,
-    TicketEvent.Kind.RESOLVED,
-)
+# --- My requests -------------------------------------------------------------------
 
 
 @login_required
 def my_requests(request):
-    tickets = (
-        Ticket.objects.filter(requester=request.user)
-        .select_related("thread")
-        .order_by("-updated_at", "-pk")[:100]
-    )
-    return render(request, "escalation/my_requests.html", {"tickets": tickets})
+    page = asker.request_page(user=request.user, before=request.GET.get("before", ""))
+    return render(request, "escalation/my_requests.html", {"page": page})
 
 
 @login_required
 def my_request(request, reference):
-    if "\x00" in reference:
-        raise Http404  # no reference has one, and PostgreSQL refuses it in a query (a 500)
-    ticket = (
-        Ticket.objects.filter(reference=reference, requester=request.user)
-        .select_related("thread", "thread__category")
-        .first()
-    )
-    if ticket is None:
-        raise Http404  # not theirs, or no such reference: the same answer
-    # Missed SLA targets are the team's business; the asker sees what happened to the request.
-    events = ticket.events.filter(kind__in=ASKER_EVENTS).order_by("created_at", "pk")
-    return render(request, "escalation/my_request.html", {"ticket": ticket, "events": events})
+    ticket = asker.get_request_for_asker(request.user, reference)
+    return render(request, "escalation/my_request.html", _request_context(ticket))
 
 
-def reopen_request(request, **kwargs):
-    raise Http404  # TODO: the asker's side
+def _request_context(ticket) -> dict:
+    return {**asker.request_detail(ticket), "rating_form": RatingForm()}
 
 
-def rate_request(request, **kwargs):
-    raise Http404  # TODO: the asker's side
+def _request_updated(request, reference):
+    """After an action on a request: the request's region for htmx, else the page again."""
+    ticket = asker.get_request_for_asker(request.user, reference)
+    if request.htmx:
+        return render(request, "escalation/my_request.html#request", _request_context(ticket))
+    return redirect(ticket)
 
 
-def survey_rate(request, **kwargs):
-    raise Http404  # TODO: the asker's side
+@require_POST
+@login_required
+def reopen_request(request, reference):
+    ticket = asker.get_request_for_asker(request.user, reference)
+    try:
+        workflow.asker_reopen(actor=request.user, ticket=ticket)
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Your request is open again. The support team will answer in the thread.")
+        )
+    return _request_updated(request, reference)
 
 
-def survey_comment(request, **kwargs):
-    raise Http404  # TODO: the asker's side
+@require_POST
+@login_required
+def rate_request(request, reference):
+    """A rating (and optional comment) from the request's page; later, the comment alone."""
+    ticket = asker.get_request_for_asker(request.user, reference)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _request_updated(request, reference)
+    try:
+        asker.rate_or_comment(actor=request.user, ticket=ticket, **form.cleaned_data)
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you for telling us how we did."))
+    return _request_updated(request, reference)
+
+
+# --- The survey from the resolution email ------------------------------------------
+# The token in the link is the credential: no sign-in, so one click from any mail app
+# records the score. Mail scanners may open links before the asker does, so the GET
+# records the first score and does nothing else; every later click only reads.
+
+
+def _survey_refused(request, message: str):
+    return render(request, "escalation/survey_error.html", {"message": message}, status=400)
+
+
+def _survey_page(request, *, ticket, rating, form=None, **flags):
+    context = {
+        "ticket": ticket,
+        "rating": rating,
+        "form": form or SurveyCommentForm(),
+        "score_label": asker.score_label(rating.score),
+        **flags,
+    }
+    template = "escalation/survey.html#survey-comment" if request.htmx else "escalation/survey.html"
+    return render(request, template, context)
+
+
+@never_cache
+@require_GET
+def survey_rate(request, token, score):
+    if score not in surveys.SCORES:
+        return _survey_refused(request, _("Choose a rating from 1 to 5."))
+    try:
+        ticket, cycle = surveys.read_token(token)
+    except surveys.InvalidSurveyLink as error:
+        return _survey_refused(request, error.message)
+    rating = SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
+    is_new = rating is None
+    if is_new:
+        try:
+            rating = surveys.rate(ticket=ticket, cycle=cycle, score=score)
+        except InvalidTransition as error:
+            # Another click may have rated this cycle in the meantime: that one counts.
+            rating = SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
+            if rating is None:
+                return _survey_refused(request, str(error))
+            is_new = False
+    return _survey_page(request, ticket=ticket, rating=rating, token=token, is_new=is_new)
+
+
+@never_cache
+@require_POST
+def survey_comment(request, token):
+    try:
+        ticket, cycle = surveys.read_token(token)
+    except surveys.InvalidSurveyLink as error:
+        return _survey_refused(request, error.message)
+    rating = SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
+    if rating is None:
+        return _survey_refused(
+            request, _("Choose a rating in the email first; then you can add a comment.")
+        )
+    form = SurveyCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            rating = surveys.add_comment(rating=rating, comment=form.cleaned_data["comment"])
+        except InvalidTransition as error:
+            form.add_error("comment", str(error))
+        else:
+            return _survey_page(request, ticket=ticket, rating=rating, token=token, commented=True)
+    # 200 with the errors: htmx does not swap 4xx responses by default.
+    return _survey_page(request, ticket=ticket, rating=rating, token=token, form=form)

@@ -401,12 +401,15 @@ def _resolve(
     forum_services.set_escalated(thread_ids=[ticket.thread_id], escalated_at=None)
     clocks.recompute_clocks([ticket.thread_id], now=now)
     if survey:
+        # The asker who clicked "This solved my problem" is the actor, and notify() tells
+        # nobody of their own doing: the survey is for them all the same.
+        by_asker = actor is not None and actor.pk == ticket.requester_id
         _tell(
             ticket.requester_id,
             Notification.Kind.REQUEST_RESOLVED,
             ticket,
             url=ticket.get_absolute_url(),
-            actor=actor,
+            actor=None if by_asker else actor,
             key=f"resolved:{ticket.pk}:{ticket.escalation_count}",
             now=now,
             ticket_id=ticket.pk,

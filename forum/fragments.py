@@ -77,7 +77,7 @@ def attach_post_html(view, *, user) -> None:
     """post.html for every post a thread page shows, as this viewer's class of people sees it.
 
     The viewer's class is what changes the buttons: signed in or not, the post's author or
-    not, has voted or not, may accept, may reply, moderates.
+    not, the asker or not, has voted or not, may accept, may reply, moderates.
     """
     thread = view.thread
     unaccept_url = reverse("forum:unaccept", args=[thread.pk])
@@ -88,6 +88,7 @@ def attach_post_html(view, *, user) -> None:
         return {
             "is_signed_in": is_signed_in,
             "is_author": is_signed_in and post.author_id == user.pk,
+            "is_asker": is_signed_in and thread.author_id == user.pk,
             "has_voted": post.pk in view.voted_post_ids,
             "is_accepted": post.pk == thread.accepted_post_id,
             "can_accept": view.can_accept,

@@ -10,7 +10,9 @@ _TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class PreferencesForm(forms.Form):
     """Channels for every kind, the helper opt-in and quiet hours.
 
-    The kind × channel checkboxes are named `<kind>-in_app` and `<kind>-email`.
+    The kind × channel checkboxes are named `<kind>-in_app` and `<kind>-email`. Kinds only
+    the support team gets (Notification.STAFF_KINDS) are offered to agents only; for
+    everyone else they keep whatever they were, whatever the request sends.
     """
 
     is_helper = forms.BooleanField(
@@ -30,18 +32,24 @@ class PreferencesForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, current: NotificationSettings | None, **kwargs):
+    def __init__(
+        self, *args, current: NotificationSettings | None, is_agent: bool = False, **kwargs
+    ):
+        self.current = current
+        self.kinds = [
+            kind for kind in Notification.Kind if is_agent or kind not in Notification.STAFF_KINDS
+        ]
         initial = {
             "is_helper": bool(current and current.is_helper),
             "quiet_hours_start": current.quiet_hours_start if current else None,
             "quiet_hours_end": current.quiet_hours_end if current else None,
         }
-        for kind in Notification.Kind:
+        for kind in self.kinds:
             chosen = channels_for(current, kind)
             initial[f"{kind}-in_app"] = chosen.in_app
             initial[f"{kind}-email"] = chosen.email
         super().__init__(*args, initial=initial, **kwargs)
-        for kind in Notification.Kind:
+        for kind in self.kinds:
             label = kind.label
             self.fields[f"{kind}-in_app"] = forms.BooleanField(
                 label=label,
@@ -60,10 +68,7 @@ class PreferencesForm(forms.Form):
 
     def kind_rows(self):
         """(label, on-the-site checkbox, email checkbox) for each kind, for the table."""
-        return [
-            (kind.label, self[f"{kind}-in_app"], self[f"{kind}-email"])
-            for kind in Notification.Kind
-        ]
+        return [(kind.label, self[f"{kind}-in_app"], self[f"{kind}-email"]) for kind in self.kinds]
 
     def clean(self):
         cleaned = super().clean()
@@ -83,11 +88,11 @@ class PreferencesForm(forms.Form):
     def settings_data(self) -> dict:
         """What services.update_settings takes, from valid data."""
         data = self.cleaned_data
+        channels = {kind: channels_for(self.current, kind) for kind in Notification.Kind}
+        for kind in self.kinds:
+            channels[kind] = Channels(in_app=data[f"{kind}-in_app"], email=data[f"{kind}-email"])
         return {
-            "channels": {
-                kind: Channels(in_app=data[f"{kind}-in_app"], email=data[f"{kind}-email"])
-                for kind in Notification.Kind
-            },
+            "channels": channels,
             "is_helper": data["is_helper"],
             "quiet_hours_start": data["quiet_hours_start"],
             "quiet_hours_end": data["quiet_hours_end"],

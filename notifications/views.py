@@ -43,7 +43,7 @@ def read_all(request):
 @login_required
 def preferences(request):
     current = NotificationSettings.objects.filter(user=request.user).first()
-    form = PreferencesForm(request.POST or None, current=current)
+    form = PreferencesForm(request.POST or None, current=current, is_agent=request.user.is_agent)
     saved = False
     if request.method == "POST" and form.is_valid():
         services.update_settings(user=request.user, **form.settings_data())

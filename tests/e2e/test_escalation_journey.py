@@ -88,13 +88,13 @@ def test_an_unanswered_question_needs_help_then_reaches_the_support_team(page: P
     page.reload()
     expect(header).to_contain_text("Needs an answer")
     panel = page.locator("#escalation-panel")
-    expect(panel).not_to_contain_text("With the support team")
+    expect(panel).not_to_contain_text("Escalated to the support team")
 
     assert "escalated 1 thread(s)" in sweep_at(asked_at + timedelta(hours=24, minutes=1))
     ticket = Ticket.objects.get(thread__title=QUESTION)
     page.reload()
-    expect(header).to_contain_text("With the support team")
-    expect(panel).to_contain_text("With the support team")
+    expect(header).to_contain_text("Escalated to the support team")
+    expect(panel).to_contain_text("Escalated to the support team")
     expect(panel).to_contain_text(f"Reference {ticket.reference}")
     thread_url = page.url
     look(page, shots, "thread-en")
@@ -107,16 +107,18 @@ def test_an_unanswered_question_needs_help_then_reaches_the_support_team(page: P
     ).click()
     row = page.locator(".request-row", has_text=ticket.reference)
     expect(row).to_contain_text(QUESTION)
-    expect(row).to_contain_text("New")
+    expect(row).to_contain_text("Waiting for the support team")
     look(page, shots, "my-requests-en")
 
     page.get_by_role("banner").get_by_role("button", name="中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("My requests"))
-    expect(page.locator(".request-row", has_text=ticket.reference)).to_contain_text(zh("New"))
+    expect(page.locator(".request-row", has_text=ticket.reference)).to_contain_text(
+        zh("Waiting for the support team")
+    )
     look(page, shots, "my-requests-zh")
 
     page.goto(thread_url)
-    expect(header).to_contain_text(zh("With the support team"))
+    expect(header).to_contain_text(zh("Escalated to the support team"))
     expect(page.locator("#escalation-panel")).to_contain_text(ticket.reference)
     look(page, shots, "thread-zh")

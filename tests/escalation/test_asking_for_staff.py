@@ -158,7 +158,7 @@ def test_the_htmx_answer_shows_the_reference_in_the_panel(thread, member):
     response = send(client_for(member), ask_staff_url(thread), htmx=True)
 
     reference = Ticket.objects.get().reference
-    assert "With the support team" in response.text
+    assert "Escalated to the support team" in response.text
     assert f'href="/my/requests/{reference}/"' in response.text
 
 

@@ -1,13 +1,14 @@
-"""/my/requests/: the asker's escalated questions, and one request with its history."""
+"""/my/requests/: the asker's escalated questions, one request's public history, reopening, rating."""
 
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import formats, timezone
 
 from escalation import services, workflow
-from escalation.models import Ticket
+from escalation.models import Priority, Queue, SatisfactionRating, Ticket, TicketEvent
 from forum import services as forum_services
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
 ESCALATED_AT = T0 + 24 * HOUR
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -30,6 +32,41 @@ def ticket(ask, member):
 def others_ticket(ask, other_member, moderator):
     thread = ask(author=other_member, title="Which network fee applies to BNB?")
     return services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+
+
+@pytest.fixture
+def answered(ticket, agent):
+    """The support team answered in the thread an hour after the escalation."""
+    post = committed(
+        workflow.staff_reply,
+        actor=agent,
+        ticket=ticket,
+        body="The transfer is confirmed on chain: the exchange has to credit it.",
+        now=ESCALATED_AT + HOUR,
+    )
+    ticket.refresh_from_db()
+    return post
+
+
+@pytest.fixture
+def resolved(answered, ticket, agent):
+    committed(workflow.resolve, actor=agent, ticket=ticket, now=ESCALATED_AT + 2 * HOUR)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def get(user, path, *, at=ESCALATED_AT + 3 * HOUR, **extra):
+    with time_machine.travel(at, tick=False):
+        return client_for(user).get(path, **extra)
+
+
+def post(user, path, data=None, *, at=ESCALATED_AT + 3 * HOUR, **extra):
+    with time_machine.travel(at, tick=False):
+        return client_for(user).post(path, data or {}, **extra)
+
+
+def history(text: str) -> str:
+    return text.split("<h2>History</h2>", 1)[1]
 
 
 # --- The list -------------------------------------------------------------------
@@ -53,6 +90,49 @@ def test_a_member_without_requests_is_told_so(others_ticket, member):
     assert others_ticket.reference not in response.text
 
 
+def test_the_list_says_where_each_request_stands_in_plain_words(ticket, member):
+    text = get(member, "/my/requests/").text
+
+    row = text.split('class="request-row"', 1)[1].split("</li>", 1)[0]
+    assert "Waiting for the support team" in row
+    assert "Expect a first answer by" in row
+    assert '<time datetime="2026-11-03T17:00:00+00:00"' in row
+    assert "Updated" in row
+
+
+def test_the_expected_answer_in_the_list_is_in_the_askers_zone(ticket, member):
+    member.timezone = "Asia/Shanghai"
+    member.save(update_fields=["timezone"])
+
+    text = get(member, "/my/requests/").text
+
+    assert '<time datetime="2026-11-04T01:00:00+08:00"' in text
+
+
+def test_once_the_team_answered_the_list_asks_the_asker_to_check(answered, ticket, member):
+    row = get(member, "/my/requests/").text.split('class="request-row"', 1)[1]
+
+    assert "We answered — please check" in row.split("</li>", 1)[0]
+    assert "Expect a first answer by" not in row
+
+
+def test_a_late_answer_is_owned_up_to_in_the_list(ticket, member):
+    text = get(member, "/my/requests/", at=ESCALATED_AT + 9 * HOUR).text
+
+    assert "A first answer was expected by" in text
+    assert "We are running late, sorry" in text
+
+
+def test_the_newest_request_comes_first(ask, member, moderator):
+    for n, at in enumerate([T0, T0 + 2 * HOUR, T0 + HOUR]):
+        thread = ask(title=f"Question {n}", at=at)
+        committed(services.escalate_thread, actor=moderator, thread=thread, now=at)
+
+    text = client_for(member).get("/my/requests/").text
+
+    assert text.index("Question 1") < text.index("Question 2") < text.index("Question 0")
+
+
 def test_the_list_costs_the_same_for_one_request_as_for_five(
     ticket, ask, member, moderator, django_assert_num_queries
 ):
@@ -69,7 +149,47 @@ def test_the_list_costs_the_same_for_one_request_as_for_five(
     assert response.text.count('class="request-row"') == 5
 
 
-# --- One request ----------------------------------------------------------------
+def test_a_long_list_pages_by_keyset(ask, member, moderator, monkeypatch):
+    from escalation import asker
+
+    monkeypatch.setattr(asker, "PER_PAGE", 2)
+    for n in range(3):
+        at = T0 + n * HOUR
+        committed(
+            services.escalate_thread,
+            actor=moderator,
+            thread=ask(title=f"Question {n}", at=at),
+            now=at,
+        )
+    client = client_for(member)
+
+    first = client.get("/my/requests/").text
+    cursor = first.split('href="?before=', 1)[1].split('"', 1)[0]
+    second = client.get(f"/my/requests/?before={cursor}").text
+
+    assert [title in first for title in ("Question 2", "Question 1", "Question 0")] == [
+        True,
+        True,
+        False,
+    ]
+    assert [title in second for title in ("Question 2", "Question 1", "Question 0")] == [
+        False,
+        False,
+        True,
+    ]
+    assert "Older requests" not in second
+    assert 'href="/my/requests/">← Newest' in second
+
+
+@pytest.mark.parametrize("cursor", ["", "x", "1.2.3", "-5.1", "9" * 40 + ".1", "１２.３", "\x00"])
+def test_a_broken_cursor_shows_the_first_page(ticket, member, cursor):
+    response = client_for(member).get("/my/requests/", {"before": cursor})
+
+    assert response.status_code == 200
+    assert ticket.reference in response.text
+
+
+# --- Who may see a request -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", ["/my/requests/", "/my/requests/HO-1234567/"])
@@ -80,24 +200,14 @@ def test_a_visitor_is_sent_to_sign_in(ticket, path):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_asker_sees_their_request(ticket, member):
-    response = client_for(member).get(f"/my/requests/{ticket.reference}/")
-
-    assert response.status_code == 200
-    assert f"{ticket.reference} · USDT on TRON stuck for a day" in response.text
-    assert '<span class="badge">New</span>' in response.text
-    assert "Expect a first answer by" in response.text
-    assert f'href="{ticket.thread.get_absolute_url()}"' in response.text
-
-
 def test_another_member_gets_404_for_someone_elses_request(ticket, other_member):
     response = client_for(other_member).get(f"/my/requests/{ticket.reference}/")
 
     assert response.status_code == 404
 
 
-def test_staff_get_404_here_too_the_page_is_the_askers(ticket, moderator, agent):
-    for user in (moderator, agent):
+def test_staff_get_404_here_too_the_page_is_the_askers(ticket, moderator, agent, admin_user):
+    for user in (moderator, agent, admin_user):
         assert client_for(user).get(f"/my/requests/{ticket.reference}/").status_code == 404
 
 
@@ -106,6 +216,7 @@ def test_staff_get_404_here_too_the_page_is_the_askers(ticket, moderator, agent)
     [
         "HO-0000000",  # the right shape, but nobody's
         "HO-" + "9" * 5000,
+        "H" * 300,
         "ho-1234567",
         "HO-１２３４５６７",  # full-width digits
         "工单-1234567",
@@ -113,12 +224,48 @@ def test_staff_get_404_here_too_the_page_is_the_askers(ticket, moderator, agent)
         "HO-%2F..%2F",
         "%F0%9F%A6%84",
         "HO-%00",
+        "%00",
     ],
 )
 def test_a_made_up_or_garbage_reference_is_404(ticket, member, reference):
     response = client_for(member).get(f"/my/requests/{reference}/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("action", ["reopen", "rate"])
+@pytest.mark.parametrize("who", ["other_member", "moderator", "agent"])
+def test_nobody_else_can_act_on_a_request_whatever_the_reference(request, resolved, action, who):
+    user = request.getfixturevalue(who)
+    for reference in (resolved.reference, "HO-0000000", "H" * 300, "HO-%00"):
+        response = post(user, f"/my/requests/{reference}/{action}/", {"score": "5"})
+        assert response.status_code == 404
+
+    resolved.refresh_from_db()
+    assert resolved.status == Ticket.Status.RESOLVED
+    assert not SatisfactionRating.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["reopen", "rate"])
+def test_the_actions_need_a_post(resolved, member, action):
+    response = get(member, f"/my/requests/{resolved.reference}/{action}/")
+
+    assert response.status_code == 405
+
+
+# --- One request -----------------------------------------------------------------
+
+
+def test_the_asker_sees_their_request(ticket, member):
+    response = get(member, f"/my/requests/{ticket.reference}/")
+
+    assert response.status_code == 200
+    assert f"{ticket.reference} · USDT on TRON stuck for a day" in response.text
+    assert "Waiting for the support team</span>" in response.text
+    assert "Expect a first answer by" in response.text
+    assert f'href="{ticket.thread.get_absolute_url()}"' in response.text
+    assert "How did we do?" not in response.text
+    assert "Reopen" not in response.text
 
 
 def test_the_expected_first_answer_is_in_the_viewers_time_zone(ticket, member):
@@ -129,31 +276,261 @@ def test_the_expected_first_answer_is_in_the_viewers_time_zone(ticket, member):
     with timezone.override("Asia/Shanghai"):
         shown = formats.date_format(timezone.localtime(due), "DATETIME_FORMAT")
 
-    response = client_for(member).get(f"/my/requests/{ticket.reference}/")
+    response = get(member, f"/my/requests/{ticket.reference}/")
 
     assert '<time datetime="2026-11-04T01:00:00+08:00"' in response.text
     assert f">{shown}</time>" in response.text
     assert "Nov. 4, 2026" in shown
 
 
-def test_the_history_lists_the_tickets_events(ticket, reply, member, other_member):
+def test_the_history_tells_the_story_in_plain_words(resolved, answered, member):
+    text = history(get(member, f"/my/requests/{resolved.reference}/").text)
+
+    assert text.index("Your question was passed to the support team") < text.index(
+        "The support team answered"
+    )
+    assert f'<a href="/p/{answered.pk}/">Read the answer</a>' in text
+    assert "Resolved by the support team" in text
+
+
+def test_the_asker_replying_to_the_team_shows_in_the_history(answered, ticket, member, reply):
+    their_reply = reply(ticket.thread, author=member, at=ESCALATED_AT + 2 * HOUR)
+
+    response = get(member, f"/my/requests/{ticket.reference}/")
+
+    assert "Waiting for the support team</span>" in response.text
+    assert f'You replied · <a href="/p/{their_reply.pk}/">See it</a>' in history(response.text)
+
+
+def test_accepting_the_staff_answer_is_told_as_the_askers_solution(answered, ticket, member):
+    committed(forum_services.accept_answer, actor=member, post=answered)
+
+    text = get(member, f"/my/requests/{ticket.reference}/").text
+
+    assert "Resolved: you marked the support team’s answer as the solution" in history(text)
+
+
+def test_a_community_solution_is_told_as_such(ticket, member, other_member, reply):
     answer = reply(ticket.thread, author=other_member, at=ESCALATED_AT + HOUR)
-    committed(forum_services.accept_answer, actor=member, post=answer, now=ESCALATED_AT + HOUR)
+    committed(forum_services.accept_answer, actor=member, post=answer)
 
-    response = client_for(member).get(f"/my/requests/{ticket.reference}/")
+    text = get(member, f"/my/requests/{ticket.reference}/").text
 
-    history = response.text.split("<h2>History</h2>", 1)[1]
-    assert history.index("Created") < history.index("Resolved")
-    assert '<span class="badge">Resolved</span>' in response.text
-    assert "Expect a first answer by" not in response.text
+    assert "Resolved: you accepted an answer from the community" in history(text)
+    assert "Resolved</span>" in text
+    assert "Expect a first answer by" not in text
 
 
-def test_the_history_names_each_status_in_words(ask, member, moderator, agent, client):
+def test_a_status_change_is_told_in_the_askers_words(ask, member, moderator, agent):
     ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0)
     workflow.assign(actor=agent, ticket=ticket, assignee=agent)
     workflow.set_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING)
-    client.force_login(member)
 
-    page = client.get(ticket.get_absolute_url()).content.decode()
+    text = history(client_for(member).get(ticket.get_absolute_url()).text)
 
-    assert "Status changed: Waiting on the asker" in page
+    assert "Now: We answered — please check" in text
+    assert "Waiting on the asker" not in text  # the team's word for it
+
+
+def test_the_history_never_shows_the_teams_business(ticket, member, agent, other_member):
+    queue = Queue.objects.create(name="Transfers desk", slug="transfers-desk")
+    workflow.add_note(actor=agent, ticket=ticket, body="Asker seems to be a reseller, careful")
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
+    workflow.set_priority(actor=agent, ticket=ticket, priority=Priority.URGENT)
+    workflow.set_queue(actor=agent, ticket=ticket, queue=queue)
+    services.sweep(now=ESCALATED_AT + 100 * HOUR)  # both targets missed
+    assert ticket.events.filter(kind=TicketEvent.Kind.FIRST_RESPONSE_BREACHED).exists()
+
+    text = get(member, f"/my/requests/{ticket.reference}/", at=ESCALATED_AT + 101 * HOUR).text
+
+    for secret in (
+        "reseller",
+        "agent_amy",
+        agent.public_name,
+        "Urgent",
+        "Transfers desk",
+        "Assigned",
+        "Priority",
+        "target missed",
+        "missed",
+    ):
+        assert secret not in text, secret
+
+
+def test_the_page_costs_the_same_whatever_its_history(
+    resolved, member, reply, django_assert_num_queries
+):
+    client = client_for(member)
+    path = f"/my/requests/{resolved.reference}/"
+    client.get(path)
+    with django_assert_num_queries(5) as few:  # user, groups, ticket, events, rating
+        client.get(path)
+    workflow.asker_reopen(actor=member, ticket=resolved, now=ESCALATED_AT + 3 * HOUR)
+    for n in range(3):
+        reply(resolved.thread, author=member, at=ESCALATED_AT + (4 + n) * HOUR)
+
+    with django_assert_num_queries(len(few) - 1):  # active again: no rating to look up
+        client.get(path)
+
+
+# --- Reopening -----------------------------------------------------------------------
+
+
+def test_a_resolved_request_offers_reopen_until_the_window_closes(resolved, member):
+    text = get(member, f"/my/requests/{resolved.reference}/").text
+
+    assert f'action="/my/requests/{resolved.reference}/reopen/"' in text
+    assert "You can reopen this request until" in text
+    assert '<time datetime="2026-11-10T11:00:00+00:00"' in text  # 7 days after resolution
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_the_asker_reopens_their_request(resolved, member, agent, headers):
+    response = post(member, f"/my/requests/{resolved.reference}/reopen/", **headers)
+
+    resolved.refresh_from_db()
+    assert resolved.status == Ticket.Status.OPEN  # the agent who had it has it again
+    assert resolved.escalation_count == 2
+    assert resolved.events.filter(kind=TicketEvent.Kind.REOPENED, actor=member).count() == 1
+    if headers:
+        assert response.status_code == 200
+        assert 'id="request"' in response.text
+        assert "<html" not in response.text
+        assert "Your request is open again." in response.text
+        assert "You reopened the request" in response.text
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == f"/my/requests/{resolved.reference}/"
+
+
+def test_reopening_after_the_window_is_refused_and_changes_nothing(resolved, member):
+    late = ESCALATED_AT + 2 * HOUR + timedelta(days=7, minutes=1)
+
+    page = get(member, f"/my/requests/{resolved.reference}/", at=late).text
+    with time_machine.travel(late, tick=False):
+        response = client_for(member).post(
+            f"/my/requests/{resolved.reference}/reopen/", follow=True
+        )
+
+    assert "/reopen/" not in page
+    assert "Still stuck? Reply in your question’s thread" in page
+    assert "It is too late to reopen this request" in response.text
+    resolved.refresh_from_db()
+    assert (resolved.status, resolved.escalation_count) == (Ticket.Status.RESOLVED, 1)
+
+
+def test_an_active_request_cannot_be_reopened(ticket, member):
+    response = client_for(member).post(f"/my/requests/{ticket.reference}/reopen/", follow=True)
+
+    assert "Only a resolved request can be reopened." in response.text
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.NEW
+    assert not ticket.events.filter(kind=TicketEvent.Kind.REOPENED).exists()
+
+
+# --- Rating from the page --------------------------------------------------------------
+
+
+def test_a_resolved_request_offers_the_five_scores(resolved, member):
+    text = get(member, f"/my/requests/{resolved.reference}/").text
+
+    assert "How did we do?" in text
+    assert f'action="/my/requests/{resolved.reference}/rate/"' in text
+    for score in range(1, 6):
+        assert f'name="score" value="{score}"' in text
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_the_asker_rates_with_a_comment(resolved, member, headers):
+    response = post(
+        member,
+        f"/my/requests/{resolved.reference}/rate/",
+        {"score": "4", "comment": "Quick and clear, thanks!"},
+        follow=not headers,
+        **headers,
+    )
+
+    rating = SatisfactionRating.objects.get()
+    assert (rating.ticket_id, rating.cycle, rating.score) == (resolved.pk, 1, 4)
+    assert rating.comment == "Quick and clear, thanks!"
+    assert "Thank you for telling us how we did." in response.text
+    assert "You rated the help <strong>4 out of 5</strong> (Good)." in response.text
+    assert "Quick and clear, thanks!" in response.text
+    assert 'name="score"' not in response.text
+    assert "You rated the help 4 out of 5" in history(response.text)
+
+
+def test_rating_twice_is_refused_and_keeps_the_first(resolved, member):
+    post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "2"})
+
+    response = post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "5"}, follow=True)
+
+    assert "You have already rated this request. Thank you!" in response.text
+    assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [2]
+
+
+def test_a_comment_can_follow_a_rating_once(resolved, member):
+    post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "5"})
+    page = get(member, f"/my/requests/{resolved.reference}/").text
+    assert "Send the comment" in page
+
+    post(member, f"/my/requests/{resolved.reference}/rate/", {"comment": "Great help"})
+    again = post(
+        member, f"/my/requests/{resolved.reference}/rate/", {"comment": "More"}, follow=True
+    )
+
+    assert SatisfactionRating.objects.get().comment == "Great help"
+    assert "You have already left a comment. Thank you!" in again.text
+    assert "Send the comment" not in again.text
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"score": "0"}, "Choose a rating from 1 to 5."),
+        ({"score": "6"}, "Choose a rating from 1 to 5."),
+        ({"score": "five"}, "Choose a rating from 1 to 5."),
+        ({"score": "4\x00"}, "Choose a rating from 1 to 5."),
+        ({}, "Choose a rating from 1 to 5."),
+        ({"score": "3", "comment": "x" * 2001}, "Keep the comment under 2,000 characters."),
+    ],
+)
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_bad_rating_is_refused_and_records_nothing(resolved, member, data, error, headers):
+    response = post(
+        member,
+        f"/my/requests/{resolved.reference}/rate/",
+        data,
+        follow=not headers,
+        **headers,
+    )
+
+    assert response.status_code == 200
+    assert error in response.text
+    assert not SatisfactionRating.objects.exists()
+    assert not resolved.events.filter(kind=TicketEvent.Kind.RATED).exists()
+
+
+def test_an_active_request_cannot_be_rated(ticket, member):
+    response = post(member, f"/my/requests/{ticket.reference}/rate/", {"score": "5"}, follow=True)
+
+    assert "You can rate the help once your request is resolved." in response.text
+    assert not SatisfactionRating.objects.exists()
+
+
+def test_a_reopened_request_is_rated_again_for_its_new_cycle(resolved, member, agent):
+    post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "2"})
+    workflow.asker_reopen(actor=member, ticket=resolved, now=ESCALATED_AT + 3 * HOUR)
+    resolved.refresh_from_db()
+    committed(workflow.resolve, actor=agent, ticket=resolved, now=ESCALATED_AT + 4 * HOUR)
+
+    page = get(member, f"/my/requests/{resolved.reference}/", at=ESCALATED_AT + 5 * HOUR)
+    post(
+        member,
+        f"/my/requests/{resolved.reference}/rate/",
+        {"score": "5"},
+        at=ESCALATED_AT + 5 * HOUR,
+    )
+
+    assert 'name="score" value="5"' in page.text
+    assert sorted(SatisfactionRating.objects.values_list("cycle", "score")) == [(1, 2), (2, 5)]

@@ -1,4 +1,4 @@
-"""The escalation box on the thread page, and the public "With the support team" badge."""
+"""The escalation box on the thread page, and the public "Escalated to the support team" badge."""
 
 from datetime import timedelta
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
 PANEL = 'id="escalation-panel"'
-BADGE = '<span class="badge badge-staff">With the support team</span>'
+BADGE = '<span class="badge badge-staff">Escalated to the support team</span>'
 PERSONAS = ("visitor", "member", "other_member", "moderator", "agent")
 
 

@@ -29,6 +29,26 @@ PARAMS = {
         "category_name_zh_hans": "转账",
     },
     Kind.SOLVE_NUDGE: {"thread_title": "USDT stuck as pending"},
+    Kind.STAFF_REPLIED: {
+        "thread_title": "USDT stuck as pending",
+        "reference": "HO-1042",
+        "excerpt": "The transfer is confirmed on chain; the exchange must credit it.",
+    },
+    Kind.REQUEST_RESOLVED: {
+        "thread_title": "USDT stuck as pending",
+        "reference": "HO-1042",
+        "ticket_id": 7,
+        "cycle": 1,
+    },
+    Kind.REQUEST_REOPENED: {"thread_title": "USDT stuck as pending", "reference": "HO-1042"},
+    Kind.REQUEST_CLOSED: {"thread_title": "USDT stuck as pending", "reference": "HO-1042"},
+    Kind.TICKET_ASSIGNED: {"thread_title": "USDT stuck as pending", "reference": "HO-1042"},
+    Kind.TICKET_REOPENED: {"thread_title": "USDT stuck as pending", "reference": "HO-1042"},
+    Kind.FIRST_RESPONSE_BREACHED: {
+        "thread_title": "USDT stuck as pending",
+        "reference": "HO-1042",
+    },
+    Kind.RESOLUTION_BREACHED: {"thread_title": "USDT stuck as pending", "reference": "HO-1042"},
 }
 
 

@@ -1,10 +1,16 @@
 """Notification emails: the recipient's language and time zone, absolute links, every kind renders."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from accounts import roles
+from escalation import services as escalation
+from escalation import workflow
+from escalation.models import EscalationPolicy, Ticket
 from notifications import services
-from notifications.models import OutboundEmail
-from tests.factories import UserFactory
+from notifications.models import Notification, OutboundEmail
+from tests.factories import ThreadFactory, UserFactory
 from tests.notifications.conftest import PARAMS, Kind, choose, notify
 from tests.notifications.test_services import EMAIL_ONLY
 
@@ -134,3 +140,108 @@ def test_every_kind_has_a_subject_text_and_html(db, kind):
     assert "USDT stuck as pending" in email.html
     assert "/t/3/" in email.text
     assert "{{" not in email.text + email.html
+
+
+# --- The support team's kinds ---------------------------------------------------------
+
+
+def test_the_staff_replied_email_quotes_the_answer_and_warns_about_impostors(member):
+    notify(member, Kind.STAFF_REPLIED, url="/p/9/")
+
+    email = _email()
+    assert email.subject == "[Handoff] The support team answered you (HO-1042)"
+    for body in (email.text, email.html):
+        assert "The transfer is confirmed on chain; the exchange must credit it." in body
+        assert "They will never ask for your recovery phrase or private key" in body
+        assert "choose “This solved my problem” under it" in body
+    assert "Read the answer: https://" in email.text
+    assert email.text.rstrip().count("/p/9/") == 1
+
+
+def test_the_resolved_email_without_a_ticket_renders_no_survey_links(member):
+    notify(member, Kind.REQUEST_RESOLVED, params={**PARAMS[Kind.REQUEST_RESOLVED], "ticket_id": ""})
+
+    email = _email()
+    assert "/survey/" not in email.text + email.html
+    assert "Not solved after all?" in email.text
+
+
+def test_the_resolved_email_links_each_score_in_the_readers_language(chinese_reader):
+    notify(chinese_reader, Kind.REQUEST_RESOLVED, url="/my/requests/HO-1042/")
+
+    email = _email()
+    assert email.text.count("/survey/") == 5
+    assert email.html.count("/survey/") == 5
+    assert "/1/" in email.text
+    assert "/5/" in email.text
+
+
+def test_the_closed_email_says_how_to_ask_again(member):
+    notify(member, Kind.REQUEST_CLOSED, url="/my/requests/HO-1042/")
+
+    text = _email().text
+    assert "Your support request HO-1042 is closed." in text
+    assert "choose “Ask the support team” to ask again" in text
+    assert "Your request: https://" in text
+
+
+def test_the_reopened_email_says_where_the_answer_will_be(member):
+    notify(member, Kind.REQUEST_REOPENED, url="/my/requests/HO-1042/")
+
+    assert "The support team will answer in the thread" in _email().text
+
+
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        (Kind.TICKET_ASSIGNED, "Ticket HO-1042 is assigned to you"),
+        (Kind.TICKET_REOPENED, "The asker reopened ticket HO-1042"),
+        (Kind.FIRST_RESPONSE_BREACHED, "Ticket HO-1042 missed its first response target"),
+        (Kind.RESOLUTION_BREACHED, "Ticket HO-1042 missed its resolution target"),
+    ],
+)
+def test_an_agents_email_links_to_the_staff_ticket(agent, kind, says):
+    notify(agent, kind, url="/staff/tickets/HO-1042/")
+
+    email = _email()
+    assert says in email.text
+    assert "Open the ticket: https://" in email.text
+    assert email.text.split("Open the ticket: ", 1)[1].startswith("http")
+    assert "/staff/tickets/HO-1042/" in email.text
+    assert 'staff/tickets/HO-1042/" style=' in email.html
+    assert ">Open the ticket</a>" in email.html
+
+
+def test_internal_notes_never_reach_an_email(member, agent, moderator):
+    """A ticket's whole life, with an internal note: none of its emails carries the note."""
+    secret = "Internal: the asker looks like a reseller"
+    start = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    at = [start + timedelta(hours=n) for n in range(12)]
+    EscalationPolicy.objects.create()
+    lead = UserFactory(username="lead", role=roles.AGENTS)
+    ticket = escalation.escalate_thread(
+        actor=moderator, thread=ThreadFactory(author=member, now=at[0]), now=at[0]
+    )
+    workflow.add_note(actor=agent, ticket=ticket, body=secret, now=at[1])
+    workflow.assign(actor=lead, ticket=ticket, assignee=agent, now=at[2])
+    workflow.staff_reply(actor=agent, ticket=ticket, body="Check the TRC-20 tab.", now=at[3])
+    workflow.resolve(actor=agent, ticket=ticket, note=secret, now=at[4])
+    workflow.set_status(actor=agent, ticket=ticket, status=Ticket.Status.OPEN, now=at[5])
+    workflow.resolve(actor=agent, ticket=ticket, note=secret, now=at[6])
+    workflow.asker_reopen(actor=member, ticket=ticket, now=at[7])
+    workflow.set_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING, now=at[8])
+    workflow.close_due_tickets(now=at[8] + timedelta(days=30))
+
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert kinds >= {
+        Kind.TICKET_ASSIGNED,
+        Kind.STAFF_REPLIED,
+        Kind.REQUEST_RESOLVED,
+        Kind.REQUEST_REOPENED,
+        Kind.TICKET_REOPENED,
+        Kind.REQUEST_CLOSED,
+    }
+    emails = list(OutboundEmail.objects.all())
+    assert len(emails) >= len(kinds)
+    for email in emails:
+        assert "reseller" not in email.subject + email.text + email.html

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from notifications import services
 from notifications.forms import PreferencesForm
-from notifications.models import NotificationSettings
+from notifications.models import Channels, Notification, NotificationSettings
 from tests.factories import UserFactory
 from tests.notifications.conftest import Kind, choose
 
@@ -149,3 +150,54 @@ def test_a_helper_can_be_found_by_the_hook_other_apps_use(db):
     choose(bystander, is_helper=False)
 
     assert list(helpers_among(User.objects.all())) == [helper]
+
+
+# --- Kinds for the support team only -------------------------------------------------
+
+STAFF_LABELS = [Kind(kind).label for kind in Notification.STAFF_KINDS]
+
+
+def test_a_member_is_not_offered_the_support_teams_kinds(member_client):
+    response = member_client.get(PREFERENCES_URL)
+
+    for label in STAFF_LABELS:
+        assert str(label) not in response.text
+    assert 'name="ticket_assigned-email"' not in response.text
+    assert "The support team answered my question" in response.text  # an asker's kind
+
+
+def test_an_agent_is_offered_the_support_teams_kinds(agent_client):
+    response = agent_client.get(PREFERENCES_URL)
+
+    for label in STAFF_LABELS:
+        assert str(label) in response.text
+    assert 'name="first_response_breached-email"' in response.text
+
+
+def test_saving_as_a_member_leaves_the_support_teams_kinds_alone(member, member_client):
+    services.update_settings(
+        user=member,
+        channels={Kind.TICKET_ASSIGNED: Channels(in_app=True, email=False)},
+        is_helper=False,
+        quiet_hours_start=None,
+        quiet_hours_end=None,
+    )
+    data = _preferences(**{"reply-email": None})
+    for kind in Notification.STAFF_KINDS:  # a forged form cannot touch them
+        data.pop(f"{kind}-in_app"), data.pop(f"{kind}-email")
+    data["resolution_breached-in_app"] = ""
+
+    member_client.post(PREFERENCES_URL, data)
+
+    assert NotificationSettings.objects.get(user=member).channels == {
+        "reply": {"email": False},
+        "ticket_assigned": {"email": False},
+    }
+
+
+def test_an_agent_can_turn_off_breach_emails(agent, agent_client):
+    agent_client.post(PREFERENCES_URL, _preferences(**{"first_response_breached-email": None}))
+
+    assert NotificationSettings.objects.get(user=agent).channels == {
+        "first_response_breached": {"email": False}
+    }

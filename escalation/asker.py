@@ -1,0 +1,252 @@
+"""The asker's side: what their pages read (their requests, one request's public
+timeline) and rating the help from the request's page.
+
+Only what the asker may see leaves this module: events of TicketEvent.ASKER_KINDS, told
+in plain words. Internal notes, assignments, priorities, queues and missed targets are
+the support team's business and never appear here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from escalation import surveys, workflow
+from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from forum.errors import InvalidTransition, NotAllowed
+
+PER_PAGE = 25
+REFERENCE_MAX_LENGTH = Ticket._meta.get_field("reference").max_length
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+Status = Ticket.Status
+Kind = TicketEvent.Kind
+
+
+def get_request_for_asker(user, reference: str) -> Ticket:
+    """The signed-in user's own ticket with this reference, or 404.
+
+    Someone else's reference and one that does not exist get the same answer, so the page
+    says nothing about which references exist. A reference no ticket can have (too long,
+    a NUL byte, which PostgreSQL refuses in a query) is turned away before any query.
+    """
+    if not reference or len(reference) > REFERENCE_MAX_LENGTH or "\x00" in reference:
+        raise Http404
+    ticket = (
+        Ticket.objects.filter(reference=reference, requester_id=user.pk)
+        .select_related("thread", "policy")
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def expected_answer_at(ticket: Ticket) -> datetime | None:
+    """When the asker may expect the team's first answer, while they are waiting for it."""
+    if ticket.status in (Status.NEW, Status.OPEN) and ticket.first_responded_at is None:
+        return ticket.first_response_due_at
+    return None
+
+
+# What each score means, for the rating buttons and the thank-you page.
+SCORE_LABELS = {
+    1: gettext_lazy("Very poor"),
+    2: gettext_lazy("Poor"),
+    3: gettext_lazy("OK"),
+    4: gettext_lazy("Good"),
+    5: gettext_lazy("Excellent"),
+}
+
+
+def score_label(score: int) -> str:
+    return str(SCORE_LABELS.get(score, ""))
+
+
+# --- The list --------------------------------------------------------------------
+
+
+@dataclass
+class RequestPage:
+    tickets: list[Ticket] = field(default_factory=list)
+    older_cursor: str = ""
+    is_first_page: bool = True
+
+
+def request_page(*, user, before: str = "", now=None) -> RequestPage:
+    """One page of the user's requests, newest first, by keyset: one query.
+
+    Each ticket comes with `expected_answer_at` and `is_late` (the expected answer is overdue).
+    """
+    now = now or timezone.now()
+    rows = Ticket.objects.filter(requester_id=user.pk)
+    cursor = _decode_cursor(before)
+    if cursor is not None:
+        created_at, pk = cursor
+        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    rows = list(
+        rows.select_related("thread")
+        .only(
+            "reference",
+            "status",
+            "created_at",
+            "updated_at",
+            "first_response_due_at",
+            "first_responded_at",
+            "thread__id",
+            "thread__title",
+            "thread__slug",
+        )
+        .order_by("-created_at", "-pk")[: PER_PAGE + 1]
+    )
+    page = RequestPage(tickets=rows[:PER_PAGE], is_first_page=cursor is None)
+    if len(rows) > PER_PAGE:
+        last = page.tickets[-1]
+        page.older_cursor = _encode_cursor(last.created_at, last.pk)
+    for ticket in page.tickets:
+        ticket.expected_answer_at = expected_answer_at(ticket)
+        ticket.is_late = ticket.expected_answer_at is not None and ticket.expected_answer_at < now
+    return page
+
+
+def _encode_cursor(created_at: datetime, pk: int) -> str:
+    return f"{(created_at - _EPOCH) // timedelta(microseconds=1)}.{pk}"
+
+
+def _decode_cursor(value: str) -> tuple[datetime, int] | None:
+    """The (created_at, pk) a cursor names; None for anything else (the first page)."""
+    micros, _dot, pk = value.partition(".")
+    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+        return None
+    if len(micros) > 18 or len(pk) > 18:
+        return None
+    try:
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:
+        return None
+
+
+# --- One request -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    text: str
+    url: str = ""
+    link_text: str = ""
+
+
+def timeline(ticket: Ticket) -> list[TimelineEntry]:
+    """What happened to the request, oldest first, in the asker's words: one query."""
+    events = ticket.events.filter(kind__in=TicketEvent.ASKER_KINDS).order_by("created_at", "pk")
+    entries = []
+    for event in events.only(
+        "ticket_id", "kind", "actor_id", "to_status", "detail", "post_id", "created_at"
+    ):
+        text, link_text = _describe(event, ticket), ""
+        url = ""
+        if event.post_id and event.kind in (Kind.STAFF_REPLIED, Kind.ASKER_REPLIED):
+            url = reverse("forum:post-permalink", args=[event.post_id])
+            link_text = _("Read the answer") if event.kind == Kind.STAFF_REPLIED else _("See it")
+        entries.append(TimelineEntry(event.created_at, event.kind, text, url, link_text))
+    return entries
+
+
+# How a request was resolved (the RESOLVED event's detail), for the asker.
+_RESOLUTIONS = {
+    "accepted_staff_answer": gettext_lazy(
+        "Resolved: you marked the support team’s answer as the solution"
+    ),
+    "solved_by_community": gettext_lazy("Resolved: you accepted an answer from the community"),
+    "marked_solved": gettext_lazy("Resolved: the question was marked solved"),
+}
+
+
+def _describe(event: TicketEvent, ticket: Ticket) -> str:
+    by_asker = event.actor_id is not None and event.actor_id == ticket.requester_id
+    if event.kind == Kind.CREATED:
+        if ticket.reason == Ticket.Reason.ASKER:
+            return _("You asked the support team for help")
+        return _("Your question was passed to the support team")
+    if event.kind == Kind.REOPENED:
+        return _("You reopened the request") if by_asker else _("The request was reopened")
+    if event.kind == Kind.STATUS_CHANGED:
+        return _("Now: %(status)s") % {"status": event.asker_to_status_label}
+    if event.kind == Kind.RESOLVED:
+        return str(_RESOLUTIONS.get(event.detail, _("Resolved by the support team")))
+    if event.kind == Kind.CLOSED:
+        if event.detail == "no_reply":
+            return _("Closed: we did not hear back from you")
+        return _("Closed")
+    if event.kind == Kind.STAFF_REPLIED:
+        return _("The support team answered")
+    if event.kind == Kind.ASKER_REPLIED:
+        return _("You replied")
+    if event.kind == Kind.RATED:
+        return _("You rated the help %(score)s out of 5") % {"score": event.detail}
+    return str(event.get_kind_display())
+
+
+def reopen_until(ticket: Ticket) -> datetime | None:
+    """Until when the asker may reopen a resolved request (None: not resolved)."""
+    if ticket.status != Status.RESOLVED or ticket.resolved_at is None:
+        return None
+    window = ticket.policy.reopen_within if ticket.policy_id else timedelta(days=7)
+    return ticket.resolved_at + window
+
+
+def request_detail(ticket: Ticket, *, now=None) -> dict:
+    """Everything /my/requests/<ref>/ shows about one request: the template only formats."""
+    now = now or timezone.now()
+    rating = (
+        SatisfactionRating.objects.filter(ticket=ticket, cycle=ticket.escalation_count).first()
+        if ticket.resolved_at is not None
+        else None
+    )
+    expected = expected_answer_at(ticket)
+    return {
+        "ticket": ticket,
+        "timeline": timeline(ticket),
+        "expected_answer_at": expected,
+        "is_late": expected is not None and expected < now,
+        "can_reopen": workflow.can_asker_reopen(ticket, now=now),
+        "reopen_until": reopen_until(ticket),
+        "rating": rating,
+        "rating_label": score_label(rating.score) if rating else "",
+        "can_rate": rating is None and surveys.can_rate(ticket),
+        "can_comment": rating is not None and rating.commented_at is None,
+        "scores": [(score, SCORE_LABELS[score]) for score in surveys.SCORES],
+    }
+
+
+def rate_or_comment(*, actor, ticket: Ticket, score: int | None, comment: str = "", now=None):
+    """Rate this cycle's help (with an optional comment), or, once rated, add the comment.
+
+    The page's form sends both; the survey link rates without signing in (escalation.surveys).
+    Raises NotAllowed or InvalidTransition with the reason, and then records nothing.
+    """
+    if actor.pk != ticket.requester_id:
+        raise NotAllowed(_("Only the person who asked can rate this request."))
+    with transaction.atomic():
+        rating = surveys.current_rating(ticket)
+        if rating is None and not surveys.can_rate(ticket):
+            raise InvalidTransition(_("You can rate the help once your request is resolved."))
+        if rating is None:
+            if score is None:
+                raise InvalidTransition(_("Choose a rating from 1 to 5."))
+            rating = surveys.rate(
+                ticket=ticket, cycle=ticket.escalation_count, score=score, now=now
+            )
+        elif score is not None:
+            raise InvalidTransition(_("You have already rated this request. Thank you!"))
+        if comment or score is None:
+            rating = surveys.add_comment(rating=rating, comment=comment, now=now)
+    return rating
