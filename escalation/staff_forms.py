@@ -172,6 +172,20 @@ class CannedReplyForm(forms.ModelForm):
         return body
 
 
+class QueuesField(forms.ModelMultipleChoiceField):
+    """Queues by id; what cannot be an id is refused before the database sees it
+    (SQLite raises on an integer past 64 bits instead of finding nothing)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
+                )
+        return super()._check_values(value)
+
+
 class DutyForm(forms.Form):
     """On duty or away; and, from the duty page, the queues the agent works."""
 
@@ -185,12 +199,15 @@ class DutyForm(forms.Form):
     # The page's queue checkboxes send this too, so that none ticked means "every queue"
     # rather than "leave my queues as they are" (the nav's toggle sends no queues).
     set_queues = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    queues = forms.ModelMultipleChoiceField(
+    queues = QueuesField(
         label=_("Queues I work"),
         queryset=Queue.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None chosen: every queue."),
-        error_messages={"invalid_choice": _("Choose queues from the list.")},
+        error_messages={
+            "invalid_choice": _("Choose queues from the list."),
+            "invalid_pk_value": _("Choose queues from the list."),
+        },
     )
     next = forms.CharField(required=False, max_length=2000)
