@@ -110,7 +110,7 @@ class StaffReplyForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label=_("Internal note"),
+        label=_("What the team should know"),
         max_length=workflow.NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only the support team sees this. Markdown works."),

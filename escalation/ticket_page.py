@@ -170,9 +170,14 @@ class TimelineItem:
     obj: object
 
 
-def event_detail(event: TicketEvent) -> str:
-    """What an event's `detail` means, in the reader's language ("" if nothing to add)."""
+def event_detail(event: TicketEvent, *, names: dict[str, str]) -> str:
+    """What an event's `detail` means, in the reader's language ("" if nothing to add).
+
+    `names`: agents' public names by username (an assignment records the username).
+    """
     Kind = TicketEvent.Kind
+    if event.kind == Kind.ASSIGNED:
+        return _("to %(name)s") % {"name": names.get(event.detail, event.detail)}
     if event.kind == Kind.STATUS_CHANGED:
         labels = dict(Status.choices)
         before = labels.get(event.from_status, event.from_status)
@@ -297,9 +302,10 @@ class TicketPage:
         items += [TimelineItem(note.created_at, "note", note) for note in notes]
         # A rating's own row carries the comment; its "rated" event would only repeat it.
         items += [TimelineItem(rating.created_at, "rating", rating) for rating in self.ratings]
+        names = {person.username: person.public_name for person in self.agents}
         for item in items:
             if item.kind == "event":
-                item.obj.detail_text = event_detail(item.obj)
+                item.obj.detail_text = event_detail(item.obj, names=names)
         order = {"event": 0, "rating": 1, "note": 2}
         return sorted(items, key=lambda item: (item.at, order[item.kind], item.obj.pk))
 

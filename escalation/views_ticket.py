@@ -109,14 +109,17 @@ def canned_fill(request, reference, pk):
 # --- Claim, assign, status, priority, queue, resolve ------------------------------
 
 
-def _change(request, reference, *, form_class, action, **forms):
-    """Validate, call `action(ticket, cleaned_data)` (which returns the success message),
-    and show the ticket's properties again: the shared body of the property actions."""
+def _change(request, reference, *, action, form=None, keep_as: str = ""):
+    """The shared body of the property actions: validate `form`, call
+    `action(ticket, cleaned_data)` (which returns the success message), and show the
+    ticket's properties again. A refused form is kept in the page as `keep_as`, so that
+    what was typed can be fixed rather than typed again."""
     ticket = get_ticket(reference)
-    form = form_class(request.POST) if form_class else None
+    refused_form = {}
     if form is not None and not form.is_valid():
         for error in _form_errors(form):
             messages.error(request, error)
+        refused_form = {keep_as: form} if keep_as else {}
     else:
         try:
             message = action(ticket, form.cleaned_data if form else {})
@@ -127,7 +130,7 @@ def _change(request, reference, *, form_class, action, **forms):
     if not request.htmx:
         return redirect(ticket.get_staff_url())
     page = _fresh_page(request, ticket)
-    context = _context(request, page, **forms)
+    context = _context(request, page, **refused_form)
     # The reply box comes and goes with the ticket's being active; otherwise it is left
     # alone, with whatever the agent is typing in it.
     context["refresh_reply"] = page.ticket.is_active != ticket.is_active
@@ -141,7 +144,7 @@ def claim(request, reference):
         workflow.claim(actor=request.user, ticket=ticket)
         return _("You have %(reference)s now.") % {"reference": ticket.reference}
 
-    return _change(request, reference, form_class=None, action=action)
+    return _change(request, reference, action=action)
 
 
 @agent_required
@@ -157,7 +160,7 @@ def assign(request, reference):
             "name": assignee.public_name,
         }
 
-    return _change(request, reference, form_class=AssignForm, action=action)
+    return _change(request, reference, form=AssignForm(request.POST), action=action)
 
 
 @agent_required
@@ -167,7 +170,7 @@ def status(request, reference):
         moved = workflow.set_status(actor=request.user, ticket=ticket, status=data["status"])
         return _("The status is now “%(status)s”.") % {"status": moved.get_status_display()}
 
-    return _change(request, reference, form_class=StatusForm, action=action)
+    return _change(request, reference, form=StatusForm(request.POST), action=action)
 
 
 @agent_required
@@ -179,7 +182,7 @@ def priority(request, reference):
             "priority": Priority(data["priority"]).label
         }
 
-    return _change(request, reference, form_class=PriorityForm, action=action)
+    return _change(request, reference, form=PriorityForm(request.POST), action=action)
 
 
 @agent_required
@@ -192,21 +195,18 @@ def queue(request, reference):
             return _("The ticket is in no queue now.")
         return _("The ticket is in the %(queue)s queue now.") % {"queue": chosen.name}
 
-    return _change(request, reference, form_class=QueueForm, action=action)
+    return _change(request, reference, form=QueueForm(request.POST), action=action)
 
 
 @agent_required
 @require_POST
 def resolve(request, reference):
-    form = ResolveForm(request.POST)
-
     def action(ticket, data):
         workflow.resolve(actor=request.user, ticket=ticket, note=data["note"])
         return _("Resolved. The asker is told, and asked to rate the help.")
 
-    # A refused note stays in the box, to be shortened rather than typed again.
-    kept = {} if form.is_valid() else {"resolve_form": form}
-    return _change(request, reference, form_class=ResolveForm, action=action, **kept)
+    form = ResolveForm(request.POST)
+    return _change(request, reference, form=form, action=action, keep_as="resolve_form")
 
 
 # --- Public reply and internal note -------------------------------------------------
@@ -274,7 +274,9 @@ def duty(request):
         return _duty_page(request, status, DutyForm(initial=_duty_initial(status)))
     form = DutyForm(request.POST)
     if not form.is_valid():
-        if request.htmx:
+        if request.htmx:  # the nav's toggle: say why in it
+            for error in _form_errors(form):
+                messages.error(request, error)
             return _duty_toggle(request, status, next_url=_safe_next(request, ""))
         return _duty_page(request, status, form)
     data = form.cleaned_data

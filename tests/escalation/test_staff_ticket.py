@@ -273,7 +273,7 @@ def test_the_timeline_merges_events_notes_and_the_rating_in_order(
     timeline = text[text.index('id="ticket-timeline"') :]
     order = [
         timeline.index("Created"),
-        timeline.index("Assigned"),
+        timeline.index(f"to {agent.public_name}"),
         timeline.index("Checked the <strong>explorer</strong>."),
         timeline.index("Resolved by the support team"),
         timeline.index("The asker rated the help"),
