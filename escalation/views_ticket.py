@@ -222,8 +222,8 @@ def reply(request, reference):
             post = workflow.staff_reply(
                 actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
             )
-        except ForumError as error:
-            form.add_error(None, str(error))
+        except ForumError as error:  # the ticket or the thread says no, not the text
+            messages.error(request, str(error))
         else:
             messages.success(request, _("Your reply is posted in the thread."))
             if not request.htmx:
@@ -245,7 +245,7 @@ def note(request, reference):
         try:
             workflow.add_note(actor=request.user, ticket=ticket, body=form.cleaned_data["body"])
         except ForumError as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))
         else:
             messages.success(request, _("Internal note added. Only the support team sees it."))
             if not request.htmx:

@@ -782,3 +782,25 @@ def test_the_badge_follows_the_role_not_the_post(ticket, agent, agent_client, me
     assert badge_shown()
     agent.groups.clear()  # left the support team
     assert not badge_shown()
+
+
+def test_replying_in_a_thread_a_moderator_closed_is_refused(mine, moderator, agent_client):
+    committed(forum_services.set_thread_closed, actor=moderator, thread=mine.thread, is_closed=True)
+    before = snapshot(mine)
+
+    page = agent_client.get(url(mine)).content.decode()
+    response = agent_client.post(url(mine, "reply"), {"body": "Answering in a closed thread."})
+
+    assert "The thread is closed to new replies: reopen it first." in page
+    assert "This thread is closed." in response.content.decode()
+    assert snapshot(mine) == before
+
+
+def test_the_page_reads_in_chinese_for_a_chinese_speaking_agent(mine, agent, agent_client):
+    agent.language = "zh-hans"
+    agent.save(update_fields=["language"])
+
+    response = agent_client.get(url(mine))
+
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans">' in response.content.decode()
