@@ -100,17 +100,20 @@ def _tell(recipient_id, kind: str, ticket: Ticket, *, url: str, actor=None, key:
 
 
 def _pause_resolution(ticket: Ticket, rules: Rules, now) -> None:
-    """Waiting on the asker: keep the counted time left, stop the resolution clock."""
-    if ticket.waiting_since is not None:
-        return
-    ticket.waiting_since = now
-    if ticket.resolution_due_at is not None:
-        left = timedelta(0)
-        if ticket.resolution_due_at > now:
-            left = business_time.business_time_between(
-                rules.schedule, now, ticket.resolution_due_at
-            )
-        ticket.resolution_time_left, ticket.resolution_due_at = left, None
+    """Waiting on the asker: keep the counted time left, stop the resolution clock.
+
+    The delay after which a ticket left waiting closes starts again at each call: an
+    agent asking the waiting asker something new gives them the whole delay to answer.
+    """
+    if ticket.waiting_since is None:
+        ticket.waiting_since = now
+        if ticket.resolution_due_at is not None:
+            left = timedelta(0)
+            if ticket.resolution_due_at > now:
+                left = business_time.business_time_between(
+                    rules.schedule, now, ticket.resolution_due_at
+                )
+            ticket.resolution_time_left, ticket.resolution_due_at = left, None
     delay = rules.policy.close_waiting_after
     ticket.close_at = now + delay if delay is not None else None
 
@@ -406,7 +409,9 @@ def _resolve(
             Notification.Kind.REQUEST_RESOLVED,
             ticket,
             url=ticket.get_absolute_url(),
-            actor=actor,
+            # The asker who clicked "This solved my problem" still gets the survey:
+            # notify() tells nobody of what they did themselves.
+            actor=None if actor is not None and actor.pk == ticket.requester_id else actor,
             key=f"resolved:{ticket.pk}:{ticket.escalation_count}",
             now=now,
             ticket_id=ticket.pk,
@@ -649,9 +654,8 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
     if ticket.assignee_id is None:
         ticket.assignee = author
         _event(ticket, TicketEvent.Kind.ASSIGNED, actor=author, now=now, detail=author.username)
-    if ticket.status in (Status.NEW, Status.OPEN):
-        _pause_resolution(ticket, rules_for(ticket), now)
-        ticket.status = Status.WAITING
+    _pause_resolution(ticket, rules_for(ticket), now)
+    ticket.status = Status.WAITING
     ticket.updated_at = now
     ticket.save()
     _event(
