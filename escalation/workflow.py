@@ -467,6 +467,10 @@ def _reopen(ticket: Ticket, *, actor, now) -> Ticket:
     """Resolved → open (or new, unassigned): a new cycle with a fresh resolution target."""
     rules = rules_for(ticket)
     previous = ticket.status
+    # As when the thread is escalated again: the agent who had it keeps it, if still on
+    # the team; otherwise it is new again, for someone on duty.
+    if ticket.assignee_id is not None and not ticket.assignee.is_agent:
+        ticket.assignee = None
     ticket.status = Status.OPEN if ticket.assignee_id else Status.NEW
     ticket.escalation_count += 1
     ticket.resolution = ticket.resolution_note = ""
