@@ -419,12 +419,14 @@ def _resolve(
         )
 
 
-def resolve_solved_thread(*, thread_id: int, now=None) -> bool:
+def resolve_solved_thread(*, thread_id: int, actor_id: int | None = None, now=None) -> bool:
     """The thread is solved (an accepted answer, or a moderator): its active ticket resolves.
 
     "This solved my problem" on a staff answer is the asker accepting it. The asker gets
     the survey when the support team answered this cycle; a question the community
-    solved before any agent replied resolves quietly.
+    solved before any agent replied resolves quietly. `actor_id` is whoever solved it
+    (the asker, or a moderator accepting or marking it for them); the ticket's log
+    names them.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -451,10 +453,12 @@ def resolve_solved_thread(*, thread_id: int, now=None) -> bool:
             resolution = "solved_by_community"
         else:
             resolution = "marked_solved"
-        asker = User.objects.filter(pk=ticket.requester_id).first()
+        if actor_id is None and accepted:
+            actor_id = ticket.requester_id  # a caller that does not say: the asker accepted
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
         _resolve(
             ticket,
-            actor=asker if accepted else None,
+            actor=actor,
             resolution=resolution,
             note="",
             now=now,
