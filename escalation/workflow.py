@@ -548,53 +548,80 @@ def asker_reopen(*, actor: User, ticket: Ticket, now=None) -> Ticket:
         return _reopen(ticket, actor=actor, now=now)
 
 
+CLOSING = (Status.RESOLVED, Status.WAITING)
+
+
 def close_due_tickets(*, now, batch_size: int = 500) -> int:
-    """Close resolved tickets, and tickets the asker left waiting, whose time is up."""
+    """Close resolved tickets, and tickets the asker left waiting, whose time is up.
+
+    Each ticket closes in a transaction of its own, under the locks every path takes, in
+    their order: the thread's clock and row, then the ticket. Closing a waiting ticket
+    hands its thread back, and an asker replying in that thread at that instant holds
+    the thread while it waits for the ticket: locking the ticket first deadlocked them.
+    A sweep running alongside waits for the thread, then finds the ticket closed.
+    """
     closed = 0
     while True:
-        with transaction.atomic():
-            ids = list(
-                Ticket.objects.select_for_update(skip_locked=True)
-                .filter(close_at__lte=now, status__in=(Status.RESOLVED, Status.WAITING))
-                .values_list("pk", flat=True)[:batch_size]
+        due = list(
+            Ticket.objects.filter(close_at__lte=now, status__in=CLOSING)
+            .order_by("close_at", "pk")
+            .values_list("pk", "thread_id")[:batch_size]
+        )
+        if not due:
+            # Rows whose close_at outlived their status (never expected) leave the index.
+            Ticket.objects.filter(close_at__lte=now).exclude(status__in=CLOSING).update(
+                close_at=None
             )
-            if not ids:
-                # Rows whose close_at outlived their status (never expected) leave the index.
-                Ticket.objects.filter(close_at__lte=now).exclude(
-                    status__in=(Status.RESOLVED, Status.WAITING)
-                ).update(close_at=None)
-                return closed
-            tickets = list(Ticket.objects.select_related("thread").filter(pk__in=ids))
-            waiting = [t.thread_id for t in tickets if t.status == Status.WAITING]
-            for ticket in tickets:
-                previous = ticket.status
-                ticket.status, ticket.closed_at, ticket.close_at = Status.CLOSED, now, None
-                ticket.waiting_since = ticket.resolution_time_left = None
-                ticket.updated_at = now
-                ticket.save()
-                _event(
-                    ticket,
-                    TicketEvent.Kind.CLOSED,
-                    actor=None,
-                    now=now,
-                    previous=previous,
-                    detail="no_reply" if previous == Status.WAITING else "auto",
-                )
-                _tell(
-                    ticket.requester_id,
-                    Notification.Kind.REQUEST_CLOSED,
-                    ticket,
-                    url=ticket.get_absolute_url(),
-                    key=f"closed:{ticket.pk}:{ticket.escalation_count}",
-                    now=now,
-                )
-            if waiting:
-                forum_services.set_escalated(thread_ids=waiting, escalated_at=None)
-                clocks.recompute_clocks(waiting, now=now)
-            closed += len(tickets)
-            logger.info(
-                "Closed %d tickets: %s", len(tickets), ", ".join(t.reference for t in tickets[:20])
-            )
+            return closed
+        references = [
+            reference
+            for ticket_id, thread_id in due
+            if (reference := _close_if_due(ticket_id, thread_id=thread_id, now=now))
+        ]
+        closed += len(references)
+        if references:
+            logger.info("Closed %d tickets: %s", len(references), ", ".join(references[:20]))
+
+
+def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
+    """Close the ticket if it is still due to close; its reference, or None."""
+    from escalation.services import lock_thread
+
+    with transaction.atomic():
+        lock_thread(thread_id)
+        ticket = (
+            Ticket.objects.select_for_update()
+            .select_related("thread")
+            .filter(pk=ticket_id, close_at__lte=now, status__in=CLOSING)
+            .first()
+        )
+        if ticket is None:  # reopened, answered or closed meanwhile
+            return None
+        previous = ticket.status
+        ticket.status, ticket.closed_at, ticket.close_at = Status.CLOSED, now, None
+        ticket.waiting_since = ticket.resolution_time_left = None
+        ticket.updated_at = now
+        ticket.save()
+        _event(
+            ticket,
+            TicketEvent.Kind.CLOSED,
+            actor=None,
+            now=now,
+            previous=previous,
+            detail="no_reply" if previous == Status.WAITING else "auto",
+        )
+        _tell(
+            ticket.requester_id,
+            Notification.Kind.REQUEST_CLOSED,
+            ticket,
+            url=ticket.get_absolute_url(),
+            key=f"closed:{ticket.pk}:{ticket.escalation_count}",
+            now=now,
+        )
+        if previous == Status.WAITING:  # the support team had the thread until now
+            forum_services.set_escalated(thread_ids=[thread_id], escalated_at=None)
+            clocks.recompute_clocks([thread_id], now=now)
+    return ticket.reference
 
 
 # --- Replies and notes -----------------------------------------------------------
