@@ -218,7 +218,8 @@ def auto_assign(tickets: list[Ticket], *, now) -> dict[int, int]:
     by_agent: dict[int, list[int]] = {}
     for ticket_id, user_id in chosen.items():
         by_agent.setdefault(user_id, []).append(ticket_id)
-    for user_id, ticket_ids in by_agent.items():
+    # In the agents' order: two batches assigning at once lock their rows in one order.
+    for user_id, ticket_ids in sorted(by_agent.items()):
         Ticket.objects.filter(pk__in=ticket_ids, status=Status.NEW, assignee=None).update(
             assignee_id=user_id, status=Status.OPEN, updated_at=now
         )

@@ -344,3 +344,38 @@ def test_sweeps_at_the_same_instant_close_and_mark_each_ticket_once(tickets_due,
         told = Counter(Notification.objects.values_list("recipient_id", "dedupe_key"))
         assert set(told.values()) == {1}
         assert Counter(Notification.objects.values_list("kind", flat=True))["request_closed"] == 4
+
+
+@pytest.fixture
+def agents_on_duty(db):
+    from accounts import roles
+    from escalation import workflow
+
+    agents = [UserFactory(username=f"agent_{name}", role=roles.AGENTS) for name in "abcd"]
+    for agent in agents:
+        workflow.set_on_duty(actor=agent, on_duty=True, now=T0)
+    return agents
+
+
+@pytest.mark.parametrize("sweeps", [2, 4])
+def test_sweeps_at_the_same_instant_assign_each_ticket_once_and_evenly(
+    due, helper, agents_on_duty, sweeps, tmp_path
+):
+    with shared_database(tmp_path):
+        results = at_once(*[sweep] * sweeps)
+
+        assert sum(result.escalated for result in results) == len(due["escalate"])
+        assert_everything_happened_once(due, helper)
+        load = Counter(Ticket.objects.values_list("assignee__username", flat=True))
+        assert sum(load.values()) == len(due["escalate"])
+        assert None not in load
+        # Sweeps running at once may each see an agent as least loaded (see
+        # escalation.assignment): the loads still differ by little.
+        assert max(load.values()) - min(load.values()) <= sweeps
+        assigned = Counter(
+            TicketEvent.objects.filter(kind=TicketEvent.Kind.ASSIGNED).values_list(
+                "ticket_id", flat=True
+            )
+        )
+        assert set(assigned.values()) == {1}
+        assert len(assigned) == len(due["escalate"])
