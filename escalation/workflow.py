@@ -564,20 +564,20 @@ def close_due_tickets(*, now, batch_size: int = 500) -> int:
     closed = 0
     while True:
         due = list(
-            Ticket.objects.filter(close_at__lte=now, status__in=CLOSING)
+            Ticket.objects.filter(close_at__lte=now)
             .order_by("close_at", "pk")
-            .values_list("pk", "thread_id")[:batch_size]
+            .values_list("pk", "thread_id", "status")[:batch_size]
         )
         if not due:
-            # Rows whose close_at outlived their status (never expected) leave the index.
-            Ticket.objects.filter(close_at__lte=now).exclude(status__in=CLOSING).update(
-                close_at=None
-            )
             return closed
+        if strays := [pk for pk, _thread_id, status in due if status not in CLOSING]:
+            # A close_at that outlived its status (never expected) leaves the index.
+            Ticket.objects.filter(pk__in=strays).exclude(status__in=CLOSING).update(close_at=None)
         references = [
             reference
-            for ticket_id, thread_id in due
-            if (reference := _close_if_due(ticket_id, thread_id=thread_id, now=now))
+            for ticket_id, thread_id, status in due
+            if status in CLOSING
+            and (reference := _close_if_due(ticket_id, thread_id=thread_id, now=now))
         ]
         closed += len(references)
         if references:

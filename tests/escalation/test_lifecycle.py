@@ -183,6 +183,16 @@ def test_the_close_delays_come_from_the_policy(ticket, agent, policy):
     assert services.sweep(now=ESCALATED_AT + 368 * DAY).closed == 1
 
 
+def test_a_close_time_left_on_an_active_ticket_is_dropped_not_acted_on(ticket):
+    # Never expected (every path clears close_at when the ticket moves on): a repair.
+    Ticket.objects.filter(pk=ticket.pk).update(close_at=ESCALATED_AT)
+
+    assert services.sweep(now=ESCALATED_AT + DAY).closed == 0
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.close_at) == (Status.OPEN, None)
+
+
 # --- Reopening by the asker ---------------------------------------------------------------
 
 
