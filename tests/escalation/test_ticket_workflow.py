@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from escalation import services, workflow
-from escalation.models import ThreadClock, Ticket, TicketEvent
+from escalation.models import CannedReply, ThreadClock, Ticket, TicketEvent
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Thread
 from notifications.models import Notification
@@ -193,3 +193,112 @@ def test_the_asker_asks_for_staff_with_a_note(ask, member):
         "I need this before Friday",
         Status.NEW,
     )
+
+
+# --- Internal notes ----------------------------------------------------------------
+
+
+def test_an_internal_note_is_kept_as_markdown_and_tells_nobody(ticket, agent, member):
+    note = workflow.add_note(
+        actor=agent,
+        ticket=ticket,
+        body="  Asked **chain ops**: tx stuck <script>alert(1)</script>  ",
+        now=T0 + 2 * HOUR,
+    )
+
+    assert (note.ticket, note.author, note.created_at) == (ticket, agent, T0 + 2 * HOUR)
+    assert note.body == "Asked **chain ops**: tx stuck <script>alert(1)</script>"
+    assert "<strong>chain ops</strong>" in note.body_html
+    assert "<script>" not in note.body_html
+    assert Ticket.objects.get(pk=ticket.pk).updated_at == T0 + 2 * HOUR
+    assert not Notification.objects.filter(actor=agent).exists()
+    assert not ticket.events.exclude(kind=TicketEvent.Kind.CREATED).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("", "Write the note first."), ("  \n", "Write the note first."), ("x" * 20_001, "20,000")],
+)
+def test_an_empty_or_overlong_note_is_refused(ticket, agent, body, message):
+    with pytest.raises(InvalidTransition, match=message):
+        workflow.add_note(actor=agent, ticket=ticket, body=body)
+
+    assert not ticket.notes.exists()
+
+
+def test_only_the_support_team_writes_internal_notes(ticket, moderator, member):
+    for person in (moderator, member):
+        with pytest.raises(NotAllowed):
+            workflow.add_note(actor=person, ticket=ticket, body="I think it is a scam")
+
+    assert not ticket.notes.exists()
+
+
+# --- Canned replies --------------------------------------------------------------------
+
+
+def test_a_canned_reply_fills_in_its_placeholders(ticket, member):
+    reply = CannedReply.objects.create(
+        title="Pending transfer",
+        body="Hi {asker_name}, about {reference} ({thread_link}): {unknown} stays {as is}.",
+    )
+
+    text = workflow.fill_canned_reply(reply, ticket, thread_url="https://handoff.example/t/1/usdt/")
+
+    assert text == (
+        f"Hi Mia Member, about {ticket.reference} (https://handoff.example/t/1/usdt/): "
+        "{unknown} stays {as is}."
+    )
+
+
+def test_a_placeholder_filled_with_braces_is_not_filled_again(ticket, member):
+    member.display_name = "{reference}"
+    member.save(update_fields=["display_name"])
+    reply = CannedReply.objects.create(title="Hello", body="Hi {asker_name}")
+
+    assert workflow.fill_canned_reply(reply, ticket, thread_url="/t/1/") == "Hi {reference}"
+
+
+# --- Bulk actions ------------------------------------------------------------------------
+
+
+def test_a_bulk_action_moves_what_it_can_and_says_what_it_could_not(ask, moderator, agent):
+    tickets = [
+        services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR) for _ in range(3)
+    ]
+    workflow.assign(actor=agent, ticket=tickets[1], assignee=agent)
+    workflow.resolve(actor=agent, ticket=tickets[1])
+
+    changed, problems = workflow.bulk(
+        actor=agent, tickets=tickets, action="priority", value=40, now=T0 + 2 * HOUR
+    )
+
+    assert (changed, problems) == (3, [])
+    changed, problems = workflow.bulk(
+        actor=agent, tickets=tickets, action="assign", value=agent, now=T0 + 3 * HOUR
+    )
+    assert changed == 2
+    assert problems == [
+        f"{tickets[1].reference}: This ticket is resolved or closed: "
+        "escalate the thread to reopen it."
+    ]
+    assert [Ticket.objects.get(pk=t.pk).assignee for t in tickets] == [agent, agent, agent]
+    assert [Ticket.objects.get(pk=t.pk).status for t in tickets] == [
+        Status.OPEN,
+        Status.RESOLVED,
+        Status.OPEN,
+    ]
+
+
+def test_a_bulk_action_nobody_knows_changes_nothing(ticket, agent):
+    changed, problems = workflow.bulk(actor=agent, tickets=[ticket], action="delete", value=None)
+
+    assert (changed, problems) == (0, [f"{ticket.reference}: Choose an action."])
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
+
+
+def test_only_the_support_team_acts_in_bulk(ticket, moderator):
+    with pytest.raises(NotAllowed):
+        workflow.bulk(actor=moderator, tickets=[ticket], action="priority", value=40)
+
+    assert Ticket.objects.get(pk=ticket.pk).priority == ticket.priority
