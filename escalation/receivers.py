@@ -38,6 +38,6 @@ def follow_reply(sender, *, thread_id, post_id, is_reply_by_other, **kwargs) -> 
 
 
 @receiver(events.thread_solved)
-def follow_solution(sender, *, thread_id, **kwargs) -> None:
-    workflow.resolve_solved_thread(thread_id=thread_id)
+def follow_solution(sender, *, thread_id, actor_id=None, **kwargs) -> None:
+    workflow.resolve_solved_thread(thread_id=thread_id, actor_id=actor_id)
     _recompute(thread_id)

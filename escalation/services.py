@@ -666,7 +666,8 @@ def _reconcile_missing_clocks(*, book: PolicyBook, now) -> int:
 def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
     """Log each missed target and tell the ticket's agent, or its queue's agents if it has none.
 
-    A queue's agents are those who chose it, or every agent when nobody chose it.
+    A queue's agents are those who chose it and those who chose no queue (they work every
+    queue, as automatic assignment has it); every agent when nobody chose it.
     """
     if not ticket_ids:
         return
@@ -683,10 +684,17 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
         user_id__in=agents, queues__isnull=False
     ).values_list("user_id", "queues"):
         serving.setdefault(queue_id, []).append(user_id)
+    chose = {user_id for user_ids in serving.values() for user_id in user_ids}
+    every_queue = [user_id for user_id in agents if user_id not in chose]
     notes = []
     path = _paths("escalation:staff-ticket", [reference for _p, reference, *_rest in tickets])
     for _pk, reference, assignee_id, queue_id, count, title in tickets:
-        recipients = [assignee_id] if assignee_id else serving.get(queue_id) or agents
+        if assignee_id:
+            recipients = [assignee_id]
+        elif queue_id in serving:
+            recipients = serving[queue_id] + every_queue
+        else:
+            recipients = agents
         for user_id in recipients:
             notes.append(
                 {

@@ -12,12 +12,13 @@ logger = logging.getLogger(__name__)
 def sweep() -> dict:
     """One sweep (beat runs it every HANDOFF_SWEEP_INTERVAL seconds). Safe to run twice at once."""
     result = services.sweep()
-    if result.flagged or result.escalated or result.breached or result.reconciled:
+    if result.flagged or result.escalated or result.breached or result.closed or result.reconciled:
         logger.info(
-            "sweep: %s flagged, %s escalated, %s SLA breaches, %s clocks repaired",
+            "sweep: %s flagged, %s escalated, %s SLA breaches, %s tickets closed, %s clocks repaired",
             result.flagged,
             result.escalated,
             result.breached,
+            result.closed,
             result.reconciled,
         )
     return {"flagged": result.flagged, "escalated": result.escalated}

@@ -100,17 +100,20 @@ def _tell(recipient_id, kind: str, ticket: Ticket, *, url: str, actor=None, key:
 
 
 def _pause_resolution(ticket: Ticket, rules: Rules, now) -> None:
-    """Waiting on the asker: keep the counted time left, stop the resolution clock."""
-    if ticket.waiting_since is not None:
-        return
-    ticket.waiting_since = now
-    if ticket.resolution_due_at is not None:
-        left = timedelta(0)
-        if ticket.resolution_due_at > now:
-            left = business_time.business_time_between(
-                rules.schedule, now, ticket.resolution_due_at
-            )
-        ticket.resolution_time_left, ticket.resolution_due_at = left, None
+    """Waiting on the asker: keep the counted time left, stop the resolution clock.
+
+    The delay after which a ticket left waiting closes starts again at each call: an
+    agent asking the waiting asker something new gives them the whole delay to answer.
+    """
+    if ticket.waiting_since is None:
+        ticket.waiting_since = now
+        if ticket.resolution_due_at is not None:
+            left = timedelta(0)
+            if ticket.resolution_due_at > now:
+                left = business_time.business_time_between(
+                    rules.schedule, now, ticket.resolution_due_at
+                )
+            ticket.resolution_time_left, ticket.resolution_due_at = left, None
     delay = rules.policy.close_waiting_after
     ticket.close_at = now + delay if delay is not None else None
 
@@ -215,7 +218,8 @@ def auto_assign(tickets: list[Ticket], *, now) -> dict[int, int]:
     by_agent: dict[int, list[int]] = {}
     for ticket_id, user_id in chosen.items():
         by_agent.setdefault(user_id, []).append(ticket_id)
-    for user_id, ticket_ids in by_agent.items():
+    # In the agents' order: two batches assigning at once lock their rows in one order.
+    for user_id, ticket_ids in sorted(by_agent.items()):
         Ticket.objects.filter(pk__in=ticket_ids, status=Status.NEW, assignee=None).update(
             assignee_id=user_id, status=Status.OPEN, updated_at=now
         )
@@ -417,12 +421,14 @@ def _resolve(
         )
 
 
-def resolve_solved_thread(*, thread_id: int, now=None) -> bool:
+def resolve_solved_thread(*, thread_id: int, actor_id: int | None = None, now=None) -> bool:
     """The thread is solved (an accepted answer, or a moderator): its active ticket resolves.
 
     "This solved my problem" on a staff answer is the asker accepting it. The asker gets
     the survey when the support team answered this cycle; a question the community
-    solved before any agent replied resolves quietly.
+    solved before any agent replied resolves quietly. `actor_id` is whoever solved it
+    (the asker, or a moderator accepting or marking it for them); the ticket's log
+    names them.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -449,10 +455,12 @@ def resolve_solved_thread(*, thread_id: int, now=None) -> bool:
             resolution = "solved_by_community"
         else:
             resolution = "marked_solved"
-        asker = User.objects.filter(pk=ticket.requester_id).first()
+        if actor_id is None and accepted:
+            actor_id = ticket.requester_id  # a caller that does not say: the asker accepted
+        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
         _resolve(
             ticket,
-            actor=asker if accepted else None,
+            actor=actor,
             resolution=resolution,
             note="",
             now=now,
@@ -465,6 +473,10 @@ def _reopen(ticket: Ticket, *, actor, now) -> Ticket:
     """Resolved → open (or new, unassigned): a new cycle with a fresh resolution target."""
     rules = rules_for(ticket)
     previous = ticket.status
+    # As when the thread is escalated again: the agent who had it keeps it, if still on
+    # the team; otherwise it is new again, for someone on duty.
+    if ticket.assignee_id is not None and not ticket.assignee.is_agent:
+        ticket.assignee = None
     ticket.status = Status.OPEN if ticket.assignee_id else Status.NEW
     ticket.escalation_count += 1
     ticket.resolution = ticket.resolution_note = ""
@@ -538,53 +550,80 @@ def asker_reopen(*, actor: User, ticket: Ticket, now=None) -> Ticket:
         return _reopen(ticket, actor=actor, now=now)
 
 
+CLOSING = (Status.RESOLVED, Status.WAITING)
+
+
 def close_due_tickets(*, now, batch_size: int = 500) -> int:
-    """Close resolved tickets, and tickets the asker left waiting, whose time is up."""
+    """Close resolved tickets, and tickets the asker left waiting, whose time is up.
+
+    Each ticket closes in a transaction of its own, under the locks every path takes, in
+    their order: the thread's clock and row, then the ticket. Closing a waiting ticket
+    hands its thread back, and an asker replying in that thread at that instant holds
+    the thread while it waits for the ticket: locking the ticket first deadlocked them.
+    A sweep running alongside waits for the thread, then finds the ticket closed.
+    """
     closed = 0
     while True:
-        with transaction.atomic():
-            ids = list(
-                Ticket.objects.select_for_update(skip_locked=True)
-                .filter(close_at__lte=now, status__in=(Status.RESOLVED, Status.WAITING))
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                # Rows whose close_at outlived their status (never expected) leave the index.
-                Ticket.objects.filter(close_at__lte=now).exclude(
-                    status__in=(Status.RESOLVED, Status.WAITING)
-                ).update(close_at=None)
-                return closed
-            tickets = list(Ticket.objects.select_related("thread").filter(pk__in=ids))
-            waiting = [t.thread_id for t in tickets if t.status == Status.WAITING]
-            for ticket in tickets:
-                previous = ticket.status
-                ticket.status, ticket.closed_at, ticket.close_at = Status.CLOSED, now, None
-                ticket.waiting_since = ticket.resolution_time_left = None
-                ticket.updated_at = now
-                ticket.save()
-                _event(
-                    ticket,
-                    TicketEvent.Kind.CLOSED,
-                    actor=None,
-                    now=now,
-                    previous=previous,
-                    detail="no_reply" if previous == Status.WAITING else "auto",
-                )
-                _tell(
-                    ticket.requester_id,
-                    Notification.Kind.REQUEST_CLOSED,
-                    ticket,
-                    url=ticket.get_absolute_url(),
-                    key=f"closed:{ticket.pk}:{ticket.escalation_count}",
-                    now=now,
-                )
-            if waiting:
-                forum_services.set_escalated(thread_ids=waiting, escalated_at=None)
-                clocks.recompute_clocks(waiting, now=now)
-            closed += len(tickets)
-            logger.info(
-                "Closed %d tickets: %s", len(tickets), ", ".join(t.reference for t in tickets[:20])
-            )
+        due = list(
+            Ticket.objects.filter(close_at__lte=now)
+            .order_by("close_at", "pk")
+            .values_list("pk", "thread_id", "status")[:batch_size]
+        )
+        if not due:
+            return closed
+        if strays := [pk for pk, _thread_id, status in due if status not in CLOSING]:
+            # A close_at that outlived its status (never expected) leaves the index.
+            Ticket.objects.filter(pk__in=strays).exclude(status__in=CLOSING).update(close_at=None)
+        references = [
+            reference
+            for ticket_id, thread_id, status in due
+            if status in CLOSING
+            and (reference := _close_if_due(ticket_id, thread_id=thread_id, now=now))
+        ]
+        closed += len(references)
+        if references:
+            logger.info("Closed %d tickets: %s", len(references), ", ".join(references[:20]))
+
+
+def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
+    """Close the ticket if it is still due to close; its reference, or None."""
+    from escalation.services import lock_thread
+
+    with transaction.atomic():
+        lock_thread(thread_id)
+        ticket = (
+            Ticket.objects.select_for_update()
+            .select_related("thread")
+            .filter(pk=ticket_id, close_at__lte=now, status__in=CLOSING)
+            .first()
+        )
+        if ticket is None:  # reopened, answered or closed meanwhile
+            return None
+        previous = ticket.status
+        ticket.status, ticket.closed_at, ticket.close_at = Status.CLOSED, now, None
+        ticket.waiting_since = ticket.resolution_time_left = None
+        ticket.updated_at = now
+        ticket.save()
+        _event(
+            ticket,
+            TicketEvent.Kind.CLOSED,
+            actor=None,
+            now=now,
+            previous=previous,
+            detail="no_reply" if previous == Status.WAITING else "auto",
+        )
+        _tell(
+            ticket.requester_id,
+            Notification.Kind.REQUEST_CLOSED,
+            ticket,
+            url=ticket.get_absolute_url(),
+            key=f"closed:{ticket.pk}:{ticket.escalation_count}",
+            now=now,
+        )
+        if previous == Status.WAITING:  # the support team had the thread until now
+            forum_services.set_escalated(thread_ids=[thread_id], escalated_at=None)
+            clocks.recompute_clocks([thread_id], now=now)
+    return ticket.reference
 
 
 # --- Replies and notes -----------------------------------------------------------
@@ -652,9 +691,8 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
     if ticket.assignee_id is None:
         ticket.assignee = author
         _event(ticket, TicketEvent.Kind.ASSIGNED, actor=author, now=now, detail=author.username)
-    if ticket.status in (Status.NEW, Status.OPEN):
-        _pause_resolution(ticket, rules_for(ticket), now)
-        ticket.status = Status.WAITING
+    _pause_resolution(ticket, rules_for(ticket), now)
+    ticket.status = Status.WAITING
     ticket.updated_at = now
     ticket.save()
     _event(

@@ -277,7 +277,7 @@ def accept_answer(*, actor: User, post: Post, now=None) -> Thread:
             events.answer_accepted, thread_id=thread.pk, post_id=post.pk, actor_id=actor.pk
         )
         if not was_solved:
-            events.send_after_commit(events.thread_solved, thread_id=thread.pk)
+            events.send_after_commit(events.thread_solved, thread_id=thread.pk, actor_id=actor.pk)
     return thread
 
 
@@ -531,8 +531,10 @@ def set_thread_solved(
             ModerationLog.Action.MARK_SOLVED if is_solved else ModerationLog.Action.UNMARK_SOLVED
         )
         _log(actor, action, thread=thread, reason=reason, now=now)
-        signal = events.thread_solved if is_solved else events.thread_unsolved
-        events.send_after_commit(signal, thread_id=thread.pk)
+        if is_solved:
+            events.send_after_commit(events.thread_solved, thread_id=thread.pk, actor_id=actor.pk)
+        else:
+            events.send_after_commit(events.thread_unsolved, thread_id=thread.pk)
     return thread
 
 

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from escalation import services, workflow
 from escalation.models import ThreadClock, Ticket
 from forum.models import Thread
 from tests.escalation.conftest import T0
@@ -34,9 +35,23 @@ def test_the_sweep_prints_its_counts_and_escalates(ask):
     assert output == (
         "flagged 1 thread(s) as needing help, escalated 1 thread(s) to tickets "
         f"({ticket.reference}), reminded 0 asker(s) to accept an answer, "
-        "marked 0 missed SLA target(s).\n"
+        "marked 0 missed SLA target(s), closed 0 ticket(s).\n"
     )
     assert ticket.created_at == T0 + 24 * HOUR
+
+
+def test_the_sweep_prints_how_many_tickets_it_closed(ask, moderator, agent):
+    ticket = services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    workflow.resolve(actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
+
+    dry = run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00", "--dry-run")
+    assert dry.rstrip().endswith("closed 1 ticket(s).")
+    assert Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.RESOLVED
+
+    output = run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00")
+    assert output.rstrip().endswith("closed 1 ticket(s).")
+    assert Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.CLOSED
 
 
 def test_now_is_read_with_its_offset_and_as_utc_without_one(ask):

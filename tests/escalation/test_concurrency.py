@@ -259,3 +259,123 @@ def test_a_sweep_passes_by_a_question_its_asker_is_escalating(
         assert Ticket.objects.get() == asker.result
         assert Notification.objects.filter(kind="escalated").count() == 1
         assert sweep().escalated == 0
+
+
+# --- The sweep's ticket passes: closing and missed targets -----------------------------
+
+
+@pytest.fixture
+def waiting_ticket(ask, member, moderator, agent):
+    """Answered by the agent and left waiting on the asker: due to close a week later."""
+    from escalation import workflow
+
+    thread = ask()
+    ticket = services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+    workflow.staff_reply(actor=agent, ticket=ticket, body="The hash, please?", now=T0 + 2 * HOUR)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.WAITING
+    return ticket
+
+
+def test_an_asker_replying_while_the_sweep_closes_their_ticket_waits_for_it(
+    waiting_ticket, member, monkeypatch, tmp_path
+):
+    """The sweep closing a waiting ticket hands its thread back; the asker's reply holds
+    that thread and wants the ticket. Both take the thread first, so neither deadlocks."""
+    closes_at = waiting_ticket.close_at
+    thread = waiting_ticket.thread
+    pause = Pause(monkeypatch, forum_services, "set_escalated", thread_name="sweeper")
+    with shared_database(tmp_path):
+        sweeper = Worker(lambda: services.sweep(now=closes_at), name="sweeper")
+        sweeper.start()
+        pause.wait()  # the sweep is closing the ticket
+        asker = Worker(
+            lambda: forum_services.create_post(
+                author=member, thread=thread, body="Here it is: 0xabc", now=closes_at
+            ),
+            name="asker",
+        )
+        asker.start()
+        asker.join(1)  # long enough to have deadlocked or finished, had it not waited
+        pause.release()
+        sweeper.join(30)
+        asker.join(30)
+
+        assert (sweeper.error, asker.error) == (None, None)
+        assert sweeper.result.closed == 1
+        ticket = Ticket.objects.get()
+        assert ticket.status == Ticket.Status.CLOSED
+        assert asker.result.thread_id == thread.pk
+        assert not ticket.events.filter(kind=TicketEvent.Kind.ASKER_REPLIED).exists()
+
+
+@pytest.fixture
+def tickets_due(ask, member, moderator, agent):
+    """Eight tickets: four resolved a week ago, four past their first response target."""
+    from escalation import workflow
+
+    tickets = []
+    for n in range(8):
+        thread = ask(at=T0 + n * timedelta(minutes=1))
+        ticket = services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+        if n % 2:
+            workflow.claim(actor=agent, ticket=ticket, now=T0 + HOUR)
+            workflow.resolve(actor=agent, ticket=ticket, now=T0 + HOUR)
+        tickets.append(ticket)
+    return tickets
+
+
+@pytest.mark.parametrize("sweeps", [2, 4])
+def test_sweeps_at_the_same_instant_close_and_mark_each_ticket_once(tickets_due, sweeps, tmp_path):
+    later = T0 + 10 * 24 * HOUR
+
+    with shared_database(tmp_path):
+        results = at_once(*[lambda: services.sweep(now=later, batch_size=2)] * sweeps)
+
+        assert sum(result.closed for result in results) == 4
+        assert sum(result.breached for result in results) == 8  # first response and resolution
+        events = Counter(TicketEvent.objects.values_list("ticket_id", "kind"))
+        for ticket in tickets_due:
+            if Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.CLOSED:
+                assert events[(ticket.pk, TicketEvent.Kind.CLOSED)] == 1
+            else:
+                assert events[(ticket.pk, TicketEvent.Kind.FIRST_RESPONSE_BREACHED)] == 1
+                assert events[(ticket.pk, TicketEvent.Kind.RESOLUTION_BREACHED)] == 1
+        told = Counter(Notification.objects.values_list("recipient_id", "dedupe_key"))
+        assert set(told.values()) == {1}
+        assert Counter(Notification.objects.values_list("kind", flat=True))["request_closed"] == 4
+
+
+@pytest.fixture
+def agents_on_duty(db):
+    from accounts import roles
+    from escalation import workflow
+
+    agents = [UserFactory(username=f"agent_{name}", role=roles.AGENTS) for name in "abcd"]
+    for agent in agents:
+        workflow.set_on_duty(actor=agent, on_duty=True, now=T0)
+    return agents
+
+
+@pytest.mark.parametrize("sweeps", [2, 4])
+def test_sweeps_at_the_same_instant_assign_each_ticket_once_and_evenly(
+    due, helper, agents_on_duty, sweeps, tmp_path
+):
+    with shared_database(tmp_path):
+        results = at_once(*[sweep] * sweeps)
+
+        assert sum(result.escalated for result in results) == len(due["escalate"])
+        assert_everything_happened_once(due, helper)
+        load = Counter(Ticket.objects.values_list("assignee__username", flat=True))
+        assert sum(load.values()) == len(due["escalate"])
+        assert None not in load
+        # Sweeps running at once may each see an agent as least loaded (see
+        # escalation.assignment): the loads still differ by little.
+        assert max(load.values()) - min(load.values()) <= sweeps
+        assigned = Counter(
+            TicketEvent.objects.filter(kind=TicketEvent.Kind.ASSIGNED).values_list(
+                "ticket_id", flat=True
+            )
+        )
+        assert set(assigned.values()) == {1}
+        assert len(assigned) == len(due["escalate"])

@@ -1,4 +1,4 @@
-"""Tickets: resolved by the community, SLA targets, append-only events, references, one per thread."""
+"""Tickets: resolved when the thread is solved, SLA targets, append-only events, references, one per thread."""
 
 import re
 from datetime import timedelta
@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
-from escalation import services
+from escalation import services, workflow
 from escalation.models import Ticket, TicketEvent, new_reference
 from forum import services as forum_services
+from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
 
 pytestmark = pytest.mark.django_db
@@ -70,22 +71,31 @@ def test_a_moderator_marking_the_thread_solved_resolves_a_new_ticket_too(ticket,
 
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.RESOLVED
-    assert ticket.resolution == "solved_by_community"
+    assert ticket.resolution == "marked_solved"  # no accepted answer to credit
 
 
-def test_an_open_ticket_stays_open_when_the_community_solves_the_thread(
+def test_an_open_ticket_is_resolved_too_when_the_community_solves_the_thread(
     ticket, thread, reply, member, other_member, agent
 ):
-    # An agent is working on it (no service assigns tickets yet).
-    Ticket.objects.filter(pk=ticket.pk).update(status=Ticket.Status.OPEN, assignee=agent)
+    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=ESCALATED_AT + HOUR)
 
-    solve(thread, answerer=other_member, asker=member, reply=reply, at=ESCALATED_AT + HOUR)
+    solve(thread, answerer=other_member, asker=member, reply=reply, at=ESCALATED_AT + 2 * HOUR)
 
     ticket.refresh_from_db()
-    assert ticket.status == Ticket.Status.OPEN
-    assert ticket.resolution == ""
-    assert ticket.resolved_at is None
-    assert kinds(ticket) == [TicketEvent.Kind.CREATED]
+    assert (ticket.status, ticket.resolution, ticket.resolved_at) == (
+        Ticket.Status.RESOLVED,
+        "solved_by_community",
+        ESCALATED_AT + 2 * HOUR,
+    )
+    assert kinds(ticket) == [
+        TicketEvent.Kind.CREATED,
+        TicketEvent.Kind.ASSIGNED,
+        TicketEvent.Kind.RESOLVED,
+    ]
+    resolved = ticket.events.get(kind=TicketEvent.Kind.RESOLVED)
+    assert (resolved.from_status, resolved.actor) == (Ticket.Status.OPEN, member)
+    # Nobody from the support team answered: there is no help to rate.
+    assert not Notification.objects.filter(kind=Notification.Kind.REQUEST_RESOLVED).exists()
 
 
 # --- SLA targets ----------------------------------------------------------------
@@ -141,14 +151,20 @@ def test_the_askers_own_follow_up_is_not_a_first_response(ticket, thread, reply,
     assert services.sweep(now=FIRST_RESPONSE_DUE + HOUR).breached == 1
 
 
-def test_a_missed_resolution_is_recorded_once(ticket, thread, reply, agent):
+def test_a_missed_resolution_is_recorded_once(ticket, thread, reply, agent, member):
+    # The agent answers after an hour; the asker comes back an hour later. The clock
+    # stood still while the ticket waited on the asker: due an hour after the target.
     reply(thread, author=agent, at=ESCALATED_AT + HOUR)
+    reply(thread, author=member, at=ESCALATED_AT + 2 * HOUR)
 
-    first = services.sweep(now=RESOLUTION_DUE)
-    second = services.sweep(now=RESOLUTION_DUE + HOUR)
+    early = services.sweep(now=RESOLUTION_DUE)
+    first = services.sweep(now=RESOLUTION_DUE + HOUR)
+    second = services.sweep(now=RESOLUTION_DUE + 2 * HOUR)
 
-    assert (first.breached, second.breached) == (1, 0)
-    assert kinds(ticket) == [TicketEvent.Kind.CREATED, TicketEvent.Kind.RESOLUTION_BREACHED]
+    assert (early.breached, first.breached, second.breached) == (0, 1, 0)
+    assert kinds(ticket).count(TicketEvent.Kind.RESOLUTION_BREACHED) == 1
+    ticket.refresh_from_db()
+    assert ticket.resolution_breached_at == RESOLUTION_DUE + HOUR
 
 
 def test_a_resolved_ticket_misses_no_target(ticket, thread, reply, member, other_member):
@@ -258,12 +274,20 @@ def resolved_and_unsolved(ticket, thread, reply, member, other_member):
 
 
 def test_the_sweep_never_reopens_a_ticket_only_people_do(resolved_and_unsolved):
-    result = services.sweep(now=ESCALATED_AT + 1000 * HOUR)
+    ticket = resolved_and_unsolved
+    soon = services.sweep(now=ESCALATED_AT + 100 * HOUR)
+    ticket.refresh_from_db()
+    assert (soon.escalated, ticket.status, ticket.escalation_count) == (
+        0,
+        Ticket.Status.RESOLVED,
+        1,
+    )
 
-    resolved_and_unsolved.refresh_from_db()
-    assert result.escalated == 0
-    assert resolved_and_unsolved.status == Ticket.Status.RESOLVED
-    assert resolved_and_unsolved.escalation_count == 1
+    # A week after resolution the sweep closes it, still without reopening it.
+    later = services.sweep(now=ESCALATED_AT + 1000 * HOUR)
+    ticket.refresh_from_db()
+    assert (later.escalated, later.closed) == (0, 1)
+    assert (ticket.status, ticket.escalation_count) == (Ticket.Status.CLOSED, 1)
 
 
 def test_a_moderator_escalating_again_reopens_the_same_ticket(

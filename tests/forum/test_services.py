@@ -729,7 +729,7 @@ def test_accepting_announces_the_answer_and_the_solved_thread(
         services.accept_answer(actor=member, post=reply)
 
     assert accepted == [{"thread_id": thread.pk, "post_id": reply.pk, "actor_id": member.pk}]
-    assert solved == [{"thread_id": thread.pk}]
+    assert solved == [{"thread_id": thread.pk, "actor_id": member.pk}]
 
 
 def test_switching_the_answer_does_not_announce_a_second_solve(

@@ -9,8 +9,9 @@ from escalation import services
 class Command(BaseCommand):
     help = (
         "Run one escalation sweep now, synchronously: flag threads that need help, open "
-        "tickets for threads past their escalation deadline, and mark missed SLA targets. "
-        "Prints how many threads it flagged and escalated."
+        "tickets for threads past their escalation deadline, mark missed SLA targets, and "
+        "close tickets resolved (or left waiting on the asker) long enough. Prints how many "
+        "threads it flagged and escalated, and how many tickets it closed."
     )
 
     def add_arguments(self, parser):
@@ -50,7 +51,8 @@ class Command(BaseCommand):
                 else ""
             )
             + f", reminded {result.nudged} asker(s) to accept an answer"
-            + f", marked {result.breached} missed SLA target(s)."
+            + f", marked {result.breached} missed SLA target(s)"
+            + f", closed {result.closed} ticket(s)."
         )
         if result.reconciled:
             self.stdout.write(f"Gave {result.reconciled} new thread(s) their missing clocks.")

@@ -1,0 +1,267 @@
+"""The satisfaction survey at the service level: signed one-click links, one rating per
+cycle of a ticket, an optional comment once."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import signing
+from django.test import override_settings
+
+from escalation import services, surveys, workflow
+from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from forum.errors import InvalidTransition
+from notifications.models import Notification
+from tests.escalation.conftest import T0, committed
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+RESOLVED_AT = T0 + 3 * HOUR
+INVALID = "This survey link is not valid."
+
+
+@pytest.fixture
+def ticket(ask, moderator, agent):
+    """Answered by the agent and resolved: the asker has their survey."""
+    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0 + HOUR)
+    committed(
+        workflow.staff_reply, actor=agent, ticket=ticket, body="Confirmed.", now=T0 + 2 * HOUR
+    )
+    workflow.resolve(actor=agent, ticket=ticket, note="On chain.", now=RESOLVED_AT)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.escalation_count) == (Ticket.Status.RESOLVED, 1)
+    return ticket
+
+
+def rate(ticket, score=5, *, cycle=1, now=RESOLVED_AT + HOUR):
+    return surveys.rate(ticket=ticket, cycle=cycle, score=score, now=now)
+
+
+def snapshot(ticket) -> tuple:
+    return (
+        list(SatisfactionRating.objects.filter(ticket=ticket).values()),
+        ticket.events.count(),
+    )
+
+
+# --- The link -------------------------------------------------------------------------
+
+
+def test_the_resolution_tells_the_asker_what_the_links_need(ticket, member):
+    note = Notification.objects.get(recipient=member, kind=Notification.Kind.REQUEST_RESOLVED)
+
+    assert (note.params["ticket_id"], note.params["cycle"]) == (ticket.pk, 1)
+    assert note.url == ticket.get_absolute_url()
+
+
+def test_a_token_names_its_ticket_and_cycle(ticket):
+    token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
+
+    assert surveys.read_token(token) == (ticket, 1)
+
+
+def test_a_survey_path_carries_the_token_and_the_score(ticket):
+    path = surveys.survey_path(ticket_id=ticket.pk, cycle=1, score=4)
+
+    prefix, token, score, _end = path.rsplit("/", 3)
+    assert (prefix.endswith("/survey"), score) == (True, "4")
+    assert surveys.read_token(token) == (ticket, 1)
+
+
+def _tampered(ticket) -> list[str]:
+    token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
+    other = surveys.make_token(ticket_id=ticket.pk + 1, cycle=1)
+    return [
+        token[:-1] + ("A" if token[-1] != "A" else "B"),  # the signature changed
+        other.split(":")[0] + token[token.index(":") :],  # another ticket, this signature
+        signing.dumps([ticket.pk, 1], salt="another.purpose"),  # signed for something else
+        signing.dumps([ticket.pk], salt=surveys.SALT),  # signed, but not a ticket and a cycle
+        signing.dumps({"ticket": ticket.pk}, salt=surveys.SALT),
+        signing.dumps(["1", "1"], salt=surveys.SALT),
+        signing.dumps([ticket.pk + 1000, 1], salt=surveys.SALT),  # no such ticket
+        "",
+        "not-a-token",
+        "💥:💥",
+    ]
+
+
+def test_a_tampered_or_foreign_token_is_not_valid(ticket):
+    for token in _tampered(ticket):
+        with pytest.raises(surveys.InvalidSurveyLink) as refused:
+            surveys.read_token(token)
+        assert refused.value.message == INVALID, token
+
+
+@override_settings(HANDOFF_SURVEY_DAYS=2)
+def test_a_token_expires_after_the_configured_days(ticket):
+    with time_machine.travel(RESOLVED_AT, tick=False):
+        token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
+
+    with time_machine.travel(RESOLVED_AT + 2 * DAY - HOUR, tick=False):
+        assert surveys.read_token(token) == (ticket, 1)
+    with (
+        time_machine.travel(RESOLVED_AT + 2 * DAY + HOUR, tick=False),
+        pytest.raises(surveys.InvalidSurveyLink) as refused,
+    ):
+        surveys.read_token(token)
+
+    assert refused.value.message == (
+        "This survey link has expired. You can still rate the help on your request's page."
+    )
+
+
+def test_links_last_thirty_days_by_default(ticket):
+    with time_machine.travel(RESOLVED_AT, tick=False):
+        token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
+
+    with time_machine.travel(RESOLVED_AT + 29 * DAY, tick=False):
+        assert surveys.read_token(token) == (ticket, 1)
+    with (
+        time_machine.travel(RESOLVED_AT + 31 * DAY, tick=False),
+        pytest.raises(surveys.InvalidSurveyLink),
+    ):
+        surveys.read_token(token)
+
+
+# --- Rating -------------------------------------------------------------------------------
+
+
+def test_the_first_click_records_the_score_and_logs_it(ticket, member):
+    rating = rate(ticket, 4, now=RESOLVED_AT + HOUR)
+
+    assert (rating.ticket, rating.cycle, rating.score, rating.created_at) == (
+        ticket,
+        1,
+        4,
+        RESOLVED_AT + HOUR,
+    )
+    assert surveys.current_rating(ticket) == rating
+    event = ticket.events.last()
+    assert (event.kind, event.actor, event.detail, event.created_at) == (
+        TicketEvent.Kind.RATED,
+        member,
+        "4",
+        RESOLVED_AT + HOUR,
+    )
+    assert (event.from_status, event.to_status) == (Ticket.Status.RESOLVED, Ticket.Status.RESOLVED)
+
+
+def test_a_score_sent_as_text_is_read(ticket):
+    assert rate(ticket, "3").score == 3
+
+
+@pytest.mark.parametrize("score", [0, 6, -1, "", "five", None, "4.5", 100])
+def test_a_score_out_of_range_is_refused_and_nothing_is_recorded(ticket, score):
+    before = snapshot(ticket)
+
+    with pytest.raises(InvalidTransition) as refused:
+        rate(ticket, score)
+
+    assert str(refused.value) == "Choose a rating from 1 to 5."
+    assert snapshot(ticket) == before
+
+
+@pytest.mark.parametrize("second_score", [5, 1])
+def test_rating_twice_is_refused_and_the_first_score_stays(ticket, second_score):
+    rate(ticket, 5)
+    before = snapshot(ticket)
+
+    with pytest.raises(InvalidTransition) as refused:
+        rate(ticket, second_score, now=RESOLVED_AT + 2 * HOUR)
+
+    assert str(refused.value) == "You have already rated this request. Thank you!"
+    assert snapshot(ticket) == before
+
+
+def test_a_closed_ticket_can_still_be_rated(ticket, policy):
+    services.sweep(now=RESOLVED_AT + policy.close_resolved_after)
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CLOSED
+
+    assert rate(ticket, 2, now=RESOLVED_AT + 8 * DAY).score == 2
+
+
+def test_the_old_cycles_link_is_refused_after_a_reopening(ticket, member, agent):
+    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    before = snapshot(ticket)
+
+    with pytest.raises(InvalidTransition, match="reopened after this survey was sent"):
+        rate(ticket, 5, cycle=1)
+    assert snapshot(ticket) == before
+
+    # Resolved again: the second cycle's link works, the first cycle's still does not.
+    workflow.resolve(actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
+    ticket.refresh_from_db()
+    with pytest.raises(InvalidTransition, match="reopened after this survey was sent"):
+        rate(ticket, 5, cycle=1)
+    assert rate(ticket, 3, cycle=2).cycle == 2
+    assert surveys.current_rating(ticket).score == 3
+
+
+def test_each_cycle_is_rated_once(ticket, member, agent):
+    rate(ticket, 2, cycle=1)
+    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    workflow.resolve(actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
+    ticket.refresh_from_db()
+
+    rate(ticket, 5, cycle=2)
+
+    assert list(ticket.ratings.order_by("cycle").values_list("cycle", "score")) == [(1, 2), (2, 5)]
+    with pytest.raises(InvalidTransition, match="already rated"):
+        rate(ticket, 1, cycle=2)
+
+
+def test_a_ticket_still_being_worked_cannot_be_rated(ask, moderator):
+    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0 + HOUR)
+
+    assert not surveys.can_rate(ticket)
+    with pytest.raises(InvalidTransition):
+        rate(ticket, 5)
+    assert not SatisfactionRating.objects.exists()
+
+
+# --- The comment after the click -------------------------------------------------------------
+
+
+def test_a_comment_is_added_once(ticket):
+    rating = rate(ticket, 4)
+
+    surveys.add_comment(
+        rating=rating, comment="  很快就解决了，谢谢！  ", now=RESOLVED_AT + 2 * HOUR
+    )
+
+    rating.refresh_from_db()
+    assert (rating.comment, rating.commented_at) == ("很快就解决了，谢谢！", RESOLVED_AT + 2 * HOUR)
+    with pytest.raises(InvalidTransition) as refused:
+        surveys.add_comment(rating=rating, comment="Actually, one more thing")
+    assert str(refused.value) == "You have already left a comment. Thank you!"
+    rating.refresh_from_db()
+    assert rating.comment == "很快就解决了，谢谢！"
+
+
+@pytest.mark.parametrize(
+    ("comment", "message"),
+    [
+        ("", "Write a comment, or just close this page."),
+        ("   \n ", "Write a comment, or just close this page."),
+        (None, "Write a comment, or just close this page."),
+        ("x" * 2001, "Keep the comment under 2,000 characters."),
+    ],
+)
+def test_an_empty_or_too_long_comment_is_refused_and_nothing_is_saved(ticket, comment, message):
+    rating = rate(ticket, 4)
+
+    with pytest.raises(InvalidTransition) as refused:
+        surveys.add_comment(rating=rating, comment=comment)
+
+    assert str(refused.value) == message
+    rating.refresh_from_db()
+    assert (rating.comment, rating.commented_at) == ("", None)
+
+
+def test_a_comment_of_exactly_the_longest_length_is_kept(ticket):
+    rating = surveys.add_comment(rating=rate(ticket, 4), comment="好" * 2000)
+
+    assert len(rating.comment) == 2000
