@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from escalation import views, views_queue, views_ticket
+from escalation.permissions import agent_required
 
 app_name = "escalation"
 urlpatterns = [
@@ -16,7 +17,11 @@ urlpatterns = [
     path("survey/<str:token>/<int:score>/", views.survey_rate, name="survey-rate"),
     path("survey/<str:token>/comment/", views.survey_comment, name="survey-comment"),
     # The staff workspace.
-    path("staff/", RedirectView.as_view(pattern_name="escalation:staff-queue"), name="staff-home"),
+    path(
+        "staff/",
+        agent_required(RedirectView.as_view(pattern_name="escalation:staff-queue")),
+        name="staff-home",
+    ),
     path("staff/tickets/", views_queue.queue, name="staff-queue"),
     path("staff/tickets/bulk/", views_queue.bulk_action, name="staff-bulk"),
     path("staff/duty/", views_ticket.duty, name="staff-duty"),

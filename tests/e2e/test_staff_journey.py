@@ -78,11 +78,11 @@ def setting(db):
     CannedReply.objects.create(title="Confirmed on chain: ask the exchange", body=CANNED_BODY)
     asker = UserFactory(username="asker", display_name="Ada Asker")
     now = timezone.now()
-    ThreadFactory(
-        author=asker, category=category, title=QUESTION, now=now - timedelta(hours=25)
-    )
+    ThreadFactory(author=asker, category=category, title=QUESTION, now=now - timedelta(hours=25))
     # Another member's question, escalated a little later: its first answer is due later.
-    ThreadFactory(category=category, title=OLDER_QUESTION, now=now - timedelta(hours=24, minutes=30))
+    ThreadFactory(
+        category=category, title=OLDER_QUESTION, now=now - timedelta(hours=24, minutes=30)
+    )
     services.sweep(now=now)
     ticket = Ticket.objects.get(thread__title=QUESTION)
     assert ticket.assignee == agent  # the only on-duty agent of the Transfers queue
@@ -90,7 +90,11 @@ def setting(db):
 
 
 def test_an_agent_answers_an_escalated_question_and_the_asker_rates_the_help(
-    page: Page, browser: Browser, base_url, setting, shots  # noqa: F811
+    page: Page,
+    browser: Browser,
+    base_url,
+    setting,
+    shots,  # noqa: F811
 ):
     agent, asker, ticket = setting["agent"], setting["asker"], setting["ticket"]
 
