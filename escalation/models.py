@@ -452,6 +452,14 @@ class Ticket(models.Model):
                 ],
                 name="ticket_queue_facets",
             ),
+            # The queue's default page, in its order: PostgreSQL reads the first 50 rows
+            # here instead of sorting every active ticket. (SQLite, without statistics,
+            # keeps to ticket_queue_facets and sorts; that costs it a few milliseconds.)
+            models.Index(
+                fields=["sla_due_at", "created_at", "id"],
+                name="ticket_active_by_sla",
+                condition=Q(status__in=("new", "open", "waiting")),
+            ),
             models.Index(
                 fields=["close_at"], name="ticket_close_due", condition=Q(close_at__isnull=False)
             ),

@@ -308,7 +308,7 @@ def _conditions(allowed: dict[str, frozenset], view: QueueView, *, now) -> Q:
         if values == {None}:
             condition &= Q(**{f"{column}__isnull": True})
         else:
-            condition &= Q(**{f"{column}__in": values})
+            condition &= Q(**{f"{column}__in": sorted(values)})
     if view.sla and not view.reference:
         condition &= sla_conditions(now)[view.sla]
     return condition

@@ -33,4 +33,8 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(fields=['status', 'queue', 'priority', 'assignee', 'reason', 'category', 'sla_due_at', 'first_response_breached_at', 'first_responded_at', 'resolution_breached_at', 'created_at', 'id'], name='ticket_queue_facets'),
         ),
+        migrations.AddIndex(
+            model_name='ticket',
+            index=models.Index(condition=models.Q(('status__in', ('new', 'open', 'waiting'))), fields=['sla_due_at', 'created_at', 'id'], name='ticket_active_by_sla'),
+        ),
     ]
