@@ -13,8 +13,8 @@ number of queries whatever the number of tickets, each read from one index
   filter applied (facet counts: what choosing that value would show), is then summed
   from those groups in Python. There are at most as many groups as combinations of
   those few values, however many tickets there are;
-- the page: the 50 ids, sorted in the index, then those tickets with their thread,
-  asker and assignee (one query);
+- the page: one query, the 50 ids sorted within an index (a subquery), then those
+  tickets with their thread, asker and assignee;
 - the "nobody on duty works these queues" count, one query, only when some queue has
   nobody on duty.
 
@@ -137,7 +137,8 @@ class QueueView:
         return f"HO-{match[1]}" if match else ""
 
     def url(self, **changes) -> str:
-        """ "?…" for this view with `changes`; a new filter, search or sort starts at page 1."""
+        """This view's query string with `changes`; a new filter, search or sort starts at
+        page 1. Just "?" for the default view."""
         changes.setdefault("page", 1)
         return "?" + urlencode(replace(self, **changes)._params(("q", "page")))
 
@@ -229,7 +230,8 @@ def sla_conditions(now: datetime) -> dict[str, Q]:
 
 
 def sla_state(ticket: Ticket, now: datetime) -> str:
-    """ "breached", "soon", "fine" (as sla_conditions), or "paused"/"done" for display."""
+    """One ticket's SLA state as sla_conditions has it (breached, soon or fine), with
+    fine told apart as "paused" (waiting on the asker) and "done" for display."""
     due = ticket.sla_due_at
     if (due is not None and due <= now) or ticket.is_sla_breached:
         return "breached"
@@ -457,13 +459,13 @@ class Filter:
         return any(option.is_selected for option in self.options)
 
 
-def _options(view: QueueView, choices: Choices, *, user) -> dict[str, list[tuple[str, str]]]:
+def _options(choices: Choices) -> dict[str, list[tuple[str, str]]]:
     """Each filter's values as (value in the URL, label), in the order shown."""
     statuses = ["active", *COUNTED_STATUSES, Status.CLOSED, "all"]
     return {
         "status": [(value, str(STATUS_LABELS[value])) for value in statuses],
         "assignee": [("me", _("Me")), ("none", _("Unassigned"))]
-        + [(str(agent.pk), agent.public_name) for agent in choices.agents if agent.pk != user.pk],
+        + [(str(agent.pk), agent.public_name) for agent in choices.agents],
         "sla": [(value, str(label)) for value, label in SLA_LABELS.items()],
         "priority": [(str(priority.value), priority.label) for priority in reversed(Priority)],
         "queue": [(str(queue.pk), queue.name) for queue in choices.queues]
@@ -475,10 +477,10 @@ def _options(view: QueueView, choices: Choices, *, user) -> dict[str, list[tuple
     }
 
 
-def _filters(view: QueueView, choices: Choices, counts: Counts, *, user) -> list[Filter]:
+def _filters(view: QueueView, choices: Choices, counts: Counts) -> list[Filter]:
     counted_closed = _shows_closed(view)
     filters = []
-    for name, options in _options(view, choices, user=user).items():
+    for name, options in _options(choices).items():
         selected = getattr(view, name)
         sidebar = Filter(name=name, label=str(FILTER_LABELS[name]), options=[])
         if name != "status":
@@ -618,7 +620,7 @@ def load_queue(view: QueueView, *, choices: Choices, user, now: datetime) -> Que
         total=counts.total,
         page=page,
         pages=pages,
-        filters=_filters(view, choices, counts, user=user),
+        filters=_filters(view, choices, counts),
         agents=choices.agents,
         nobody_on_duty=not any(agent.is_on_duty for agent in choices.agents),
         uncovered=uncovered,
