@@ -292,7 +292,9 @@ def counts(view, user):
     return queue_selectors.count_tickets(view, user=user, now=NOW).by_filter
 
 
-def test_each_filter_counts_its_values_with_the_other_filters_applied(desk, agent, queues):
+def test_each_filter_counts_its_values_with_the_other_filters_applied(
+    desk, agent, queues, category, security
+):
     transfers = str(queues["transfers"].pk)
     view = queue_selectors.QueueView(queue=transfers)
 
@@ -307,11 +309,25 @@ def test_each_filter_counts_its_values_with_the_other_filters_applied(desk, agen
     assert by_filter["assignee"]["none"] == 1
     assert by_filter["assignee"]["me"] == 1
     assert by_filter["sla"] == {"breached": 1, "soon": 1, "fine": 0}
+    assert by_filter["category"] == {str(category.pk): 2}
+    assert by_filter["reason"] == {"moderator": 1, "agent": 1}
     # The status counts ignore the status filter but keep the queue's.
     assert by_filter["status"]["new"] == 1
     assert by_filter["status"]["open"] == 1
     assert by_filter["status"]["active"] == 2
     assert by_filter["status"]["resolved"] == 0
+
+
+def test_two_filters_count_each_other(desk, agent, colleague, security):
+    view = queue_selectors.QueueView(category=str(security.pk), assignee=str(colleague.pk))
+
+    result = queue_selectors.count_tickets(view, user=agent, now=NOW)
+
+    assert result.total == 1
+    # Bo's tickets by category, and the Security category's tickets by assignee.
+    assert result.by_filter["category"] == {str(security.pk): 1}
+    assert result.by_filter["assignee"] == {str(colleague.pk): 1}
+    assert result.by_filter["queue"] == {str(desk["fine"].queue_id): 1}
 
 
 def test_the_sla_filter_narrows_every_other_count_but_its_own(desk, agent):
@@ -496,6 +512,19 @@ def test_fifty_tickets_a_page(many, agent, at_now):
     assert 'href="?page=2"' in first.text
     assert "51–55 of 55" in second.text
     assert 'href="?"' in second.text
+
+
+def test_deep_pages_are_not_listed(many, agent, at_now, monkeypatch):
+    monkeypatch.setattr(queue_selectors, "PAGE_SIZE", 5)
+    monkeypatch.setattr(queue_selectors, "MAX_PAGE", 3)
+
+    response = client_for(agent).get("/staff/tickets/", {"page": 7})
+
+    assert shown(response) == [ticket.reference for ticket in many[10:15]]
+    assert "Only the first 3 pages are listed: filter or search to find the others." in (
+        response.text
+    )
+    assert "Page 3 of 3" in response.text
 
 
 def test_a_page_past_the_end_shows_the_last_one(many, agent, at_now):
