@@ -183,6 +183,15 @@ class Choices:
 
 def load_choices() -> Choices:
     """The queues, categories and agents (with their duty and queues): three queries."""
+    return Choices(
+        queues=list(Queue.objects.only("name")),
+        categories=list(Category.objects.only("name", "name_zh_hans")),
+        agents=load_agents(),
+    )
+
+
+def load_agents() -> list[Agent]:
+    """Everyone on the support team, by name, with their duty and queues: one query."""
     agents: dict[int, Agent] = {}
     rows = (
         User.objects.filter(is_active=True, is_staff=True)
@@ -196,11 +205,7 @@ def load_choices() -> Choices:
         agent = agents.setdefault(pk, Agent(pk, username, display_name, bool(on_duty)))
         if queue_id is not None:
             agent.queue_ids.add(queue_id)
-    return Choices(
-        queues=list(Queue.objects.only("name")),
-        categories=list(Category.objects.only("name", "name_zh_hans")),
-        agents=sorted(agents.values(), key=lambda agent: agent.public_name.casefold()),
-    )
+    return sorted(agents.values(), key=lambda agent: agent.public_name.casefold())
 
 
 # --- SLA ---------------------------------------------------------------------------------

@@ -68,8 +68,7 @@ def bulk_action(request):
     filtered (the form's `next`, if it is a URL of this site).
     """
     back = _next_url(request)
-    choices = queue_selectors.load_choices()
-    form = BulkActionForm(request.POST, user=request.user, agents=choices.agents)
+    form = BulkActionForm(request.POST, user=request.user, agents=queue_selectors.load_agents())
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
