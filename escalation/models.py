@@ -384,6 +384,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
