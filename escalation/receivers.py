@@ -6,11 +6,14 @@ before acting, and gives the newest threads that lack a clock one.
 """
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
 
 from escalation import clocks, workflow
+from escalation.models import Ticket
 from forum import events
+from forum.models import Thread
 
 
 def _recompute(thread_id: int) -> None:
@@ -28,6 +31,17 @@ def _recompute(thread_id: int) -> None:
 @receiver(events.post_unhidden)
 def recompute_clock(sender, *, thread_id, **kwargs) -> None:
     _recompute(thread_id)
+
+
+@receiver(events.thread_moved)
+def follow_move(sender, *, thread_id, **kwargs) -> None:
+    """The thread's ticket, if any, takes the thread's category (the staff queue's copy).
+
+    Read from the thread rather than the event, so events handled late or out of order
+    still leave the ticket where the thread is.
+    """
+    category = Thread.objects.filter(pk=OuterRef("thread_id")).values("category_id")
+    Ticket.objects.filter(thread_id=thread_id).update(category_id=Subquery(category))
 
 
 @receiver(events.post_created)

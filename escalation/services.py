@@ -128,6 +128,7 @@ def _open_ticket(*, facts: Facts, rules: Rules, reason: str, actor, note: str, n
         ticket.assignee = ticket.assignee if keeps else None
         ticket.status = Ticket.Status.OPEN if keeps else Ticket.Status.NEW
         ticket.reason, ticket.note = reason, note
+        ticket.category_id = facts.category_id
         ticket.resolution, ticket.resolution_note = "", ""
         ticket.resolved_at = ticket.closed_at = ticket.close_at = None
         ticket.waiting_since = ticket.resolution_time_left = None
@@ -186,6 +187,7 @@ def _ticket_fields(facts: Facts, rules: Rules, reason: str, note: str, now, refe
         "priority": policy.ticket_priority,
         "queue_id": policy.ticket_queue_id,
         "policy_id": policy.pk,
+        "category_id": facts.category_id,
         "created_at": now,
         "updated_at": now,
         "first_response_due_at": first_response_due_at,
@@ -493,6 +495,7 @@ _TICKET_ROWS = BulkInsert(
         "priority",
         "queue_id",
         "policy_id",
+        "category_id",
         "created_at",
         "updated_at",
         "first_response_due_at",

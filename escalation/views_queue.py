@@ -1,15 +1,183 @@
 """The agents' queue: /staff/tickets/ (filters, counts, search, sort, bulk actions)."""
 
-from django.http import HttpResponse
+import hashlib
 
-from escalation.permissions import agent_required
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from escalation import queue as queue_selectors
+from escalation import workflow
+from escalation.models import Ticket
+from escalation.permissions import agent_required, staff_nav_context
+from escalation.queue_forms import (
+    BULK_PRIORITIES,
+    BULK_STATUSES,
+    BulkActionForm,
+    QueueFilterForm,
+)
+
+# How many refusals a bulk action lists one by one; the rest are summed up.
+MAX_PROBLEMS_SHOWN = 10
 
 
 @agent_required
+@require_GET
+@never_cache  # a live list: the back button must not show a stale copy
+@vary_on_headers("HX-Request")  # the same URL answers htmx with the results region only
 def queue(request):
-    return HttpResponse("TODO")  # built by the queue work
+    """The queue, filtered as the URL says. htmx gets the results and counts region only.
+
+    A history restore (the back button after htmx replaced the page) gets the whole page.
+    """
+    choices = queue_selectors.load_choices()
+    form = QueueFilterForm(request.GET, choices=choices)
+    page = queue_selectors.load_queue(
+        form.view(), choices=choices, user=request.user, now=timezone.now()
+    )
+    attach_row_html(page.tickets)
+    context = {
+        "page": page,
+        "notices": [*form.notices(), *page.notices],
+        "bulk_statuses": BULK_STATUSES,
+        "bulk_priorities": BULK_PRIORITIES,
+        **staff_nav_context(request.user),
+    }
+    template = "escalation/staff/queue.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#queue-results"
+    return render(request, template, context)
 
 
 @agent_required
+@require_POST
 def bulk_action(request):
-    return HttpResponse("TODO")
+    """Assign, re-status or re-prioritise the ticked tickets, each through the workflow.
+
+    Reports how many changed and why any did not, then goes back to the queue as it was
+    filtered (the form's `next`, if it is a URL of this site).
+    """
+    back = _next_url(request)
+    form = BulkActionForm(request.POST, user=request.user, agents=queue_selectors.load_agents())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    references = form.cleaned_data["ticket"]
+    found = {
+        ticket.reference: ticket
+        for ticket in Ticket.objects.filter(reference__in=references).select_related("thread")
+    }
+    tickets = [found[reference] for reference in references if reference in found]
+    changed, problems = workflow.bulk(
+        actor=request.user,
+        tickets=tickets,
+        action=form.cleaned_data["action"],
+        value=form.cleaned_data["value"],
+    )
+    problems = [
+        _("%(reference)s: there is no such ticket.") % {"reference": reference}
+        for reference in references
+        if reference not in found
+    ] + problems
+    if changed:
+        messages.success(
+            request,
+            ngettext("%(count)d ticket changed.", "%(count)d tickets changed.", changed)
+            % {"count": changed},
+        )
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        messages.warning(request, problem)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        hidden = len(problems) - MAX_PROBLEMS_SHOWN
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d more ticket did not change.",
+                "%(count)d more tickets did not change.",
+                hidden,
+            )
+            % {"count": hidden},
+        )
+    return redirect(back)
+
+
+ROW_TEMPLATE = "escalation/staff/_queue_row.html"
+ROW_TTL = 60 * 60
+_row_template_version = ""
+
+
+def attach_row_html(tickets) -> None:
+    """ticket.row_html for each row, from the cache where it is (as forum.fragments does).
+
+    Fifty rows cost more to render than all the page's queries, and from one request to
+    the next most rows look the same. The key is everything a row shows (its countdown
+    to the unit shown, so a row changes at most once a minute), the language, the time
+    zone and the template's source: a change makes a new key, never a stale row.
+    """
+    global _row_template_version
+    if not tickets:
+        return
+    template = get_template(ROW_TEMPLATE)
+    if not _row_template_version:
+        with open(template.origin.name, "rb") as source:
+            _row_template_version = hashlib.blake2b(source.read(), digest_size=6).hexdigest()
+    prefix = (
+        f"queue-row:{_row_template_version}:{translation.get_language()}:"
+        f"{timezone.get_current_timezone_name()}"
+    )
+    keys = []
+    for ticket in tickets:
+        shown = (
+            ticket.pk,
+            ticket.reference,
+            ticket.staff_url,
+            ticket.thread.title,
+            ticket.requester.username,
+            ticket.requester.public_name,
+            ticket.category_id,
+            ticket.category_name,
+            ticket.queue_name,
+            ticket.reason_label,
+            ticket.priority,
+            ticket.priority_label,
+            ticket.status,
+            ticket.status_label,
+            ticket.assignee.public_name if ticket.assignee_id else None,
+            ticket.sla_state,
+            ticket.sla_text,
+            ticket.sla_due_at,
+            ticket.created_at,
+        )
+        digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+        keys.append(f"{prefix}:{digest}")
+    found = cache.get_many(keys)
+    missing = {}
+    for ticket, key in zip(tickets, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = missing[key] = str(template.render({"ticket": ticket}))
+        ticket.row_html = mark_safe(html)  # our own template's output
+    if missing:
+        cache.set_many(missing, ROW_TTL)
+
+
+def _next_url(request) -> str:
+    """Where the queue was: the posted `next` if it stays on this site, else the queue."""
+    candidate = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("escalation:staff-queue")
