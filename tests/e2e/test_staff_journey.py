@@ -101,7 +101,7 @@ def test_an_agent_answers_an_escalated_question_and_the_asker_rates_the_help(
     # The agent finds the question first in the queue.
     sign_in_with_code(page, agent, setting["secret"])
     page.goto("/staff/tickets/")
-    first_row = page.locator("[data-ticket]").first
+    first_row = page.locator("tr.queue-row").first
     expect(first_row).to_contain_text(ticket.reference)
     expect(first_row).to_contain_text(QUESTION)
     look(page, shots, "staff-queue-en")
@@ -177,5 +177,5 @@ def test_an_agent_answers_an_escalated_question_and_the_asker_rates_the_help(
     expect(page.locator("#ticket-properties")).to_contain_text(zh("Resolved"))
     look(page, shots, "staff-ticket-zh")
     page.goto("/staff/tickets/?status=resolved")
-    expect(page.locator("[data-ticket]").first).to_contain_text(ticket.reference)
+    expect(page.locator("tr.queue-row").first).to_contain_text(ticket.reference)
     look(page, shots, "staff-queue-zh")
