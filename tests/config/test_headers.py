@@ -215,3 +215,11 @@ def test_a_pending_email_change_page_holds_no_inline_style(member_client):
 
     assert "mia.new@example.com" in response.text
     assert inline_code(response.text) == []
+
+
+def test_the_favicon_browsers_ask_for_is_ours(client):
+    """Pages that name no icon (the admin's) would log a 404 for it on every view."""
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/logo.svg"
