@@ -348,13 +348,13 @@ CONTENT_SECURITY_POLICY = {
 # django-permissions-policy (Adam Johnson's, as django-htmx): no page here needs a
 # device or payment feature, so none may use one, nor any frame it embeds. Passkeys
 # (publickey-credentials-*) keep the browser's default, this origin only, for allauth.
+# Only features Chromium knows: it logs a console warning for any other (bluetooth).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer", "autoplay", "browsing-topics", "camera",
-        "display-capture", "geolocation", "gyroscope", "hid", "magnetometer", "microphone",
-        "midi", "payment", "screen-wake-lock", "serial", "usb",
-        "xr-spatial-tracking",
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
     )
 }  # fmt: skip
 # /healthz answers on plain HTTP so load balancers can probe the process directly.
