@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from accounts import audit
+
         post_migrate.connect(ensure_site_and_roles, sender=self)
+        audit.connect()
 
 
 def ensure_site_and_roles(*, using="default", **kwargs):

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import audit
 from accounts.models import LANGUAGE_CODES
 
 TIMEZONE_COOKIE = "handoff_tz"
@@ -66,3 +67,18 @@ def _has_mfa(user) -> bool:
     from allauth.mfa.utils import is_mfa_enabled
 
     return is_mfa_enabled(user)
+
+
+class AuditActorMiddleware:
+    """Credit the role changes made while serving a request to its signed-in user.
+
+    Sets a context variable (accounts.audit); the user is looked up only if a role
+    actually changes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit.request_scope(request):
+            return self.get_response(request)

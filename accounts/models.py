@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -72,3 +73,58 @@ class User(AbstractUser):
             and self.is_staff
             and (self.is_superuser or roles.AGENTS in self.group_names)
         )
+
+
+class RoleChange(models.Model):
+    """One role granted or revoked: a group, staff status or superuser status.
+
+    Written by accounts.audit from model signals, whatever made the change (the admin,
+    a shell, a command); read-only everywhere. Names are copied so the record outlives
+    the accounts it names.
+    """
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        REVOKED = "revoked", _("revoked")
+
+    STAFF = "is_staff"
+    SUPERUSER = "is_superuser"
+    FLAG_LABELS = {STAFF: _("staff status"), SUPERUSER: _("superuser status")}
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="role_changes",
+    )
+    username = models.CharField(_("username"), max_length=150)
+    # A group's name, or is_staff / is_superuser for the two flags.
+    role = models.CharField(_("role"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The actor's username, or "system" when no signed-in person made the change.
+    actor_name = models.CharField(_("changed by"), max_length=150)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-changed_at"], name="rolechange_changed_idx"),
+            models.Index(fields=["user", "-changed_at"], name="rolechange_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.role_label} {self.get_action_display()}"
+
+    @property
+    def role_label(self) -> str:
+        return self.FLAG_LABELS.get(self.role, self.role)

@@ -6,7 +6,8 @@
   try {
     var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (tz && document.cookie.indexOf("handoff_tz=" + tz) === -1) {
-      document.cookie = "handoff_tz=" + tz + "; path=/; max-age=31536000; samesite=lax";
+      document.cookie = "handoff_tz=" + tz + "; path=/; max-age=31536000; samesite=lax" +
+        (location.protocol === "https:" ? "; secure" : "");
     }
   } catch (e) { /* old browser: times stay in UTC */ }
 

@@ -1,14 +1,7 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_float, env_int, env_list
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -38,39 +31,8 @@ def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
     assert env_list("HANDOFF_HOSTS") == ["a.example", "b.example"]
 
 
-def _manage(*args, **env):
-    full_env = {**os.environ, **env}
-    # Set while Playwright runs (tests/e2e); a subprocess must not inherit it.
-    for name in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        full_env.pop(name, None)
-    full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="x7" * 30 + "-production-grade-random-secret-for-the-check",
-        DJANGO_ALLOWED_HOSTS="forum.example.com",
-        HANDOFF_VAR_DIR=str(tmp_path),
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
-
-
-def test_debug_is_off_unless_asked_for(tmp_path):
-    result = _manage(
+def test_debug_is_off_unless_asked_for(manage, tmp_path):
+    result = manage(
         "shell",
         "-c",
         "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
@@ -79,7 +41,7 @@ def test_debug_is_off_unless_asked_for(tmp_path):
     assert result.stdout.split()[-2:] == ["False", "True"], result.stderr
 
 
-def test_a_bad_debug_value_stops_the_process(tmp_path):
-    result = _manage("check", DJANGO_DEBUG="maybe", HANDOFF_VAR_DIR=str(tmp_path))
+def test_a_bad_debug_value_stops_the_process(manage, tmp_path):
+    result = manage("check", DJANGO_DEBUG="maybe", HANDOFF_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
