@@ -7,6 +7,8 @@ markdown preview, marking notifications read) must swap in place: a marker set o
 window before the click survives, which a full page load would wipe.
 """
 
+import re
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Page, expect
@@ -186,6 +188,16 @@ def test_an_agent_works_a_ticket_under_the_policy(page: Page, forum):
     problems = watch(page)
     sign_in_with_code(page, forum["agent"], forum["secret"])
     reference = forum["ticket"].reference
+
+    problems.visit("/staff/tickets/")
+    expect(page.locator("tr.queue-row").first).to_contain_text(reference)
+    # The queue's filters swap the results in place (htmx) under the policy too.
+    mark_window(page)
+    page.locator(".queue-facets").get_by_role("link", name=re.compile("^Unassigned")).click()
+    expect(page).to_have_url(re.compile(r"assignee=none"))
+    assert_swapped_in_place(page)
+    problems.visit("/staff/canned/")
+    problems.visit("/staff/duty/")
 
     problems.visit(f"/staff/tickets/{reference}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
