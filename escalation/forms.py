@@ -1,8 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forum.forms import RefusesSecrets
+from forum.models import SecretRefusal
 
-class AskStaffForm(forms.Form):
+
+class AskStaffForm(RefusesSecrets, forms.Form):
+    secret_fields = ("note",)
+    secret_where = SecretRefusal.Where.ASK_STAFF
+
     note = forms.CharField(
         label=_("Anything the support team should know"),
         max_length=2000,

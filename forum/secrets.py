@@ -1,0 +1,398 @@
+"""The secret guard: find recovery phrases and private keys in what people write.
+
+`find_secrets(text)` is a pure function: it returns findings that say what kind of
+secret sits where (offsets into `text`), never the secret itself, so a finding can be
+counted, logged or shown without leaking anything. `redact(text, findings)` gives the
+text back with each secret replaced by "[removed]".
+
+What counts as a secret, and why:
+
+- recovery_phrase: 12 or more words of one BIP39 wordlist, however they are laid out.
+  Only the words matter: spaces, commas, new lines, numbering (`1. word`, `1) word`,
+  `1、`, ①), table pipes, code fences, markup and case are all ignored. Up to 2 words in
+  any 12 may be anything else (a typo, a word from memory): 10 known words out of 12
+  leave a phrase open to brute force (2048² tries at most), so such a phrase is as
+  compromised as a complete one. Ordinary prose passes because it is full of words no
+  wordlist has ("the", "to", "my", "的话"): 10 wordlist words in any 12 in a row is a
+  list, not a sentence. Chinese wordlists are single characters, and Chinese prose is
+  made of the same characters; a character counts only when it stands apart (between
+  spaces, punctuation or numbering), so running text never matches.
+- wif: a Base58Check string whose payload is a version byte and a 32-byte key (plus the
+  0x01 "compressed" flag): Bitcoin mainnet (5…, K…, L…), testnet (9…, c…) and the other
+  coins that reuse the format with their own version byte. The checksum must be valid:
+  addresses have the same alphabet and are 21-byte payloads, so they pass.
+- xprv: an extended private key (xprv, yprv, zprv, tprv and the other BIP32 private
+  prefixes). The shape alone decides: nothing public starts that way, and a mistyped
+  key is still mostly a secret. Extended public keys (xpub…) pass.
+- labelled_hex_key: 64 hexadecimal characters right after a label such as
+  "private key:", "privateKey", "私钥" or "clave privada".
+- bare_hex_64: 64 hexadecimal characters with no label. A transaction hash looks exactly
+  like a private key, so this one is not refused: the poster is asked to confirm it is a
+  transaction hash. Hashes inside an explorer's transaction link need no confirmation.
+
+The data comes from well-kept sources rather than copies of our own: the BIP39 wordlists
+of Trezor's `mnemonic` package (the reference implementation of BIP39) and Base58Check
+decoding from the `base58` package (the Bitcoin-compatible codec most Python wallets use).
+
+Cost: one regular-expression pass over the text and a dictionary look-up per word, so
+it is linear in the text; a 50,000-character post takes a few milliseconds.
+"""
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+import base58
+from django.utils.translation import gettext_lazy as _
+from mnemonic import Mnemonic
+
+REDACTED = "[removed]"
+PHRASE_MIN_WORDS = 12
+# In any PHRASE_MIN_WORDS words in a row, this many may be outside the wordlist.
+PHRASE_MAX_MISSES = 2
+
+# The ten wordlists of the BIP39 specification. `mnemonic` also ships Russian and Turkish
+# lists that are not part of it (and that no wallet we know of generates).
+LANGUAGES = (
+    "english",
+    "chinese_simplified",
+    "chinese_traditional",
+    "japanese",
+    "korean",
+    "spanish",
+    "french",
+    "italian",
+    "czech",
+    "portuguese",
+)
+
+
+class Kind(StrEnum):
+    RECOVERY_PHRASE = "recovery_phrase"
+    WIF = "wif"
+    XPRV = "xprv"
+    LABELLED_HEX_KEY = "labelled_hex_key"
+    BARE_HEX_64 = "bare_hex_64"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One secret in a text: its kind and where it is, never what it is."""
+
+    kind: Kind
+    start: int
+    end: int
+    # For a recovery phrase: the BIP39 wordlist it comes from.
+    language: str = ""
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A bare 64-hex string may be a transaction hash: the poster says which."""
+        return self.kind == Kind.BARE_HEX_64
+
+
+# What the poster reads, in their language: why the text is refused and what to do now.
+MESSAGES = {
+    Kind.RECOVERY_PHRASE: _(
+        "This looks like a recovery phrase (seed words). Anyone who has seen it can take "
+        "your funds: move your funds to a new wallet now. Staff never ask for it. We took "
+        "it out of your text and posted nothing; post the rest without it."
+    ),
+    Kind.WIF: _(
+        "This looks like a private key. Anyone who has seen it can take the funds it holds: "
+        "move them to a new wallet now. Staff never ask for it. We took it out of your text "
+        "and posted nothing; post the rest without it."
+    ),
+    Kind.XPRV: _(
+        "This looks like an extended private key (xprv). It controls every address of your "
+        "wallet: anyone who has seen it can take your funds, so move them to a new wallet "
+        "now. Staff never ask for it. We took it out of your text and posted nothing; post "
+        "the rest without it."
+    ),
+    Kind.LABELLED_HEX_KEY: _(
+        "This looks like a private key. Anyone who has seen it can take the funds it holds: "
+        "move them to a new wallet now. Staff never ask for it. We took it out of your text "
+        "and posted nothing; post the rest without it."
+    ),
+    Kind.BARE_HEX_64: _(
+        "This text has a 64-character code in it. A transaction hash is public and safe to "
+        "share, but a private key looks the same and gives away your funds. If it is a "
+        "transaction hash, tick “This is a transaction hash, not a private key” and post "
+        "again. If it is a private key, delete it, and move your funds to a new wallet."
+    ),
+}
+
+
+def message_for(kinds: Iterable[str]):
+    """What to tell the poster about these kinds of secret: the gravest kind's message."""
+    kinds = set(kinds)
+    return MESSAGES[next(kind for kind in Kind if kind in kinds)]
+
+
+# --- Finding them ------------------------------------------------------------------
+
+
+def find_secrets(text: str) -> list[Finding]:
+    """Every secret in `text`, in order of position. Pure: no I/O, no state."""
+    findings = [*_keys(text), *_phrases(text)]
+    findings.sort(key=lambda finding: finding.start)
+    return findings
+
+
+def refused(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings that refuse a post outright (all but the bare hex, which asks first)."""
+    return [finding for finding in findings if not finding.needs_confirmation]
+
+
+def has_secret(text: str) -> bool:
+    """Whether `text` holds a secret that is refused outright."""
+    return bool(refused(find_secrets(text)))
+
+
+def redact(text: str, findings: Iterable[Finding]) -> str:
+    """`text` with each finding's span replaced by "[removed]" (overlaps merged)."""
+    spans = sorted((finding.start, finding.end) for finding in findings)
+    pieces, position = [], 0
+    for start, end in spans:
+        if end <= position:
+            continue
+        start = max(start, position)
+        pieces += [text[position:start], REDACTED]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+# --- Keys ----------------------------------------------------------------------------
+
+# Keys, hashes and addresses are long runs of letters and digits: find the runs once,
+# then look at each (cheaper than one pattern per kind with look-arounds at every place).
+_LONG_RUN = re.compile(r"[0-9A-Za-z]{50,}")
+_BASE58 = re.compile(r"[1-9A-HJ-NP-Za-km-z]+")
+_HEX_64 = re.compile(r"(?:0[xX])?[0-9a-fA-F]{64}")
+# BIP32 private version prefixes: Bitcoin's (SLIP-132 family and testnet) and Litecoin's.
+_XPRV = re.compile(r"(?:[xyztuvYZUV]prv|Ltpv)[1-9A-HJ-NP-Za-km-z]{100,112}")
+_KEY_LABEL = re.compile(
+    r"(?:private|priv|secret)[\s_-]?key|privkey|"
+    r"私钥|私鑰|私匙|密钥|密鑰|秘钥|秘鑰|秘密鍵|秘密キー|プライベートキー|개인\s?키|"
+    r"clave\s+privada|chave\s+privada|cl[ée]\s+priv[ée]e|chiave\s+privata|priv[aá]tn[ií]\s+kl[ií][čc]"
+    # Between the label and the key: punctuation, space and a few linking words only.
+    r"(?:[^\w]|\b(?:is|was|are|here|es|est|ist|je|é|è)\b|是|为|為|如下|は|が|です)*\Z",
+    re.IGNORECASE,
+)
+_KEY_LABEL_REACH = 60
+# The hash in an explorer's link to a transaction is a transaction hash, whatever it is.
+_TX_LINK = re.compile(
+    r"(?:/tx/|/txs/|/transaction/|/transactions/|/txid/|[?&#](?:tx|txid|hash)=)\Z",
+    re.IGNORECASE,
+)
+
+
+def _keys(text: str) -> list[Finding]:
+    findings = []
+    for run in _LONG_RUN.finditer(text):
+        value, start, end = run.group(), run.start(), run.end()
+        if _HEX_64.fullmatch(value):
+            before = text[max(0, start - _KEY_LABEL_REACH) : start]
+            if _KEY_LABEL.search(before):
+                findings.append(Finding(Kind.LABELLED_HEX_KEY, start, end))
+            elif not _TX_LINK.search(before):
+                findings.append(Finding(Kind.BARE_HEX_64, start, end))
+        elif _XPRV.fullmatch(value):
+            findings.append(Finding(Kind.XPRV, start, end))
+        elif len(value) <= 53 and _BASE58.fullmatch(value) and _is_wif(value):
+            findings.append(Finding(Kind.WIF, start, end))
+    return findings
+
+
+def _is_wif(candidate: str) -> bool:
+    """A checksum-valid Base58Check key: version byte, 32-byte key, optional 0x01 flag."""
+    try:
+        payload = base58.b58decode_check(candidate)
+    except ValueError:
+        return False
+    return len(payload) == 33 or (len(payload) == 34 and payload[-1] == 0x01)
+
+
+# --- Recovery phrases ------------------------------------------------------------------
+
+# A word is a run of letters. Digits, punctuation, spaces and symbols between words are
+# layout (numbering, commas, table pipes, code fences) and are skipped.
+_WORD = re.compile(r"[^\W\d_]+")
+# The same, keeping combining marks (a decomposed é, Japanese ゛) inside the word; slower,
+# so only for the texts that have them.
+_COMBINING = re.compile(r"[\u0300-\u036f\u3099\u309a]")
+_WORD_WITH_MARKS = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f\u3099\u309a])+")
+# Tags and entities are layout too: `abandon<br>ability` is two words.
+_MARKUP = re.compile(r"<[^<>\n]{0,40}>|&#?\w{1,10};")
+# Chinese numbering (十一、, 二十四.) is not a word either.
+_HAN_NUMERALS = frozenset("一二三四五六七八九十百零〇两")
+
+
+@functools.cache
+def _wordlists() -> dict[str, int]:
+    """Every BIP39 word, folded as the words of a text are, mapped to a bit for each
+    wordlist (LANGUAGES) that has it."""
+    masks: dict[str, int] = {}
+    for bit, language in enumerate(LANGUAGES):
+        for word in Mnemonic(language).wordlist:
+            key = _fold(word)
+            masks[key] = masks.get(key, 0) | (1 << bit)
+    return masks
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold(word: str) -> str:
+    """Compare words as a person reads them: full-width forms, case and Latin accents
+    ignored, and circled or superscript numbering (①) dropped."""
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    if not folded.isalpha():
+        folded = "".join(ch for ch in folded if ch.isalpha())
+    if not folded.isascii() and any("\u00c0" <= ch <= "\u024f" for ch in folded):
+        # "abaco" is "ábaco": people often type Spanish and French words without accents.
+        stripped = "".join(
+            ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.combining(ch)
+        )
+        folded = unicodedata.normalize("NFC", stripped)
+    return folded
+
+
+def _is_han(ch: str) -> bool:
+    return (
+        "\u3400" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\U00020000" <= ch < "\U00040000"
+    )
+
+
+_NUMBERING = -1  # not a word at all: skipped
+
+
+def _mask(word: str, wordlists: dict[str, int]) -> int:
+    """Which wordlists have `word` (a bit each; 0: none, _NUMBERING: not a word)."""
+    if word.isascii():
+        return wordlists.get(word.lower(), 0)
+    if "\u4e00" <= word[0] <= "\u9fff":  # the common CJK block, which NFKC leaves alone
+        if len(word) == 1:
+            return wordlists.get(word, 0)
+        # Running Chinese text is not a list of characters standing apart.
+        return _NUMBERING if _HAN_NUMERALS.issuperset(word) else 0
+    key = _fold(word)
+    if not key:
+        return _NUMBERING
+    if _is_han(key[0]) and len(key) > 1:
+        return _NUMBERING if _HAN_NUMERALS.issuperset(key) else 0
+    return wordlists.get(key, 0)
+
+
+def _words(text: str) -> tuple[str, re.Pattern]:
+    """The text with its markup blanked out (same length), and the pattern for its words."""
+    if "<" in text or "&" in text:
+        text = _MARKUP.sub(lambda match: " " * len(match.group()), text)
+    return text, (_WORD_WITH_MARKS if _COMBINING.search(text) else _WORD)
+
+
+def _phrases(text: str) -> list[Finding]:
+    wordlists = _wordlists()
+    text, word_pattern = _words(text)
+    # A first pass on the words alone, which almost every text leaves at.
+    if text.isascii():
+        get = wordlists.get
+        known = bytes(1 if get(word) else 0 for word in word_pattern.findall(text.lower()))
+    else:
+        masks = (_mask(word, wordlists) for word in word_pattern.findall(text))
+        known = bytes(1 if mask > 0 else 0 for mask in masks if mask != _NUMBERING)
+    if next(_dense_windows(known), None) is None:
+        return []
+    starts, ends, masks = _located_words(text, word_pattern, wordlists)
+    languages = 0
+    for first, last in _phrase_spans(bytes(1 if mask else 0 for mask in masks)):
+        for mask in masks[first : last + 1]:
+            languages |= mask
+    findings = []
+    for bit, language in enumerate(LANGUAGES):
+        if languages & (1 << bit):
+            in_list = bytes((mask >> bit) & 1 for mask in masks)
+            for first, last in _phrase_spans(in_list):
+                findings.append(Finding(Kind.RECOVERY_PHRASE, starts[first], ends[last], language))
+    return findings
+
+
+def _located_words(text: str, word_pattern: re.Pattern, wordlists: dict[str, int]):
+    """Each word's start, end and wordlists. A Chinese character glued to a digit is a
+    count or a date (3天, 1月), not a character standing apart."""
+    starts, ends, masks = [], [], []
+    for match in word_pattern.finditer(text):
+        mask = _mask(match.group(), wordlists)
+        if mask == _NUMBERING:
+            continue
+        start, end = match.span()
+        if (
+            mask
+            and _is_han(text[start])
+            and (text[start - 1 : start].isdigit() or text[end : end + 1].isdigit())
+        ):
+            mask = 0
+        starts.append(start)
+        ends.append(end)
+        masks.append(mask)
+    return starts, ends, masks
+
+
+_SIZE, _NEED = PHRASE_MIN_WORDS, PHRASE_MIN_WORDS - PHRASE_MAX_MISSES
+# _NEED words among _SIZE, cut by the others into PHRASE_MAX_MISSES + 1 pieces at most,
+# make a run of at least this many wordlist words in a row: the windows worth counting.
+_RUN = b"\x01" * -(-_NEED // (PHRASE_MAX_MISSES + 1))
+
+
+def _dense_windows(in_list: bytes) -> Iterator[int]:
+    """In order, the first word of each window of PHRASE_MIN_WORDS words of which at
+    most PHRASE_MAX_MISSES are outside the wordlist (in_list: 1 for a wordlist word)."""
+    checked = -1  # windows up to this first word are done
+    run = in_list.find(_RUN)
+    while run != -1:
+        unchecked = max(checked + 1, run + len(_RUN) - _SIZE, 0)
+        checked = min(run, len(in_list) - _SIZE)
+        for first in range(unchecked, checked + 1):
+            if in_list.count(1, first, first + _SIZE) >= _NEED:
+                yield first
+        run = in_list.find(_RUN, run + 1)
+
+
+def _phrase_spans(in_list: bytes) -> list[tuple[int, int]]:
+    """The word spans (first, last) of the phrases in one wordlist.
+
+    Overlapping windows merge, and a span then reaches outwards past up to
+    PHRASE_MAX_MISSES other words to the last wordlist word, so the first and last words
+    of a phrase with typos near its ends go with it.
+    """
+    spans: list[list[int]] = []
+    for first in _dense_windows(in_list):
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1][1] = first + _SIZE - 1
+        else:
+            spans.append([first, first + _SIZE - 1])
+    found = []
+    for first, last in spans:
+        while not in_list[first]:
+            first += 1
+        while not in_list[last]:
+            last -= 1
+        found.append((_reach(in_list, first, step=-1), _reach(in_list, last, step=1)))
+    return found
+
+
+def _reach(in_list: bytes, index: int, *, step: int) -> int:
+    """From a wordlist word, the farthest wordlist word in that direction that can be
+    reached passing at most PHRASE_MAX_MISSES other words in all."""
+    misses, probe = 0, index + step
+    while 0 <= probe < len(in_list) and misses <= PHRASE_MAX_MISSES:
+        if in_list[probe]:
+            index = probe
+        else:
+            misses += 1
+        probe += step
+    return index
