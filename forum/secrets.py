@@ -176,9 +176,10 @@ _HEX_64 = re.compile(r"(?:0[xX])?[0-9a-fA-F]{64}")
 # BIP32 private version prefixes: Bitcoin's (SLIP-132 family and testnet) and Litecoin's.
 _XPRV = re.compile(r"(?:[xyztuvYZUV]prv|Ltpv)[1-9A-HJ-NP-Za-km-z]{100,112}")
 _KEY_LABEL = re.compile(
-    r"(?:private|priv|secret)[\s_-]?key|privkey|"
+    r"(?:(?:private|priv|secret)[\s_-]?key|privkey|"
     r"私钥|私鑰|私匙|密钥|密鑰|秘钥|秘鑰|秘密鍵|秘密キー|プライベートキー|개인\s?키|"
-    r"clave\s+privada|chave\s+privada|cl[ée]\s+priv[ée]e|chiave\s+privata|priv[aá]tn[ií]\s+kl[ií][čc]"
+    r"clave\s+privada|chave\s+privada|cl[ée]\s+priv[ée]e|chiave\s+privata|"
+    r"priv[aá]tn[ií]\s+kl[ií][čc])"
     # Between the label and the key: punctuation, space and a few linking words only.
     r"(?:[^\w]|\b(?:is|was|are|here|es|est|ist|je|é|è)\b|是|为|為|如下|は|が|です)*\Z",
     re.IGNORECASE,
@@ -307,24 +308,35 @@ def _phrases(text: str) -> list[Finding]:
         known = bytes(1 if mask > 0 else 0 for mask in masks if mask != _NUMBERING)
     if next(_dense_windows(known), None) is None:
         return []
-    starts, ends, masks = _located_words(text, word_pattern, wordlists)
+    words = _located_words(text, word_pattern, wordlists)
     languages = 0
-    for first, last in _phrase_spans(bytes(1 if mask else 0 for mask in masks)):
-        for mask in masks[first : last + 1]:
-            languages |= mask
+    for first, last in _phrase_spans(bytes(1 if word.mask else 0 for word in words)):
+        for word in words[first : last + 1]:
+            languages |= word.mask
     findings = []
     for bit, language in enumerate(LANGUAGES):
         if languages & (1 << bit):
-            in_list = bytes((mask >> bit) & 1 for mask in masks)
-            for first, last in _phrase_spans(in_list):
-                findings.append(Finding(Kind.RECOVERY_PHRASE, starts[first], ends[last], language))
+            in_list = bytes((word.mask >> bit) & 1 for word in words)
+            near = functools.partial(_is_near, words, language=language)
+            for first, last in _phrase_spans(in_list, near=near):
+                findings.append(
+                    Finding(Kind.RECOVERY_PHRASE, words[first].start, words[last].end, language)
+                )
     return findings
 
 
-def _located_words(text: str, word_pattern: re.Pattern, wordlists: dict[str, int]):
-    """Each word's start, end and wordlists. A Chinese character glued to a digit is a
-    count or a date (3天, 1月), not a character standing apart."""
-    starts, ends, masks = [], [], []
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    key: str  # folded as the wordlists are
+    mask: int  # a bit for each wordlist that has it
+
+
+def _located_words(text: str, word_pattern: re.Pattern, wordlists: dict[str, int]) -> list[_Word]:
+    """Each word with where it is and the wordlists that have it. A Chinese character
+    glued to a digit is a count or a date (3天, 1月), not a character standing apart."""
+    words = []
     for match in word_pattern.finditer(text):
         mask = _mask(match.group(), wordlists)
         if mask == _NUMBERING:
@@ -336,10 +348,38 @@ def _located_words(text: str, word_pattern: re.Pattern, wordlists: dict[str, int
             and (text[start - 1 : start].isdigit() or text[end : end + 1].isdigit())
         ):
             mask = 0
-        starts.append(start)
-        ends.append(end)
-        masks.append(mask)
-    return starts, ends, masks
+        words.append(_Word(start, end, _fold(match.group()), mask))
+    return words
+
+
+def _is_near(words: list[_Word], index: int, *, language: str) -> bool:
+    """Whether the word at `index` is one typo from a word of `language`: a letter
+    dropped, added or changed, or two letters swapped. Only words of 5 letters or more:
+    shorter ones are a typo away from too many ordinary words."""
+    key = words[index].key
+    if len(key) < 5:
+        return False
+    listed, dropped, dropped_at = _typo_index(language)
+    if key in dropped:
+        return True
+    for i in range(len(key)):
+        shorter = key[:i] + key[i + 1 :]
+        if shorter in listed or (shorter, i) in dropped_at:
+            return True
+        if i + 1 < len(key) and key[:i] + key[i + 1] + key[i] + key[i + 2 :] in listed:
+            return True
+    return False
+
+
+@functools.cache
+def _typo_index(language: str) -> tuple[frozenset, frozenset, frozenset]:
+    """The words of `language`; each word less one letter; and the same with the place
+    of the letter dropped (two words one letter apart lose it at the same place)."""
+    listed = frozenset(_fold(word) for word in Mnemonic(language).wordlist)
+    dropped_at = frozenset(
+        (word[:i] + word[i + 1 :], i) for word in listed for i in range(len(word))
+    )
+    return listed, frozenset(shorter for shorter, _place in dropped_at), dropped_at
 
 
 _SIZE, _NEED = PHRASE_MIN_WORDS, PHRASE_MIN_WORDS - PHRASE_MAX_MISSES
@@ -362,13 +402,15 @@ def _dense_windows(in_list: bytes) -> Iterator[int]:
         run = in_list.find(_RUN, run + 1)
 
 
-def _phrase_spans(in_list: bytes) -> list[tuple[int, int]]:
+def _phrase_spans(in_list: bytes, near=None) -> list[tuple[int, int]]:
     """The word spans (first, last) of the phrases in one wordlist.
 
-    Overlapping windows merge, and a span then reaches outwards past up to
-    PHRASE_MAX_MISSES other words to the last wordlist word, so the first and last words
-    of a phrase with typos near its ends go with it.
+    Overlapping windows merge. Each span's ends then move to the outermost words that
+    are in the wordlist or one typo from it (`near(index)`), inwards past the other
+    words a window took in, and outwards while the next word is one too: mistyped words
+    at a phrase's edges go with it, the ordinary words around it stay.
     """
+    is_word = (lambda index: in_list[index] or near(index)) if near else in_list.__getitem__
     spans: list[list[int]] = []
     for first in _dense_windows(in_list):
         if spans and first <= spans[-1][1] + 1:
@@ -377,22 +419,49 @@ def _phrase_spans(in_list: bytes) -> list[tuple[int, int]]:
             spans.append([first, first + _SIZE - 1])
     found = []
     for first, last in spans:
-        while not in_list[first]:
+        while not is_word(first):
             first += 1
-        while not in_list[last]:
+        while not is_word(last):
             last -= 1
-        found.append((_reach(in_list, first, step=-1), _reach(in_list, last, step=1)))
+        first, last = _tighten(in_list, is_word, first, last)
+        while first > 0 and is_word(first - 1):
+            first -= 1
+        while last + 1 < len(in_list) and is_word(last + 1):
+            last += 1
+        found.append((first, last))
     return found
 
 
-def _reach(in_list: bytes, index: int, *, step: int) -> int:
-    """From a wordlist word, the farthest wordlist word in that direction that can be
-    reached passing at most PHRASE_MAX_MISSES other words in all."""
-    misses, probe = 0, index + step
-    while 0 <= probe < len(in_list) and misses <= PHRASE_MAX_MISSES:
-        if in_list[probe]:
-            index = probe
-        else:
-            misses += 1
-        probe += step
-    return index
+# A wordlist word or two just before or after a phrase, parted from it by ordinary words.
+_LOOSE_WORDS = 2
+
+
+def _tighten(in_list: bytes, is_word, first: int, last: int) -> tuple[int, int]:
+    """Leave out a word or two at either end of a span that ordinary words (not typos)
+    part from the rest, when the rest is a phrase on its own: in "my balance is gone:
+    1. abandon …", "balance" is the poster's, not the phrase's."""
+    while True:
+        run_end = first
+        while run_end < last and is_word(run_end + 1):
+            run_end += 1
+        rest = run_end + 1
+        while rest <= last and not is_word(rest):
+            rest += 1
+        if run_end - first >= _LOOSE_WORDS or rest > last:
+            break
+        if next(_dense_windows(in_list[rest : last + 1]), None) is None:
+            break
+        first = rest
+    while True:
+        run_start = last
+        while run_start > first and is_word(run_start - 1):
+            run_start -= 1
+        rest = run_start - 1
+        while rest >= first and not is_word(rest):
+            rest -= 1
+        if last - run_start >= _LOOSE_WORDS or rest < first:
+            break
+        if next(_dense_windows(in_list[first : rest + 1]), None) is None:
+            break
+        last = rest
+    return first, last
