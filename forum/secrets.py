@@ -39,6 +39,7 @@ it is linear in the text; a 50,000-character post takes a few milliseconds.
 """
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -309,6 +310,7 @@ def _phrases(text: str) -> list[Finding]:
     if next(_dense_windows(known), None) is None:
         return []
     words = _located_words(text, word_pattern, wordlists)
+    parted = _sentence_breaks(text, words)
     languages = 0
     for first, last in _phrase_spans(bytes(1 if word.mask else 0 for word in words)):
         for word in words[first : last + 1]:
@@ -318,7 +320,7 @@ def _phrases(text: str) -> list[Finding]:
         if languages & (1 << bit):
             in_list = bytes((word.mask >> bit) & 1 for word in words)
             near = functools.partial(_is_near, words, language=language)
-            for first, last in _phrase_spans(in_list, near=near):
+            for first, last in _phrase_spans(in_list, near=near, parted=parted):
                 findings.append(
                     Finding(Kind.RECOVERY_PHRASE, words[first].start, words[last].end, language)
                 )
@@ -350,6 +352,23 @@ def _located_words(text: str, word_pattern: re.Pattern, wordlists: dict[str, int
             mask = 0
         words.append(_Word(start, end, _fold(match.group()), mask))
     return words
+
+
+# What ends a sentence or a paragraph: a full stop right after a word, or a blank line.
+_BREAK = re.compile(r"[.!?。！？]|.*\n[^\S\n]*\n", re.DOTALL)
+
+
+def _sentence_breaks(text: str, words: list[_Word]) -> bytes:
+    """For each word, 1 when a sentence or paragraph ends just before it. A phrase is
+    one list; the sentence before it and the one after are the poster's own words
+    (numbering, as in "1. word", comes after a word's own full stop, so it is no break)."""
+    return bytes(
+        [0]
+        + [
+            1 if _BREAK.match(text, before.end, after.start) else 0
+            for before, after in itertools.pairwise(words)
+        ]
+    )
 
 
 def _is_near(words: list[_Word], index: int, *, language: str) -> bool:
@@ -402,15 +421,18 @@ def _dense_windows(in_list: bytes) -> Iterator[int]:
         run = in_list.find(_RUN, run + 1)
 
 
-def _phrase_spans(in_list: bytes, near=None) -> list[tuple[int, int]]:
+def _phrase_spans(in_list: bytes, near=None, parted: bytes = b"") -> list[tuple[int, int]]:
     """The word spans (first, last) of the phrases in one wordlist.
 
     Overlapping windows merge. Each span's ends then move to the outermost words that
     are in the wordlist or one typo from it (`near(index)`), inwards past the other
-    words a window took in, and outwards while the next word is one too: mistyped words
-    at a phrase's edges go with it, the ordinary words around it stay.
+    words a window took in, and outwards while the next word is one too; a word or two
+    at either end that ordinary words or a sentence break (`parted`) set apart from the
+    rest are left out when the rest is a phrase on its own. So mistyped words at a
+    phrase's edges go with it, and the poster's own words around it stay.
     """
     is_word = (lambda index: in_list[index] or near(index)) if near else in_list.__getitem__
+    is_parted = parted.__getitem__ if parted else lambda index: False
     spans: list[list[int]] = []
     for first in _dense_windows(in_list):
         if spans and first <= spans[-1][1] + 1:
@@ -423,45 +445,44 @@ def _phrase_spans(in_list: bytes, near=None) -> list[tuple[int, int]]:
             first += 1
         while not is_word(last):
             last -= 1
-        first, last = _tighten(in_list, is_word, first, last)
-        while first > 0 and is_word(first - 1):
+        while first > 0 and is_word(first - 1) and not is_parted(first):
             first -= 1
-        while last + 1 < len(in_list) and is_word(last + 1):
+        while last + 1 < len(in_list) and is_word(last + 1) and not is_parted(last + 1):
             last += 1
-        found.append((first, last))
+        found.append(_tighten(in_list, is_word, is_parted, first, last))
     return found
 
 
-# A wordlist word or two just before or after a phrase, parted from it by ordinary words.
+# A wordlist word or two just before or after a phrase, set apart from it.
 _LOOSE_WORDS = 2
 
 
-def _tighten(in_list: bytes, is_word, first: int, last: int) -> tuple[int, int]:
-    """Leave out a word or two at either end of a span that ordinary words (not typos)
-    part from the rest, when the rest is a phrase on its own: in "my balance is gone:
-    1. abandon …", "balance" is the poster's, not the phrase's."""
-    while True:
-        run_end = first
-        while run_end < last and is_word(run_end + 1):
-            run_end += 1
-        rest = run_end + 1
+def _tighten(in_list: bytes, is_word, is_parted, first: int, last: int) -> tuple[int, int]:
+    """Leave out a word or two at either end of a span that ordinary words or a sentence
+    break set apart from the rest, when the rest is a phrase on its own: in "my balance
+    is gone. 1. abandon …", "balance" is the poster's, not the phrase's."""
+
+    def is_phrase(start: int, end: int) -> bool:
+        return next(_dense_windows(in_list[start : end + 1]), None) is not None
+
+    while first < last:
+        end = first
+        while end < last and is_word(end + 1) and not is_parted(end + 1):
+            end += 1
+        rest = end + 1
         while rest <= last and not is_word(rest):
             rest += 1
-        if run_end - first >= _LOOSE_WORDS or rest > last:
-            break
-        if next(_dense_windows(in_list[rest : last + 1]), None) is None:
+        if end - first >= _LOOSE_WORDS or rest > last or not is_phrase(rest, last):
             break
         first = rest
-    while True:
-        run_start = last
-        while run_start > first and is_word(run_start - 1):
-            run_start -= 1
-        rest = run_start - 1
+    while first < last:
+        start = last
+        while start > first and is_word(start - 1) and not is_parted(start):
+            start -= 1
+        rest = start - 1
         while rest >= first and not is_word(rest):
             rest -= 1
-        if last - run_start >= _LOOSE_WORDS or rest < first:
-            break
-        if next(_dense_windows(in_list[first : rest + 1]), None) is None:
+        if last - start >= _LOOSE_WORDS or rest < first or not is_phrase(first, rest):
             break
         last = rest
     return first, last
