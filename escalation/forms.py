@@ -18,8 +18,12 @@ class AskStaffForm(RefusesSecrets, forms.Form):
     )
 
 
-class SurveyCommentForm(forms.Form):
+class SurveyCommentForm(RefusesSecrets, forms.Form):
     """The optional comment after a rating, from the survey page or the request's page."""
+
+    secret_fields = ("comment",)
+    hash_question_fields = ()  # a comment for the team's records: keys refused, hashes let be
+    secret_where = SecretRefusal.Where.SURVEY
 
     comment = forms.CharField(
         label=_("Anything you would like to tell us?"),

@@ -134,7 +134,11 @@ class NoteForm(RefusesSecrets, forms.Form):
         return body
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(RefusesSecrets, forms.Form):
+    secret_fields = ("note",)
+    hash_question_fields = ()  # the team's records: keys refused, hashes let be
+    secret_where = SecretRefusal.Where.RESOLUTION
+
     note = forms.CharField(
         label=_("Resolution note"),
         max_length=workflow.RESOLUTION_NOTE_MAX_CHARS,

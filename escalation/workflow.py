@@ -372,6 +372,7 @@ def resolve(*, actor: User, ticket: Ticket, note: str = "", resolution: str = "a
     note = (note or "").strip()
     if len(note) > RESOLUTION_NOTE_MAX_CHARS:
         raise InvalidTransition(_("Keep the resolution note under 2,000 characters."))
+    forum_services.refuse_secrets(where=SecretRefusal.Where.RESOLUTION, texts=[note], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _lock_ticket(ticket, with_thread=True)

@@ -78,7 +78,8 @@ class RefusesSecrets:
     back into the page with the secret replaced by "[removed]": the rest of what was
     written is kept, the secret is never shown again. The refusal is counted (kind and
     `secret_where`, no content). A 64-hex string that may be a transaction hash is not
-    refused: the form asks for the HASH_CONFIRMATION box, shown only then.
+    refused: in `hash_question_fields` (all of `secret_fields` unless the form says
+    which) the form asks for the HASH_CONFIRMATION box, shown only then.
 
     The check reads the raw submitted text (after clean_text, as it would be saved), so
     it also holds for a field that failed its other checks and is shown again.
@@ -86,20 +87,22 @@ class RefusesSecrets:
 
     HASH_CONFIRMATION = "is_transaction_hash"
     secret_fields: tuple[str, ...] = ()
-    # Fields made for a hash (the ask form's transaction hash): no confirmation asked there.
-    hash_fields: tuple[str, ...] = ()
+    hash_question_fields: tuple[str, ...] | None = None
     secret_where: str = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Two guarded forms can share a page (the staff reply and the note): one id each.
-        self._hash_confirmation_id = f"id_{self.secret_where}_{self.HASH_CONFIRMATION}"
-        self.fields[self.HASH_CONFIRMATION] = forms.BooleanField(
-            label=_("This is a transaction hash, not a private key"),
-            required=False,
-            widget=forms.HiddenInput(attrs={"id": self._hash_confirmation_id}),
-        )
+        if self.hash_question_fields is None:
+            self.hash_question_fields = self.secret_fields
         self.asks_hash_confirmation = False
+        if self.hash_question_fields:
+            # Two guarded forms can share a page (the staff reply and the note): one id each.
+            self._hash_confirmation_id = f"id_{self.secret_where}_{self.HASH_CONFIRMATION}"
+            self.fields[self.HASH_CONFIRMATION] = forms.BooleanField(
+                label=_("This is a transaction hash, not a private key"),
+                required=False,
+                widget=forms.HiddenInput(attrs={"id": self._hash_confirmation_id}),
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -117,7 +120,7 @@ class RefusesSecrets:
                 refused_kinds.update(finding.kind for finding in refused)
                 self._show_instead(name, secrets.redact(text, refused))
                 self.add_error(name, secrets.message_for(finding.kind for finding in refused))
-            elif name not in self.hash_fields and len(refused) < len(findings):
+            elif name in self.hash_question_fields and len(refused) < len(findings):
                 needs_confirmation.append(name)
         if refused_kinds:
             services.record_secret_refusal(kinds=refused_kinds, where=self.secret_where)
@@ -172,7 +175,8 @@ class AskForm(RefusesSecrets, forms.Form):
 
     WALLET_FIELDS = ("chain", "app_version", "device", "tx_hash")
     secret_fields = ("title", "body", "app_version", "device", "tx_hash")
-    hash_fields = ("tx_hash",)
+    # The transaction hash field is made for one: no question there.
+    hash_question_fields = ("title", "body", "app_version", "device")
     secret_where = SecretRefusal.Where.ASK
 
     def __init__(self, *args, category=None, **kwargs):
@@ -230,7 +234,7 @@ class EditPostForm(RefusesSecrets, forms.Form):
             self.fields["title"].required = True
 
 
-class FlagForm(forms.Form):
+class FlagForm(RefusesSecrets, forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong with this post?"),
         choices=Flag.Reason.choices,
@@ -239,6 +243,10 @@ class FlagForm(forms.Form):
     note = forms.CharField(
         label=_("Anything a moderator should know"), max_length=500, required=False
     )
+
+    secret_fields = ("note",)
+    hash_question_fields = ()  # a short note for moderators: keys refused, hashes let be
+    secret_where = SecretRefusal.Where.FLAG
 
 
 class ModerationReasonForm(forms.Form):

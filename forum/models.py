@@ -407,6 +407,9 @@ class SecretRefusal(models.Model):
         NOTE = "note", _("Internal note")
         ASK_STAFF = "ask_staff", _("Note to the support team")
         PROFILE = "profile", _("Profile")
+        FLAG = "flag", _("Flag note")
+        SURVEY = "survey", _("Survey comment")
+        RESOLUTION = "resolution", _("Resolution note")
 
     day = models.DateField()
     kind = models.CharField(max_length=20, choices=Kind)

@@ -414,6 +414,7 @@ def unfollow_category(*, actor: User, category: Category) -> None:
 
 def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None) -> Flag:
     _require_member(actor)
+    refuse_secrets(where=SecretRefusal.Where.FLAG, texts=[note], now=now)
     if post.author_id == actor.pk:
         raise NotAllowed(_("You cannot flag your own post."))
     if reason not in Flag.Reason.values:

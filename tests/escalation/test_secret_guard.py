@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from escalation import services, workflow
+from escalation import asker, services, surveys, workflow
 from escalation.models import Ticket, TicketNote
 from forum.errors import SecretRefused
 from forum.models import Post, SecretRefusal
+from tests.escalation.conftest import committed
 from tests.forum.conftest import client_for
 from tests.secret_samples import EN_24, TX_HASH, ZH_24, ZPRV, wif
 from tests.traces import assert_no_trace, messages_sent, words_in
@@ -147,3 +148,54 @@ def test_asking_for_staff_refuses_a_secret_in_the_note(thread, member):
 
     assert not Ticket.objects.exists()
     assert words_in(EN_24.split()[:3], str(list(SecretRefusal.objects.values()))) == []
+
+
+def test_a_resolution_note_with_a_phrase_is_refused_and_the_ticket_stays_open(ticket, agent_client):
+    response = agent_client.post(
+        f"/staff/tickets/{ticket.reference}/resolve/", {"note": pasted(EN_24)}, **HTMX
+    )
+
+    assert response.status_code == 200
+    assert PHRASE_MESSAGE in html.unescape(response.text)
+    assert words_in(EN_24.split()[:4], response.text) == []
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.NEW
+    assert counted("resolution") == 1
+
+
+def test_a_resolution_note_may_hold_a_hash_without_a_question(ticket, agent):
+    workflow.resolve(actor=agent, ticket=ticket, note=f"Confirmed on chain: {TX_HASH}")
+
+    ticket.refresh_from_db()
+    assert ticket.resolution_note.endswith(TX_HASH)
+
+
+@pytest.fixture
+def rating(ticket, agent):
+    committed(workflow.staff_reply, actor=agent, ticket=ticket, body="It is confirmed now.")
+    workflow.resolve(actor=agent, ticket=ticket, note="On chain.")
+    ticket.refresh_from_db()
+    return surveys.rate(ticket=ticket, cycle=ticket.escalation_count, score=2)
+
+
+def test_a_survey_comment_with_a_phrase_is_refused_and_not_kept(rating, member, caplog):
+    caplog.set_level(logging.DEBUG)
+    sent = messages_sent()
+    token = surveys.make_token(ticket_id=rating.ticket_id, cycle=rating.cycle)
+
+    response = client_for(None).post(f"/survey/{token}/comment/", {"comment": pasted(EN_24)})
+
+    assert response.status_code == 200
+    assert PHRASE_MESSAGE in html.unescape(response.text)
+    rating.refresh_from_db()
+    assert rating.comment == ""
+    assert counted("survey") == 1
+    assert_no_trace(EN_24.split(), caplog, sent_before=sent)
+
+
+def test_rating_from_the_request_page_refuses_a_phrase_in_the_comment(rating, member):
+    with pytest.raises(SecretRefused):
+        asker.rate_or_comment(actor=member, ticket=rating.ticket, score=None, comment=EN_24)
+
+    rating.refresh_from_db()
+    assert rating.comment == ""

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from forum import services
 from forum.errors import SecretRefused
 from forum.forms import AskForm, ReplyForm
-from forum.models import Post, PostRevision, SecretRefusal, Thread
+from forum.models import Flag, Post, PostRevision, SecretRefusal, Thread
 from tests.secret_samples import EN_12, EN_24, HEX_KEY, TX_HASH, WIKI_WIF, ZH_12, wif
 from tests.traces import assert_no_trace, messages_sent, words_in
 
@@ -463,3 +463,15 @@ def test_the_counter_day_is_the_sites_day(thread, other_member, settings):
     assert SecretRefusal.objects.get().day == timezone.localdate(
         late_utc, timezone.get_default_timezone()
     )
+
+
+def test_a_flag_note_with_a_phrase_is_refused_and_no_flag_is_kept(reply, asker_client):
+    response = asker_client.post(
+        f"/p/{reply.pk}/flag/", {"reason": "spam", "note": f"They asked me for this: {EN_12}"}
+    )
+
+    assert response.status_code == 200
+    assert PHRASE_MESSAGE in html.unescape(response.text)
+    assert "machine mirror" not in response.text
+    assert not Flag.objects.exists()
+    assert SecretRefusal.objects.get().where == "flag"
