@@ -312,7 +312,8 @@ def _phrases(text: str) -> list[Finding]:
     words = _located_words(text, word_pattern, wordlists)
     parted = _sentence_breaks(text, words)
     languages = 0
-    for first, last in _phrase_spans(bytes(1 if word.mask else 0 for word in words)):
+    keys = [word.key for word in words]
+    for first, last in _phrase_spans(bytes(1 if word.mask else 0 for word in words), keys):
         for word in words[first : last + 1]:
             languages |= word.mask
     findings = []
@@ -320,7 +321,7 @@ def _phrases(text: str) -> list[Finding]:
         if languages & (1 << bit):
             in_list = bytes((word.mask >> bit) & 1 for word in words)
             near = functools.partial(_is_near, words, language=language)
-            for first, last in _phrase_spans(in_list, near=near, parted=parted):
+            for first, last in _phrase_spans(in_list, keys, near=near, parted=parted):
                 findings.append(
                     Finding(Kind.RECOVERY_PHRASE, words[first].start, words[last].end, language)
                 )
@@ -421,7 +422,24 @@ def _dense_windows(in_list: bytes) -> Iterator[int]:
         run = in_list.find(_RUN, run + 1)
 
 
-def _phrase_spans(in_list: bytes, near=None, parted: bytes = b"") -> list[tuple[int, int]]:
+# A phrase's words are drawn at random: 12 of them repeat one or two at most. "help help
+# help …" or "word word word …" is somebody's cry or filler, not a phrase.
+_DISTINCT = _NEED - 1
+
+
+def _phrase_windows(in_list: bytes, keys: list[str], offset: int = 0) -> Iterator[int]:
+    """The dense windows (see _dense_windows) whose wordlist words are varied enough to
+    be a phrase; `keys` are the words' folded forms, in_list starting at `offset`."""
+    for first in _dense_windows(in_list):
+        start = offset + first
+        varied = {keys[start + i] for i in range(_SIZE) if in_list[first + i]}
+        if len(varied) >= _DISTINCT:
+            yield first
+
+
+def _phrase_spans(
+    in_list: bytes, keys: list[str], near=None, parted: bytes = b""
+) -> list[tuple[int, int]]:
     """The word spans (first, last) of the phrases in one wordlist.
 
     Overlapping windows merge. Each span's ends then move to the outermost words that
@@ -434,7 +452,7 @@ def _phrase_spans(in_list: bytes, near=None, parted: bytes = b"") -> list[tuple[
     is_word = (lambda index: in_list[index] or near(index)) if near else in_list.__getitem__
     is_parted = parted.__getitem__ if parted else lambda index: False
     spans: list[list[int]] = []
-    for first in _dense_windows(in_list):
+    for first in _phrase_windows(in_list, keys):
         if spans and first <= spans[-1][1] + 1:
             spans[-1][1] = first + _SIZE - 1
         else:
@@ -449,7 +467,7 @@ def _phrase_spans(in_list: bytes, near=None, parted: bytes = b"") -> list[tuple[
             first -= 1
         while last + 1 < len(in_list) and is_word(last + 1) and not is_parted(last + 1):
             last += 1
-        found.append(_tighten(in_list, is_word, is_parted, first, last))
+        found.append(_tighten(in_list, keys, is_word, is_parted, first, last))
     return found
 
 
@@ -457,13 +475,15 @@ def _phrase_spans(in_list: bytes, near=None, parted: bytes = b"") -> list[tuple[
 _LOOSE_WORDS = 2
 
 
-def _tighten(in_list: bytes, is_word, is_parted, first: int, last: int) -> tuple[int, int]:
+def _tighten(
+    in_list: bytes, keys: list[str], is_word, is_parted, first: int, last: int
+) -> tuple[int, int]:
     """Leave out a word or two at either end of a span that ordinary words or a sentence
     break set apart from the rest, when the rest is a phrase on its own: in "my balance
     is gone. 1. abandon …", "balance" is the poster's, not the phrase's."""
 
     def is_phrase(start: int, end: int) -> bool:
-        return next(_dense_windows(in_list[start : end + 1]), None) is not None
+        return next(_phrase_windows(in_list[start : end + 1], keys, start), None) is not None
 
     while first < last:
         end = first

@@ -445,6 +445,9 @@ PASSES = [
         "and now one seems to be missing, how can I check which one?",
         "en-about-words",
     ),
+    ok("help " * 30, "one-wordlist-word-over-and-over"),
+    ok("HELP HELP HELP HELP HELP HELP HELP HELP HELP HELP HELP HELP!!!", "shouting"),
+    ok("word " * 60, "filler-text"),
     ok("   \n\t  ", "only-whitespace"),
     ok("", "empty"),
 ]
