@@ -301,13 +301,17 @@ def _phrases(text: str) -> list[Finding]:
     wordlists = _wordlists()
     text, word_pattern = _words(text)
     # A first pass on the words alone, which almost every text leaves at.
+    keys = None
     if text.isascii():
         get = wordlists.get
-        known = bytes(1 if get(word) else 0 for word in word_pattern.findall(text.lower()))
+        keys = word_pattern.findall(text.lower())
+        known = bytes(1 if get(key) else 0 for key in keys)
     else:
         masks = (_mask(word, wordlists) for word in word_pattern.findall(text))
         known = bytes(1 if mask > 0 else 0 for mask in masks if mask != _NUMBERING)
     if next(_dense_windows(known), None) is None:
+        return []
+    if keys is not None and next(_phrase_windows(known, keys), None) is None:
         return []
     words = _located_words(text, word_pattern, wordlists)
     parted = _sentence_breaks(text, words)
@@ -430,10 +434,25 @@ _DISTINCT = _NEED - 1
 def _phrase_windows(in_list: bytes, keys: list[str], offset: int = 0) -> Iterator[int]:
     """The dense windows (see _dense_windows) whose wordlist words are varied enough to
     be a phrase; `keys` are the words' folded forms, in_list starting at `offset`."""
+    seen: dict[str, int] = {}  # wordlist words in the window [low, high) -> how often
+    low = high = 0
     for first in _dense_windows(in_list):
-        start = offset + first
-        varied = {keys[start + i] for i in range(_SIZE) if in_list[first + i]}
-        if len(varied) >= _DISTINCT:
+        for index in range(low, min(first, high)):
+            if in_list[index]:
+                key = keys[offset + index]
+                seen[key] -= 1
+                if not seen[key]:
+                    del seen[key]
+        if first >= high:
+            seen.clear()
+            high = first
+        low = first
+        for index in range(high, first + _SIZE):
+            if in_list[index]:
+                key = keys[offset + index]
+                seen[key] = seen.get(key, 0) + 1
+        high = first + _SIZE
+        if len(seen) >= _DISTINCT:
             yield first
 
 
