@@ -13,10 +13,13 @@ What counts as a secret, and why:
   any 12 may be anything else (a typo, a word from memory): 10 known words out of 12
   leave a phrase open to brute force (2048² tries at most), so such a phrase is as
   compromised as a complete one. Ordinary prose passes because it is full of words no
-  wordlist has ("the", "to", "my", "的话"): 10 wordlist words in any 12 in a row is a
-  list, not a sentence. Chinese wordlists are single characters, and Chinese prose is
-  made of the same characters; a character counts only when it stands apart (between
-  spaces, punctuation or numbering), so running text never matches.
+  wordlist has ("the", "to", "my"): 10 wordlist words in any 12 in a row is a list, not a
+  sentence; and a phrase's words are drawn at random, so "help help help …" is not one.
+  Chinese wordlists are single characters, and Chinese prose is made of the same
+  characters; a character counts only when it stands apart (between spaces, punctuation
+  or numbering, not glued to a count as in 3天), so running text never matches. What is
+  removed runs from the phrase's first word to its last, typos at its edges included,
+  and leaves the poster's own sentences around it.
 - wif: a Base58Check string whose payload is a version byte and a 32-byte key (plus the
   0x01 "compressed" flag): Bitcoin mainnet (5…, K…, L…), testnet (9…, c…) and the other
   coins that reuse the format with their own version byte. The checksum must be valid:
@@ -34,8 +37,9 @@ The data comes from well-kept sources rather than copies of our own: the BIP39 w
 of Trezor's `mnemonic` package (the reference implementation of BIP39) and Base58Check
 decoding from the `base58` package (the Bitcoin-compatible codec most Python wallets use).
 
-Cost: one regular-expression pass over the text and a dictionary look-up per word, so
-it is linear in the text; a 50,000-character post takes a few milliseconds.
+Cost: a few regular-expression passes over the text and a dictionary look-up per word,
+linear in the text; a 50,000-character post takes a few milliseconds. Texts with a run
+of wordlist words take a slower, still linear, second pass that locates them.
 """
 
 import functools
@@ -96,33 +100,29 @@ class Finding:
 
 
 # What the poster reads, in their language: why the text is refused and what to do now.
+_KEY_MESSAGE = _(
+    "This looks like a private key. Anyone who has seen it can take the funds it holds: "
+    "move them to a new wallet now. Staff never ask for it. We removed it from your text "
+    "and saved nothing."
+)
 MESSAGES = {
     Kind.RECOVERY_PHRASE: _(
         "This looks like a recovery phrase (seed words). Anyone who has seen it can take "
-        "your funds: move your funds to a new wallet now. Staff never ask for it. We took "
-        "it out of your text and posted nothing; post the rest without it."
+        "your funds: move your funds to a new wallet now. Staff never ask for it. We "
+        "removed it from your text and saved nothing."
     ),
-    Kind.WIF: _(
-        "This looks like a private key. Anyone who has seen it can take the funds it holds: "
-        "move them to a new wallet now. Staff never ask for it. We took it out of your text "
-        "and posted nothing; post the rest without it."
-    ),
+    Kind.WIF: _KEY_MESSAGE,
     Kind.XPRV: _(
         "This looks like an extended private key (xprv). It controls every address of your "
         "wallet: anyone who has seen it can take your funds, so move them to a new wallet "
-        "now. Staff never ask for it. We took it out of your text and posted nothing; post "
-        "the rest without it."
+        "now. Staff never ask for it. We removed it from your text and saved nothing."
     ),
-    Kind.LABELLED_HEX_KEY: _(
-        "This looks like a private key. Anyone who has seen it can take the funds it holds: "
-        "move them to a new wallet now. Staff never ask for it. We took it out of your text "
-        "and posted nothing; post the rest without it."
-    ),
+    Kind.LABELLED_HEX_KEY: _KEY_MESSAGE,
     Kind.BARE_HEX_64: _(
         "This text has a 64-character code in it. A transaction hash is public and safe to "
         "share, but a private key looks the same and gives away your funds. If it is a "
-        "transaction hash, tick “This is a transaction hash, not a private key” and post "
-        "again. If it is a private key, delete it, and move your funds to a new wallet."
+        "transaction hash, tick “This is a transaction hash, not a private key” and send "
+        "it again. If it is a private key, delete it, and move your funds to a new wallet."
     ),
 }
 
@@ -137,7 +137,8 @@ def message_for(kinds: Iterable[str]):
 
 
 def find_secrets(text: str) -> list[Finding]:
-    """Every secret in `text`, in order of position. Pure: no I/O, no state."""
+    """Every secret in `text`, in order of position. Pure: no side effects (the wordlists
+    are read once, on first use)."""
     findings = [*_keys(text), *_phrases(text)]
     findings.sort(key=lambda finding: finding.start)
     return findings
