@@ -123,6 +123,8 @@ class RefusesSecrets:
             elif name in self.hash_question_fields and len(refused) < len(findings):
                 needs_confirmation.append(name)
         if refused_kinds:
+            # Counted here, the one place every guarded form passes through, rather than
+            # in each of their views; the count holds no content.
             services.record_secret_refusal(kinds=refused_kinds, where=self.secret_where)
         elif needs_confirmation and not is_confirmed:
             self.asks_hash_confirmation = True
@@ -140,8 +142,7 @@ class RefusesSecrets:
 
     def _show_instead(self, name: str, text: str) -> None:
         """Re-render the field with `text` rather than what was submitted."""
-        if not getattr(self.data, "_mutable", True):
-            self.data = self.data.copy()
+        self.data = self.data.copy()  # never the request's QueryDict, nor a caller's dict
         self.data[self.add_prefix(name)] = text
 
 
