@@ -6,11 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import names
 from accounts.models import User
+from forum.forms import RefusesSecrets
+from forum.models import SecretRefusal
 
 _TIMEZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(RefusesSecrets, forms.ModelForm):
+    secret_fields = ("display_name", "bio")
+    secret_where = SecretRefusal.Where.PROFILE
+
     timezone = forms.ChoiceField(label=_("Time zone"), choices=_TIMEZONE_CHOICES)
     language = forms.ChoiceField(
         label=_("Language"),

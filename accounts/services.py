@@ -1,10 +1,16 @@
 from accounts.models import LANGUAGE_CODES, User
+from forum.models import SecretRefusal
+from forum.services import refuse_secrets
 
 
 def update_settings(
     *, actor: User, display_name: str, bio: str, timezone: str, language: str
 ) -> User:
-    """Save the actor's own profile settings (already validated by SettingsForm)."""
+    """Save the actor's own profile settings (already validated by SettingsForm).
+
+    Raises SecretRefused if the name or the bio holds a recovery phrase or private key.
+    """
+    refuse_secrets(where=SecretRefusal.Where.PROFILE, texts=[display_name, bio])
     actor.display_name = display_name
     actor.bio = bio
     actor.timezone = timezone

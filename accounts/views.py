@@ -9,6 +9,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts import services
 from accounts.forms import SettingsForm
 from accounts.models import User
+from forum.errors import ForumError
 
 
 def profile(request, username):
@@ -22,9 +23,13 @@ def settings_view(request):
     # field is refused, and request.user must keep showing what is actually saved.
     form = SettingsForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
-        services.update_settings(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Your settings are saved."))
-        return redirect("accounts:settings")
+        try:
+            services.update_settings(actor=request.user, **form.cleaned_data)
+        except ForumError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your settings are saved."))
+            return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
 
 

@@ -360,6 +360,10 @@ PERMISSIONS_POLICY = {
 # /healthz answers on plain HTTP so load balancers can probe the process directly.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# Error reports (debug page, emails to ADMINS) leave out any value that holds a recovery
+# phrase or private key.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "forum.error_reports.SecretScrubbingReporterFilter"
+
 # --- Logging: one JSON object per line on stdout (plain lines in debug) -------
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")

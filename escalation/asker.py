@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from escalation import surveys, workflow
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
+from forum.models import SecretRefusal
 
 PER_PAGE = 25
 REFERENCE_MAX_LENGTH = Ticket._meta.get_field("reference").max_length
@@ -235,6 +237,8 @@ def rate_or_comment(*, actor, ticket: Ticket, score: int | None, comment: str = 
     """
     if actor.pk != ticket.requester_id:
         raise NotAllowed(_("Only the person who asked can rate this request."))
+    # Before the transaction, so that the refusal is counted.
+    forum_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
     with transaction.atomic():
         rating = surveys.current_rating(ticket)
         if rating is None and not surveys.can_rate(ticket):

@@ -1,8 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from forum.forms import RefusesSecrets
+from forum.models import SecretRefusal
 
-class AskStaffForm(forms.Form):
+
+class AskStaffForm(RefusesSecrets, forms.Form):
+    secret_fields = ("note",)
+    secret_where = SecretRefusal.Where.ASK_STAFF
+
     note = forms.CharField(
         label=_("Anything the support team should know"),
         max_length=2000,
@@ -12,8 +18,12 @@ class AskStaffForm(forms.Form):
     )
 
 
-class SurveyCommentForm(forms.Form):
+class SurveyCommentForm(RefusesSecrets, forms.Form):
     """The optional comment after a rating, from the survey page or the request's page."""
+
+    secret_fields = ("comment",)
+    hash_question_fields = ()  # a comment for the team's records: keys refused, hashes let be
+    secret_where = SecretRefusal.Where.SURVEY
 
     comment = forms.CharField(
         label=_("Anything you would like to tell us?"),

@@ -26,7 +26,7 @@ from escalation.policies import PolicyBook, Rules
 from forum import access
 from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
-from forum.models import Follow, Thread
+from forum.models import Follow, SecretRefusal, Thread
 from notifications import services as notifications
 from notifications.models import Notification
 from notifications.selectors import helpers_among
@@ -49,6 +49,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
         raise NotAllowed(_("Only the person who asked can ask the support team."))
     if not access.has_verified_email(actor):
         raise NotAllowed(_("Verify your email address first."))
+    forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
     with transaction.atomic():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
@@ -75,6 +76,7 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
         reason = Ticket.Reason.MODERATOR
     else:
         raise NotAllowed(_("Only moderators and the support team can escalate a thread."))
+    forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
     with transaction.atomic():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]

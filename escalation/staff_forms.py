@@ -16,7 +16,8 @@ from accounts import roles
 from accounts.models import User
 from escalation import workflow
 from escalation.models import CannedReply, Priority, Queue, Ticket
-from forum.forms import BodyField, clean_text
+from forum.forms import BodyField, RefusesSecrets, clean_text
+from forum.models import SecretRefusal
 
 
 def agents():
@@ -92,8 +93,11 @@ class QueueForm(forms.Form):
         return cleaned
 
 
-class StaffReplyForm(forms.Form):
+class StaffReplyForm(RefusesSecrets, forms.Form):
     """A public answer in the thread: the forum's rules for a reply's body apply."""
+
+    secret_fields = ("body",)
+    secret_where = SecretRefusal.Where.STAFF_REPLY
 
     body = BodyField(
         label=_("Public reply"),
@@ -108,7 +112,10 @@ class StaffReplyForm(forms.Form):
         self.fields["body"].widget.attrs.update({"rows": 8, "id": "reply-body"})
 
 
-class NoteForm(forms.Form):
+class NoteForm(RefusesSecrets, forms.Form):
+    secret_fields = ("body",)
+    secret_where = SecretRefusal.Where.NOTE
+
     body = forms.CharField(
         label=_("What the team should know"),
         max_length=workflow.NOTE_MAX_CHARS,
@@ -127,7 +134,11 @@ class NoteForm(forms.Form):
         return body
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(RefusesSecrets, forms.Form):
+    secret_fields = ("note",)
+    hash_question_fields = ()  # the team's records: keys refused, hashes let be
+    secret_where = SecretRefusal.Where.RESOLUTION
+
     note = forms.CharField(
         label=_("Resolution note"),
         max_length=workflow.RESOLUTION_NOTE_MAX_CHARS,

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from forum import services as forum_services
 from forum.errors import InvalidTransition
+from forum.models import SecretRefusal
 
 SALT = "escalation.survey"
 SCORES = range(1, 6)
@@ -110,7 +112,9 @@ def rate(*, ticket: Ticket, cycle: int, score, now=None) -> SatisfactionRating:
 
 
 def add_comment(*, rating: SatisfactionRating, comment: str, now=None) -> SatisfactionRating:
-    """The optional comment after the click: once. Raises InvalidTransition with the reason."""
+    """The optional comment after the click: once. Raises InvalidTransition with the reason
+    (SecretRefused for a comment holding a recovery phrase or a private key)."""
+    forum_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
     now = now or timezone.now()
     comment = (comment or "").strip()
     if not comment:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from forum.models import Category, Chain, Flag, ModerationLog, Post, Thread
+from forum.models import Category, Chain, Flag, ModerationLog, Post, SecretRefusal, Thread
 
 
 @admin.register(Category)
@@ -68,4 +68,19 @@ class ModerationLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecretRefusal)
+class SecretRefusalAdmin(admin.ModelAdmin):
+    """Counts only, written by the secret guard: nothing to add or edit by hand."""
+
+    list_display = ["day", "kind", "where", "count"]
+    list_filter = ["kind", "where"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forum import wallet
-from forum.models import Category, Chain, Flag
+from forum import secrets, services, wallet
+from forum.models import Category, Chain, Flag, SecretRefusal
 
 TITLE_MIN, TITLE_MAX = 10, 200
 BODY_MIN, BODY_MAX = 20, 50_000
@@ -71,7 +71,82 @@ class BodyField(forms.CharField):
         return value
 
 
-class AskForm(forms.Form):
+class RefusesSecrets:
+    """Form mixin: no recovery phrase or private key gets past `secret_fields`.
+
+    A field holding one gets an error that says why and what to do now, and its text goes
+    back into the page with the secret replaced by "[removed]": the rest of what was
+    written is kept, the secret is never shown again. The refusal is counted (kind and
+    `secret_where`, no content). A 64-hex string that may be a transaction hash is not
+    refused: in `hash_question_fields` (all of `secret_fields` unless the form says
+    which) the form asks for the HASH_CONFIRMATION box, shown only then.
+
+    The check reads the raw submitted text (after clean_text, as it would be saved), so
+    it also holds for a field that failed its other checks and is shown again.
+    """
+
+    HASH_CONFIRMATION = "is_transaction_hash"
+    secret_fields: tuple[str, ...] = ()
+    hash_question_fields: tuple[str, ...] | None = None
+    secret_where: str = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.hash_question_fields is None:
+            self.hash_question_fields = self.secret_fields
+        self.asks_hash_confirmation = False
+        if self.hash_question_fields:
+            # Two guarded forms can share a page (the staff reply and the note): one id each.
+            self._hash_confirmation_id = f"id_{self.secret_where}_{self.HASH_CONFIRMATION}"
+            self.fields[self.HASH_CONFIRMATION] = forms.BooleanField(
+                label=_("This is a transaction hash, not a private key"),
+                required=False,
+                widget=forms.HiddenInput(attrs={"id": self._hash_confirmation_id}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The box only lets a hash through; it is not part of what the form hands on.
+        is_confirmed = cleaned.pop(self.HASH_CONFIRMATION, False)
+        refused_kinds = set()
+        needs_confirmation = []
+        for name in self.secret_fields:
+            if name not in self.fields:  # e.g. the title, when editing a reply
+                continue
+            text = self._submitted_text(name)
+            findings = secrets.find_secrets(text) if text else []
+            refused = secrets.refused(findings)
+            if refused:
+                refused_kinds.update(finding.kind for finding in refused)
+                self._show_instead(name, secrets.redact(text, refused))
+                self.add_error(name, secrets.message_for(finding.kind for finding in refused))
+            elif name in self.hash_question_fields and len(refused) < len(findings):
+                needs_confirmation.append(name)
+        if refused_kinds:
+            # Counted here, the one place every guarded form passes through, rather than
+            # in each of their views; the count holds no content.
+            services.record_secret_refusal(kinds=refused_kinds, where=self.secret_where)
+        elif needs_confirmation and not is_confirmed:
+            self.asks_hash_confirmation = True
+            self.fields[self.HASH_CONFIRMATION].widget = forms.CheckboxInput(
+                attrs={"id": self._hash_confirmation_id}
+            )
+            for name in needs_confirmation:
+                self.add_error(name, secrets.MESSAGES[secrets.Kind.BARE_HEX_64])
+        return self.cleaned_data
+
+    def _submitted_text(self, name: str) -> str:
+        widget = self.fields[name].widget
+        value = widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        return clean_text(value) if isinstance(value, str) else ""
+
+    def _show_instead(self, name: str, text: str) -> None:
+        """Re-render the field with `text` rather than what was submitted."""
+        self.data = self.data.copy()  # never the request's QueryDict, nor a caller's dict
+        self.data[self.add_prefix(name)] = text
+
+
+class AskForm(RefusesSecrets, forms.Form):
     title = TitleField()
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -100,6 +175,10 @@ class AskForm(forms.Form):
     )
 
     WALLET_FIELDS = ("chain", "app_version", "device", "tx_hash")
+    secret_fields = ("title", "body", "app_version", "device", "tx_hash")
+    # The transaction hash field is made for one: no question there.
+    hash_question_fields = ("title", "body", "app_version", "device")
+    secret_where = SecretRefusal.Where.ASK
 
     def __init__(self, *args, category=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,14 +212,20 @@ class AskForm(forms.Form):
         return cleaned
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(RefusesSecrets, forms.Form):
     body = BodyField(label=_("Your answer"), min_length=BODY_MIN)
 
+    secret_fields = ("body",)
+    secret_where = SecretRefusal.Where.REPLY
 
-class EditPostForm(forms.Form):
+
+class EditPostForm(RefusesSecrets, forms.Form):
     title = TitleField(required=False)
     body = BodyField(label=_("Text"))
     reason = forms.CharField(label=_("Reason for the edit"), max_length=200, required=False)
+
+    secret_fields = ("title", "body", "reason")
+    secret_where = SecretRefusal.Where.EDIT
 
     def __init__(self, *args, is_question: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +235,7 @@ class EditPostForm(forms.Form):
             self.fields["title"].required = True
 
 
-class FlagForm(forms.Form):
+class FlagForm(RefusesSecrets, forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong with this post?"),
         choices=Flag.Reason.choices,
@@ -159,6 +244,10 @@ class FlagForm(forms.Form):
     note = forms.CharField(
         label=_("Anything a moderator should know"), max_length=500, required=False
     )
+
+    secret_fields = ("note",)
+    hash_question_fields = ()  # a short note for moderators: keys refused, hashes let be
+    secret_where = SecretRefusal.Where.FLAG
 
 
 class ModerationReasonForm(forms.Form):

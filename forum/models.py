@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from forum import secrets
 from forum.wallet import TxFormat
 
 
@@ -383,3 +384,45 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecretRefusal(models.Model):
+    """How many texts the secret guard refused: one counter a day per kind and form.
+
+    Never any content, nor who wrote it: the analytics page shows how often people try to
+    post their recovery phrase or private key, and where, without keeping a trace of one.
+    """
+
+    class Kind(models.TextChoices):
+        RECOVERY_PHRASE = secrets.Kind.RECOVERY_PHRASE, _("Recovery phrase")
+        WIF = secrets.Kind.WIF, _("Private key (WIF)")
+        XPRV = secrets.Kind.XPRV, _("Extended private key")
+        LABELLED_HEX_KEY = secrets.Kind.LABELLED_HEX_KEY, _("Private key (hexadecimal)")
+
+    class Where(models.TextChoices):
+        ASK = "ask", _("Question")
+        REPLY = "reply", _("Reply")
+        EDIT = "edit", _("Edit")
+        STAFF_REPLY = "staff_reply", _("Staff reply")
+        NOTE = "note", _("Internal note")
+        ASK_STAFF = "ask_staff", _("Note to the support team")
+        PROFILE = "profile", _("Profile")
+        FLAG = "flag", _("Flag note")
+        SURVEY = "survey", _("Survey comment")
+        RESOLUTION = "resolution", _("Resolution note")
+
+    day = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind)
+    where = models.CharField(max_length=20, choices=Where)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "kind", "where"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kind", "where"], name="secret_refusal_one_counter_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} in {self.where}: {self.count}"

@@ -6,6 +6,7 @@ Counters move with F() expressions; rows that change together are locked first.
 """
 
 import html
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,8 +16,8 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from forum import access, events, extensions
-from forum.errors import InvalidTransition, NotAllowed
+from forum import access, events, extensions, secrets
+from forum.errors import InvalidTransition, NotAllowed, SecretRefused
 from forum.markdown import render_markdown
 from forum.models import (
     Category,
@@ -26,6 +27,7 @@ from forum.models import (
     ModerationLog,
     Post,
     PostRevision,
+    SecretRefusal,
     Thread,
     Vote,
 )
@@ -62,6 +64,40 @@ def _locked_thread(thread_id: int) -> Thread:
     return Thread.objects.select_for_update().get(pk=thread_id)
 
 
+# --- The secret guard -----------------------------------------------------------
+
+
+def refuse_secrets(*, where: str, texts: Iterable[str], now=None) -> None:
+    """Raise SecretRefused if a text holds a recovery phrase or a private key; count it.
+
+    Every service that saves text people wrote calls this first, outside its transaction
+    (so the count survives the refusal). The forms refuse first, with the secret taken out
+    of the page they show again; this is the backstop for every other way in.
+    """
+    kinds = {finding.kind for text in texts if text for finding in _refused_findings(text)}
+    if kinds:
+        record_secret_refusal(kinds=kinds, where=where, now=now)
+        raise SecretRefused(kinds)
+
+
+def _refused_findings(text: str) -> list[secrets.Finding]:
+    return secrets.refused(secrets.find_secrets(text))
+
+
+def record_secret_refusal(*, kinds: Iterable[str], where: str, now=None) -> None:
+    """Count a refused text: one more for each kind, today, in `where`. No content."""
+    day = timezone.localdate(now or timezone.now(), timezone.get_default_timezone())
+    for kind in sorted(set(kinds)):
+        counter = SecretRefusal.objects.filter(day=day, kind=kind, where=where)
+        if counter.update(count=F("count") + 1):
+            continue
+        try:
+            with transaction.atomic():
+                SecretRefusal.objects.create(day=day, kind=kind, where=where, count=1)
+        except IntegrityError:  # another request made today's row first
+            counter.update(count=F("count") + 1)
+
+
 # --- Asking and answering ----------------------------------------------------
 
 
@@ -79,6 +115,7 @@ def create_thread(
 ) -> Thread:
     """Ask a question: the thread, its first post, and the asker following it."""
     _require_member(author)
+    refuse_secrets(where=SecretRefusal.Where.ASK, texts=[title, body, tx_hash], now=now)
     if category.is_read_only and not access.is_moderator(author):
         raise NotAllowed(_("This category is read only."))
     now = now or timezone.now()
@@ -115,6 +152,7 @@ def create_thread(
 def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     """Reply to a thread. A reply by anyone but the asker makes the thread answered."""
     _require_member(author)
+    refuse_secrets(where=SecretRefusal.Where.REPLY, texts=[body], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         thread = _locked_thread(thread.pk)
@@ -175,6 +213,7 @@ def edit_post(
     *, actor: User, post: Post, body: str, title: str | None = None, reason: str = "", now=None
 ) -> Post:
     """Change a post's text (and the title, for the question), keeping the old text as a revision."""
+    refuse_secrets(where=SecretRefusal.Where.EDIT, texts=[body, title or "", reason], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         thread = _locked_thread(post.thread_id)
@@ -375,6 +414,7 @@ def unfollow_category(*, actor: User, category: Category) -> None:
 
 def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None) -> Flag:
     _require_member(actor)
+    refuse_secrets(where=SecretRefusal.Where.FLAG, texts=[note], now=now)
     if post.author_id == actor.pk:
         raise NotAllowed(_("You cannot flag your own post."))
     if reason not in Flag.Reason.values:

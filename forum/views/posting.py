@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, selectors, services
+from forum import access, secrets, selectors, services
 from forum.errors import ForumError
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import render_markdown
@@ -70,7 +70,12 @@ def ask(request):
 @require_POST
 def preview(request):
     body = request.POST.get("body", "")[:50_000]
-    return render(request, "forum/ask.html#preview", {"preview_html": render_markdown(body)})
+    refused = secrets.refused(secrets.find_secrets(body))
+    if refused:  # say why instead, and show none of it
+        context = {"preview_refusal": secrets.message_for(finding.kind for finding in refused)}
+    else:
+        context = {"preview_html": render_markdown(body)}
+    return render(request, "forum/ask.html#preview", context)
 
 
 @require_POST
