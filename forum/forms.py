@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forum import wallet
+from forum import links, wallet
+from forum.errors import NotAllowed
 from forum.models import Category, Chain, Flag
 
 TITLE_MIN, TITLE_MAX = 10, 200
@@ -71,7 +72,25 @@ class BodyField(forms.CharField):
         return value
 
 
-class AskForm(forms.Form):
+class _LinkRules:
+    """Checks the body's links and images for its `author` (forum/links.py), if one is given.
+
+    The services check again before they write; here the reason shows next to the text.
+    """
+
+    author = None
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if self.author is not None:
+            try:
+                links.check_body(author=self.author, body=body)
+            except NotAllowed as error:
+                raise ValidationError(str(error), code="links") from None
+        return body
+
+
+class AskForm(_LinkRules, forms.Form):
     title = TitleField()
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -101,8 +120,9 @@ class AskForm(forms.Form):
 
     WALLET_FIELDS = ("chain", "app_version", "device", "tx_hash")
 
-    def __init__(self, *args, category=None, **kwargs):
+    def __init__(self, *args, category=None, author=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.author = author
         if category is not None:
             self.fields["category"].initial = category.pk
 
@@ -133,17 +153,22 @@ class AskForm(forms.Form):
         return cleaned
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(_LinkRules, forms.Form):
     body = BodyField(label=_("Your answer"), min_length=BODY_MIN)
 
+    def __init__(self, *args, author=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author = author
 
-class EditPostForm(forms.Form):
+
+class EditPostForm(_LinkRules, forms.Form):
     title = TitleField(required=False)
     body = BodyField(label=_("Text"))
     reason = forms.CharField(label=_("Reason for the edit"), max_length=200, required=False)
 
-    def __init__(self, *args, is_question: bool, **kwargs):
+    def __init__(self, *args, is_question: bool, author=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.author = author
         if not is_question:
             del self.fields["title"]
         else:
