@@ -62,7 +62,30 @@ def host_of(href: str) -> str | None:
         return None
     if url.protocol not in _WEB_SCHEMES or url.host_type != ada_url.HostType.DEFAULT:
         return None
-    return url.hostname.rstrip(".") or None
+    host = url.hostname.rstrip(".")
+    if "xn--" in host:
+        host = _remapped(host)
+    return host or None
+
+
+def _remapped(host: str) -> str:
+    """The host with its punycode labels mapped again as a browser maps what it is given.
+
+    The markdown parser punycodes hosts without mapping them first, so "ｅｖｉｌ.io"
+    (full-width letters) arrives as xn--qi7ciaj2b.io, which a browser would have read
+    as evil.io.
+    """
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                label = label[4:].encode("ascii").decode("punycode")
+            except UnicodeError:
+                return host
+        labels.append(label)
+    mapped = ada_url.idna_to_ascii(".".join(labels))
+    mapped = mapped.decode() if isinstance(mapped, bytes) else mapped
+    return mapped.rstrip(".") if _ASCII_DOMAIN.fullmatch(mapped.rstrip(".")) else host
 
 
 def display_host(host: str) -> str:

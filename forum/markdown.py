@@ -123,15 +123,17 @@ def _render_own_images_only(
 def _names_host(text: str, host: str) -> bool:
     """True when the link's text already shows where it goes ("tpwallet.com/help", the URL).
 
-    The host must show as readers should see it: a bare link to xn--tpwllet-4fg.com is
-    displayed as "tpwаllet.com" (Cyrillic а), so it still gets a label.
+    The text must start with the host as readers should see it: a bare link to
+    xn--tpwllet-4fg.com is displayed as "tpwаllet.com" (Cyrillic а), so it still gets a label.
     """
-    text = text.strip()
-    if not text or any(ch.isspace() for ch in text):
+    text = text.strip().lower()
+    if any(ch.isspace() for ch in text):
         return False
     if hosts.host_of(text if "://" in text else f"https://{text}") != host:
         return False
-    return hosts.display_host(host) in text.lower()
+    # The text must begin with the host: "https://tpwallet.com@phish.example" does not.
+    shown = re.sub(r"^https?://", "", text)
+    return re.match(re.escape(hosts.display_host(host)) + r"(?:[/?#:]|$)", shown) is not None
 
 
 def _host_label(tokens: Sequence[Token], open_idx: int, close_idx: int, env: EnvType) -> str:
