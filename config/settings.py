@@ -53,8 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django_htmx",
     "template_partials",
-    # Only for its system checks (that the cache can count): forum/limits.py calls it.
-    "django_ratelimit",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -138,11 +136,9 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
         }
     }
 elif CACHE_URL == "locmem://":
+    # One process's memory: the embedded default runs one web process. Several processes
+    # need CACHE_URL=redis://… for their rate limits (ours and allauth's) to add up.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # The embedded default is one web process, so its memory is the shared cache that
-    # django-ratelimit asks for; several processes need CACHE_URL=redis://… for their
-    # rate limits (ours and allauth's) to add up.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 else:
     raise ValueError(f"CACHE_URL must be redis://… or locmem://; got {CACHE_URL!r}.")
 

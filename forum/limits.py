@@ -7,9 +7,11 @@ hide a post. Moderators and staff are always trusted and never new.
 
 Rate limits count in the shared cache with django-ratelimit: a well-kept library that
 counts with the cache's atomic add/incr (so every web process shares one count with a
-Redis cache) and tells how long the current window has left. A limit is checked before
-any work (the form is not even read) and counted once the post or flag is saved, so a
-mistyped form does not use up a member's allowance.
+Redis cache) and tells how long the current window has left. It is not an installed app:
+its system checks know neither Django's own RedisCache nor our one-process locmem default.
+A limit is checked before any work (the form is not even read) and counted once the form
+is valid, just before the post or flag is saved, so a mistyped form does not use up a
+member's allowance.
 """
 
 from __future__ import annotations
