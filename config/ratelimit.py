@@ -58,7 +58,8 @@ def too_many_requests(request, *, retry_after: int | None, message: str = ""):
     if getattr(request, "htmx", False):
         response = render(request, f"{TEMPLATE}#message", context, status=429)
         response["HX-Retarget"] = "#messages"
-        response["HX-Reswap"] = "innerHTML"
+        # Scrolled into view: the reply box the user just sent is far below it.
+        response["HX-Reswap"] = "innerHTML show:top"
     else:
         response = render(request, TEMPLATE, context, status=429)
     if retry_after:

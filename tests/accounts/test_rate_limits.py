@@ -14,7 +14,7 @@ def assert_429_page(response, *, retry_after: int):
     assert response.status_code == 429
     page = response.content.decode()
     assert "Please slow down" in page
-    assert "You can try again in" in page
+    assert "You can try again at" in page
     assert response["Retry-After"] == str(retry_after)
 
 

@@ -69,7 +69,7 @@ def assert_429_page(response, *, says: str):
     page = response.content.decode()
     assert "Please slow down" in page
     assert says in page
-    assert "You can try again in" in page
+    assert "You can try again at" in page
     assert 0 < int(response["Retry-After"]) <= 3600
 
 
@@ -190,11 +190,11 @@ def test_a_reply_refused_by_htmx_says_why_in_the_messages_area(newcomer, thread)
 
     assert response.status_code == 429
     assert response["HX-Retarget"] == "#messages"
-    assert response["HX-Reswap"] == "innerHTML"
+    assert response["HX-Reswap"] == "innerHTML show:top"
     fragment = response.content.decode()
     assert "<html" not in fragment
     assert 'role="alert"' in fragment
-    assert "You can try again in" in fragment
+    assert "You can try again at" in fragment
     assert Post.objects.count() == count
 
 
