@@ -3,7 +3,9 @@
 Every link counts, however it is written: bare URLs, [written](links), <autolinks>,
 reference links, and links hidden behind entities or percent-escapes, because the rules
 read the links the renderer makes (markdown.find_outbound) and their hosts as a browser
-reads them (hosts.host_of).
+reads them (hosts.host_of). Domains named in the text without a link ("go to evil.io",
+an email address, full-width letters) count for the blocked and look-alike rules too:
+people type what they read.
 
 - A link to a blocked domain or any of its subdomains refuses the post, naming the host.
 - A link to a look-alike of an official domain refuses the post from a member who is not
@@ -18,6 +20,8 @@ before they write, so no path skips it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -26,13 +30,28 @@ from forum import hosts, limits
 from forum.errors import NotAllowed
 from forum.markdown import find_outbound
 
+# A host name in plain text, after NFKC (full-width letters and dots become ASCII); not
+# a path segment ("/docs/evil.io"), but the host after "//" or "@" is one.
+_NAMED_HOST = re.compile(
+    r"(?<![\w.-])(?<![^/]/)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9](?![\w-])",
+    re.IGNORECASE | re.ASCII,
+)
+_IDEOGRAPHIC_DOTS = str.maketrans({"。": ".", "｡": "."})
+
+
+def _named_hosts(body: str) -> tuple[str, ...]:
+    """Host names written in the text, linked or not (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", body).translate(_IDEOGRAPHIC_DOTS)
+    found = (hosts.host_of(f"https://{match.group()}") for match in _NAMED_HOST.finditer(text))
+    return tuple(dict.fromkeys(host for host in found if host))
+
 
 @dataclass(frozen=True)
 class PostLinks:
     """Where a body's links go (hosts, in order) and what the lists say about them."""
 
-    hosts: tuple[str, ...] = ()
-    blocked: tuple[str, ...] = ()  # hosts on a blocked domain
+    hosts: tuple[str, ...] = ()  # of the links only: what new members' limit counts
+    blocked: tuple[str, ...] = ()  # hosts on a blocked domain, linked or named
     lookalikes: dict[str, str] = field(default_factory=dict)  # host → the official domain
     image_count: int = 0
 
@@ -41,16 +60,17 @@ def find_links(body: str) -> PostLinks:
     """The body's links and images, and which hosts are blocked or look-alikes."""
     outbound = find_outbound(body)
     link_hosts = tuple(host for host in map(hosts.host_of, outbound.hrefs) if host)
-    if not link_hosts:
+    judged = tuple(dict.fromkeys((*link_hosts, *_named_hosts(body))))
+    if not judged:
         return PostLinks(image_count=outbound.image_count)
     rules = hosts.domain_rules()
     lookalikes = {}
-    for host in link_hosts:
+    for host in judged:
         if (official := rules.imitated_domain(host)) is not None:
             lookalikes.setdefault(host, official)
     return PostLinks(
         hosts=link_hosts,
-        blocked=tuple(host for host in link_hosts if rules.blocked_domain(host)),
+        blocked=tuple(host for host in judged if rules.blocked_domain(host)),
         lookalikes=lookalikes,
         image_count=outbound.image_count,
     )
@@ -62,9 +82,9 @@ def check_body(*, author, body: str, now=None) -> PostLinks:
     if found.blocked:
         raise NotAllowed(
             _(
-                "This post links to %(host)s, which is on our list of phishing and scam "
-                "sites. Remove the link to post. If someone sent you there, do not enter "
-                "anything on that site."
+                "This post points to %(host)s, which is on our list of phishing and scam "
+                "sites. Remove it to post. If someone sent you there, do not enter anything "
+                "on that site."
             )
             % {"host": hosts.display_host(found.blocked[0])}
         )

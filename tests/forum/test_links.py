@@ -122,8 +122,34 @@ BLOCKED_SPELLINGS = [
 
 @pytest.mark.parametrize("link", BLOCKED_SPELLINGS)
 def test_a_link_to_a_blocked_domain_is_refused_however_it_is_written(trusted_member, link):
-    with pytest.raises(NotAllowed, match=r"links to [\w.]*evil\.io, which is on our list"):
+    with pytest.raises(NotAllowed, match=r"points to [\w.]*evil\.io, which is on our list"):
         links.check_body(author=trusted_member, body=body_with(link))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just type evil.io in your browser",  # named, not linked
+        "email help@evil.io with your words",  # an email address
+        "进入ｅｖｉｌ．ｉｏ领取",  # full-width, in Chinese text
+        "打开 evil。io 就可以",  # an ideographic full stop
+        "`https://login.evil.io`",  # in code
+    ],
+)
+def test_a_blocked_domain_named_without_a_link_is_refused_too(member, text):
+    with pytest.raises(NotAllowed, match=r"evil\.io"):
+        links.check_body(author=member, body=body_with(text))
+
+
+def test_a_look_alike_named_without_a_link_is_refused_from_a_new_member(member):
+    with pytest.raises(NotAllowed, match=r"looks like tpwallet\.com"):
+        links.check_body(author=member, body="下载地址是tpwallet-app.com，官方的")
+
+
+def test_file_names_and_versions_in_the_text_are_not_taken_for_sites(member):
+    body = "I edited config.py and README.md, app v5.12.3, then sent 1.5 USDT to TQ1...x9."
+
+    assert links.check_body(author=member, body=body) == links.PostLinks()
 
 
 @pytest.mark.parametrize(
