@@ -129,6 +129,11 @@ def normalize_domain(value: str) -> str:
     return host
 
 
+def has_known_suffix(host: str) -> bool:
+    """True when the host ends in a suffix on the Public Suffix List (not "tpwallet.apk")."""
+    return _public_suffixes.publicsuffix(host, accept_unknown=False) is not None
+
+
 def _covering(host: str, domains: frozenset[str]) -> str | None:
     """The domain in `domains` that is host or one of its parents."""
     labels = host.split(".")

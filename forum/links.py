@@ -43,7 +43,8 @@ def _named_hosts(body: str) -> tuple[str, ...]:
     """Host names written in the text, linked or not (see the module docstring)."""
     text = unicodedata.normalize("NFKC", body).translate(_IDEOGRAPHIC_DOTS)
     found = (hosts.host_of(f"https://{match.group()}") for match in _NAMED_HOST.finditer(text))
-    return tuple(dict.fromkeys(host for host in found if host))
+    # File names are not sites: "I installed tpwallet.apk" names no look-alike.
+    return tuple(dict.fromkeys(host for host in found if host and hosts.has_known_suffix(host)))
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,10 @@ def test_a_look_alike_named_without_a_link_is_refused_from_a_new_member(member):
 
 
 def test_file_names_and_versions_in_the_text_are_not_taken_for_sites(member):
-    body = "I edited config.py and README.md, app v5.12.3, then sent 1.5 USDT to TQ1...x9."
+    body = (
+        "I installed tpwallet.apk and TokenPocket.exe, edited config.py and README.md, "
+        "app v5.12.3, then sent 1.5 USDT to TQ1...x9."
+    )
 
     assert links.check_body(author=member, body=body) == links.PostLinks()
 
