@@ -207,7 +207,11 @@ def edit_post(
         post.save(update_fields=["body", "body_html", "edited_at"])
         _flag_lookalike_links(
             post=post,
-            lookalikes={h: d for h, d in found.lookalikes.items() if h not in already_there},
+            lookalikes={
+                host: official
+                for host, official in found.lookalikes.items()
+                if host not in already_there
+            },
             now=now,
         )
         if new_title != thread.title:
