@@ -5,6 +5,7 @@ stop the process at start, not quietly fall back to a default.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,3 +56,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_RATE = re.compile(r"([1-9]\d*)/(\d*)([smhd])")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as "20/h" or "5/10m": a count per period (s, m, h or d)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a count per period such as 20/h or 5/10m; got {raw!r}."
+        )
+    return value

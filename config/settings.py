@@ -13,7 +13,7 @@ from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HANDOFF_VAR_DIR", str(BASE_DIR / "var")))
@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.ratelimit.RateLimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -142,6 +143,8 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
         }
     }
 elif CACHE_URL == "locmem://":
+    # One process's memory: the embedded default runs one web process. Several processes
+    # need CACHE_URL=redis://… for their rate limits (ours and allauth's) to add up.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ValueError(f"CACHE_URL must be redis://… or locmem://; got {CACHE_URL!r}.")
@@ -310,6 +313,36 @@ CELERY_WORKER_REDIRECT_STDOUTS = False
 VIEW_COUNT_FLUSH_SECONDS = env_float("HANDOFF_VIEW_COUNT_FLUSH_SECONDS", 30.0)
 # Visitors (nobody signed in) share whole pages for this long (seconds); 0 turns it off.
 VISITOR_PAGE_CACHE_SECONDS = env_int("HANDOFF_VISITOR_PAGE_CACHE_SECONDS", 15)
+
+# --- Trust and safety --------------------------------------------------------
+# Links (forum/links.py). Blocked domains refuse a post that links to them or to any of
+# their subdomains; links to official domains (and their subdomains) get a check mark,
+# and hosts that imitate them are refused from members who are not trusted yet and
+# flagged for moderators otherwise. Admins add more of either in the admin, no deploy
+# needed; these lists are the part that comes with the configuration.
+BLOCKED_DOMAINS = env_list("HANDOFF_BLOCKED_DOMAINS", [])
+OFFICIAL_DOMAINS = env_list("HANDOFF_OFFICIAL_DOMAINS", ["tokenpocket.pro", "tpwallet.com"])
+# A new member (forum/limits.py) joined fewer than NEW_MEMBER_DAYS ago and has less
+# than NEW_MEMBER_REPUTATION: they post at NEW_MEMBER_POST_RATE, with at most
+# NEW_MEMBER_MAX_LINKS links to other sites in a post, and no images.
+NEW_MEMBER_DAYS = env_int("HANDOFF_NEW_MEMBER_DAYS", 3)
+NEW_MEMBER_REPUTATION = env_int("HANDOFF_NEW_MEMBER_REPUTATION", 10)
+NEW_MEMBER_MAX_LINKS = env_int("HANDOFF_NEW_MEMBER_MAX_LINKS", 2)
+# A trusted member (moderators and staff always are) may link to look-alike hosts (a
+# moderator is told) and their flags count towards hiding a post automatically.
+TRUSTED_REPUTATION = env_int("HANDOFF_TRUSTED_REPUTATION", 50)
+TRUSTED_ACCOUNT_DAYS = env_int("HANDOFF_TRUSTED_ACCOUNT_DAYS", 14)
+# Flags from this many distinct trusted members hide a post until a moderator looks.
+AUTO_HIDE_FLAGS = env_int("HANDOFF_AUTO_HIDE_FLAGS", 3)
+# How often one member may post (questions and replies count together) and flag:
+# "count/period", the period in s, m, h or d ("20/h", "5/10m"). allauth limits sign-up,
+# sign-in and password resets (ACCOUNT_RATE_LIMITS above).
+POST_RATE = env_rate("HANDOFF_POST_RATE", "20/h")
+NEW_MEMBER_POST_RATE = env_rate("HANDOFF_NEW_MEMBER_POST_RATE", "3/h")
+FLAG_RATE = env_rate("HANDOFF_FLAG_RATE", "20/h")
+# A cache that cannot count lets the request through rather than refusing everyone:
+# these limits slow floods down; sign-in is allauth's, with its own rules.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Security ----------------------------------------------------------------
 SECURE_SSL_REDIRECT = HTTPS

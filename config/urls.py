@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 
 from config import health
 
+# allauth answers its own rate limits (sign-in, sign-up, password reset) with this view.
+handler429 = "config.ratelimit.allauth_429"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

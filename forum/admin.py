@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from forum.models import Category, Chain, Flag, ModerationLog, Post, SecretRefusal, Thread
+from forum.models import (
+    BlockedDomain,
+    Category,
+    Chain,
+    Flag,
+    ModerationLog,
+    OfficialDomain,
+    Post,
+    SecretRefusal,
+    Thread,
+)
 
 
 @admin.register(Category)
@@ -84,3 +94,27 @@ class SecretRefusalAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _DomainRuleAdmin(admin.ModelAdmin):
+    """Takes effect on the next post: forum/hosts.py forgets its cached lists on save."""
+
+    search_fields = ["domain"]
+    readonly_fields = ["created_at", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(BlockedDomain)
+class BlockedDomainAdmin(_DomainRuleAdmin):
+    list_display = ["domain", "reason", "created_at", "created_by"]
+    fields = ["domain", "reason", "created_at", "created_by"]
+
+
+@admin.register(OfficialDomain)
+class OfficialDomainAdmin(_DomainRuleAdmin):
+    list_display = ["domain", "note", "created_at", "created_by"]
+    fields = ["domain", "note", "created_at", "created_by"]

@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forum import secrets, services, wallet
+from forum import links, secrets, services, wallet
+from forum.errors import NotAllowed
 from forum.models import Category, Chain, Flag, SecretRefusal
 
 TITLE_MIN, TITLE_MAX = 10, 200
@@ -146,7 +147,25 @@ class RefusesSecrets:
         self.data[self.add_prefix(name)] = text
 
 
-class AskForm(RefusesSecrets, forms.Form):
+class _LinkRules:
+    """Checks the body's links and images for its `author` (forum/links.py), if one is given.
+
+    The services check again before they write; here the reason shows next to the text.
+    """
+
+    author = None
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if self.author is not None:
+            try:
+                links.check_body(author=self.author, body=body)
+            except NotAllowed as error:
+                raise ValidationError(str(error), code="links") from None
+        return body
+
+
+class AskForm(RefusesSecrets, _LinkRules, forms.Form):
     title = TitleField()
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -180,8 +199,9 @@ class AskForm(RefusesSecrets, forms.Form):
     hash_question_fields = ("title", "body", "app_version", "device")
     secret_where = SecretRefusal.Where.ASK
 
-    def __init__(self, *args, category=None, **kwargs):
+    def __init__(self, *args, category=None, author=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.author = author
         if category is not None:
             self.fields["category"].initial = category.pk
 
@@ -212,14 +232,18 @@ class AskForm(RefusesSecrets, forms.Form):
         return cleaned
 
 
-class ReplyForm(RefusesSecrets, forms.Form):
+class ReplyForm(RefusesSecrets, _LinkRules, forms.Form):
     body = BodyField(label=_("Your answer"), min_length=BODY_MIN)
 
     secret_fields = ("body",)
     secret_where = SecretRefusal.Where.REPLY
 
+    def __init__(self, *args, author=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author = author
 
-class EditPostForm(RefusesSecrets, forms.Form):
+
+class EditPostForm(RefusesSecrets, _LinkRules, forms.Form):
     title = TitleField(required=False)
     body = BodyField(label=_("Text"))
     reason = forms.CharField(label=_("Reason for the edit"), max_length=200, required=False)
@@ -227,8 +251,9 @@ class EditPostForm(RefusesSecrets, forms.Form):
     secret_fields = ("title", "body", "reason")
     secret_where = SecretRefusal.Where.EDIT
 
-    def __init__(self, *args, is_question: bool, **kwargs):
+    def __init__(self, *args, is_question: bool, author=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.author = author
         if not is_question:
             del self.fields["title"]
         else:

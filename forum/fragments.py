@@ -102,6 +102,7 @@ def attach_post_html(view, *, user) -> None:
             post.pk,
             post.edited_at,
             post.is_hidden,
+            post.auto_hidden_at,
             post.deleted_at,
             post.vote_count,
             author.pk,

@@ -12,6 +12,8 @@ them (every call gets its own parse state), so any number of threads can render 
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -23,6 +25,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from forum import hosts
+
 LINK_REL = "nofollow ugc noopener"
 
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -33,13 +37,20 @@ _DEMOTED_HEADING = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", 
 _TAGS = {
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
     "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr",
-    "img",
+    "img", "span",
 }  # fmt: skip
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "code": {"class"}}
 # Table alignment as the align attribute rather than inline style, which a strict
 # Content-Security-Policy would block.
 _ALIGNMENTS = {"left", "center", "right"}
-_ALIGN_VALUES = {"th": {"align": _ALIGNMENTS}, "td": {"align": _ALIGNMENTS}}
+# The labels after links (_render_link_close) are the only spans, and only we write them:
+# the source's own HTML is escaped by the parser.
+_HOST_LABELS = {"link-host", "link-verified", "link-host link-verified"}
+_TAG_ATTRIBUTE_VALUES = {
+    "th": {"align": _ALIGNMENTS},
+    "td": {"align": _ALIGNMENTS},
+    "span": {"class": _HOST_LABELS},
+}
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 # "/media/x.png" but not "//host/x.png" or "/\host/x.png", which browsers read as
@@ -109,6 +120,57 @@ def _render_own_images_only(
     return renderer.image(tokens, idx, options, env)
 
 
+def _names_host(text: str, host: str) -> bool:
+    """True when the link's text already shows where it goes ("tpwallet.com/help", the URL).
+
+    The text must start with the host as readers should see it: a bare link to
+    xn--tpwllet-4fg.com is displayed as "tpwаllet.com" (Cyrillic а), so it still gets a label.
+    """
+    text = text.strip().lower()
+    if any(ch.isspace() for ch in text):
+        return False
+    if hosts.host_of(text if "://" in text else f"https://{text}") != host:
+        return False
+    # The text must begin with the host: "https://tpwallet.com@phish.example" does not.
+    shown = re.sub(r"^https?://", "", text)
+    return re.match(re.escape(hosts.display_host(host)) + r"(?:[/?#:]|$)", shown) is not None
+
+
+def _host_label(tokens: Sequence[Token], open_idx: int, close_idx: int, env: EnvType) -> str:
+    """What follows a link so readers see its real host, and a check mark on official sites.
+
+    Stored HTML is the same for every reader, so the label carries no words: the host,
+    and "✓" for an official site (the thread page's safety notice says what it means).
+    """
+    host = hosts.host_of(str(tokens[open_idx].attrs.get("href", "")))
+    if host is None:
+        return ""
+    if "domain_rules" not in env:
+        env["domain_rules"] = hosts.domain_rules()
+    is_official = env["domain_rules"].official_domain(host) is not None
+    text = "".join(
+        token.content
+        for token in tokens[open_idx + 1 : close_idx]
+        if token.type in ("text", "code_inline")
+    )
+    if _names_host(text, host):
+        return ' <span class="link-verified">✓</span>' if is_official else ""
+    label = escape(hosts.display_host(host))
+    if is_official:
+        return f' <span class="link-host link-verified">✓ {label}</span>'
+    return f' <span class="link-host">{label}</span>'
+
+
+def _render_link_close(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    open_idx = idx - 1
+    while tokens[open_idx].type != "link_open":  # links do not nest in CommonMark
+        open_idx -= 1
+    html = renderer.renderToken(tokens, idx, options, env)
+    return html + _host_label(tokens, open_idx, idx, env)
+
+
 class _PostParser(MarkdownIt):
     def validateLink(self, url: str) -> bool:
         return _is_allowed_url(url)
@@ -124,6 +186,7 @@ def _build_parser() -> MarkdownIt:
     parser.core.ruler.push("demote_headings_and_align_cells", _demote_headings_and_align_cells)
     parser.core.ruler.push("end_links_at_cjk_punctuation", _end_links_at_cjk_punctuation)
     parser.add_render_rule("image", _render_own_images_only)
+    parser.add_render_rule("link_close", _render_link_close)
     return parser
 
 
@@ -139,7 +202,7 @@ _parser = _build_parser()
 _cleaner = nh3.Cleaner(
     tags=_TAGS,
     attributes=_ATTRIBUTES,
-    tag_attribute_values=_ALIGN_VALUES,
+    tag_attribute_values=_TAG_ATTRIBUTE_VALUES,
     attribute_filter=_filter_attribute,
     link_rel=LINK_REL,
     url_schemes=set(_URL_SCHEMES),
@@ -147,8 +210,11 @@ _cleaner = nh3.Cleaner(
 
 
 def render_markdown(source: str) -> str:
-    """Return the post body as safe HTML, ready to store and mark safe in templates."""
-    html = _cleaner.clean(_parser.render(source))
+    """Return the post body as safe HTML, ready to store and mark safe in templates.
+
+    Each link to another site is followed by its real host, unless its text shows it.
+    """
+    html = _cleaner.clean(_parser.render(source, {}))
     if "<img" in html:
         # nh3 can drop an image's src but not the image itself.
         html = _IMG_WITHOUT_SRC.sub("", html)
@@ -172,6 +238,28 @@ def quote_markdown(source: str, *, author_name: str) -> str:
         *source.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"),
     ]
     return "".join(f"> {line}\n" if line.strip() else ">\n" for line in lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """What a post body points at: its link targets, in order, and how many images it has."""
+
+    hrefs: tuple[str, ...]
+    image_count: int
+
+
+def find_outbound(source: str) -> Outbound:
+    """The links and images of a body as the renderer sees them: bare URLs, written
+    links, <autolinks> and reference links alike, with entities and escapes resolved."""
+    hrefs = []
+    images = 0
+    for block in _parser.parse(source, {}):
+        for token in block.children or ():
+            if token.type == "link_open":
+                hrefs.append(str(token.attrs.get("href", "")))
+            elif token.type == "image":
+                images += 1
+    return Outbound(hrefs=tuple(hrefs), image_count=images)
 
 
 class _LinkCollector(HTMLParser):

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forum import secrets
+from forum.hosts import normalize_domain
 from forum.wallet import TxFormat
 
 
@@ -202,6 +203,9 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
+    # When flags from trusted members hid the post (services.flag_post); cleared when a
+    # moderator reviews it, so "hidden and this is set" means "waiting for a moderator".
+    auto_hidden_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     vote_count = models.IntegerField(default=0)
 
@@ -231,6 +235,11 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Hidden automatically by flags, and no moderator has looked yet."""
+        return self.is_hidden and self.auto_hidden_at is not None
 
 
 class PostRevision(models.Model):
@@ -305,7 +314,11 @@ class Follow(models.Model):
 
 
 class Flag(models.Model):
-    """A member's report that a post needs a moderator's eyes."""
+    """A member's report that a post needs a moderator's eyes.
+
+    A flag without a reporter was raised by the forum itself (a link to a look-alike of
+    an official site from a trusted member: forum/links.py).
+    """
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam or advertising")
@@ -321,7 +334,12 @@ class Flag(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the forum raised the flag itself."),
     )
     reason = models.CharField(max_length=20, choices=Reason)
     note = models.CharField(max_length=500, blank=True)
@@ -338,7 +356,13 @@ class Flag(models.Model):
                 fields=["post", "reporter"],
                 condition=Q(resolved_at__isnull=True),
                 name="flag_open_once",
-            )
+            ),
+            # NULLs are distinct in the constraint above, so the forum's own flags get theirs.
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(resolved_at__isnull=True, reporter__isnull=True),
+                name="flag_open_once_by_system",
+            ),
         ]
         indexes = [
             models.Index(
@@ -349,9 +373,16 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"flag on post {self.post_id}: {self.reason}"
 
+    @property
+    def is_by_system(self) -> bool:
+        return self.reporter_id is None
+
 
 class ModerationLog(models.Model):
-    """Who did what to which thread or post, when and why. Append-only."""
+    """Who did what to which thread or post, when and why. Append-only.
+
+    No actor means the forum acted by itself (a post hidden by members' flags).
+    """
 
     class Action(models.TextChoices):
         HIDE_POST = "hide_post", _("Hid a post")
@@ -365,8 +396,17 @@ class ModerationLog(models.Model):
         HIDE_THREAD = "hide_thread", _("Hid a thread")
         UNHIDE_THREAD = "unhide_thread", _("Unhid a thread")
         DISMISS_FLAGS = "dismiss_flags", _("Dismissed flags")
+        AUTO_HIDE_POST = "auto_hide_post", _("Hid a post after flags from trusted members")
+        CONFIRM_HIDDEN_POST = "confirm_hidden_post", _("Kept a post hidden after review")
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the forum acted by itself."),
+    )
     action = models.CharField(max_length=30, choices=Action)
     thread = models.ForeignKey(
         Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -383,7 +423,8 @@ class ModerationLog(models.Model):
         indexes = [models.Index(fields=["thread", "-created_at"], name="modlog_thread_recent")]
 
     def __str__(self) -> str:
-        return f"{self.actor_id} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+        actor = self.actor_id or "system"
+        return f"{actor} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class SecretRefusal(models.Model):
@@ -426,3 +467,58 @@ class SecretRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind} in {self.where}: {self.count}"
+
+
+class _DomainRule(models.Model):
+    """A domain admins manage without a deploy; it covers every subdomain too."""
+
+    domain = models.CharField(
+        _("domain"),
+        max_length=253,
+        unique=True,
+        help_text=_("For example phish.example; its subdomains are covered too."),
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = normalize_domain(self.domain)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.domain = normalize_domain(self.domain)
+
+
+class BlockedDomain(_DomainRule):
+    """A phishing or scam site: a post that links to it is refused, naming the domain."""
+
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta(_DomainRule.Meta):
+        verbose_name = _("blocked domain")
+        verbose_name_plural = _("blocked domains")
+
+
+class OfficialDomain(_DomainRule):
+    """A site of the wallet's own: links to it are marked verified, and look-alikes caught."""
+
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta(_DomainRule.Meta):
+        verbose_name = _("official domain")
+        verbose_name_plural = _("official domains")

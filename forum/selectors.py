@@ -159,6 +159,7 @@ POST_LIST_FIELDS = (
     "created_at",
     "edited_at",
     "is_hidden",
+    "auto_hidden_at",
     "deleted_at",
     "vote_count",
 )

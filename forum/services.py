@@ -8,6 +8,7 @@ Counters move with F() expressions; rows that change together are locked first.
 import html
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,8 +16,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from accounts.models import User
-from forum import access, events, extensions, secrets
+from forum import access, events, extensions, hosts, limits, links, secrets
 from forum.errors import InvalidTransition, NotAllowed, SecretRefused
 from forum.markdown import render_markdown
 from forum.models import (
@@ -119,6 +121,7 @@ def create_thread(
     if category.is_read_only and not access.is_moderator(author):
         raise NotAllowed(_("This category is read only."))
     now = now or timezone.now()
+    found = links.check_body(author=author, body=body, now=now)
     with transaction.atomic():
         thread = Thread.objects.create(
             category=category,
@@ -133,7 +136,7 @@ def create_thread(
             device=device,
             tx_hash=tx_hash,
         )
-        Post.objects.create(
+        question = Post.objects.create(
             thread=thread,
             number=1,
             author=author,
@@ -141,6 +144,7 @@ def create_thread(
             body_html=render_markdown(body),
             created_at=now,
         )
+        _flag_lookalike_links(post=question, lookalikes=found.lookalikes, now=now)
         Follow.objects.create(user=author, thread=thread, created_at=now)
         Category.objects.filter(pk=category.pk).update(
             thread_count=F("thread_count") + 1, last_activity_at=now
@@ -154,6 +158,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     _require_member(author)
     refuse_secrets(where=SecretRefusal.Where.REPLY, texts=[body], now=now)
     now = now or timezone.now()
+    found = links.check_body(author=author, body=body, now=now)
     with transaction.atomic():
         thread = _locked_thread(thread.pk)
         _require_open(thread)
@@ -165,6 +170,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
             body_html=render_markdown(body),
             created_at=now,
         )
+        _flag_lookalike_links(post=post, lookalikes=found.lookalikes, now=now)
         is_reply_by_other = author.pk != thread.author_id
         changes = {
             "post_count": F("post_count") + 1,
@@ -224,6 +230,8 @@ def edit_post(
         new_title = title if (title is not None and post.is_question) else thread.title
         if body == post.body and new_title == thread.title:
             return post
+        found = links.check_body(author=actor, body=body, now=now)
+        already_there = links.find_links(post.body).lookalikes
         PostRevision.objects.create(
             post=post,
             editor=actor,
@@ -236,6 +244,15 @@ def edit_post(
         post.body_html = render_markdown(body)
         post.edited_at = now
         post.save(update_fields=["body", "body_html", "edited_at"])
+        _flag_lookalike_links(
+            post=post,
+            lookalikes={
+                host: official
+                for host, official in found.lookalikes.items()
+                if host not in already_there
+            },
+            now=now,
+        )
         if new_title != thread.title:
             thread.title = new_title
             thread.slug = make_slug(new_title)
@@ -413,31 +430,98 @@ def unfollow_category(*, actor: User, category: Category) -> None:
 
 
 def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None) -> Flag:
+    """Report a post to the moderators.
+
+    Once members who are trusted (limits.is_trusted), other than the author, have flags
+    open on a post AUTO_HIDE_FLAGS at a time, the post is hidden at once, pending a
+    moderator's review (confirm_hidden_post, or set_post_hidden to show it again).
+    """
     _require_member(actor)
     refuse_secrets(where=SecretRefusal.Where.FLAG, texts=[note], now=now)
     if post.author_id == actor.pk:
         raise NotAllowed(_("You cannot flag your own post."))
     if reason not in Flag.Reason.values:
         raise InvalidTransition(_("Choose a reason for the flag."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked first, so two flags at once count each other and hide the post once.
+        post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        try:
+            with transaction.atomic():
+                flag = Flag.objects.create(
+                    post=post, reporter=actor, reason=reason, note=note, created_at=now
+                )
+        except IntegrityError:
+            raise InvalidTransition(
+                _("You already flagged this post; a moderator will look at it.")
+            ) from None
+        if limits.is_trusted(actor, now=now):  # only a trusted flag can make the count
+            _hide_if_flagged_by_trusted_members(post=post, now=now)
+    return flag
+
+
+def _hide_if_flagged_by_trusted_members(*, post: Post, now) -> None:
+    """Hide the post if enough trusted members flag it. Caller holds the post's row lock."""
+    needed = settings.AUTO_HIDE_FLAGS
+    if needed <= 0 or post.is_hidden or post.is_deleted:
+        return
+    reporter_ids = list(
+        Flag.objects.filter(post=post, resolved_at__isnull=True, reporter__isnull=False)
+        .exclude(reporter_id=post.author_id)
+        .values_list("reporter_id", flat=True)
+    )
+    if len(reporter_ids) < needed:
+        return
+    reporters = list(User.objects.filter(pk__in=reporter_ids))
+    role_names = roles.role_names_by_user(reporter_ids)
+    for reporter in reporters:
+        reporter.__dict__["group_names"] = role_names[reporter.pk]  # fills the cached_property
+    trusted_ids = sorted(r.pk for r in reporters if limits.is_trusted(r, now=now))
+    if len(trusted_ids) < needed:
+        return
+    post.is_hidden = True
+    post.auto_hidden_at = now
+    post.save(update_fields=["is_hidden", "auto_hidden_at"])
+    _log(
+        None,
+        ModerationLog.Action.AUTO_HIDE_POST,
+        thread=post.thread,
+        post=post,
+        details={"flagged_by": trusted_ids},
+        now=now,
+    )
+    events.send_after_commit(events.post_hidden, post_id=post.pk, thread_id=post.thread_id)
+
+
+def _flag_lookalike_links(*, post: Post, lookalikes: dict[str, str], now) -> None:
+    """The forum's own flag on a post that links to look-alikes of official sites.
+
+    Only trusted members get such a post through (links.check_body), so a moderator
+    looks at it rather than the post being refused. One open flag of ours per post.
+    """
+    if not lookalikes:
+        return
+    note = "; ".join(
+        f"{hosts.display_host(host)} ≈ {hosts.display_host(official)}"
+        for host, official in lookalikes.items()
+    )[:500]
     try:
         with transaction.atomic():
-            return Flag.objects.create(
-                post=post,
-                reporter=actor,
-                reason=reason,
-                note=note,
-                created_at=now or timezone.now(),
+            Flag.objects.create(
+                post=post, reporter=None, reason=Flag.Reason.SCAM, note=note, created_at=now
             )
     except IntegrityError:
-        raise InvalidTransition(
-            _("You already flagged this post; a moderator will look at it.")
-        ) from None
+        pass  # our flag on this post is still open: the moderator will see the post anyway
 
 
 def set_post_hidden(
     *, actor: User, post: Post, is_hidden: bool, reason: str = "", now=None
 ) -> Post:
-    """Hide or unhide a post; hiding resolves its open flags as acted upon."""
+    """Hide or unhide a post.
+
+    Hiding resolves its open flags as acted upon; showing it again dismisses them, since
+    the moderator has judged them (and they would otherwise hide it again at once).
+    """
     _require_moderator(actor)
     now = now or timezone.now()
     with transaction.atomic():
@@ -447,9 +531,10 @@ def set_post_hidden(
                 _("This post is already hidden.") if is_hidden else _("This post is not hidden.")
             )
         post.is_hidden = is_hidden
-        post.save(update_fields=["is_hidden"])
-        if is_hidden:
-            _resolve_flags(post=post, actor=actor, outcome=Flag.Outcome.HIDDEN, now=now)
+        post.auto_hidden_at = None
+        post.save(update_fields=["is_hidden", "auto_hidden_at"])
+        outcome = Flag.Outcome.HIDDEN if is_hidden else Flag.Outcome.DISMISSED
+        _resolve_flags(post=post, actor=actor, outcome=outcome, now=now)
         action = ModerationLog.Action.HIDE_POST if is_hidden else ModerationLog.Action.UNHIDE_POST
         _log(actor, action, thread=post.thread, post=post, reason=reason, now=now)
         signal = events.post_hidden if is_hidden else events.post_unhidden
@@ -457,10 +542,34 @@ def set_post_hidden(
     return post
 
 
-def dismiss_flags(*, actor: User, post: Post, reason: str = "", now=None) -> int:
+def confirm_hidden_post(*, actor: User, post: Post, reason: str = "", now=None) -> Post:
+    """A moderator agrees with the flags that hid a post: it stays hidden, the flags close."""
     _require_moderator(actor)
     now = now or timezone.now()
     with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        if not post.is_awaiting_review:
+            raise InvalidTransition(_("This post is not waiting for a review."))
+        post.auto_hidden_at = None
+        post.save(update_fields=["auto_hidden_at"])
+        _resolve_flags(post=post, actor=actor, outcome=Flag.Outcome.HIDDEN, now=now)
+        _log(
+            actor,
+            ModerationLog.Action.CONFIRM_HIDDEN_POST,
+            thread=post.thread,
+            post=post,
+            reason=reason,
+            now=now,
+        )
+    return post
+
+
+def dismiss_flags(*, actor: User, post: Post, reason: str = "", now=None) -> int:
+    """Close a post's open flags as unfounded. A post they hid automatically shows again."""
+    _require_moderator(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
         count = _resolve_flags(post=post, actor=actor, outcome=Flag.Outcome.DISMISSED, now=now)
         if not count:
             raise InvalidTransition(_("This post has no open flags."))
@@ -472,6 +581,21 @@ def dismiss_flags(*, actor: User, post: Post, reason: str = "", now=None) -> int
             reason=reason,
             now=now,
         )
+        if post.is_awaiting_review:
+            post.is_hidden = False
+            post.auto_hidden_at = None
+            post.save(update_fields=["is_hidden", "auto_hidden_at"])
+            _log(
+                actor,
+                ModerationLog.Action.UNHIDE_POST,
+                thread=post.thread,
+                post=post,
+                reason=reason,
+                now=now,
+            )
+            events.send_after_commit(
+                events.post_unhidden, post_id=post.pk, thread_id=post.thread_id
+            )
     return count
 
 
@@ -607,8 +731,9 @@ def set_escalated(*, thread_ids, escalated_at) -> None:
 
 
 def _log(
-    actor: User, action: str, *, thread=None, post=None, reason="", details=None, now=None
+    actor: User | None, action: str, *, thread=None, post=None, reason="", details=None, now=None
 ) -> None:
+    """One line of the moderation log; no actor means the forum acted by itself."""
     ModerationLog.objects.create(
         actor=actor,
         action=action,

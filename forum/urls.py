@@ -53,6 +53,11 @@ urlpatterns = [
         "p/<int:post_id>/unhide/", moderation.set_post_hidden, {"hide": False}, name="unhide-post"
     ),
     path("p/<int:post_id>/dismiss-flags/", moderation.dismiss_flags, name="dismiss-flags"),
+    path(
+        "p/<int:post_id>/keep-hidden/",
+        moderation.confirm_hidden_post,
+        name="confirm-hidden-post",
+    ),
     path("mod/flags/", moderation.flag_queue, name="flag-queue"),
     path("mod/log/", moderation.moderation_log, name="moderation-log"),
 ]

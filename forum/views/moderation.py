@@ -5,7 +5,7 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min
+from django.db.models import Count, F, Min
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -57,6 +57,18 @@ def set_post_hidden(request, post_id, hide):
         action=partial(services.set_post_hidden, actor=request.user, post=post, is_hidden=hide),
         target=post.get_absolute_url(),
         done_message=_("The post is hidden.") if hide else _("The post is visible again."),
+    )
+
+
+@require_POST
+@moderator_required
+def confirm_hidden_post(request, post_id):
+    post = access.get_post_for_user(request.user, post_id)
+    return _moderate(
+        request,
+        action=partial(services.confirm_hidden_post, actor=request.user, post=post),
+        target="forum:flag-queue",
+        done_message=_("The post stays hidden, and its flags are closed."),
     )
 
 
@@ -119,14 +131,16 @@ def set_thread_solved(request, thread_id, solved):
 
 @moderator_required
 def flag_queue(request):
-    """Posts with open flags, most flagged first, with their reasons."""
+    """Posts with open flags: those hidden automatically first, then the most flagged."""
     flagged = (
         # flags__isnull=False makes the join inner: alone, "resolved_at IS NULL" also
         # matched every post that was never flagged.
         Post.objects.filter(flags__isnull=False, flags__resolved_at__isnull=True)
         .annotate(open_flags=Count("flags"), first_flagged_at=Min("flags__created_at"))
         .select_related("author", "thread")
-        .order_by("-open_flags", "first_flagged_at")[:100]
+        .order_by(F("auto_hidden_at").desc(nulls_last=True), "-open_flags", "first_flagged_at")[
+            :100
+        ]
     )
     flagged = list(flagged)
     reasons = {}

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, secrets, selectors, services
+from forum import access, limits, secrets, selectors, services
 from forum.errors import ForumError
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import render_markdown
@@ -36,13 +36,16 @@ def _refused(request, error: ForumError, thread):
 
 @login_required
 def ask(request):
+    if request.method == "POST":
+        limits.check(request, limits.POSTING)
     category = None
     slug = request.GET.get("category", "")
     if slug:
         category = Category.objects.filter(slug=slug).first()
-    form = AskForm(request.POST or None, category=category)
+    form = AskForm(request.POST or None, category=category, author=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        limits.count(request, limits.POSTING)
         try:
             thread = services.create_thread(
                 author=request.user,
@@ -82,12 +85,14 @@ def preview(request):
 @login_required
 def reply(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
-    form = ReplyForm(request.POST)
+    limits.check(request, limits.POSTING)
+    form = ReplyForm(request.POST, author=request.user)
     if not form.is_valid():
         if request.htmx:
             return render(request, "forum/thread.html#reply-form", {"thread": thread, "form": form})
         view = selectors.thread_page(thread=thread, user=request.user, page=1)
         return render(request, "forum/thread.html", {"view": view, "thread": thread, "form": form})
+    limits.count(request, limits.POSTING)
     try:
         post = services.create_post(
             author=request.user, thread=thread, body=form.cleaned_data["body"]
@@ -111,7 +116,9 @@ def edit_post(request, post_id):
         messages.error(request, _("You can only edit your own posts."))
         return redirect(post.get_absolute_url())
     initial = {"body": post.body, "title": post.thread.title}
-    form = EditPostForm(request.POST or None, initial=initial, is_question=post.is_question)
+    form = EditPostForm(
+        request.POST or None, initial=initial, is_question=post.is_question, author=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_post(
@@ -224,8 +231,11 @@ def follow(request, thread_id):
 @login_required
 def flag(request, post_id):
     post = access.get_post_for_user(request.user, post_id)
+    if request.method == "POST":
+        limits.check(request, limits.FLAGGING)
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        limits.count(request, limits.FLAGGING)
         try:
             services.flag_post(actor=request.user, post=post, **form.cleaned_data)
         except ForumError as error:

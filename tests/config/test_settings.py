@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list
+from config.env import env_bool, env_float, env_int, env_list, env_rate
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,19 @@ def test_env_int_and_float_refuse_words(monkeypatch):
         env_int("HANDOFF_NUMBER", 1)
     with pytest.raises(ImproperlyConfigured):
         env_float("HANDOFF_NUMBER", 1.0)
+
+
+@pytest.mark.parametrize("raw", ["20/h", "5/10m", "1/d", " 3/s "])
+def test_env_rate_reads_a_count_per_period(monkeypatch, raw):
+    monkeypatch.setenv("HANDOFF_RATE", raw)
+    assert env_rate("HANDOFF_RATE", "1/h") == raw.strip()
+
+
+@pytest.mark.parametrize("raw", ["20", "20/hour", "0/h", "h/20", "-1/m"])
+def test_env_rate_refuses_what_it_cannot_read(monkeypatch, raw):
+    monkeypatch.setenv("HANDOFF_RATE", raw)
+    with pytest.raises(ImproperlyConfigured, match="HANDOFF_RATE"):
+        env_rate("HANDOFF_RATE", "1/h")
 
 
 def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):

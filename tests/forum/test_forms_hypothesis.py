@@ -20,6 +20,13 @@ FUZZ = settings(
 )
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """These post hundreds of times a minute; tests/forum/test_limits.py tests the limits."""
+    settings.RATELIMIT_ENABLE = False
+
+
 # What people paste from chats and explorers, and what attackers type on purpose.
 TRICKY = [
     "\x00",  # null byte

@@ -1,0 +1,110 @@
+"""429 Too Many Requests: one page for every limit, ours and allauth's.
+
+Code that finds a limit used up raises RateLimited (forum/limits.py does); the middleware
+answers it with templates/429.html, saying when to try again, with a Retry-After header.
+allauth answers its own limits (sign-in, sign-up, password reset: ACCOUNT_RATE_LIMITS)
+through `handler429` in the root URLconf, which is `allauth_429` here.
+
+htmx does not swap an error response by default, so base.html tells it to swap a 429
+(htmx-config responseHandling) and the response points itself at the page's message
+area (HX-Retarget): the form and whatever the user typed stay as they were.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
+
+TEMPLATE = "429.html"
+
+# allauth's limited views and the action each one's limit is under.
+_ALLAUTH_ACTIONS = {
+    "account_login": "login",
+    "account_signup": "signup",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+    "account_change_password": "change_password",
+    "account_set_password": "change_password",
+    "account_email": "manage_email",
+}
+_DURATION = re.compile(r"(\d*\.?\d*)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class RateLimited(Exception):
+    """A limit is used up. `retry_after` is in seconds; `message` says which limit, or ""."""
+
+    def __init__(self, *, retry_after: int, message: str = "") -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
+        self.message = message
+
+
+def too_many_requests(request, *, retry_after: int | None, message: str = ""):
+    """The 429 page, or for htmx its message alone, aimed at the page's message area."""
+    now = timezone.now()
+    retry_at = now + timedelta(seconds=retry_after) if retry_after else None
+    context = {
+        "message": message,
+        "retry_at": retry_at,
+        # At least a minute: "0 minutes" reads as "now", and the limit may not agree.
+        "wait": timeuntil(retry_at + timedelta(seconds=59), now) if retry_at else "",
+    }
+    if getattr(request, "htmx", False):
+        response = render(request, f"{TEMPLATE}#message", context, status=429)
+        response["HX-Retarget"] = "#messages"
+        # Scrolled into view: the reply box the user just sent is far below it.
+        response["HX-Reswap"] = "innerHTML show:top"
+    else:
+        response = render(request, TEMPLATE, context, status=429)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+class RateLimitMiddleware:
+    """Turns RateLimited, raised anywhere in a view, into the 429 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RateLimited):
+            return too_many_requests(
+                request, retry_after=exception.retry_after, message=exception.message
+            )
+        return None
+
+
+def _longest_window(rates: str) -> int | None:
+    """The longest period in an allauth rate list ("10/m/ip,5/5m/key" → 300 seconds).
+
+    allauth keeps the time of each request, so the wait is at most this long.
+    """
+    longest = None
+    for rate in rates.split(","):
+        parts = rate.strip().split("/")
+        if len(parts) < 2 or not (match := _DURATION.fullmatch(parts[1])):
+            continue
+        amount = float(match.group(1)) if match.group(1) else 1.0
+        seconds = math.ceil(amount * _UNIT_SECONDS[match.group(2)])
+        longest = max(longest or 0, seconds)
+    return longest
+
+
+def allauth_429(request):
+    """allauth's limits, on our page: it calls ROOT_URLCONF.handler429 with the request alone."""
+    from allauth.account import app_settings
+
+    match = getattr(request, "resolver_match", None)
+    action = _ALLAUTH_ACTIONS.get(match.url_name if match else "")
+    rates = app_settings.RATE_LIMITS.get(action) if action else None
+    return too_many_requests(request, retry_after=_longest_window(rates) if rates else None)

@@ -1,0 +1,148 @@
+"""How much a member may do, by their standing: rate limits, and what new members may post.
+
+Standing comes from the account's age and reputation (settings NEW_MEMBER_* and
+TRUSTED_*): a new member posts less often, with fewer links and no images; a trusted one
+may link to a look-alike of an official site (a moderator is told) and their flags can
+hide a post. Moderators and staff are always trusted and never new.
+
+Rate limits count in the shared cache with django-ratelimit: a well-kept library that
+counts with the cache's atomic add/incr (so every web process shares one count with a
+Redis cache) and tells how long the current window has left. It is not an installed app:
+its system checks know neither Django's own RedisCache nor our one-process locmem default.
+A limit is checked before any work (the form is not even read) and counted once the form
+is valid, just before the post or flag is saved, so a mistyped form does not use up a
+member's allowance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_ratelimit.core import get_usage
+
+from config.ratelimit import RateLimited
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _is_staff_or_moderator(user) -> bool:
+    return user.is_active and (user.is_staff or user.is_moderator)
+
+
+def _account_age(user, now) -> timedelta:
+    return (now or timezone.now()) - user.date_joined
+
+
+def is_new_member(user, *, now=None) -> bool:
+    """Joined fewer than NEW_MEMBER_DAYS ago and has less than NEW_MEMBER_REPUTATION."""
+    if _is_staff_or_moderator(user):
+        return False
+    return (
+        _account_age(user, now) < timedelta(days=settings.NEW_MEMBER_DAYS)
+        and user.reputation < settings.NEW_MEMBER_REPUTATION
+    )
+
+
+def is_trusted(user, *, now=None) -> bool:
+    """A moderator or staff, or TRUSTED_REPUTATION and an account TRUSTED_ACCOUNT_DAYS old."""
+    if _is_staff_or_moderator(user):
+        return True
+    return (
+        user.is_active
+        and user.reputation >= settings.TRUSTED_REPUTATION
+        and _account_age(user, now) >= timedelta(days=settings.TRUSTED_ACCOUNT_DAYS)
+    )
+
+
+# --- Rate limits ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One thing a member may do only so often: its counter, and its rate and words for a user."""
+
+    group: str
+    rate: Callable[[User], str]
+    message: Callable[[User], str]
+
+
+def _posting_rate(user: User) -> str:
+    return settings.NEW_MEMBER_POST_RATE if is_new_member(user) else settings.POST_RATE
+
+
+def _posting_message(user: User) -> str:
+    if is_new_member(user):
+        return _(
+            "New members can post only a few times an hour while they find their feet. "
+            "The limit goes once your account is a few days old or your answers are "
+            "voted helpful."
+        )
+    return _("You have posted many times in a short while.")
+
+
+# Questions and replies count together.
+POSTING = Limit(group="forum:post", rate=_posting_rate, message=_posting_message)
+FLAGGING = Limit(
+    group="forum:flag",
+    rate=lambda user: settings.FLAG_RATE,
+    message=lambda user: _("You have flagged many posts in a short while."),
+)
+
+
+def _usage(request, limit: Limit, *, increment: bool) -> dict | None:
+    return get_usage(
+        request,
+        group=limit.group,
+        key=lambda _group, request: str(request.user.pk),
+        rate=lambda _group, request: limit.rate(request.user),
+        increment=increment,
+    )
+
+
+def check(request, limit: Limit) -> None:
+    """Raise RateLimited if the signed-in user has used up `limit`; count nothing."""
+    usage = _usage(request, limit, increment=False)
+    if usage is not None and usage["count"] >= usage["limit"]:
+        raise RateLimited(retry_after=usage["time_left"], message=limit.message(request.user))
+
+
+def count(request, limit: Limit) -> None:
+    """Count one use of `limit`; raise RateLimited if that goes over it.
+
+    Called just before the work is saved: check() came first, but two requests at once
+    may both have passed it, and the cache's increment tells them apart.
+    """
+    usage = _usage(request, limit, increment=True)
+    if usage is not None and usage["should_limit"]:
+        raise RateLimited(retry_after=usage["time_left"], message=limit.message(request.user))
+
+
+# --- What new members may post -----------------------------------------------------
+
+
+def new_member_refusal(user, *, link_count: int, image_count: int, now=None) -> str | None:
+    """Why a new member may not post a body with these links and images; None if they may."""
+    if not is_new_member(user, now=now):
+        return None
+    if image_count:
+        return _(
+            "New members cannot post images yet. Describe what you see in words, or "
+            "copy the text of the error message."
+        )
+    if link_count > settings.NEW_MEMBER_MAX_LINKS:
+        return ngettext(
+            "New members can put at most %(max)d link to another site in a post; "
+            "this one has %(count)d.",
+            "New members can put at most %(max)d links to other sites in a post; "
+            "this one has %(count)d.",
+            settings.NEW_MEMBER_MAX_LINKS,
+        ) % {"max": settings.NEW_MEMBER_MAX_LINKS, "count": link_count}
+    return None

@@ -1,0 +1,108 @@
+"""What a post may link to and embed, given who writes it.
+
+Every link counts, however it is written: bare URLs, [written](links), <autolinks>,
+reference links, and links hidden behind entities or percent-escapes, because the rules
+read the links the renderer makes (markdown.find_outbound) and their hosts as a browser
+reads them (hosts.host_of). Domains named in the text without a link ("go to evil.io",
+an email address, full-width letters) count for the blocked and look-alike rules too:
+people type what they read.
+
+- A link to a blocked domain or any of its subdomains refuses the post, naming the host.
+- A link to a look-alike of an official domain refuses the post from a member who is not
+  trusted yet (limits.is_trusted); from a trusted member it is posted, and the forum
+  flags the post for a moderator (services).
+- New members put at most NEW_MEMBER_MAX_LINKS links to other sites in a post, and no
+  images (limits.new_member_refusal).
+
+Forms call check_body() to show the reason next to the text; the services call it again
+before they write, so no path skips it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from forum import hosts, limits
+from forum.errors import NotAllowed
+from forum.markdown import find_outbound
+
+# A host name in plain text, after NFKC (full-width letters and dots become ASCII); not
+# a path segment ("/docs/evil.io"), but the host after "//" or "@" is one.
+_NAMED_HOST = re.compile(
+    r"(?<![\w.-])(?<![^/]/)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9](?![\w-])",
+    re.IGNORECASE | re.ASCII,
+)
+_IDEOGRAPHIC_DOTS = str.maketrans({"。": ".", "｡": "."})
+
+
+def _named_hosts(body: str) -> tuple[str, ...]:
+    """Host names written in the text, linked or not (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", body).translate(_IDEOGRAPHIC_DOTS)
+    found = (hosts.host_of(f"https://{match.group()}") for match in _NAMED_HOST.finditer(text))
+    # File names are not sites: "I installed tpwallet.apk" names no look-alike.
+    return tuple(dict.fromkeys(host for host in found if host and hosts.has_known_suffix(host)))
+
+
+@dataclass(frozen=True)
+class PostLinks:
+    """Where a body's links go (hosts, in order) and what the lists say about them."""
+
+    hosts: tuple[str, ...] = ()  # of the links only: what new members' limit counts
+    blocked: tuple[str, ...] = ()  # hosts on a blocked domain, linked or named
+    lookalikes: dict[str, str] = field(default_factory=dict)  # host → the official domain
+    image_count: int = 0
+
+
+def find_links(body: str) -> PostLinks:
+    """The body's links and images, and which hosts are blocked or look-alikes."""
+    outbound = find_outbound(body)
+    link_hosts = tuple(host for host in map(hosts.host_of, outbound.hrefs) if host)
+    judged = tuple(dict.fromkeys((*link_hosts, *_named_hosts(body))))
+    if not judged:
+        return PostLinks(image_count=outbound.image_count)
+    rules = hosts.domain_rules()
+    lookalikes = {}
+    for host in judged:
+        if (official := rules.imitated_domain(host)) is not None:
+            lookalikes.setdefault(host, official)
+    return PostLinks(
+        hosts=link_hosts,
+        blocked=tuple(host for host in judged if rules.blocked_domain(host)),
+        lookalikes=lookalikes,
+        image_count=outbound.image_count,
+    )
+
+
+def check_body(*, author, body: str, now=None) -> PostLinks:
+    """The body's links if `author` may post them; raises NotAllowed saying why not."""
+    found = find_links(body)
+    if found.blocked:
+        raise NotAllowed(
+            _(
+                "This post points to %(host)s, which is on our list of phishing and scam "
+                "sites. Remove it to post. If someone sent you there, do not enter anything "
+                "on that site."
+            )
+            % {"host": hosts.display_host(found.blocked[0])}
+        )
+    if found.lookalikes and not limits.is_trusted(author, now=now):
+        host, official = next(iter(found.lookalikes.items()))
+        raise NotAllowed(
+            _(
+                "%(host)s is not our official site, although it looks like %(official)s. "
+                "Sites like it are how scammers empty wallets, so links to them are "
+                "kept for trusted members. If you meant the official site, link to "
+                "%(official)s itself."
+            )
+            % {"host": hosts.display_host(host), "official": hosts.display_host(official)}
+        )
+    refusal = limits.new_member_refusal(
+        author, link_count=len(found.hosts), image_count=found.image_count, now=now
+    )
+    if refusal is not None:
+        raise NotAllowed(refusal)
+    return found

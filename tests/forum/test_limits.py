@@ -1,0 +1,258 @@
+"""New members' limits and the rate limits on posting and flagging: 429 and a clear page."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+from forum import limits, links
+from forum.errors import NotAllowed
+from forum.models import Flag, Post, Thread
+from tests.factories import PostFactory, UserFactory
+from tests.forum.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LONG_AGO = timedelta(days=60)
+
+
+@pytest.fixture(autouse=True)
+def _limits(settings):
+    settings.NEW_MEMBER_DAYS = 3
+    settings.NEW_MEMBER_REPUTATION = 10
+    settings.NEW_MEMBER_MAX_LINKS = 2
+    settings.TRUSTED_REPUTATION = 50
+    settings.TRUSTED_ACCOUNT_DAYS = 14
+    settings.NEW_MEMBER_POST_RATE = "2/h"
+    settings.POST_RATE = "4/h"
+    settings.FLAG_RATE = "2/h"
+    settings.OFFICIAL_DOMAINS = ["tpwallet.com"]
+    settings.BLOCKED_DOMAINS = []
+
+
+@pytest.fixture
+def newcomer(db):
+    return UserFactory(username="newcomer", date_joined=timezone.now() - timedelta(hours=2))
+
+
+@pytest.fixture
+def regular(db):
+    """A member for months, with a little reputation: past the new-member limits."""
+    return UserFactory(username="regular", date_joined=timezone.now() - LONG_AGO)
+
+
+def ask(client, category, n):
+    return client.post(
+        reverse("forum:ask"),
+        {
+            "title": f"Transfer number {n} is pending for hours",
+            "category": category.pk,
+            "body": "I sent USDT on TRON two hours ago and it still shows as pending.",
+        },
+    )
+
+
+def reply(client, thread, n, **extra):
+    return client.post(
+        reverse("forum:reply", args=[thread.pk]),
+        {"body": f"Answer {n}: look the hash up on the explorer before anything else."},
+        **extra,
+    )
+
+
+def assert_429_page(response, *, says: str):
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Please slow down" in page
+    assert says in page
+    assert "You can try again at" in page
+    assert 0 < int(response["Retry-After"]) <= 3600
+
+
+# --- Standing ------------------------------------------------------------------------
+
+
+def test_a_member_is_new_for_their_first_days_until_they_earn_reputation(newcomer):
+    assert limits.is_new_member(newcomer)
+    assert not limits.is_new_member(newcomer, now=timezone.now() + timedelta(days=3))
+    newcomer.reputation = 10
+    assert not limits.is_new_member(newcomer)
+
+
+def test_moderators_and_staff_are_never_new_and_always_trusted(db):
+    moderator = UserFactory(role=roles.MODERATORS)
+    agent = UserFactory(role=roles.AGENTS)
+
+    for person in (moderator, agent):
+        assert not limits.is_new_member(person)
+        assert limits.is_trusted(person)
+
+
+def test_trust_takes_both_reputation_and_an_account_of_some_age(db):
+    young = UserFactory(reputation=500, date_joined=timezone.now() - timedelta(days=2))
+    old_quiet = UserFactory(reputation=0, date_joined=timezone.now() - LONG_AGO)
+    old_helpful = UserFactory(reputation=50, date_joined=timezone.now() - LONG_AGO)
+
+    assert not limits.is_trusted(young)
+    assert not limits.is_trusted(old_quiet)
+    assert limits.is_trusted(old_helpful)
+
+
+# --- What new members may post -----------------------------------------------------
+
+
+def test_a_new_member_may_put_two_links_in_a_post_but_not_three(newcomer):
+    two = "See https://tronscan.org/a and https://etherscan.io/b please."
+    three = two + " Also https://bscscan.com/c."
+
+    links.check_body(author=newcomer, body=two)
+    with pytest.raises(
+        NotAllowed, match="at most 2 links to other sites in a post; this one has 3"
+    ):
+        links.check_body(author=newcomer, body=three)
+
+
+def test_links_to_this_site_do_not_count_towards_a_new_members_links(newcomer):
+    body = "Like [this one](/t/1/) and [that one](/t/2/) and [the other](/t/3/) and https://tronscan.org"
+
+    links.check_body(author=newcomer, body=body)
+
+
+def test_a_new_member_cannot_post_images(newcomer):
+    with pytest.raises(NotAllowed, match="New members cannot post images"):
+        links.check_body(author=newcomer, body="Here is my screen: ![error](/media/shot.png)")
+
+
+def test_an_established_member_may_post_images_and_many_links(regular):
+    body = "![error](/media/shot.png) " + " ".join(f"https://site{n}.example" for n in range(6))
+
+    links.check_body(author=regular, body=body)
+
+
+def test_a_new_members_refused_post_keeps_its_text_and_stores_nothing(newcomer, category):
+    body = "Screenshot of the failed transfer: ![shot](/media/shot.png) please help."
+
+    response = client_for(newcomer).post(
+        reverse("forum:ask"),
+        {"title": "Transfer failed with an odd error", "category": category.pk, "body": body},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "New members cannot post images yet" in page
+    assert "Screenshot of the failed transfer" in page
+    assert not Thread.objects.exists()
+
+
+# --- Rate limits: posting ------------------------------------------------------------
+
+
+def test_a_new_member_asking_once_too_often_gets_429_and_nothing_is_stored(newcomer, category):
+    client = client_for(newcomer)
+    assert [ask(client, category, n).status_code for n in range(2)] == [302, 302]
+
+    response = ask(client, category, 3)
+
+    assert_429_page(response, says="New members can post only a few times an hour")
+    assert Thread.objects.count() == 2
+
+
+def test_an_established_member_posts_at_the_higher_rate(regular, thread):
+    client = client_for(regular)
+    assert [reply(client, thread, n).status_code for n in range(4)] == [302] * 4
+
+    response = reply(client, thread, 5)
+
+    assert_429_page(response, says="You have posted many times in a short while")
+    assert Post.objects.filter(author=regular).count() == 4
+
+
+def test_questions_and_replies_count_together(newcomer, category, thread):
+    client = client_for(newcomer)
+    ask(client, category, 1)
+    reply(client, thread, 1)
+
+    assert reply(client, thread, 2).status_code == 429
+    assert ask(client, category, 2).status_code == 429
+
+
+def test_a_reply_refused_by_htmx_says_why_in_the_messages_area(newcomer, thread):
+    client = client_for(newcomer)
+    for n in range(2):
+        reply(client, thread, n, **HTMX)
+    count = Post.objects.count()
+
+    response = reply(client, thread, 3, **HTMX)
+
+    assert response.status_code == 429
+    assert response["HX-Retarget"] == "#messages"
+    assert response["HX-Reswap"] == "innerHTML show:top"
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert 'role="alert"' in fragment
+    assert "You can try again at" in fragment
+    assert Post.objects.count() == count
+
+
+def test_pages_tell_htmx_to_show_a_429_and_have_a_messages_area(newcomer, thread):
+    page = client_for(newcomer).get(thread.get_absolute_url()).content.decode()
+
+    assert '{"code": "429", "swap": true}' in page
+    assert 'id="messages"' in page
+
+
+def test_a_form_with_mistakes_does_not_use_up_the_allowance(newcomer, thread):
+    client = client_for(newcomer)
+    for _attempt in range(5):
+        client.post(reverse("forum:reply", args=[thread.pk]), {"body": "too short"})
+
+    assert [reply(client, thread, n).status_code for n in range(2)] == [302, 302]
+
+
+def test_the_limit_lifts_when_its_hour_is_over(newcomer, thread):
+    client = client_for(newcomer)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for n in range(2):
+            reply(client, thread, n)
+        assert reply(client, thread, 3).status_code == 429
+
+        traveller.shift(timedelta(hours=1, minutes=1))
+
+        assert reply(client, thread, 4).status_code == 302
+
+
+def test_one_members_limit_is_not_anothers(newcomer, other_member, thread):
+    client = client_for(newcomer)
+    for n in range(2):
+        reply(client, thread, n)
+
+    assert reply(client_for(other_member), thread, 1).status_code == 302
+
+
+# --- Rate limits: flagging -------------------------------------------------------------
+
+
+def test_flagging_once_too_often_gets_429_and_stores_no_flag(regular, thread, db):
+    posts = [PostFactory(thread=thread, author=UserFactory()) for _n in range(3)]
+    client = client_for(regular)
+    for post in posts[:2]:
+        response = client.post(reverse("forum:flag", args=[post.pk]), {"reason": "spam"})
+        assert response.status_code == 302
+
+    response = client.post(reverse("forum:flag", args=[posts[2].pk]), {"reason": "spam"})
+
+    assert_429_page(response, says="You have flagged many posts in a short while")
+    assert Flag.objects.count() == 2
+
+
+def test_a_rate_limited_member_can_still_read(newcomer, thread):
+    client = client_for(newcomer)
+    for n in range(3):
+        reply(client, thread, n)
+
+    assert client.get(thread.get_absolute_url()).status_code == 200
+    assert client.get(reverse("forum:flag", args=[thread.posts.first().pk])).status_code == 200
