@@ -367,6 +367,12 @@ bad_text = st.one_of(
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """These post hundreds of times a minute; tests/forum/test_limits.py tests the limits."""
+    settings.RATELIMIT_ENABLE = False
+
+
 @given(title=bad_text, body=bad_text)
 @FUZZ
 def test_bad_input_to_the_posting_forms_never_fails_and_stores_nothing_unless_valid(
