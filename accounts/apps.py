@@ -8,10 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import audit
+        from accounts import audit, roles
 
         post_migrate.connect(ensure_site_and_roles, sender=self)
         audit.connect()
+        roles.connect()
 
 
 def ensure_site_and_roles(*, using="default", **kwargs):

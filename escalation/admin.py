@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -223,9 +222,7 @@ class AgentStatusAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["limit_choices_to"] = Q(is_staff=True) & (
-                Q(is_superuser=True) | Q(groups__name=roles.AGENTS)
-            )
+            kwargs["limit_choices_to"] = roles.agents_q()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -13,7 +13,7 @@ next assignments even out. No lock is taken for this; the queue never waits on i
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from accounts import roles
 from escalation.models import AgentStatus, Ticket
@@ -37,8 +37,7 @@ class _Agent:
 def on_duty_agents() -> list[_Agent]:
     """On-duty agents with their queues and their number of open tickets: three queries."""
     statuses = list(
-        AgentStatus.objects.filter(on_duty=True, user__is_active=True, user__is_staff=True)
-        .filter(Q(user__is_superuser=True) | Q(user__groups__name=roles.AGENTS))
+        AgentStatus.objects.filter(roles.agents_q("user"), on_duty=True)
         .distinct()
         .prefetch_related("queues")
     )

@@ -194,8 +194,7 @@ def load_agents() -> list[Agent]:
     """Everyone on the support team, by name, with their duty and queues: one query."""
     agents: dict[int, Agent] = {}
     rows = (
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=roles.AGENTS))
+        User.objects.filter(roles.agents_q())
         .values_list(
             "pk", "username", "display_name", "agent_status__on_duty", "agent_status__queues"
         )

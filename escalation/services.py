@@ -714,9 +714,4 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
 
 
 def _all_agents() -> list[int]:
-    return list(
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=roles.AGENTS))
-        .distinct()
-        .values_list("pk", flat=True)
-    )
+    return list(User.objects.filter(roles.agents_q()).distinct().values_list("pk", flat=True))

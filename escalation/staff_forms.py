@@ -9,7 +9,6 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -22,11 +21,7 @@ from forum.models import SecretRefusal
 
 def agents():
     """Everyone who may hold a ticket: active staff in the Agents group, and superusers."""
-    return (
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | Q(groups__name=roles.AGENTS))
-        .distinct()
-    )
+    return User.objects.filter(roles.agents_q()).distinct()
 
 
 class AssignForm(forms.Form):

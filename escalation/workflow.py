@@ -56,12 +56,17 @@ def _require_agent(actor: User) -> None:
 
 
 def _lock_ticket(ticket: Ticket, *, with_thread: bool = False) -> Ticket:
-    """The ticket's row, locked; `with_thread` first locks the thread's clock and row."""
+    """The ticket's row, locked; `with_thread` first locks the thread's clock and row.
+
+    Only the ticket's row (FOR UPDATE OF): the joined thread is read, not locked, so no
+    statement here ever takes a thread's lock after a ticket's, the reverse of the order
+    every path that needs both takes them in.
+    """
     if with_thread:
         from escalation.services import lock_thread
 
         lock_thread(ticket.thread_id)
-    return Ticket.objects.select_for_update().select_related("thread").get(pk=ticket.pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("thread").get(pk=ticket.pk)
 
 
 def _event(ticket: Ticket, kind: str, *, actor, now, previous: str = "", **fields) -> TicketEvent:
@@ -437,7 +442,7 @@ def resolve_solved_thread(*, thread_id: int, actor_id: int | None = None, now=No
 
         lock_thread(thread_id)
         ticket = (
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(of=("self",))
             .select_related("thread")
             .filter(
                 thread_id=thread_id, status__in=Ticket.ACTIVE, thread__state=Thread.State.SOLVED
@@ -593,7 +598,7 @@ def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
     with transaction.atomic():
         lock_thread(thread_id)
         ticket = (
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(of=("self",))
             .select_related("thread")
             .filter(pk=ticket_id, close_at__lte=now, status__in=CLOSING)
             .first()
@@ -665,7 +670,7 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
     if not (is_asker or author.is_agent):
         return set()
     ticket = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("thread")
         .filter(thread_id=thread.pk, status__in=Ticket.ACTIVE)
         .first()

@@ -138,7 +138,7 @@ def test_the_list_costs_the_same_for_one_request_as_for_five(
 ):
     client = client_for(member)
     client.get("/my/requests/")
-    with django_assert_num_queries(3) as one:  # the session's user, the groups, the tickets
+    with django_assert_num_queries(2) as one:  # the session's user, the tickets (roles: cached)
         client.get("/my/requests/")
     for n in range(4):
         services.escalate_thread(actor=moderator, thread=ask(title=f"Question {n}"))
@@ -363,7 +363,7 @@ def test_the_page_costs_the_same_whatever_its_history(
     client = client_for(member)
     path = f"/my/requests/{resolved.reference}/"
     client.get(path)
-    with django_assert_num_queries(5) as few:  # user, groups, ticket, events, rating
+    with django_assert_num_queries(4) as few:  # user, ticket, events, rating (roles: cached)
         client.get(path)
     workflow.asker_reopen(actor=member, ticket=resolved, now=ESCALATED_AT + 3 * HOUR)
     for n in range(3):
