@@ -7,7 +7,7 @@ the support team's business and never appear here.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.keyset import decode_cursor, encode_cursor
 from escalation import surveys, workflow
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
 from forum import services as forum_services
@@ -25,7 +26,6 @@ from forum.models import SecretRefusal
 
 PER_PAGE = 25
 REFERENCE_MAX_LENGTH = Ticket._meta.get_field("reference").max_length
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Status = Ticket.Status
 Kind = TicketEvent.Kind
@@ -88,7 +88,7 @@ def request_page(*, user, before: str = "", now=None) -> RequestPage:
     """
     now = now or timezone.now()
     rows = Ticket.objects.filter(requester_id=user.pk)
-    cursor = _decode_cursor(before)
+    cursor = decode_cursor(before)
     if cursor is not None:
         created_at, pk = cursor
         rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
@@ -110,28 +110,11 @@ def request_page(*, user, before: str = "", now=None) -> RequestPage:
     page = RequestPage(tickets=rows[:PER_PAGE], is_first_page=cursor is None)
     if len(rows) > PER_PAGE:
         last = page.tickets[-1]
-        page.older_cursor = _encode_cursor(last.created_at, last.pk)
+        page.older_cursor = encode_cursor(last.created_at, last.pk)
     for ticket in page.tickets:
         ticket.expected_answer_at = expected_answer_at(ticket)
         ticket.is_late = ticket.expected_answer_at is not None and ticket.expected_answer_at < now
     return page
-
-
-def _encode_cursor(created_at: datetime, pk: int) -> str:
-    return f"{(created_at - _EPOCH) // timedelta(microseconds=1)}.{pk}"
-
-
-def _decode_cursor(value: str) -> tuple[datetime, int] | None:
-    """The (created_at, pk) a cursor names; None for anything else (the first page)."""
-    micros, _dot, pk = value.partition(".")
-    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
-        return None
-    if len(micros) > 18 or len(pk) > 18:
-        return None
-    try:
-        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
-    except OverflowError:
-        return None
 
 
 # --- One request -----------------------------------------------------------------

@@ -1,15 +1,14 @@
 """The reads notification pages need, and the hook other apps use to pick helpers."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
+from config.keyset import decode_cursor, encode_cursor
 from notifications import messages
 from notifications.models import Notification
 
 PER_PAGE = 30
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -25,7 +24,7 @@ def notification_page(*, user, before: str = "") -> NotificationPage:
     Each notification comes with `message`, in the active language and time zone.
     """
     rows = Notification.objects.filter(recipient=user, is_in_app=True)
-    cursor = _decode_cursor(before)
+    cursor = decode_cursor(before)
     if cursor is not None:
         created_at, pk = cursor
         rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
@@ -37,7 +36,7 @@ def notification_page(*, user, before: str = "") -> NotificationPage:
     page = NotificationPage(notifications=rows[:PER_PAGE], is_first_page=cursor is None)
     if len(rows) > PER_PAGE:
         last = page.notifications[-1]
-        page.older_cursor = _encode_cursor(last.created_at, last.pk)
+        page.older_cursor = encode_cursor(last.created_at, last.pk)
     for notification in page.notifications:
         notification.message = messages.headline(notification.kind, notification.params)
     return page
@@ -50,19 +49,3 @@ def helpers_among(users: QuerySet) -> QuerySet:
     (say, followers of the question's category) and passes the result to notify_many.
     """
     return users.filter(notification_settings__is_helper=True)
-
-
-def _encode_cursor(created_at: datetime, pk: int) -> str:
-    return f"{(created_at - _EPOCH) // timedelta(microseconds=1)}.{pk}"
-
-
-def _decode_cursor(value: str) -> tuple[datetime, int] | None:
-    micros, _dot, pk = value.partition(".")
-    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
-        return None
-    if len(micros) > 18 or len(pk) > 18:
-        return None
-    try:
-        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
-    except OverflowError:
-        return None

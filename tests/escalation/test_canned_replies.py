@@ -1,24 +1,17 @@
 """Canned replies: the agents' staff page, the admin, and the placeholders they fill."""
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from escalation import services, workflow
 from escalation.models import CannedReply, SatisfactionRating, Ticket
 from notifications.services import absolute_url
+from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/staff/canned/"
 NEW = "/staff/canned/new/"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

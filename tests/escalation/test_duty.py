@@ -1,23 +1,16 @@
 """/staff/duty/: agents go on duty or away, and choose the queues they work."""
 
 import pytest
-from django.test import Client
 
 from escalation import workflow
 from escalation.models import AgentStatus, Queue
 from tests.factories import UserFactory
+from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 DUTY = "/staff/duty/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -19,19 +19,13 @@ from notifications.models import Notification, OutboundEmail
 from notifications.services import deliver_pending_emails
 from tests.escalation.conftest import committed
 from tests.factories import PostFactory, UserFactory
+from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 Status = Ticket.Status
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def url(ticket, action: str = "") -> str:
