@@ -35,6 +35,8 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from bulksql import InsertSelect, literal  # bench/bulksql.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = "handoff_bench_staff_queue"
 TARGET_MS = 100.0  # the first page, DESIGN.md / issue 6
@@ -229,7 +231,7 @@ def _small_rows() -> dict:
     }
 
 
-class _BulkSql:
+class _BulkSql(InsertSelect):
     """The INSERT … SELECT statements that write the users, threads and tickets.
 
     Ticket n is also thread n. Tickets 1 … active are active, created evenly over the
@@ -241,46 +243,8 @@ class _BulkSql:
     """
 
     def __init__(self, vendor: str, options, small: dict, *, now: int):
-        self.vendor, self.options, self.small, self.now = vendor, options, small, now
-
-    def _series(self, count: int) -> tuple[str, str]:
-        if self.vendor == "sqlite":
-            return (
-                "WITH RECURSIVE series(n) AS "
-                f"(SELECT 1 UNION ALL SELECT n + 1 FROM series WHERE n < {count}) ",
-                "series",
-            )
-        return "", f"generate_series(1::bigint, {count}) AS series(n)"
-
-    def _at(self, seconds: str) -> str:
-        if self.vendor == "sqlite":
-            return f"datetime({seconds}, 'unixepoch')"
-        return f"to_timestamp({seconds})"
-
-    def _insert(self, model, values: dict[str, str], source: str, count: int) -> str:
-        """INSERT INTO model's table SELECT the values FROM source over a series of count.
-
-        A field left out must be nullable, or have a constant default, which is written.
-        """
-        columns, expressions = [], []
-        for field in model._meta.concrete_fields:
-            if field.name in values:
-                expression = values[field.name]
-            elif field.null:
-                continue
-            elif field.has_default() and not callable(field.default):
-                expression = _literal(field.get_default())
-            elif field.empty_strings_allowed and not field.has_default():
-                expression = "''"
-            else:
-                raise ValueError(f"{model.__name__}.{field.name} needs a value")
-            columns.append(_quote(field.column))
-            expressions.append(expression)
-        prefix, series = self._series(count)
-        return (
-            f"{prefix}INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)}) "
-            f"SELECT {', '.join(expressions)} FROM ({source.format(series=series)}) AS source"
-        )
+        super().__init__(vendor)
+        self.options, self.small, self.now = options, small, now
 
     def _tickets_source(self) -> str:
         """One row per ticket: n, its kind, when it was created (epoch seconds), answered?"""
@@ -335,7 +299,7 @@ class _BulkSql:
         title = (
             "(CASE "
             + " ".join(
-                f"WHEN n % {len(TITLES)} = {index} THEN {_literal(text)}"
+                f"WHEN n % {len(TITLES)} = {index} THEN {literal(text)}"
                 for index, text in enumerate(TITLES)
             )
             + " END)"
@@ -458,18 +422,6 @@ def _after_bulk(connection, small: dict) -> None:
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [User, Thread, Ticket]):
             cursor.execute(statement)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value) -> str:
-    if isinstance(value, bool):
-        return "(1 = 1)" if value else "(1 = 0)"
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 # --- The measurements ----------------------------------------------------------------

@@ -39,6 +39,8 @@ from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bulksql import InsertSelect, literal, quote  # bench/bulksql.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_DATABASE = "handoff_bench_sweep"
 SWEEP_AT = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a Tuesday, noon in London
@@ -416,7 +418,7 @@ def _small_rows() -> dict[str, int]:
     return categories
 
 
-class _BulkSql:
+class _BulkSql(InsertSelect):
     """The INSERT … SELECT statements that write the users, threads, posts and clocks.
 
     Thread n (1 … threads) was asked (threads - n) * 63 s (plus a little) before the
@@ -428,52 +430,10 @@ class _BulkSql:
     """
 
     def __init__(self, vendor: str, *, threads: int, due: int, users: int):
-        self.vendor, self.threads, self.due, self.users = vendor, threads, due, users
+        super().__init__(vendor)
+        self.threads, self.due, self.users = threads, due, users
         self.step = (threads - NEVER_DUE_NEWEST) // due
         self.now = int(SWEEP_AT.timestamp())
-
-    # Dialect: a series of integers, an instant from epoch seconds, an empty JSON object.
-    def _series(self, count: int) -> tuple[str, str]:
-        if self.vendor == "sqlite":
-            return (
-                "WITH RECURSIVE series(n) AS "
-                f"(SELECT 1 UNION ALL SELECT n + 1 FROM series WHERE n < {count}) ",
-                "series",
-            )
-        return "", f"generate_series(1::bigint, {count}) AS series(n)"
-
-    def _at(self, seconds: str) -> str:
-        if self.vendor == "sqlite":
-            return f"datetime({seconds}, 'unixepoch')"
-        return f"to_timestamp({seconds})"
-
-    def _insert(
-        self, model, values: dict[str, str], source: str, count: int, where: str = ""
-    ) -> str:
-        """INSERT INTO model's table (its columns) SELECT the values FROM source over a series.
-
-        A field left out must be nullable or have a constant default, which is written.
-        """
-        columns, expressions = [], []
-        for model_field in model._meta.concrete_fields:
-            if model_field.name in values:
-                expression = values[model_field.name]
-            elif model_field.null:
-                continue
-            elif model_field.has_default() and not callable(model_field.default):
-                expression = _literal(model_field.get_default())
-            elif model_field.empty_strings_allowed and not model_field.has_default():
-                expression = "''"
-            else:
-                raise ValueError(f"{model.__name__}.{model_field.name} needs a value")
-            columns.append(_quote(model_field.column))
-            expressions.append(expression)
-        prefix, series = self._series(count)
-        return (
-            f"{prefix}INSERT INTO {_quote(model._meta.db_table)} ({', '.join(columns)}) "
-            f"SELECT {', '.join(expressions)} FROM ({source.format(series=series)}) AS source"
-            + (f" WHERE {where}" if where else "")
-        )
 
     def _threads_source(self) -> str:
         """One row per thread: n, its kind, when it was asked and when someone answered."""
@@ -521,11 +481,11 @@ class _BulkSql:
         )
         category = f"(CASE WHEN kind = 'due' THEN (CASE {due_category} END) ELSE (CASE {any_category} END) END)"
         title = " ".join(
-            f"WHEN n % {len(TITLES)} = {index} THEN {_literal(text)}"
+            f"WHEN n % {len(TITLES)} = {index} THEN {literal(text)}"
             for index, (text, _slug) in enumerate(TITLES)
         )
         slug = " ".join(
-            f"WHEN n % {len(TITLES)} = {index} THEN {_literal(text)}"
+            f"WHEN n % {len(TITLES)} = {index} THEN {literal(text)}"
             for index, (_text, text) in enumerate(TITLES)
         )
         unanswered = "kind IN ('due', 'recent', 'flagged')"
@@ -582,8 +542,8 @@ class _BulkSql:
                     "thread": "n",
                     "number": "1",
                     "author": author,
-                    "body": _literal(QUESTION),
-                    "body_html": _literal(render_markdown(QUESTION)),
+                    "body": literal(QUESTION),
+                    "body_html": literal(render_markdown(QUESTION)),
                     "created_at": at("asked"),
                     "is_hidden": false,
                     "vote_count": "0",
@@ -598,9 +558,9 @@ class _BulkSql:
                     "thread": "n",
                     "number": "2",
                     "author": f"(CASE WHEN {follow_up} THEN {author} ELSE {replier} END)",
-                    "body": f"(CASE WHEN {follow_up} THEN {_literal(FOLLOW_UP)} ELSE {_literal(REPLY)} END)",
-                    "body_html": f"(CASE WHEN {follow_up} THEN {_literal(render_markdown(FOLLOW_UP))} "
-                    f"ELSE {_literal(render_markdown(REPLY))} END)",
+                    "body": f"(CASE WHEN {follow_up} THEN {literal(FOLLOW_UP)} ELSE {literal(REPLY)} END)",
+                    "body_html": f"(CASE WHEN {follow_up} THEN {literal(render_markdown(FOLLOW_UP))} "
+                    f"ELSE {literal(render_markdown(REPLY))} END)",
                     "created_at": at(f"CASE WHEN {follow_up} THEN asked + 86400 ELSE answered END"),
                     "is_hidden": false,
                     "vote_count": "(CASE WHEN kind = 'solved' OR n % 3 = 0 THEN 1 ELSE 0 END)",
@@ -696,7 +656,7 @@ def _indexes_dropped(connection, models):
             )
         indexes = cursor.fetchall()
         for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {_quote(name)}")
+            cursor.execute(f"DROP INDEX {quote(name)}")
     yield
     with connection.cursor() as cursor:
         for _name, sql in indexes:
@@ -721,20 +681,6 @@ def _describe_build(users: int) -> dict:
         "clocks": ThreadClock.objects.count(),
         "due_clocks": due,
     }
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value) -> str:
-    if isinstance(value, bool):
-        return "(1 = 1)" if value else "(1 = 0)"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (dict, list)):
-        value = json.dumps(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 # --- The sweeps (in child processes) -------------------------------------------------
