@@ -19,57 +19,22 @@ from escalation.queue import QueueView
 Status = Ticket.Status
 
 
+def _filter(invalid_choice: str) -> forms.ChoiceField:
+    """An optional filter whose unknown value is dropped with `invalid_choice` said why."""
+    return forms.ChoiceField(required=False, error_messages={"invalid_choice": invalid_choice})
+
+
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _("There is no status “%(value)s”: showing the active tickets.")
-        },
+    status = _filter(_("There is no status “%(value)s”: showing the active tickets."))
+    queue = _filter(_("That queue does not exist (any more): showing every queue."))
+    priority = _filter(_("There is no priority “%(value)s”: showing every priority."))
+    category = _filter(_("That category does not exist (any more): showing every category."))
+    assignee = _filter(
+        _("That person is not on the support team (any more): showing everyone's tickets.")
     )
-    queue = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _("That queue does not exist (any more): showing every queue.")
-        },
-    )
-    priority = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _("There is no priority “%(value)s”: showing every priority.")
-        },
-    )
-    category = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _("That category does not exist (any more): showing every category.")
-        },
-    )
-    assignee = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _(
-                "That person is not on the support team (any more): showing everyone's tickets."
-            )
-        },
-    )
-    sla = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _("There is no SLA state “%(value)s”: showing every ticket.")
-        },
-    )
-    reason = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _("There is no reason “%(value)s”: showing every reason.")
-        },
-    )
-    sort = forms.ChoiceField(
-        required=False,
-        error_messages={
-            "invalid_choice": _("The queue cannot be sorted by “%(value)s”: sorted by SLA due.")
-        },
-    )
+    sla = _filter(_("There is no SLA state “%(value)s”: showing every ticket."))
+    reason = _filter(_("There is no reason “%(value)s”: showing every reason."))
+    sort = _filter(_("The queue cannot be sorted by “%(value)s”: sorted by SLA due."))
     q = forms.CharField(
         required=False,
         max_length=queue_selectors.SEARCH_MAX_CHARS,
