@@ -44,7 +44,7 @@ SITE_NAME = env_str("HANDOFF_SITE_NAME", "Handoff")
 SITE_DOMAIN = env_str("HANDOFF_DOMAIN", "127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_app.AdminConfig",  # django.contrib.admin, on our site class
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,10 +77,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: staff powers (accounts.powers) read its mark.
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.AuditActorMiddleware",
     "accounts.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "accounts.middleware.StaffMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.ratelimit.RateLimitMiddleware",

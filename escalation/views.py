@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import powers
 from escalation import asker, panels, services, surveys, workflow
 from escalation.forms import AskStaffForm, RatingForm, SurveyCommentForm
 from escalation.models import SatisfactionRating
@@ -62,7 +63,9 @@ def ask_staff(request, thread_id):
 @login_required
 def escalate(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
-    if not (request.user.is_moderator or request.user.is_agent):
+    if not powers.acting_role(request.user):
+        if powers.needs_second_factor(request.user):
+            return powers.second_factor_redirect(request)
         raise Http404
     return _hand_over(
         request,

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
+from accounts import powers
 from config.ratelimit import RateLimited
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 
 
 def _is_staff_or_moderator(user) -> bool:
-    return user.is_active and (user.is_staff or user.is_moderator)
+    """Acting as staff now: a staff password without its second factor earns no trust."""
+    return powers.acts_as_agent(user) or powers.acts_as_moderator(user)
 
 
 def _account_age(user, now) -> timedelta:

@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import powers
 from accounts.models import User
 from forum import access, events, extensions, hosts, limits, links, secrets
 from forum.errors import InvalidTransition, NotAllowed, SecretRefused
@@ -143,6 +143,7 @@ def create_thread(
             body=body,
             body_html=render_markdown(body),
             created_at=now,
+            posted_as=powers.acting_role(author),
         )
         _flag_lookalike_links(post=question, lookalikes=found.lookalikes, now=now)
         Follow.objects.create(user=author, thread=thread, created_at=now)
@@ -169,6 +170,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
             body=body,
             body_html=render_markdown(body),
             created_at=now,
+            posted_as=powers.acting_role(author),
         )
         _flag_lookalike_links(post=post, lookalikes=found.lookalikes, now=now)
         is_reply_by_other = author.pk != thread.author_id
@@ -446,16 +448,22 @@ def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None)
     with transaction.atomic():
         # Locked first, so two flags at once count each other and hide the post once.
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        is_trusted = limits.is_trusted(actor, now=now)
         try:
             with transaction.atomic():
                 flag = Flag.objects.create(
-                    post=post, reporter=actor, reason=reason, note=note, created_at=now
+                    post=post,
+                    reporter=actor,
+                    reason=reason,
+                    note=note,
+                    is_trusted=is_trusted,
+                    created_at=now,
                 )
         except IntegrityError:
             raise InvalidTransition(
                 _("You already flagged this post; a moderator will look at it.")
             ) from None
-        if limits.is_trusted(actor, now=now):  # only a trusted flag can make the count
+        if is_trusted:  # only a trusted flag can make the count
             _hide_if_flagged_by_trusted_members(post=post, now=now)
     return flag
 
@@ -465,18 +473,13 @@ def _hide_if_flagged_by_trusted_members(*, post: Post, now) -> None:
     needed = settings.AUTO_HIDE_FLAGS
     if needed <= 0 or post.is_hidden or post.is_deleted:
         return
-    reporter_ids = list(
-        Flag.objects.filter(post=post, resolved_at__isnull=True, reporter__isnull=False)
+    trusted_ids = sorted(
+        Flag.objects.filter(
+            post=post, resolved_at__isnull=True, reporter__isnull=False, is_trusted=True
+        )
         .exclude(reporter_id=post.author_id)
         .values_list("reporter_id", flat=True)
     )
-    if len(reporter_ids) < needed:
-        return
-    reporters = list(User.objects.filter(pk__in=reporter_ids))
-    role_names = roles.role_names_by_user(reporter_ids)
-    for reporter in reporters:
-        reporter.__dict__["group_names"] = role_names[reporter.pk]  # fills the cached_property
-    trusted_ids = sorted(r.pk for r in reporters if limits.is_trusted(r, now=now))
     if len(trusted_ids) < needed:
         return
     post.is_hidden = True

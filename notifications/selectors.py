@@ -18,12 +18,16 @@ class NotificationPage:
     is_first_page: bool = True
 
 
-def notification_page(*, user, before: str = "") -> NotificationPage:
+def notification_page(*, user, before: str = "", include_staff: bool = False) -> NotificationPage:
     """One page of the user's notifications, newest first, by keyset: one query.
 
-    Each notification comes with `message`, in the active language and time zone.
+    Each notification comes with `message`, in the active language and time zone. The
+    support team's own kinds (Notification.STAFF_KINDS) only with `include_staff`: for an
+    agent acting with a verified second factor (accounts.powers), never for the role alone.
     """
     rows = Notification.objects.filter(recipient=user, is_in_app=True)
+    if not include_staff:
+        rows = rows.exclude(kind__in=Notification.STAFF_KINDS)
     cursor = decode_cursor(before)
     if cursor is not None:
         created_at, pk = cursor

@@ -14,7 +14,6 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
-    TOTP,
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
@@ -71,9 +70,10 @@ def setting(db):
         ticket_queue=queue,
         first_response_target=timedelta(hours=8),
     )
-    agent = UserFactory(username="agent_amy", display_name="Amy", role=roles.AGENTS)
     secret = generate_totp_secret()
-    TOTP.activate(agent, secret)
+    agent = UserFactory(
+        username="agent_amy", display_name="Amy", role=roles.AGENTS, second_factor=secret
+    )
     workflow.set_on_duty(actor=agent, on_duty=True, queues=[queue])
     CannedReply.objects.create(title="Confirmed on chain: ask the exchange", body=CANNED_BODY)
     asker = UserFactory(username="asker", display_name="Ada Asker")
