@@ -341,6 +341,8 @@ AUTO_HIDE_FLAGS = env_int("HANDOFF_AUTO_HIDE_FLAGS", 3)
 POST_RATE = env_rate("HANDOFF_POST_RATE", "20/h")
 NEW_MEMBER_POST_RATE = env_rate("HANDOFF_NEW_MEMBER_POST_RATE", "3/h")
 FLAG_RATE = env_rate("HANDOFF_FLAG_RATE", "20/h")
+# Answers to the survey from the resolution email (no sign-in needed), per client address.
+SURVEY_RATE = env_rate("HANDOFF_SURVEY_RATE", "30/h")
 # A cache that cannot count lets the request through rather than refusing everyone:
 # these limits slow floods down; sign-in is allauth's, with its own rules.
 RATELIMIT_FAIL_OPEN = True
