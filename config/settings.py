@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # After whitenoise: static files need no page policy, so they skip the work.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Outside the session and CSRF middleware: it sees the cookies they set (config/cache_headers.py).
+    "config.cache_headers.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
