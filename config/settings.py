@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "forum",
     "escalation",
     "demo",
+    "config.apps.HandoffConfig",
 ]
 
 MIDDLEWARE = [
@@ -246,11 +247,12 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.staticfiles.ManifestStaticFilesStorage"
         )
     },
 }
-# Without collectstatic (tests, a first run) whitenoise serves from the finders.
+# Without collectstatic (tests, a first run) pages link the plain names and whitenoise
+# serves them from the finders; `check --deploy` says to run it (config/staticfiles.py).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
