@@ -2,10 +2,12 @@
 
 import contextlib
 import os
+import runpy
 import socket
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -262,3 +264,45 @@ def _no_leftovers():
     viewcounts._pending.clear()
     timezone.deactivate()
     translation.activate("en")
+
+
+# --- Behind the TLS proxy ------------------------------------------------------------
+
+# REMOTE_ADDR of every request that comes through the proxy.
+PROXY_ADDRESS = "10.0.0.2"
+_CLIENT_ADDRESS_SETTINGS = ("ALLAUTH_TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_CLIENT_IP_HEADER")
+
+
+def settings_from_environment(**environ) -> dict:
+    """config/settings.py as it reads with these variables set: what a deploy would get."""
+    saved = {name: os.environ.get(name) for name in environ}
+    os.environ.update(environ)
+    try:
+        return runpy.run_path(str(Path(__file__).resolve().parents[1] / "config" / "settings.py"))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """The client-address settings of a deploy with DJANGO_BEHIND_PROXY=1 and nothing more."""
+    deployed = settings_from_environment(
+        DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXY_COUNT="", DJANGO_CLIENT_IP_HEADER=""
+    )
+    for name in _CLIENT_ADDRESS_SETTINGS:
+        if name in deployed:
+            setattr(settings, name, deployed[name])
+    return settings
+
+
+def through_proxy(client_address: str, *, forged: str = "") -> dict:
+    """Test-client headers of a request through the proxy, which appends the address it saw.
+
+    `forged` is what the client itself put in X-Forwarded-For.
+    """
+    forwarded = f"{forged}, {client_address}" if forged else client_address
+    return {"REMOTE_ADDR": PROXY_ADDRESS, "HTTP_X_FORWARDED_FOR": forwarded}
