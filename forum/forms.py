@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forum import links, secrets, services, wallet
+from forum import links, markdown, secrets, services, wallet
 from forum.errors import NotAllowed
 from forum.models import Category, Chain, Flag, SecretRefusal
 
@@ -69,6 +69,8 @@ class BodyField(forms.CharField):
             raise ValidationError(
                 _("Write at least %(min)d characters."), params={"min": self.min_body}
             )
+        if not markdown.is_within_budget(value):
+            raise ValidationError(markdown.over_budget_message(), code="too_complex")
         return value
 
 

@@ -20,7 +20,7 @@ from accounts import roles
 from accounts.models import User
 from forum import access, events, extensions, hosts, limits, links, secrets
 from forum.errors import InvalidTransition, NotAllowed, SecretRefused
-from forum.markdown import render_markdown
+from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import (
     Category,
     Chain,
@@ -103,6 +103,12 @@ def record_secret_refusal(*, kinds: Iterable[str], where: str, now=None) -> None
 # --- Asking and answering ----------------------------------------------------
 
 
+def _require_renderable(body: str) -> None:
+    """Refuse a body over the render budget (forum/markdown.py), as the form does."""
+    if not is_within_budget(body):
+        raise NotAllowed(over_budget_message())
+
+
 def create_thread(
     *,
     author: User,
@@ -121,6 +127,7 @@ def create_thread(
     if category.is_read_only and not access.is_moderator(author):
         raise NotAllowed(_("This category is read only."))
     now = now or timezone.now()
+    _require_renderable(body)
     found = links.check_body(author=author, body=body, now=now)
     with transaction.atomic():
         thread = Thread.objects.create(
@@ -158,6 +165,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     _require_member(author)
     refuse_secrets(where=SecretRefusal.Where.REPLY, texts=[body], now=now)
     now = now or timezone.now()
+    _require_renderable(body)
     found = links.check_body(author=author, body=body, now=now)
     with transaction.atomic():
         thread = _locked_thread(thread.pk)
@@ -230,6 +238,7 @@ def edit_post(
         new_title = title if (title is not None and post.is_question) else thread.title
         if body == post.body and new_title == thread.title:
             return post
+        _require_renderable(body)
         found = links.check_body(author=actor, body=body, now=now)
         already_there = links.find_links(post.body).lookalikes
         PostRevision.objects.create(

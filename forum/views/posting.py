@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from forum import access, limits, secrets, selectors, services
 from forum.errors import ForumError
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
-from forum.markdown import render_markdown
+from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
 
 
@@ -76,6 +76,8 @@ def preview(request):
     refused = secrets.refused(secrets.find_secrets(body))
     if refused:  # say why instead, and show none of it
         context = {"preview_refusal": secrets.message_for(finding.kind for finding in refused)}
+    elif not is_within_budget(body):
+        context = {"preview_refusal": over_budget_message()}
     else:
         context = {"preview_html": render_markdown(body)}
     return render(request, "forum/ask.html#preview", context)

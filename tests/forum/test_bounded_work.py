@@ -5,10 +5,13 @@ time each worst body takes is measured by bench/abuse.py.
 """
 
 import pytest
+from django.urls import reverse
 
-from forum import hosts, links
+from forum import hosts, links, markdown, services
 from forum.errors import NotAllowed
+from forum.models import Thread
 from tests.factories import UserFactory
+from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +83,90 @@ def test_a_blocked_site_after_a_hundred_harmless_ones_is_not_let_through(author)
 
     with pytest.raises(NotAllowed):
         links.check_body(author=author, body=body)
+
+
+# --- The markdown render budget ------------------------------------------------------
+
+PATHOLOGICAL = {
+    "brackets": "[" * 50000,
+    "link brackets": "[](" * 16000,
+    "nested brackets": "[" * 25000 + "]" * 25000,
+    "emphasis": "*a" * 25000,
+    "underscores": "_a" * 25000,
+    "backticks": "`a" * 25000,
+    "table": "|a" * 100 + "|\n" + "|-" * 100 + "|\n" + ("|x" * 100 + "|\n") * 200,
+    "many links": "https://a.example/ " * 2500,
+    "link references": "[a]: /u\n" * 3000 + "[a]" * 3000,
+    "entities": "&amp;" * 10000,
+}
+
+
+def a_long_real_question() -> str:
+    prose = (
+        "I sent **50 USDT** on TRON to my exchange and it is still *pending* after two "
+        "hours; the explorer says `SUCCESS`. See https://tronscan.org/#/tx/abc and "
+        "[the FAQ](https://tpwallet.com/faq). Should I wait, or ask the exchange?\n\n"
+    )
+    table = "| Chain | Fee | Time |\n|---|---|---|\n" + "| TRON | 1 TRX | 3 min |\n" * 20
+    steps = "".join(f"- step {n}: open *Settings*, then `Networks`\n" for n in range(20))
+    logs = "```\n" + "12:00:00 ERROR [wallet] tx failed: {code: -32000} | retry=3\n" * 300 + "```\n"
+    return prose * 15 + table + steps + logs
+
+
+@pytest.mark.parametrize("kind", PATHOLOGICAL)
+def test_a_pathological_body_is_over_the_render_budget(kind):
+    assert not markdown.is_within_budget(PATHOLOGICAL[kind])
+
+
+def test_the_parser_stops_counting_one_step_past_the_budget():
+    env = {}
+
+    with pytest.raises(markdown.OverBudget):
+        markdown._parser.parse("[" * 50000, env)
+
+    assert env[markdown._STEPS] == markdown.MAX_PARSE_STEPS + 1
+
+
+def test_a_long_real_question_with_a_table_links_and_logs_is_within_the_budget():
+    html = markdown.render_markdown(a_long_real_question())
+
+    assert "<table>" in html
+    assert "<strong>50 USDT</strong>" in html
+    assert "<pre><code>" in html
+
+
+def test_a_body_over_the_budget_renders_as_escaped_plain_text():
+    html = markdown.render_markdown("<b>hi</b>\n" + "*a" * 25000 + "\n\nnext paragraph")
+
+    assert html.startswith("<p>&lt;b&gt;hi&lt;/b&gt;<br>\n*a*a")
+    assert html.endswith("<p>next paragraph</p>\n")
+    assert "<em>" not in html
+
+
+def test_asking_with_a_body_over_the_budget_says_how_to_fix_it_and_stores_nothing(author, category):
+    response = client_for(author).post(
+        reverse("forum:ask"),
+        {
+            "title": "Transfer pending for hours, what now?",
+            "category": category.pk,
+            "body": "My logs: " + "[" * 40000,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "too much formatting to show" in response.content.decode()
+    assert not Thread.objects.exists()
+
+
+def test_replying_with_a_body_over_the_budget_is_refused_by_the_service_too(author, thread):
+    with pytest.raises(NotAllowed, match="too much formatting"):
+        services.create_post(author=author, thread=thread, body="|a" * 20000)
+
+    assert thread.posts.count() == 1
+
+
+def test_previewing_a_body_over_the_budget_shows_why_instead(visitor_client):
+    response = visitor_client.post(reverse("forum:preview"), {"body": "[" * 50000})
+
+    assert response.status_code == 200
+    assert "too much formatting to show" in response.content.decode()
