@@ -340,6 +340,12 @@ AUTO_HIDE_FLAGS = env_int("HANDOFF_AUTO_HIDE_FLAGS", 3)
 POST_RATE = env_rate("HANDOFF_POST_RATE", "20/h")
 NEW_MEMBER_POST_RATE = env_rate("HANDOFF_NEW_MEMBER_POST_RATE", "3/h")
 FLAG_RATE = env_rate("HANDOFF_FLAG_RATE", "20/h")
+# Every question and reply sent, posted or refused (a form error, a secret, a blocked
+# link), and every edit: a refused form costs the server the same checks, and a run of
+# them is a probe. Previews, per member or per client address when signed out.
+SUBMIT_RATE = env_rate("HANDOFF_SUBMIT_RATE", "20/h")
+EDIT_RATE = env_rate("HANDOFF_EDIT_RATE", "20/h")
+PREVIEW_RATE = env_rate("HANDOFF_PREVIEW_RATE", "30/m")
 # A cache that cannot count lets the request through rather than refusing everyone:
 # these limits slow floods down; sign-in is allauth's, with its own rules.
 RATELIMIT_FAIL_OPEN = True

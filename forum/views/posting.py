@@ -37,6 +37,7 @@ def _refused(request, error: ForumError, thread):
 @login_required
 def ask(request):
     if request.method == "POST":
+        limits.count(request, limits.SUBMITTING)
         limits.check(request, limits.POSTING)
     category = None
     slug = request.GET.get("category", "")
@@ -72,6 +73,7 @@ def ask(request):
 
 @require_POST
 def preview(request):
+    limits.count(request, limits.PREVIEWING)
     body = request.POST.get("body", "")[:50_000]
     refused = secrets.refused(secrets.find_secrets(body))
     if refused:  # say why instead, and show none of it
@@ -87,6 +89,7 @@ def preview(request):
 @login_required
 def reply(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
+    limits.count(request, limits.SUBMITTING)
     limits.check(request, limits.POSTING)
     form = ReplyForm(request.POST, author=request.user)
     if not form.is_valid():
@@ -117,6 +120,8 @@ def edit_post(request, post_id):
     if not access.can_edit_post(request.user, post):
         messages.error(request, _("You can only edit your own posts."))
         return redirect(post.get_absolute_url())
+    if request.method == "POST":
+        limits.count(request, limits.EDITING)
     initial = {"body": post.body, "title": post.thread.title}
     form = EditPostForm(
         request.POST or None, initial=initial, is_question=post.is_question, author=request.user
