@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import access, limits, secrets, selectors, services
-from forum.errors import ForumError
+from forum.errors import AlreadyPosted, ForumError
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
@@ -58,6 +58,9 @@ def ask(request):
                 device=data.get("device") or "",
                 tx_hash=data.get("tx_hash") or "",
             )
+        except AlreadyPosted as already:
+            messages.info(request, str(already))
+            return redirect(already.post.thread)
         except ForumError as error:
             form.add_error(None, str(error))
         else:
@@ -102,6 +105,9 @@ def reply(request, thread_id):
         post = services.create_post(
             author=request.user, thread=thread, body=form.cleaned_data["body"]
         )
+    except AlreadyPosted as already:  # land on the reply as if this one had made it
+        post = already.post
+        messages.info(request, str(already))
     except ForumError as error:
         return _refused(request, error, thread)
     if request.htmx:
