@@ -387,6 +387,13 @@ if _client_ip_header.lower() == "x-forwarded-for":
 ALLAUTH_TRUSTED_PROXY_COUNT = _proxy_count
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = _client_ip_header or None
 RATELIMIT_IP_META_KEY = "config.ratelimit.client_ip"
+
+# Every question and reply sent, posted or refused (a form error, a secret, a blocked
+# link), and every edit: a refused form costs the server the same checks, and a run of
+# them is a probe. Previews, per member or per client address when signed out.
+SUBMIT_RATE = env_rate("HANDOFF_SUBMIT_RATE", "20/h")
+EDIT_RATE = env_rate("HANDOFF_EDIT_RATE", "20/h")
+PREVIEW_RATE = env_rate("HANDOFF_PREVIEW_RATE", "30/m")
 # A cache that cannot count lets the request through rather than refusing everyone:
 # these limits slow floods down; sign-in is allauth's, with its own rules.
 RATELIMIT_FAIL_OPEN = True
