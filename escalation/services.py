@@ -50,7 +50,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
     if not access.has_verified_email(actor):
         raise NotAllowed(_("Verify your email address first."))
     forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         if facts.state != Thread.State.OPEN and not facts.is_hidden:
@@ -77,7 +77,7 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
     else:
         raise NotAllowed(_("Only moderators and the support team can escalate a thread."))
     forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         _require_escalatable(facts)
@@ -253,7 +253,7 @@ def sweep(
     result = SweepResult()
     book = PolicyBook.load()
     if dry_run:
-        with transaction.atomic():
+        with transaction.atomic(), notifications.unread_counts_at_end():
             _sweep(result, book=book, now=now, batch_size=batch_size)
             transaction.set_rollback(True)
         return result
@@ -329,7 +329,7 @@ def _claim(field_name: str, *, result: SweepResult, book: PolicyBook, now, batch
 
 
 def _needs_help_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         batch = _claim("needs_help_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -353,7 +353,7 @@ def _flag(thread_ids: list[int], *, result: SweepResult, facts: dict[int, Facts]
 
 
 def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         batch = _claim("escalate_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -380,7 +380,7 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
 
 def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
     """Ask askers whose answered question has no accepted answer: "did this solve it?"."""
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         batch = _claim("nudge_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -613,7 +613,7 @@ def _mark_breaches(*, now) -> int:
         ),
     ):
         while True:
-            with transaction.atomic():
+            with transaction.atomic(), notifications.unread_counts_at_end():
                 ids = list(
                     Ticket.objects.filter(
                         **{f"{due_field}__lte": now, breached_field: None, done_field: None},

@@ -595,7 +595,7 @@ def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
     """Close the ticket if it is still due to close; its reference, or None."""
     from escalation.services import lock_thread
 
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread_id)
         ticket = (
             Ticket.objects.select_for_update(of=("self",))

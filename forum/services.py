@@ -159,7 +159,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     refuse_secrets(where=SecretRefusal.Where.REPLY, texts=[body], now=now)
     now = now or timezone.now()
     found = links.check_body(author=author, body=body, now=now)
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         thread = _locked_thread(thread.pk)
         _require_open(thread)
         post = Post.objects.create(

@@ -7,6 +7,8 @@ only thing that leaves the database is the after-commit enqueue in queue_email.
 
 import logging
 import zoneinfo
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -446,17 +448,59 @@ def _notification_fields(delivery: _Delivery, *, kind, url, params, actor, dedup
     }
 
 
-def _count_unread(unread: dict[int, int]) -> None:
-    """Add to people's unread counts: {user id: how many more}.
+# The unread counts a transaction inside unread_counts_at_end() has yet to add.
+_pending_unread: ContextVar[dict[int, int] | None] = ContextVar("pending_unread", default=None)
 
-    The rows are locked in id order first. Two transactions telling the same people
-    (sweeps running at once, a reply during a sweep) would otherwise lock them in the
-    order each UPDATE happens to meet them, and deadlock.
+
+@contextmanager
+def unread_counts_at_end():
+    """Inside, notifications add to people's unread counts once, in user id order, on the way out.
+
+    Wrap a transaction that tells several sets of people (a sweep's batch tells askers
+    their questions are escalated, then agents of the tickets they are given; a reply
+    tells the asker, then the followers). Locking each set in id order is not enough:
+    one batch holds agent A as an asker and waits for agent B as an assignee, another
+    holds B and waits for A, and PostgreSQL kills one of them. One lock of everyone, in
+    one order, at the end of every such transaction, cannot wait in a circle. Use it
+    inside the transaction.atomic() it protects; nested uses join the outermost. An
+    exception drops what was pending, as its transaction rolls back.
     """
+    if _pending_unread.get() is not None:
+        yield
+        return
+    pending: dict[int, int] = {}
+    token = _pending_unread.set(pending)
+    try:
+        yield
+    finally:
+        _pending_unread.reset(token)
+    _add_unread(pending)
+
+
+def _count_unread(unread: dict[int, int]) -> None:
+    """Add to people's unread counts: {user id: how many more}; at the end of the
+    surrounding unread_counts_at_end(), if any, else now."""
+    pending = _pending_unread.get()
+    if pending is None:
+        _add_unread(unread)
+        return
+    for user_id, count in unread.items():
+        pending[user_id] = pending.get(user_id, 0) + count
+
+
+def _add_unread(unread: dict[int, int]) -> None:
+    """The rows are locked in id order first. Two transactions telling the same people
+    would otherwise lock them in the order each UPDATE happens to meet them, and deadlock.
+
+    FOR NO KEY UPDATE, as the UPDATE itself takes: a plain FOR UPDATE would also wait for
+    every transaction that merely inserted a row pointing at the person (a notification,
+    a ticket: the foreign key check holds FOR KEY SHARE until commit), and they for it.
+    """
+    unread = {user_id: count for user_id, count in unread.items() if count}
     if len(unread) > 1:
         list(
-            User.objects.select_for_update()
-            .filter(pk__in=list(unread))
+            User.objects.select_for_update(no_key=True)
+            .filter(pk__in=sorted(unread))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
