@@ -208,6 +208,7 @@ def _escalated_note(ticket: Ticket, *, facts: Facts, url: str) -> dict:
             "thread_title": facts.title,
             "reference": ticket.reference,
             "first_response_due_at": ticket.first_response_due_at.isoformat(),
+            "thread_id": ticket.thread_id,
         },
         "dedupe_key": f"escalated:{ticket.pk}:{ticket.escalation_count}",
     }
@@ -253,7 +254,7 @@ def sweep(
     result = SweepResult()
     book = PolicyBook.load()
     if dry_run:
-        with transaction.atomic(), notifications.unread_counts_at_end():
+        with transaction.atomic():
             _sweep(result, book=book, now=now, batch_size=batch_size)
             transaction.set_rollback(True)
         return result
@@ -391,7 +392,7 @@ def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int)
                     "recipient_id": facts[tid].author_id,
                     "kind": Notification.Kind.SOLVE_NUDGE,
                     "url": reverse("forum:thread-redirect", args=[tid]),
-                    "params": {"thread_title": facts[tid].title},
+                    "params": {"thread_title": facts[tid].title, "thread_id": tid},
                     "dedupe_key": f"solve-nudge:{tid}:{facts[tid].nudges_sent + 1}",
                 }
                 for tid in batch.ready
@@ -541,7 +542,7 @@ def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> 
                 "recipient_id": fact.author_id,
                 "kind": Notification.Kind.NEEDS_HELP,
                 "url": url,
-                "params": {"thread_title": fact.title},
+                "params": {"thread_title": fact.title, "thread_id": tid},
                 "dedupe_key": f"needs-help:{tid}",
             }
         )
@@ -567,6 +568,7 @@ def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> 
                         "url": urls[tid],
                         "params": {
                             "thread_title": fact.title,
+                            "thread_id": tid,
                             **names[fact.category_id],
                         },
                         "dedupe_key": f"helper-needs-help:{tid}",
@@ -678,7 +680,13 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
         return
     tickets = list(
         Ticket.objects.filter(pk__in=ticket_ids).values_list(
-            "pk", "reference", "assignee_id", "queue_id", "escalation_count", "thread__title"
+            "pk",
+            "reference",
+            "assignee_id",
+            "queue_id",
+            "escalation_count",
+            "thread__title",
+            "thread_id",
         )
     )
     for _pk, reference, *_rest in tickets:
@@ -693,7 +701,7 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
     every_queue = [user_id for user_id in agents if user_id not in chose]
     notes = []
     path = _paths("escalation:staff-ticket", [reference for _p, reference, *_rest in tickets])
-    for _pk, reference, assignee_id, queue_id, count, title in tickets:
+    for _pk, reference, assignee_id, queue_id, count, title, thread_id in tickets:
         if assignee_id:
             recipients = [assignee_id]
         elif queue_id in serving:
@@ -706,7 +714,11 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
                     "recipient_id": user_id,
                     "kind": kind,
                     "url": path[reference],
-                    "params": {"thread_title": title, "reference": reference},
+                    "params": {
+                        "thread_title": title,
+                        "reference": reference,
+                        "thread_id": thread_id,
+                    },
                     "dedupe_key": f"{kind}:{_pk}:{count}",
                 }
             )

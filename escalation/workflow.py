@@ -86,7 +86,12 @@ def rules_for(ticket: Ticket) -> Rules:
 
 
 def _params(ticket: Ticket, **extra) -> dict:
-    return {"thread_title": ticket.thread.title, "reference": ticket.reference, **extra}
+    return {
+        "thread_title": ticket.thread.title,
+        "reference": ticket.reference,
+        "thread_id": ticket.thread_id,
+        **extra,
+    }
 
 
 def _tell(recipient_id, kind: str, ticket: Ticket, *, url: str, actor=None, key: str, now, **extra):
@@ -254,6 +259,7 @@ def auto_assign(tickets: list[Ticket], *, now) -> dict[int, int]:
                 "params": {
                     "thread_title": titles.get(ticket.thread_id, ""),
                     "reference": ticket.reference,
+                    "thread_id": ticket.thread_id,
                 },
                 "dedupe_key": f"assigned:{tid}:{uid}:{now.isoformat()}",
             }
@@ -714,6 +720,7 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
         key=f"staff-reply:{post.pk}",
         now=now,
         excerpt=forum_services.excerpt(post),
+        post_id=post.pk,
     )
     return {ticket.requester_id} if note is not None else set()
 

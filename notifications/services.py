@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.models import User
 from config.bulk import BulkInsert
 from config.celery import enqueue
-from notifications import messages
+from notifications import messages, visibility
 from notifications.models import (
     DEFAULT_CHANNELS,
     Channels,
@@ -93,13 +93,16 @@ def deliver_email(*, email_id: int, now=None) -> bool:
     """
     now = now or timezone.now()
     claimed = (
-        OutboundEmail.objects.filter(pk=email_id, sent_at=None, failed_at=None)
+        OutboundEmail.objects.filter(pk=email_id, sent_at=None, failed_at=None, skipped_at=None)
         .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
         .update(claimed_until=now + CLAIM_FOR)
     )
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    if email.notification_id and not _still_visible(email.notification_id):
+        OutboundEmail.objects.filter(pk=email.pk).update(skipped_at=now, claimed_until=None)
+        return False
     if email.notification_id and not email.subject:
         _fill_in(email)
     message = EmailMultiAlternatives(
@@ -114,6 +117,18 @@ def deliver_email(*, email_id: int, now=None) -> bool:
         raise
     OutboundEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), claimed_until=None)
     return True
+
+
+def _still_visible(notification_id: int) -> bool:
+    """Whether the notification's subject is still there for its recipient, now."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    return (
+        notification is not None
+        and notification.recipient.is_active
+        and visibility.is_visible(notification)
+    )
 
 
 def _record_failure(email: OutboundEmail, exc: Exception, *, now) -> None:
@@ -135,7 +150,9 @@ def pending_email_ids(*, now=None, limit: int = 500) -> list[int]:
     """Emails due for (another) delivery attempt: what a lost task or a failure left behind."""
     now = now or timezone.now()
     return list(
-        OutboundEmail.objects.filter(sent_at=None, failed_at=None, send_after__lte=now)
+        OutboundEmail.objects.filter(
+            sent_at=None, failed_at=None, skipped_at=None, send_after__lte=now
+        )
         .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
         .order_by("send_after")
         .values_list("pk", flat=True)[:limit]
@@ -215,7 +232,9 @@ def notify(
         return None
     if delivery.in_app:
         _count_unread({recipient.pk: 1})
-    _queue_notification_emails([delivery], kind=kind, url=url, params=params)
+    _queue_notification_emails(
+        [delivery], kind=kind, url=url, params=params, ids={recipient.pk: notification.pk}
+    )
     return notification
 
 
@@ -258,7 +277,7 @@ def notify_many(
             deliveries = [d for d in deliveries if d.user.pk not in already]
         if not deliveries:
             continue
-        Notification.objects.bulk_create(
+        created = Notification.objects.bulk_create(
             [
                 Notification(
                     **_notification_fields(
@@ -275,8 +294,20 @@ def notify_many(
             ],
             ignore_conflicts=bool(dedupe_key),
         )
+        if dedupe_key:
+            # ignore_conflicts leaves the rows without their ids. A row the constraint
+            # dropped is someone else's, committed with its email already: no second one.
+            ids = dict(
+                Notification.objects.filter(
+                    dedupe_key=dedupe_key,
+                    recipient_id__in=[d.user.pk for d in deliveries],
+                    email__isnull=True,
+                ).values_list("recipient_id", "pk")
+            )
+        else:
+            ids = {row.recipient_id: row.pk for row in created}
         _count_unread({d.user.pk: 1 for d in deliveries if d.in_app})
-        _queue_notification_emails(deliveries, kind=kind, url=url, params=params)
+        _queue_notification_emails(deliveries, kind=kind, url=url, params=params, ids=ids)
         told += len(deliveries)
     return told
 
@@ -474,7 +505,8 @@ def unread_counts_at_end():
         yield
     finally:
         _pending_unread.reset(token)
-    _add_unread(pending)
+    if not transaction.get_connection().needs_rollback:  # a dry run's, say: all undone
+        _add_unread(pending)
 
 
 def _count_unread(unread: dict[int, int]) -> None:
@@ -510,16 +542,22 @@ def _add_unread(unread: dict[int, int]) -> None:
         ).update(unread_notification_count=F("unread_notification_count") + increment)
 
 
-def _queue_notification_emails(deliveries: list[_Delivery], *, kind, url, params) -> None:
-    emails = [
-        _outbound(
+def _queue_notification_emails(
+    deliveries: list[_Delivery], *, kind, url, params, ids: dict[int, int]
+) -> None:
+    """Rendered now, in the recipient's language; linked to its notification (`ids`:
+    {recipient id: notification id}), whose subject is checked again when it is sent."""
+    emails = []
+    for delivery in deliveries:
+        if not delivery.email or delivery.user.pk not in ids:
+            continue
+        email = _outbound(
             to=[delivery.user.email],
             **_render_email(recipient=delivery.user, kind=kind, url=url, params=params),
             send_after=delivery.send_after,
         )
-        for delivery in deliveries
-        if delivery.email
-    ]
+        email.notification_id = ids[delivery.user.pk]
+        emails.append(email)
     if emails:
         _queue_emails(emails)
 
