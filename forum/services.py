@@ -751,6 +751,7 @@ def mark_needs_help(*, thread_ids, now=None) -> list[int]:
                 first_reply_at=None,
                 needs_help_at=None,
             )
+            .order_by("pk")  # one lock order for every caller that locks several threads
             .values_list("pk", flat=True)
         )
         Thread.objects.filter(pk__in=flagged).update(needs_help_at=now)
