@@ -1,6 +1,7 @@
 """What a notification told of is checked again when its email goes and when the list shows it:
 a reply a moderator hid in between reaches nobody's inbox, and no list shows its text."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -153,3 +154,25 @@ def test_following_a_notification_of_a_hidden_reply_leads_back_to_the_list(
 
     assert response.status_code == 302
     assert response["Location"] == "/notifications/"
+
+
+def test_an_email_queued_before_notifications_named_their_subject_is_checked_too(
+    scam_reply, follower, moderator
+):
+    """Notifications written by the code before this change had no thread_id/post_id: the
+    migration reads them from the dedupe key (reply:<post id>)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("notifications.migrations.0006_notification_subject_ids")
+    for notification in Notification.objects.all():
+        notification.params = {
+            k: v for k, v in notification.params.items() if not k.endswith("_id")
+        }
+        notification.save(update_fields=["params"])
+    forum.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
+
+    migration.name_subjects(apps, None)
+
+    assert set(Notification.objects.values_list("params__post_id", flat=True)) == {scam_reply.pk}
+    assert deliver_pending_emails() == 0
+    assert mail.outbox == []
