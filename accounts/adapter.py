@@ -3,10 +3,34 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
 from accounts import names
+from config.ratelimit import RateLimited, allauth_retry_after, client_ip
 from notifications.services import queue_email
+
+# allauth's words for a used-up limit that it reports as a form error: failed sign-ins
+# (login_failed, per address and per login) and wrong two-factor codes.
+_LIMIT_ERRORS = {"too_many_login_attempts", "rate_limited"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """The address allauth's per-address limits count: the project's one rule."""
+        return client_ip(request)
+
+    def validation_error(self, code, *args):
+        """allauth's form errors, except that a used-up limit is a 429 like every other.
+
+        allauth raises `validation_error("too_many_login_attempts")` when failed sign-ins
+        or wrong two-factor codes pass their limit (ACCOUNT_RATE_LIMITS["login_failed"]),
+        which would answer 200 with the form. Raising RateLimited here instead makes
+        RateLimitMiddleware answer with the 429 page (or htmx message) and Retry-After.
+        """
+        if code in _LIMIT_ERRORS:
+            raise RateLimited(
+                retry_after=allauth_retry_after("login_failed") or 60,
+                message=str(self.error_messages[code]),
+            )
+        return super().validation_error(code, *args)
+
     def clean_username(self, username, shallow=False):
         """allauth's checks, then refuse names kept for staff.
 

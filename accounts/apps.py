@@ -8,11 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import audit, roles
+        from accounts import audit, powers, roles
 
         post_migrate.connect(ensure_site_and_roles, sender=self)
         audit.connect()
         roles.connect()
+        powers.connect()
 
 
 def ensure_site_and_roles(*, using="default", **kwargs):

@@ -1,11 +1,11 @@
 import zoneinfo
+from functools import partial
 
-from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.auth.middleware import get_user
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.functional import SimpleLazyObject
 
-from accounts import audit
+from accounts import audit, powers
 from accounts.models import LANGUAGE_CODES
 
 TIMEZONE_COOKIE = "handoff_tz"
@@ -36,37 +36,27 @@ class UserLocaleMiddleware:
         return self.get_response(request)
 
 
-class StaffMfaMiddleware:
-    """Agents and admins must have two-factor authentication before any staff page.
+class SecondFactorMiddleware:
+    """Mark request.user with whether this session verified a second factor.
 
-    One place for the rule, so no staff view can forget it.
+    accounts.powers reads the mark: every staff power needs it. Lazy, as
+    AuthenticationMiddleware's user is, so a request that never looks at its user
+    (a cached visitor page) pays nothing.
     """
-
-    STAFF_PREFIXES = ("/staff/", "/admin/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            request.path.startswith(self.STAFF_PREFIXES)
-            and user.is_authenticated
-            and (user.is_staff or user.is_superuser)
-            and not _has_mfa(user)
-        ):
-            messages.warning(
-                request,
-                _("Staff accounts must use two-factor authentication. Set it up to continue."),
-            )
-            return redirect("mfa_activate_totp")
+        request.user = SimpleLazyObject(partial(_user_with_mark, request))
         return self.get_response(request)
 
 
-def _has_mfa(user) -> bool:
-    from allauth.mfa.utils import is_mfa_enabled
-
-    return is_mfa_enabled(user)
+def _user_with_mark(request):
+    user = get_user(request)  # AuthenticationMiddleware's, cached on the request
+    if user.is_authenticated:
+        powers.mark_verified(user, powers.session_verified_second_factor(request, user))
+    return user
 
 
 class AuditActorMiddleware:

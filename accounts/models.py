@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts import powers, roles
 
 
 def validate_timezone(value: str) -> None:
@@ -62,17 +62,32 @@ class User(AbstractUser):
             return frozenset(group.name for group in prefetched if group.name in roles.ALL_GROUPS)
         return roles.role_names_by_user([self.pk])[self.pk]
 
+    # Roles say who someone is; accounts.powers says what this request may do with them.
     @property
     def is_moderator(self) -> bool:
+        """Holds the moderator role. Acting as one needs powers.acts_as_moderator."""
         return self.is_active and (self.is_superuser or roles.MODERATORS in self.group_names)
 
     @property
     def is_agent(self) -> bool:
+        """Holds the agent role. Acting as one needs powers.acts_as_agent."""
         return (
             self.is_active
             and self.is_staff
             and (self.is_superuser or roles.AGENTS in self.group_names)
         )
+
+    @property
+    def acts_as_agent(self) -> bool:
+        return powers.acts_as_agent(self)
+
+    @property
+    def acts_as_moderator(self) -> bool:
+        return powers.acts_as_moderator(self)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return powers.needs_second_factor(self)
 
 
 class RoleChange(models.Model):

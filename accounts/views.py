@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import services
+from accounts import powers, services
 from accounts.forms import SettingsForm
 from accounts.models import User
 from forum.errors import ForumError
@@ -31,6 +32,15 @@ def settings_view(request):
             messages.success(request, _("Your settings are saved."))
             return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
+
+
+@login_required
+def second_factor(request):
+    """Where staff go for their powers: set up two-factor, or confirm it, then back to `next`."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    return redirect(powers.second_factor_url(request.user, next_url))
 
 
 @csrf_exempt

@@ -72,3 +72,20 @@ def env_rate(name: str, default: str) -> str:
             f"{name} must be a count per period such as 20/h or 5/10m; got {raw!r}."
         )
     return value
+
+
+# A header name as HTTP defines a token, minus the characters no proxy uses.
+_HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+
+
+def env_header_name(name: str) -> str:
+    """An HTTP header name such as X-Real-IP, or "" when unset."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return ""
+    value = raw.strip()
+    if not _HEADER_NAME.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"{name} must be an HTTP header name such as X-Real-IP; got {raw!r}."
+        )
+    return value

@@ -5,6 +5,9 @@ answers it with templates/429.html, saying when to try again, with a Retry-After
 allauth answers its own limits (sign-in, sign-up, password reset: ACCOUNT_RATE_LIMITS)
 through `handler429` in the root URLconf, which is `allauth_429` here.
 
+Every limit per client address keys on client_ip(request): allauth's (through the account
+adapter) and django-ratelimit's "ip" key (RATELIMIT_IP_META_KEY) alike.
+
 htmx does not swap an error response by default, so base.html tells it to swap a 429
 (htmx-config responseHandling) and the response points itself at the page's message
 area (HX-Retarget): the form and whatever the user typed stay as they were.
@@ -12,10 +15,12 @@ area (HX-Retarget): the form and whatever the user typed stay as they were.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timeuntil
@@ -34,6 +39,52 @@ _ALLAUTH_ACTIONS = {
 }
 _DURATION = re.compile(r"(\d*\.?\d*)([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+# Longer than any address written out ("[ffff:…:ffff]:65535"): not worth parsing.
+_MAX_ADDRESS_LENGTH = 64
+_PORT = re.compile(r"(?:\[(?P<v6>[^\]]*)\]|(?P<v4>[0-9.]+))(?::\d{1,5})?")
+
+
+def _address(value: str | None) -> str | None:
+    """`value` as a normalised IP address ("1.2.3.4:80" and "[::1]:443" lose the port)."""
+    if not value:
+        return None
+    value = value.strip()
+    if len(value) > _MAX_ADDRESS_LENGTH:
+        return None
+    if match := _PORT.fullmatch(value):
+        value = match.group("v6") or match.group("v4")
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str:
+    """The address of the client that sent `request`: what per-address limits count.
+
+    Directly on the internet (the default) it is REMOTE_ADDR, and X-Forwarded-For and
+    friends are ignored, since the client writes them. Behind DJANGO_BEHIND_PROXY it
+    comes from the proxy, with allauth's rules and settings: the header
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER if set, else the entry of X-Forwarded-For that is
+    ALLAUTH_TRUSTED_PROXY_COUNT from the right, the one our outermost proxy appended
+    (whatever the client sent stays to its left). A missing or malformed value falls
+    back to REMOTE_ADDR, never to an error: a proxy that sends none is misconfigured, and
+    its requests then share the proxy's allowance.
+    """
+    header = getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    forwarded = None
+    if header:
+        forwarded = request.headers.get(header)
+    elif proxies:
+        # rsplit with a bound: a long header costs no more than the few entries we read.
+        entries = request.headers.get("X-Forwarded-For", "").rsplit(",", proxies)
+        if len(entries) >= proxies:
+            forwarded = entries[-proxies]
+    # A unix socket has no REMOTE_ADDR: one shared allowance, like the misconfigured proxy.
+    return _address(forwarded) or _address(request.META.get("REMOTE_ADDR")) or "0.0.0.0"
 
 
 class RateLimited(Exception):
@@ -100,11 +151,16 @@ def _longest_window(rates: str) -> int | None:
     return longest
 
 
-def allauth_429(request):
-    """allauth's limits, on our page: it calls ROOT_URLCONF.handler429 with the request alone."""
+def allauth_retry_after(action: str) -> int | None:
+    """How long allauth's limit on `action` ("login", "login_failed") may take to free up."""
     from allauth.account import app_settings
 
+    rates = app_settings.RATE_LIMITS.get(action)
+    return _longest_window(rates) if rates else None
+
+
+def allauth_429(request):
+    """allauth's limits, on our page: it calls ROOT_URLCONF.handler429 with the request alone."""
     match = getattr(request, "resolver_match", None)
     action = _ALLAUTH_ACTIONS.get(match.url_name if match else "")
-    rates = app_settings.RATE_LIMITS.get(action) if action else None
-    return too_many_requests(request, retry_after=_longest_window(rates) if rates else None)
+    return too_many_requests(request, retry_after=allauth_retry_after(action) if action else None)

@@ -11,9 +11,18 @@ import dj_database_url
 import dj_email_url
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
+from config.env import (
+    env_bool,
+    env_float,
+    env_header_name,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HANDOFF_VAR_DIR", str(BASE_DIR / "var")))
@@ -22,6 +31,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # TLS-related hardening (redirects, secure cookies, HSTS). On whenever DEBUG is off.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+# A TLS proxy of ours is in front: trust its X-Forwarded-Proto and the client address it
+# passes on (see "The client's address" below).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 
 
 def _secret_key() -> str:
@@ -44,7 +56,7 @@ SITE_NAME = env_str("HANDOFF_SITE_NAME", "Handoff")
 SITE_DOMAIN = env_str("HANDOFF_DOMAIN", "127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_app.AdminConfig",  # django.contrib.admin, on our site class
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +76,7 @@ INSTALLED_APPS = [
     "forum",
     "escalation",
     "demo",
+    "config.apps.HandoffConfig",
 ]
 
 MIDDLEWARE = [
@@ -72,15 +85,18 @@ MIDDLEWARE = [
     # After whitenoise: static files need no page policy, so they skip the work.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Outside the session and CSRF middleware: it sees the cookies they set (config/cache_headers.py).
+    "config.cache_headers.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: staff powers (accounts.powers) read its mark.
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.AuditActorMiddleware",
     "accounts.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "accounts.middleware.StaffMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.ratelimit.RateLimitMiddleware",
@@ -232,11 +248,12 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.staticfiles.ManifestStaticFilesStorage"
         )
     },
 }
-# Without collectstatic (tests, a first run) whitenoise serves from the finders.
+# Without collectstatic (tests, a first run) pages link the plain names and whitenoise
+# serves them from the finders; `check --deploy` says to run it (config/staticfiles.py).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
@@ -340,6 +357,43 @@ AUTO_HIDE_FLAGS = env_int("HANDOFF_AUTO_HIDE_FLAGS", 3)
 POST_RATE = env_rate("HANDOFF_POST_RATE", "20/h")
 NEW_MEMBER_POST_RATE = env_rate("HANDOFF_NEW_MEMBER_POST_RATE", "3/h")
 FLAG_RATE = env_rate("HANDOFF_FLAG_RATE", "20/h")
+# Answers to the survey from the resolution email (no sign-in needed), per client address.
+SURVEY_RATE = env_rate("HANDOFF_SURVEY_RATE", "30/h")
+
+# The client's address (config.ratelimit.client_ip), which every per-address limit keys
+# on: allauth's sign-in and sign-up limits read these two settings under its own names,
+# and django-ratelimit's "ip" key calls the same function. Behind a proxy, REMOTE_ADDR is
+# the proxy's: every visitor would share one allowance. X-Forwarded-For is then read
+# from the right, DJANGO_TRUSTED_PROXY_COUNT entries in (what the outermost of our
+# proxies appended; anything left of it is the client's to forge), unless the proxy puts
+# the address in a header of its own (DJANGO_CLIENT_IP_HEADER: X-Real-IP,
+# CF-Connecting-IP). Without DJANGO_BEHIND_PROXY both headers are ignored.
+_proxy_count = env_int("DJANGO_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
+_client_ip_header = env_header_name("DJANGO_CLIENT_IP_HEADER")
+if not BEHIND_PROXY and (_proxy_count or _client_ip_header):
+    raise ImproperlyConfigured(
+        "DJANGO_TRUSTED_PROXY_COUNT and DJANGO_CLIENT_IP_HEADER need DJANGO_BEHIND_PROXY=1: "
+        "without a proxy of ours in front, those headers come from the client."
+    )
+if BEHIND_PROXY and not 1 <= _proxy_count <= 10:
+    raise ImproperlyConfigured(
+        f"DJANGO_TRUSTED_PROXY_COUNT must be 1 to 10 behind a proxy; got {_proxy_count}."
+    )
+if _client_ip_header.lower() == "x-forwarded-for":
+    raise ImproperlyConfigured(
+        "DJANGO_CLIENT_IP_HEADER cannot be X-Forwarded-For, which clients add to; "
+        "set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies instead."
+    )
+ALLAUTH_TRUSTED_PROXY_COUNT = _proxy_count
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = _client_ip_header or None
+RATELIMIT_IP_META_KEY = "config.ratelimit.client_ip"
+
+# Every question and reply sent, posted or refused (a form error, a secret, a blocked
+# link), and every edit: a refused form costs the server the same checks, and a run of
+# them is a probe. Previews, per member or per client address when signed out.
+SUBMIT_RATE = env_rate("HANDOFF_SUBMIT_RATE", "20/h")
+EDIT_RATE = env_rate("HANDOFF_EDIT_RATE", "20/h")
+PREVIEW_RATE = env_rate("HANDOFF_PREVIEW_RATE", "30/m")
 # A cache that cannot count lets the request through rather than refusing everyone:
 # these limits slow floods down; sign-in is allauth's, with its own rules.
 RATELIMIT_FAIL_OPEN = True
@@ -351,7 +405,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("DJANGO_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

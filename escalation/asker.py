@@ -9,7 +9,6 @@ the support team's business and never appear here.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
@@ -21,9 +20,7 @@ from config.keyset import decode_cursor, encode_cursor
 from escalation import surveys, workflow
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
 from forum import access
-from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
-from forum.models import SecretRefusal
 
 PER_PAGE = 25
 REFERENCE_MAX_LENGTH = Ticket._meta.get_field("reference").max_length
@@ -246,20 +243,9 @@ def rate_or_comment(*, actor, ticket: Ticket, score: int | None, comment: str = 
     """
     if actor.pk != ticket.requester_id:
         raise NotAllowed(_("Only the person who asked can rate this request."))
-    # Before the transaction, so that the refusal is counted.
-    forum_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
-    with transaction.atomic():
-        rating = surveys.current_rating(ticket)
-        if rating is None and not surveys.can_rate(ticket):
-            raise InvalidTransition(_("You can rate the help once your request is resolved."))
-        if rating is None:
-            if score is None:
-                raise InvalidTransition(_("Choose a rating from 1 to 5."))
-            rating = surveys.rate(
-                ticket=ticket, cycle=ticket.escalation_count, score=score, now=now
-            )
-        elif score is not None:
-            raise InvalidTransition(_("You have already rated this request. Thank you!"))
-        if comment or score is None:
-            rating = surveys.add_comment(rating=rating, comment=comment, now=now)
+    if surveys.current_rating(ticket) is None and not surveys.can_rate(ticket):
+        raise InvalidTransition(_("You can rate the help once your request is resolved."))
+    rating, _is_new = surveys.rate_or_comment(
+        ticket=ticket, cycle=ticket.escalation_count, score=score, comment=comment, now=now
+    )
     return rating

@@ -6,6 +6,7 @@ still on a clock, so the sweep reads only due rows and the forum's tables stay i
 """
 
 import secrets
+import string
 from datetime import timedelta
 
 from django.conf import settings
@@ -611,6 +612,34 @@ class TicketNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def new_survey_key() -> str:
+    """24 random letters (136 bits): no digit, so a survey link can carry no ticket number."""
+    return "".join(secrets.choice(string.ascii_letters) for _ in range(24))
+
+
+class SurveyInvitation(models.Model):
+    """The survey of one escalation cycle of a ticket, as its email's links name it.
+
+    The links carry `key` (signed, with the time they were made: escalation.surveys), an
+    opaque value: the ticket's id and reference never appear in a link.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="surveys")
+    cycle = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=24, unique=True, default=new_survey_key, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "cycle"], name="survey_once_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: cycle {self.cycle}"
 
 
 class SatisfactionRating(models.Model):

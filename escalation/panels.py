@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts import powers
 from escalation.asker import expected_answer_at
 from escalation.forms import AskStaffForm
 from escalation.models import ThreadClock, Ticket
@@ -15,7 +16,7 @@ def thread_panel(*, request, thread: Thread, form: AskStaffForm | None = None) -
     if not user.is_authenticated:
         return ""
     is_asker = user.pk == thread.author_id
-    is_staff = user.is_moderator or user.is_agent
+    is_staff = powers.acting_role(user) != ""
     if not (is_asker or is_staff):
         return ""
     context = panel_context(user=user, thread=thread, form=form)
@@ -41,7 +42,7 @@ def panel_context(*, user, thread: Thread, form=None) -> dict:
         "thread": thread,
         "ticket": ticket,
         "is_asker": is_asker,
-        "is_agent": user.is_agent,
+        "is_agent": powers.acts_as_agent(user),
         "ticket_is_active": is_active,
         "expected_answer_at": expected,
         "is_late": expected is not None and expected < now,
@@ -50,7 +51,7 @@ def panel_context(*, user, thread: Thread, form=None) -> dict:
         and can_request_at is not None
         and can_request_at <= now,
         "can_ask_from": can_request_at if can_request_at and can_request_at > now else None,
-        "can_escalate": (user.is_moderator or user.is_agent)
+        "can_escalate": powers.acting_role(user) != ""
         and not is_active
         and not thread.is_hidden
         and not thread.is_closed,

@@ -1,24 +1,15 @@
-"""Who may open the staff workspace: agents (and admins), checked on every request.
+"""Who may open the staff workspace: agents (and admins) acting with a verified second factor.
 
-Everyone else gets a 404, visitors included: the workspace does not admit it exists.
-Agents without two-factor authentication never get this far (accounts.middleware
-sends every staff account without it to set it up first).
+Everyone else gets a 404, visitors included: the workspace does not admit it exists. An
+agent whose session has not verified a second factor is sent to set it up or confirm it
+(accounts.powers), and gets nothing of the workspace until then.
 """
-
-from functools import wraps
 
 from django.http import Http404
 
+from accounts import powers
 
-def agent_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_agent):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+agent_required = powers.power_required(powers.acts_as_agent, otherwise=Http404)
 
 
 def staff_nav_context(user) -> dict:

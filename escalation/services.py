@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import powers, roles
 from accounts.models import User
 from config.bulk import BulkInsert
 from escalation import clocks, workflow
@@ -70,9 +70,10 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
 def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) -> Ticket:
     """A moderator or an agent hands any visible thread to the support team at once."""
     now = now or timezone.now()
-    if actor.is_agent:
+    role = powers.acting_role(actor)
+    if role == powers.AGENT:
         reason = Ticket.Reason.AGENT
-    elif actor.is_moderator:
+    elif role == powers.MODERATOR:
         reason = Ticket.Reason.MODERATOR
     else:
         raise NotAllowed(_("Only moderators and the support team can escalate a thread."))

@@ -1,11 +1,16 @@
-"""The satisfaction survey: a one-click rating from the resolution email, then a comment.
+"""The satisfaction survey: a link from the resolution email to a page that records on POST.
 
-The email carries five links, one per score, each a signed token naming the ticket and
-its escalation cycle, valid for SURVEY_MAX_AGE. A token is not a login: it lets whoever
-holds it rate that one cycle of that one ticket, once. The first click records the score;
-any later click (another score, or the same link again) is told it was already rated.
+The email carries five links, one per score. Opening one only shows the survey page, the
+score chosen in advance, with a comment box and a button; pressing the button records.
+Mail scanners open every link in a message before the asker does, so no GET may record.
+
+A link carries a token: the random key of the cycle's SurveyInvitation, signed with the
+time it was made (TimestampSigner), valid for SURVEY_MAX_AGE. The key is letters only and
+says nothing about the ticket. A token is not a login: it lets whoever holds it rate that
+one cycle of that one ticket, once, and then comment once.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,12 +20,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from forum import services as forum_services
 from forum.errors import InvalidTransition
 from forum.models import SecretRefusal
 
-SALT = "escalation.survey"
+SALT = "escalation.survey.key"
+# Emails sent before the invitations existed carry signing.dumps([ticket_id, cycle]) under
+# this salt. They still open the page (which carries a new token, so nothing more leaks),
+# and they expire like any link: this can go 30 days after the release that added it.
+LEGACY_SALT = "escalation.survey"
 SCORES = range(1, 6)
 
 
@@ -36,8 +45,35 @@ class InvalidSurveyLink(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class SurveyLink:
+    """What a valid token names, and the token the page's form posts back."""
+
+    ticket: Ticket
+    cycle: int
+    token: str
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=SALT)
+
+
+def invitation(*, ticket_id: int, cycle: int) -> SurveyInvitation:
+    """The cycle's invitation, made with its first link (emails are rendered at delivery).
+
+    Raises Ticket.DoesNotExist for a ticket that is gone.
+    """
+    found = SurveyInvitation.objects.filter(ticket_id=ticket_id, cycle=cycle).first()
+    if found is None:
+        if not Ticket.objects.filter(pk=ticket_id).exists():
+            raise Ticket.DoesNotExist(ticket_id)
+        # Two deliveries at once: get_or_create reads the row the other one wrote.
+        found, _created = SurveyInvitation.objects.get_or_create(ticket_id=ticket_id, cycle=cycle)
+    return found
+
+
 def make_token(*, ticket_id: int, cycle: int) -> str:
-    return signing.dumps([ticket_id, cycle], salt=SALT)
+    return _signer().sign(invitation(ticket_id=ticket_id, cycle=cycle).key)
 
 
 def survey_path(*, ticket_id: int, cycle: int, score: int) -> str:
@@ -45,22 +81,55 @@ def survey_path(*, ticket_id: int, cycle: int, score: int) -> str:
     return reverse("escalation:survey-rate", args=[token, score])
 
 
-def read_token(token: str) -> tuple[Ticket, int]:
-    """The ticket and cycle a token names. Raises InvalidSurveyLink with the reason."""
+def _expired() -> InvalidSurveyLink:
+    return InvalidSurveyLink(
+        _("This survey link has expired. You can still rate the help on your request's page.")
+    )
+
+
+def _not_valid() -> InvalidSurveyLink:
+    return InvalidSurveyLink(_("This survey link is not valid."))
+
+
+def _read_legacy(token: str) -> SurveyLink:
     try:
-        ticket_id, cycle = signing.loads(token, salt=SALT, max_age=max_age())
+        ticket_id, cycle = signing.loads(token, salt=LEGACY_SALT, max_age=max_age())
     except signing.SignatureExpired:
-        raise InvalidSurveyLink(
-            _("This survey link has expired. You can still rate the help on your request's page.")
-        ) from None
+        raise _expired() from None
     except (signing.BadSignature, ValueError, TypeError):
-        raise InvalidSurveyLink(_("This survey link is not valid.")) from None
-    if not isinstance(ticket_id, int) or not isinstance(cycle, int):
-        raise InvalidSurveyLink(_("This survey link is not valid."))
+        raise _not_valid() from None
+    if not isinstance(ticket_id, int) or not isinstance(cycle, int) or cycle < 1:
+        raise _not_valid()
     ticket = Ticket.objects.select_related("thread").filter(pk=ticket_id).first()
     if ticket is None:
-        raise InvalidSurveyLink(_("This survey link is not valid."))
-    return ticket, cycle
+        raise _not_valid()
+    return SurveyLink(
+        ticket=ticket, cycle=cycle, token=make_token(ticket_id=ticket.pk, cycle=cycle)
+    )
+
+
+def read_token(token: str, *, accept_legacy: bool = False) -> SurveyLink:
+    """The ticket and cycle a token names. Raises InvalidSurveyLink with the reason.
+
+    `accept_legacy` lets a link from an email sent before the opaque tokens open the page;
+    the page then carries a new token, and only new tokens record anything.
+    """
+    try:
+        key = _signer().unsign(token, max_age=max_age())
+    except signing.SignatureExpired:
+        raise _expired() from None
+    except signing.BadSignature:
+        if accept_legacy:
+            return _read_legacy(token)
+        raise _not_valid() from None
+    found = (
+        SurveyInvitation.objects.select_related("ticket__thread").filter(key=key).first()
+        if len(key) == SurveyInvitation._meta.get_field("key").max_length
+        else None
+    )
+    if found is None:
+        raise _not_valid()
+    return SurveyLink(ticket=found.ticket, cycle=found.cycle, token=token)
 
 
 def current_rating(ticket: Ticket) -> SatisfactionRating | None:
@@ -71,6 +140,19 @@ def can_rate(ticket: Ticket) -> bool:
     return ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED) and (
         ticket.resolved_at is not None
     )
+
+
+def rating_for(ticket: Ticket, cycle: int) -> SatisfactionRating | None:
+    return SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
+
+
+def rating_refusal(ticket: Ticket, cycle: int) -> str | None:
+    """Why this cycle of the ticket cannot be rated now; None if it can."""
+    if cycle != ticket.escalation_count or not can_rate(ticket):
+        return _(
+            "This request was reopened after this survey was sent: rate it when it is resolved again."
+        )
+    return None
 
 
 def rate(*, ticket: Ticket, cycle: int, score, now=None) -> SatisfactionRating:
@@ -86,12 +168,8 @@ def rate(*, ticket: Ticket, cycle: int, score, now=None) -> SatisfactionRating:
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).exists():
             raise InvalidTransition(_("You have already rated this request. Thank you!"))
-        if cycle != ticket.escalation_count or not can_rate(ticket):
-            raise InvalidTransition(
-                _(
-                    "This request was reopened after this survey was sent: rate it when it is resolved again."
-                )
-            )
+        if (refusal := rating_refusal(ticket, cycle)) is not None:
+            raise InvalidTransition(refusal)
         try:
             with transaction.atomic():
                 rating = SatisfactionRating.objects.create(
@@ -128,3 +206,28 @@ def add_comment(*, rating: SatisfactionRating, comment: str, now=None) -> Satisf
         rating.comment, rating.commented_at = comment, now
         rating.save(update_fields=["comment", "commented_at"])
     return rating
+
+
+def rate_or_comment(
+    *, ticket: Ticket, cycle: int, score: int | None, comment: str = "", now=None
+) -> tuple[SatisfactionRating, bool]:
+    """Rate one cycle (with an optional comment) or, once it is rated, add the comment alone.
+
+    The survey page and the request's page both send this: (rating, whether it was rated
+    now). Raises InvalidTransition (or SecretRefused) with the reason, and then records
+    nothing, the score included.
+    """
+    # Before the transaction, so that a refused secret is counted.
+    forum_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
+    with transaction.atomic():
+        rating = rating_for(ticket, cycle)
+        is_new = rating is None
+        if is_new:
+            if score is None:
+                raise InvalidTransition(_("Choose a rating from 1 to 5."))
+            rating = rate(ticket=ticket, cycle=cycle, score=score, now=now)
+        elif score is not None:
+            raise InvalidTransition(_("You have already rated this request. Thank you!"))
+        if comment or score is None:
+            rating = add_comment(rating=rating, comment=comment, now=now)
+    return rating, is_new

@@ -15,7 +15,7 @@ urlpatterns = [
     path("my/requests/<str:reference>/reopen/", views.reopen_request, name="my-request-reopen"),
     path("my/requests/<str:reference>/rate/", views.rate_request, name="my-request-rate"),
     path("survey/<str:token>/<int:score>/", views.survey_rate, name="survey-rate"),
-    path("survey/<str:token>/comment/", views.survey_comment, name="survey-comment"),
+    path("survey/<str:token>/", views.survey_answer, name="survey-answer"),
     # The staff workspace.
     path(
         "staff/",

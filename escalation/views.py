@@ -1,5 +1,6 @@
 """Asking the support team, escalating, and the asker's view of their requests."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,12 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import get_usage
 
+from accounts import powers
+from config.ratelimit import RateLimited
 from escalation import asker, panels, services, surveys, workflow
-from escalation.forms import AskStaffForm, RatingForm, SurveyCommentForm
-from escalation.models import SatisfactionRating
+from escalation.forms import AskStaffForm, RatingForm
 from forum import access
-from forum.errors import ForumError, InvalidTransition
+from forum.errors import ForumError
 
 
 def _panel(request, thread, *, form=None):
@@ -62,7 +65,9 @@ def ask_staff(request, thread_id):
 @login_required
 def escalate(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
-    if not (request.user.is_moderator or request.user.is_agent):
+    if not powers.acting_role(request.user):
+        if powers.needs_second_factor(request.user):
+            return powers.second_factor_redirect(request)
         raise Http404
     return _hand_over(
         request,
@@ -137,69 +142,84 @@ def rate_request(request, reference):
 
 
 # --- The survey from the resolution email ------------------------------------------
-# The token in the link is the credential: no sign-in, so one click from any mail app
-# records the score. Mail scanners may open links before the asker does, so the GET
-# records the first score and does nothing else; every later click only reads.
+# The token in the link is the credential: no sign-in. Mail scanners open every link of
+# a message before the asker does, so opening a link (GET) only shows the survey, the
+# score from the link chosen in advance; the page's button (POST) records.
 
 
 def _survey_refused(request, message: str):
     return render(request, "escalation/survey_error.html", {"message": message}, status=400)
 
 
-def _survey_page(request, *, ticket, rating, form=None, **flags):
+def _count_survey_answer(request) -> None:
+    """Count every answer sent, accepted or not, per client address; raise RateLimited."""
+    usage = get_usage(
+        request,
+        group="escalation:survey",
+        key="ip",
+        rate=settings.SURVEY_RATE,
+        increment=True,
+    )
+    if usage is not None and usage["should_limit"]:
+        raise RateLimited(
+            retry_after=usage["time_left"],
+            message=_("Many survey answers came from your network in a short while."),
+        )
+
+
+def _survey_page(request, link: surveys.SurveyLink, *, chosen=None, form=None, **flags):
+    rating = surveys.rating_for(link.ticket, link.cycle)
     context = {
-        "ticket": ticket,
+        "ticket": link.ticket,
+        "token": link.token,
         "rating": rating,
-        "form": form or SurveyCommentForm(),
-        "score_label": asker.score_label(rating.score),
+        "score_label": asker.score_label(rating.score) if rating else "",
+        "scores": [(score, asker.score_label(score)) for score in surveys.SCORES],
+        "chosen": chosen,
+        "form": form or RatingForm(),
         **flags,
     }
-    template = "escalation/survey.html#survey-comment" if request.htmx else "escalation/survey.html"
+    template = "escalation/survey.html#survey" if request.htmx else "escalation/survey.html"
     return render(request, template, context)
 
 
 @never_cache
 @require_GET
 def survey_rate(request, token, score):
+    """The survey page, `score` chosen: records nothing (see above)."""
     if score not in surveys.SCORES:
         return _survey_refused(request, _("Choose a rating from 1 to 5."))
     try:
-        ticket, cycle = surveys.read_token(token)
+        link = surveys.read_token(token, accept_legacy=True)
     except surveys.InvalidSurveyLink as error:
         return _survey_refused(request, error.message)
-    rating = SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
-    is_new = rating is None
-    if is_new:
-        try:
-            rating = surveys.rate(ticket=ticket, cycle=cycle, score=score)
-        except InvalidTransition as error:
-            # Another click may have rated this cycle in the meantime: that one counts.
-            rating = SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
-            if rating is None:
-                return _survey_refused(request, str(error))
-            is_new = False
-    return _survey_page(request, ticket=ticket, rating=rating, token=token, is_new=is_new)
+    is_rated = surveys.rating_for(link.ticket, link.cycle) is not None
+    if not is_rated and (refusal := surveys.rating_refusal(link.ticket, link.cycle)):
+        return _survey_refused(request, refusal)
+    return _survey_page(request, link, chosen=score)
 
 
 @never_cache
 @require_POST
-def survey_comment(request, token):
+def survey_answer(request, token):
+    """The survey page's button: the score and comment, or the comment alone once rated."""
+    _count_survey_answer(request)
     try:
-        ticket, cycle = surveys.read_token(token)
+        link = surveys.read_token(token)
     except surveys.InvalidSurveyLink as error:
         return _survey_refused(request, error.message)
-    rating = SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
-    if rating is None:
-        return _survey_refused(
-            request, _("Choose a rating in the email first; then you can add a comment.")
-        )
-    form = SurveyCommentForm(request.POST)
+    form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            rating = surveys.add_comment(rating=rating, comment=form.cleaned_data["comment"])
-        except InvalidTransition as error:
-            form.add_error("comment", str(error))
+            _rating, is_new = surveys.rate_or_comment(
+                ticket=link.ticket, cycle=link.cycle, **form.cleaned_data
+            )
+        except ForumError as error:
+            form.add_error(None, str(error))
         else:
-            return _survey_page(request, ticket=ticket, rating=rating, token=token, commented=True)
+            return _survey_page(
+                request, link, is_new=is_new, commented=bool(form.cleaned_data["comment"])
+            )
     # 200 with the errors: htmx does not swap 4xx responses by default.
-    return _survey_page(request, ticket=ticket, rating=rating, token=token, form=form)
+    chosen = form.cleaned_data.get("score") if hasattr(form, "cleaned_data") else None
+    return _survey_page(request, link, chosen=chosen, form=form)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import powers
 from accounts.models import User
 from config.bulk import BulkInsert
 from escalation import assignment, business_time, clocks
@@ -51,7 +52,7 @@ RESOLUTION_NOTE_MAX_CHARS = 2000
 
 
 def _require_agent(actor: User) -> None:
-    if not actor.is_agent:
+    if not powers.acts_as_agent(actor):
         raise NotAllowed(_("Only the support team can work on tickets."))
 
 
@@ -458,12 +459,12 @@ def resolve_solved_thread(*, thread_id: int, actor_id: int | None = None, now=No
         if ticket is None:
             return False
         accepted = ticket.thread.accepted_post_id
-        answer_author = None
+        posted_as = None
         if accepted:
-            answer_author = User.objects.filter(posts__pk=accepted).first()
-        if answer_author is not None and answer_author.is_agent:
+            posted_as = Post.objects.filter(pk=accepted).values_list("posted_as", flat=True).first()
+        if posted_as == powers.AGENT:
             resolution = "accepted_staff_answer"
-        elif answer_author is not None:
+        elif posted_as is not None:
             resolution = "solved_by_community"
         else:
             resolution = "marked_solved"
@@ -673,7 +674,10 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
     if thread.escalated_at is None:
         return set()  # no active ticket: nothing to do, and no query
     is_asker = author.pk == thread.author_id
-    if not (is_asker or author.is_agent):
+    # The support team's answer is one written as staff (a verified second factor), never
+    # merely by someone who holds the role: a phished password moves no ticket.
+    is_staff_answer = post.is_staff_answer
+    if not (is_asker or is_staff_answer):
         return set()
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
@@ -683,7 +687,7 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
     )
     if ticket is None:
         return set()
-    if is_asker and not author.is_agent:
+    if is_asker and not is_staff_answer:
         if ticket.status != Status.WAITING:
             return set()
         _resume_resolution(ticket, rules_for(ticket), now)

@@ -4,17 +4,19 @@ from allauth.account.models import EmailAddress
 from django.db import connection
 from django.http import Http404
 
+from accounts import powers
 from accounts.models import User
 from forum import rawrows
 from forum.models import Category, Chain, Post, Thread
 
 
 def is_moderator(user) -> bool:
-    return user.is_authenticated and user.is_moderator
+    """May moderate now: the role, and a second factor verified in this session."""
+    return powers.acts_as_moderator(user)
 
 
 def can_see_hidden(user) -> bool:
-    return is_moderator(user) or (user.is_authenticated and user.is_agent)
+    return powers.acts_as_moderator(user) or powers.acts_as_agent(user)
 
 
 def get_thread_for_user(user, thread_id) -> Thread:

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from forum.secrets import message_for
 
 
@@ -11,6 +13,17 @@ class NotAllowed(ForumError):
 
 class InvalidTransition(ForumError):
     pass
+
+
+class AlreadyPosted(ForumError):
+    """The author sent this same text a moment ago (a double click, a form sent again).
+
+    `post` is the one already saved: callers take the author there instead of an error.
+    """
+
+    def __init__(self, post):
+        self.post = post
+        super().__init__(_("You had already posted this, so it was not posted twice. Here it is."))
 
 
 class SecretRefused(ForumError):

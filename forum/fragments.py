@@ -36,12 +36,6 @@ def _locale_key() -> str:
     return f"{translation.get_language()}|{timezone.get_current_timezone_name()}"
 
 
-def _role(user) -> str:
-    if user.is_agent:
-        return "agent"
-    return "moderator" if user.is_moderator else ""
-
-
 def _attach(
     objects, *, template_name: str, attribute: str, key_parts, context_for, before_render=None
 ) -> None:
@@ -108,7 +102,7 @@ def attach_post_html(view, *, user) -> None:
             author.pk,
             author.public_name,
             author.reputation,
-            _role(author),
+            post.badge,
             tuple(flags(post).values()),
         )
         if post.number == 1:
@@ -120,7 +114,7 @@ def attach_post_html(view, *, user) -> None:
             "post": post,
             "thread": thread,
             "unaccept_url": unaccept_url,
-            "is_staff_author": post.author.is_agent,
+            "is_staff_author": post.badge == "agent",
             **flags(post),
         }
 

@@ -19,6 +19,14 @@ label one typo away from it (`tpwalet.com`, `tpwallett.com`). Names and public s
 are told apart with the Public Suffix List (publicsuffixlist, which ships the list and
 is re-released as it changes; it reads nothing from the network), so `tpwallet.co.uk`
 is a domain named "tpwallet" and not one named "co".
+
+Hosts are bounded as DNS bounds them: at most 253 characters, 63 per label. A longer
+dotted run ("a.a.a.…com", 48 KB of it) is no name any resolver will look up, and judging
+each of its 24,000 parents and labels cost seconds a post. It is read as what a reader
+would copy from it, its tail: the longest run of whole labels at its end that DNS would
+accept (`dns_bounded`). So padding hides nothing (`aaaa.(300 labels).evil.io` is judged
+as a name ending in evil.io, blocked like evil.io itself), and the work per host is
+bounded: at most MAX_LABELS parents looked up in a set, MAX_LABELS labels folded.
 """
 
 from __future__ import annotations
@@ -43,6 +51,11 @@ DOMAIN_RULES_TTL = 5 * 60
 # too many honest sites.
 TYPO_MIN_LENGTH = 6
 
+# RFC 1035 as resolvers apply it: 253 characters in the dotted form, 63 per label.
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+MAX_LABELS = (MAX_HOST_LENGTH + 1) // 2  # "a.a.….a": one letter and one dot each
+
 _WEB_SCHEMES = frozenset({"http:", "https:"})
 _ASCII_DOMAIN = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
 _public_suffixes = PublicSuffixList()
@@ -62,10 +75,33 @@ def host_of(href: str) -> str | None:
         return None
     if url.protocol not in _WEB_SCHEMES or url.host_type != ada_url.HostType.DEFAULT:
         return None
-    host = url.hostname.rstrip(".")
+    host = dns_bounded(url.hostname.rstrip("."))
     if "xn--" in host:
-        host = _remapped(host)
+        host = dns_bounded(_remapped(host))
     return host or None
+
+
+def dns_bounded(host: str) -> str:
+    """The longest tail of whole labels of `host` that DNS accepts; "" if even the last label is too long.
+
+    Linear in the part kept: it walks back from the end over at most MAX_HOST_LENGTH
+    characters, whatever the length of what comes before.
+    """
+    if len(host) <= MAX_HOST_LENGTH and all(
+        0 < len(label) <= MAX_LABEL_LENGTH for label in host.split(".")
+    ):
+        return host
+    window = host[-(MAX_HOST_LENGTH + 1) :]
+    kept: list[str] = []
+    length = -1  # no dot before the first label kept
+    for label in reversed(window.split(".")):
+        if not 0 < len(label) <= MAX_LABEL_LENGTH or length + 1 + len(label) > MAX_HOST_LENGTH:
+            break
+        kept.append(label)
+        length += 1 + len(label)
+    if len(window) == MAX_HOST_LENGTH + 1 and len(kept) == window.count(".") + 1:
+        kept.pop()  # the window's first label may be the cut end of a longer one
+    return ".".join(reversed(kept))
 
 
 def _remapped(host: str) -> str:
@@ -134,14 +170,23 @@ def has_known_suffix(host: str) -> bool:
     return _public_suffixes.publicsuffix(host, accept_unknown=False) is not None
 
 
+def parents(host: str):
+    """`host` and each of its parent names, longest first: a.b.c, b.c, c.
+
+    One slice per label; host_of's hosts have at most MAX_LABELS labels.
+    """
+    start = 0
+    while True:
+        yield host[start:]
+        dot = host.find(".", start)
+        if dot < 0:
+            return
+        start = dot + 1
+
+
 def _covering(host: str, domains: frozenset[str]) -> str | None:
     """The domain in `domains` that is host or one of its parents."""
-    labels = host.split(".")
-    for start in range(len(labels)):
-        candidate = ".".join(labels[start:])
-        if candidate in domains:
-            return candidate
-    return None
+    return next((candidate for candidate in parents(host) if candidate in domains), None)
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

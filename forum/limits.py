@@ -9,9 +9,13 @@ Rate limits count in the shared cache with django-ratelimit: a well-kept library
 counts with the cache's atomic add/incr (so every web process shares one count with a
 Redis cache) and tells how long the current window has left. It is not an installed app:
 its system checks know neither Django's own RedisCache nor our one-process locmem default.
-A limit is checked before any work (the form is not even read) and counted once the form
-is valid, just before the post or flag is saved, so a mistyped form does not use up a
-member's allowance.
+POSTING and FLAGGING are checked before any work (the form is not even read) and
+counted once the form is valid, just before the post or flag is saved, so a mistyped
+form does not use up a member's allowance of posts. SUBMITTING and EDITING are counted
+on every submission before the form is read, refused ones included: checking a body
+(the secret guard, the link rules, the markdown budget) is the costly part, and 25
+refused questions in a row are a probe, not typos. PREVIEWING is per member, or per
+client address (config.ratelimit.client_ip) for someone signed out.
 """
 
 from __future__ import annotations
@@ -27,14 +31,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
-from config.ratelimit import RateLimited
+from accounts import powers
+from config.ratelimit import RateLimited, client_ip
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
 def _is_staff_or_moderator(user) -> bool:
-    return user.is_active and (user.is_staff or user.is_moderator)
+    """Acting as staff now: a staff password without its second factor earns no trust."""
+    return powers.acts_as_agent(user) or powers.acts_as_moderator(user)
 
 
 def _account_age(user, now) -> timedelta:
@@ -97,11 +103,37 @@ FLAGGING = Limit(
 )
 
 
+SUBMITTING = Limit(
+    group="forum:submit",
+    rate=lambda user: settings.SUBMIT_RATE,
+    message=lambda user: _(
+        "You have sent many posts in a short while, counting the ones that were not accepted."
+    ),
+)
+EDITING = Limit(
+    group="forum:edit",
+    rate=lambda user: settings.EDIT_RATE,
+    message=lambda user: _("You have edited posts many times in a short while."),
+)
+PREVIEWING = Limit(
+    group="forum:preview",
+    rate=lambda user: settings.PREVIEW_RATE,
+    message=lambda user: _("You have asked for many previews in a short while."),
+)
+
+
+def _client_key(_group, request) -> str:
+    """The member, or for someone signed out the client's address."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"address:{client_ip(request)}"
+
+
 def _usage(request, limit: Limit, *, increment: bool) -> dict | None:
     return get_usage(
         request,
         group=limit.group,
-        key=lambda _group, request: str(request.user.pk),
+        key=_client_key,
         rate=lambda _group, request: limit.rate(request.user),
         increment=increment,
     )

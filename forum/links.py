@@ -14,6 +14,11 @@ people type what they read.
 - New members put at most NEW_MEMBER_MAX_LINKS links to other sites in a post, and no
   images (limits.new_member_refusal).
 
+A post names at most MAX_HOSTS different sites, linked or written: judging a host costs
+a few lookups and a fold of each label, and a body naming thousands of them (50 KB of
+"x1.com x2.com …") is a list, not a question. Such a body is refused, so no host goes
+unjudged: reading stops one host past the limit, so the work per body is bounded.
+
 Forms call check_body() to show the reason next to the text; the services call it again
 before they write, so no path skips it.
 """
@@ -31,20 +36,32 @@ from forum.errors import NotAllowed
 from forum.markdown import find_outbound
 
 # A host name in plain text, after NFKC (full-width letters and dots become ASCII); not
-# a path segment ("/docs/evil.io"), but the host after "//" or "@" is one.
+# a path segment ("/docs/evil.io"), but the host after "//" or "@" is one. Labels of any
+# length: hosts.host_of keeps the tail DNS accepts, so "x"*70 + ".evil.io" is evil.io.
+# Linear: a label cannot cross a dot, so each one is matched one way only.
 _NAMED_HOST = re.compile(
-    r"(?<![\w.-])(?<![^/]/)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9](?![\w-])",
+    r"(?<![\w.-])(?<![^/]/)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9](?![\w-])",
     re.IGNORECASE | re.ASCII,
 )
 _IDEOGRAPHIC_DOTS = str.maketrans({"。": ".", "｡": "."})
+MAX_HOSTS = 100
 
 
-def _named_hosts(body: str) -> tuple[str, ...]:
-    """Host names written in the text, linked or not (see the module docstring)."""
+def _named_hosts(body: str, *, limit: int) -> tuple[str, ...]:
+    """Host names written in the text, linked or not (see the module docstring).
+
+    Stops once it has found more than `limit` different ones.
+    """
     text = unicodedata.normalize("NFKC", body).translate(_IDEOGRAPHIC_DOTS)
-    found = (hosts.host_of(f"https://{match.group()}") for match in _NAMED_HOST.finditer(text))
-    # File names are not sites: "I installed tpwallet.apk" names no look-alike.
-    return tuple(dict.fromkeys(host for host in found if host and hosts.has_known_suffix(host)))
+    named: dict[str, None] = {}
+    for match in _NAMED_HOST.finditer(text):
+        host = hosts.host_of(f"https://{match.group()}")
+        # File names are not sites: "I installed tpwallet.apk" names no look-alike.
+        if host and host not in named and hosts.has_known_suffix(host):
+            named[host] = None
+            if len(named) > limit:
+                break
+    return tuple(named)
 
 
 @dataclass(frozen=True)
@@ -55,13 +72,18 @@ class PostLinks:
     blocked: tuple[str, ...] = ()  # hosts on a blocked domain, linked or named
     lookalikes: dict[str, str] = field(default_factory=dict)  # host → the official domain
     image_count: int = 0
+    has_too_many_hosts: bool = False  # more than MAX_HOSTS: the others were not judged
 
 
 def find_links(body: str) -> PostLinks:
     """The body's links and images, and which hosts are blocked or look-alikes."""
     outbound = find_outbound(body)
     link_hosts = tuple(host for host in map(hosts.host_of, outbound.hrefs) if host)
-    judged = tuple(dict.fromkeys((*link_hosts, *_named_hosts(body))))
+    judged = tuple(dict.fromkeys((*link_hosts, *_named_hosts(body, limit=MAX_HOSTS))))
+    if len(judged) > MAX_HOSTS:
+        return PostLinks(
+            hosts=link_hosts, image_count=outbound.image_count, has_too_many_hosts=True
+        )
     if not judged:
         return PostLinks(image_count=outbound.image_count)
     rules = hosts.domain_rules()
@@ -80,6 +102,14 @@ def find_links(body: str) -> PostLinks:
 def check_body(*, author, body: str, now=None) -> PostLinks:
     """The body's links if `author` may post them; raises NotAllowed saying why not."""
     found = find_links(body)
+    if found.has_too_many_hosts:
+        raise NotAllowed(
+            _(
+                "This post names more than %(max)d different web sites. Name only the "
+                "ones your question or answer is about."
+            )
+            % {"max": MAX_HOSTS}
+        )
     if found.blocked:
         raise NotAllowed(
             _(

@@ -8,8 +8,25 @@ rules, so a change to one without the other still leaves the output safe.
 
 The parser and the cleaner are built once at import time. Rendering keeps no state on
 them (every call gets its own parse state), so any number of threads can render at once.
+
+A render budget. markdown-it-py is pure Python and its cost grows with the markup, not
+the length: 50,000 "[" took half a second, a 400-row table of 100 cells a second, and a
+body is parsed for its links and again for its HTML. So every parse counts its steps
+(each inline rule dispatch, each block start, each cell and token) and stops at
+MAX_PARSE_STEPS, well above what a real question uses (33 KB with a table, a list, 30
+links and 300 lines of logs in a ``` block takes about 2,000; text in a code block is
+not parsed as markdown, so it costs almost nothing).
+Counting steps rather than time keeps the result the same on every machine and on every
+render of the same text. What is over budget is refused at the form with a message that
+says how to fix it (put logs in a code block, trim the table), as a forum should: showing
+it as plain text would post something other than what the writer previewed. Anything
+that still arrives over budget (an old row, a bulk import) renders as escaped plain
+text, so no path costs more than the budget. One parse serves a request: the links
+check, the preview and the stored HTML share it (`_parse` keeps the last few results;
+they depend on the text alone).
 """
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,13 +38,28 @@ import nh3
 from django.utils.translation import gettext
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from forum import hosts
 
 LINK_REL = "nofollow ugc noopener"
+
+# Steps one parse may take: see the module docstring, and bench/abuse.py for what the
+# worst body within it costs.
+MAX_PARSE_STEPS = 3_000
+_STEPS = "handoff_parse_steps"
+# Counted before parsing, because their cost comes before any rule can count it: a
+# table's rows are read by one block rule, and a bare URL costs linkify and its host
+# label about what a dozen steps do.
+_TABLE_CELL_STEPS = 2
+# A block (a paragraph, a list item, a link reference definition) runs a dozen rules on
+# its first line, and its own rule on the rest, before its inline steps.
+_BLOCK_STEPS = 3
+_URL_STEPS = 12
 
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -171,6 +203,32 @@ def _render_link_close(
     return html + _host_label(tokens, open_idx, idx, env)
 
 
+class OverBudget(Exception):
+    """The text needs more parsing than MAX_PARSE_STEPS allows."""
+
+
+def _step(env: EnvType, steps: int = 1) -> None:
+    env[_STEPS] = env.get(_STEPS, 0) + steps
+    if env[_STEPS] > MAX_PARSE_STEPS:
+        raise OverBudget
+
+
+def _count_inline_step(state: StateInline, silent: bool) -> bool:
+    _step(state.env)
+    return False  # counts, and lets the real rules run
+
+
+def _count_block_step(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    _step(state.env, _BLOCK_STEPS)
+    return False
+
+
+def _count_table_cells(state: StateCore) -> None:
+    """Each token is work for the rules after this and the renderer; a table's cells
+    cost no inline step when empty."""
+    _step(state.env, len(state.tokens) // 4)
+
+
 class _PostParser(MarkdownIt):
     def validateLink(self, url: str) -> bool:
         return _is_allowed_url(url)
@@ -183,6 +241,12 @@ def _build_parser() -> MarkdownIt:
     # Only URLs with a scheme become links: bare names such as README.md or config.py
     # would otherwise link to country domains. ftp:// and //host are left as text.
     parser.linkify.set({"fuzzy_link": False}).add("ftp:", None).add("//", None)
+    # With fuzzy links off, a link needs a scheme ("https:") or, for an email, an "@".
+    # linkify-it's own pretest also runs its fuzzy host pattern, 35 ms on "a." * 24000.
+    parser.linkify.pretest = lambda text: ":" in text or "@" in text
+    parser.block.ruler.before("table", "count_steps", _count_block_step)
+    parser.inline.ruler.before("text", "count_steps", _count_inline_step)
+    parser.core.ruler.after("block", "count_tokens", _count_table_cells)
     parser.core.ruler.push("demote_headings_and_align_cells", _demote_headings_and_align_cells)
     parser.core.ruler.push("end_links_at_cjk_punctuation", _end_links_at_cjk_punctuation)
     parser.add_render_rule("image", _render_own_images_only)
@@ -209,12 +273,50 @@ _cleaner = nh3.Cleaner(
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _parse(source: str) -> tuple[Token, ...] | None:
+    """The tokens of `source`, or None when it is over the budget. Callers must not change them."""
+    env: EnvType = {}
+    try:
+        _step(env, source.count("|") * _TABLE_CELL_STEPS + source.count("://") * _URL_STEPS)
+        return tuple(_parser.parse(source, env))
+    except OverBudget:
+        return None
+
+
+def is_within_budget(source: str) -> bool:
+    """True when `source` can be rendered as markdown within MAX_PARSE_STEPS."""
+    return _parse(source) is not None
+
+
+def over_budget_message() -> str:
+    return gettext(
+        "This text has too much formatting to show: too many brackets, emphasis marks, "
+        "table cells or links. Put logs and code between two lines of ``` (a code "
+        "block), shorten tables, or split it into several posts."
+    )
+
+
+def _plain_text_html(source: str) -> str:
+    """The text as it was typed, escaped: paragraphs at blank lines, line breaks kept."""
+    paragraphs = re.split(r"\n[ \t]*\n", source.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(
+        "<p>" + escape(paragraph.strip("\n")).replace("\n", "<br>\n") + "</p>\n"
+        for paragraph in paragraphs
+        if paragraph.strip()
+    )
+
+
 def render_markdown(source: str) -> str:
     """Return the post body as safe HTML, ready to store and mark safe in templates.
 
     Each link to another site is followed by its real host, unless its text shows it.
+    A body over the render budget comes out as escaped plain text.
     """
-    html = _cleaner.clean(_parser.render(source, {}))
+    tokens = _parse(source)
+    if tokens is None:
+        return _plain_text_html(source)
+    html = _cleaner.clean(_parser.renderer.render(list(tokens), _parser.options, {}))
     if "<img" in html:
         # nh3 can drop an image's src but not the image itself.
         html = _IMG_WITHOUT_SRC.sub("", html)
@@ -253,7 +355,7 @@ def find_outbound(source: str) -> Outbound:
     links, <autolinks> and reference links alike, with entities and escapes resolved."""
     hrefs = []
     images = 0
-    for block in _parser.parse(source, {}):
+    for block in _parse(source) or ():  # over budget: shown as plain text, with no links
         for token in block.children or ():
             if token.type == "link_open":
                 hrefs.append(str(token.attrs.get("href", "")))

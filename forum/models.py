@@ -208,6 +208,16 @@ class Post(models.Model):
     auto_hidden_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     vote_count = models.IntegerField(default=0)
+    # The capacity the author wrote in (accounts.powers.acting_role): "agent" only when a
+    # support agent's session had verified its second factor. The badge follows this,
+    # never the author's role alone, so a phished password cannot write as the team.
+    posted_as = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        choices=[("agent", _("support team")), ("moderator", _("moderator"))],
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("post")
@@ -240,6 +250,21 @@ class Post(models.Model):
     def is_awaiting_review(self) -> bool:
         """Hidden automatically by flags, and no moderator has looked yet."""
         return self.is_hidden and self.auto_hidden_at is not None
+
+    @property
+    def badge(self) -> str:
+        """The role badge the post shows: the capacity it was written in, while its
+        author still holds that role ("agent", "moderator" or "")."""
+        if self.posted_as == "agent" and self.author.is_agent:
+            return "agent"
+        if self.posted_as in ("agent", "moderator") and self.author.is_moderator:
+            return "moderator"
+        return ""
+
+    @property
+    def is_staff_answer(self) -> bool:
+        """Written by the support team, with a verified second factor."""
+        return self.posted_as == "agent"
 
 
 class PostRevision(models.Model):
@@ -343,6 +368,9 @@ class Flag(models.Model):
     )
     reason = models.CharField(max_length=20, choices=Reason)
     note = models.CharField(max_length=500, blank=True)
+    # Whether the reporter was trusted when flagging (limits.is_trusted, staff powers
+    # included): counted for auto-hide as it was then, not re-judged from the account.
+    is_trusted = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

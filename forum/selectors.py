@@ -162,6 +162,7 @@ POST_LIST_FIELDS = (
     "auto_hidden_at",
     "deleted_at",
     "vote_count",
+    "posted_as",
 )
 # The bodies are left out: most posts come as cached HTML (fragments.attach_post_html
 # loads the bodies of the few that miss in one query). Authors bring only what shows.

@@ -7,6 +7,7 @@ Counters move with F() expressions; rows that change together are locked first.
 
 import html
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,11 +17,11 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from accounts import roles
+from accounts import powers
 from accounts.models import User
 from forum import access, events, extensions, hosts, limits, links, pagecache, secrets
-from forum.errors import InvalidTransition, NotAllowed, SecretRefused
-from forum.markdown import render_markdown
+from forum.errors import AlreadyPosted, InvalidTransition, NotAllowed, SecretRefused
+from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import (
     Category,
     Chain,
@@ -39,6 +40,9 @@ from notifications.models import Notification
 REPUTATION_FOR_VOTE = 10
 REPUTATION_FOR_ACCEPTED = 15
 EXCERPT_CHARS = 140
+# A double click, a form sent again after a slow answer, a retried request: the same
+# text from the same author within this long is the post already made, not a new one.
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 def make_slug(title: str) -> str:
@@ -103,6 +107,27 @@ def record_secret_refusal(*, kinds: Iterable[str], where: str, now=None) -> None
 # --- Asking and answering ----------------------------------------------------
 
 
+def recent_duplicate(
+    *, author: User, body: str, now, thread: Thread | None = None, title: str | None = None
+) -> Post | None:
+    """The post `author` made in the last DUPLICATE_WINDOW with this very body: a reply in
+    `thread`, or else a question titled `title`. Deleted posts do not count."""
+    posts = Post.objects.filter(
+        author=author, body=body, created_at__gte=now - DUPLICATE_WINDOW, deleted_at=None
+    )
+    if thread is not None:
+        posts = posts.filter(thread=thread)
+    else:
+        posts = posts.filter(number=1, thread__title=title)
+    return posts.select_related("thread").order_by("-created_at").first()
+
+
+def _require_renderable(body: str) -> None:
+    """Refuse a body over the render budget (forum/markdown.py), as the form does."""
+    if not is_within_budget(body):
+        raise NotAllowed(over_budget_message())
+
+
 def create_thread(
     *,
     author: User,
@@ -115,14 +140,23 @@ def create_thread(
     tx_hash: str = "",
     now=None,
 ) -> Thread:
-    """Ask a question: the thread, its first post, and the asker following it."""
+    """Ask a question: the thread, its first post, and the asker following it.
+
+    Raises AlreadyPosted (with the question) if the author asked this same question,
+    title and body, within DUPLICATE_WINDOW.
+    """
     _require_member(author)
     refuse_secrets(where=SecretRefusal.Where.ASK, texts=[title, body, tx_hash], now=now)
     if category.is_read_only and not access.is_moderator(author):
         raise NotAllowed(_("This category is read only."))
     now = now or timezone.now()
+    _require_renderable(body)
     found = links.check_body(author=author, body=body, now=now)
     with transaction.atomic():
+        # One author's questions one at a time, so two copies sent at once find each other.
+        User.objects.select_for_update().filter(pk=author.pk).first()
+        if duplicate := recent_duplicate(author=author, body=body, title=title, now=now):
+            raise AlreadyPosted(duplicate)
         thread = Thread.objects.create(
             category=category,
             author=author,
@@ -143,6 +177,7 @@ def create_thread(
             body=body,
             body_html=render_markdown(body),
             created_at=now,
+            posted_as=powers.acting_role(author),
         )
         _flag_lookalike_links(post=question, lookalikes=found.lookalikes, now=now)
         Follow.objects.create(user=author, thread=thread, created_at=now)
@@ -154,14 +189,22 @@ def create_thread(
 
 
 def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
-    """Reply to a thread. A reply by anyone but the asker makes the thread answered."""
+    """Reply to a thread. A reply by anyone but the asker makes the thread answered.
+
+    Raises AlreadyPosted (with the reply) if the author sent this same body to this
+    thread within DUPLICATE_WINDOW; the thread's row lock makes two copies sent at once
+    find each other.
+    """
     _require_member(author)
     refuse_secrets(where=SecretRefusal.Where.REPLY, texts=[body], now=now)
     now = now or timezone.now()
+    _require_renderable(body)
     found = links.check_body(author=author, body=body, now=now)
     with transaction.atomic(), notifications.unread_counts_at_end():
         thread = _locked_thread(thread.pk)
         _require_open(thread)
+        if duplicate := recent_duplicate(author=author, body=body, thread=thread, now=now):
+            raise AlreadyPosted(duplicate)
         post = Post.objects.create(
             thread=thread,
             number=thread.post_count + 1,
@@ -169,6 +212,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
             body=body,
             body_html=render_markdown(body),
             created_at=now,
+            posted_as=powers.acting_role(author),
         )
         _flag_lookalike_links(post=post, lookalikes=found.lookalikes, now=now)
         is_reply_by_other = author.pk != thread.author_id
@@ -232,6 +276,7 @@ def edit_post(
         new_title = title if (title is not None and post.is_question) else thread.title
         if body == post.body and new_title == thread.title:
             return post
+        _require_renderable(body)
         found = links.check_body(author=actor, body=body, now=now)
         already_there = links.find_links(post.body).lookalikes
         PostRevision.objects.create(
@@ -448,16 +493,22 @@ def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None)
     with transaction.atomic():
         # Locked first, so two flags at once count each other and hide the post once.
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+        is_trusted = limits.is_trusted(actor, now=now)
         try:
             with transaction.atomic():
                 flag = Flag.objects.create(
-                    post=post, reporter=actor, reason=reason, note=note, created_at=now
+                    post=post,
+                    reporter=actor,
+                    reason=reason,
+                    note=note,
+                    is_trusted=is_trusted,
+                    created_at=now,
                 )
         except IntegrityError:
             raise InvalidTransition(
                 _("You already flagged this post; a moderator will look at it.")
             ) from None
-        if limits.is_trusted(actor, now=now):  # only a trusted flag can make the count
+        if is_trusted:  # only a trusted flag can make the count
             _hide_if_flagged_by_trusted_members(post=post, now=now)
     return flag
 
@@ -467,18 +518,13 @@ def _hide_if_flagged_by_trusted_members(*, post: Post, now) -> None:
     needed = settings.AUTO_HIDE_FLAGS
     if needed <= 0 or post.is_hidden or post.is_deleted:
         return
-    reporter_ids = list(
-        Flag.objects.filter(post=post, resolved_at__isnull=True, reporter__isnull=False)
+    trusted_ids = sorted(
+        Flag.objects.filter(
+            post=post, resolved_at__isnull=True, reporter__isnull=False, is_trusted=True
+        )
         .exclude(reporter_id=post.author_id)
         .values_list("reporter_id", flat=True)
     )
-    if len(reporter_ids) < needed:
-        return
-    reporters = list(User.objects.filter(pk__in=reporter_ids))
-    role_names = roles.role_names_by_user(reporter_ids)
-    for reporter in reporters:
-        reporter.__dict__["group_names"] = role_names[reporter.pk]  # fills the cached_property
-    trusted_ids = sorted(r.pk for r in reporters if limits.is_trusted(r, now=now))
     if len(trusted_ids) < needed:
         return
     post.is_hidden = True

@@ -19,15 +19,19 @@ class NotificationPage:
     is_first_page: bool = True
 
 
-def notification_page(*, user, before: str = "") -> NotificationPage:
+def notification_page(*, user, before: str = "", include_staff: bool = False) -> NotificationPage:
     """One page of the user's notifications, newest first, by keyset: one query.
 
     Each notification comes with `message`, in the active language and time zone, and
     `is_gone`: what it told of was hidden or removed since, or is no longer the viewer's
     to see (notifications.visibility); its message then says so, without the title or
-    the excerpt it had.
+    the excerpt it had. The support team's own kinds (Notification.STAFF_KINDS) only
+    with `include_staff`: for an agent acting with a verified second factor
+    (accounts.powers), never for the role alone.
     """
     rows = Notification.objects.filter(recipient=user, is_in_app=True)
+    if not include_staff:
+        rows = rows.exclude(kind__in=Notification.STAFF_KINDS)
     cursor = decode_cursor(before)
     if cursor is not None:
         created_at, pk = cursor

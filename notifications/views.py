@@ -14,9 +14,17 @@ from notifications.models import Notification, NotificationSettings
 
 @login_required
 def notification_list(request):
-    page = selectors.notification_page(user=request.user, before=request.GET.get("before", ""))
+    page = selectors.notification_page(
+        user=request.user,
+        before=request.GET.get("before", ""),
+        include_staff=request.user.acts_as_agent,
+    )
     template = "notifications/list.html#notification-list" if request.htmx else None
-    return render(request, template or "notifications/list.html", {"page": page})
+    context = {
+        "page": page,
+        "staff_hidden": request.user.is_agent and not request.user.acts_as_agent,
+    }
+    return render(request, template or "notifications/list.html", context)
 
 
 @require_POST
@@ -25,7 +33,7 @@ def read(request, notification_id):
     """Mark one notification read and follow its link: what clicking a notification does."""
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
     services.mark_read(user=request.user, notification_ids=[notification.pk])
-    if not visibility.is_visible(notification):
+    if not visibility.is_visible(notification, viewer=request.user):
         return redirect("notifications:list")
     return redirect(_local(notification.url) or "notifications:list")
 
@@ -35,7 +43,9 @@ def read(request, notification_id):
 def read_all(request):
     services.mark_all_read(user=request.user)
     if request.htmx:
-        page = selectors.notification_page(user=request.user)
+        page = selectors.notification_page(
+            user=request.user, include_staff=request.user.acts_as_agent
+        )
         context = {"page": page, "refresh_bell": True}
         return render(request, "notifications/list.html#notification-list", context)
     messages.success(request, _("All notifications are marked read."))
@@ -45,7 +55,9 @@ def read_all(request):
 @login_required
 def preferences(request):
     current = NotificationSettings.objects.filter(user=request.user).first()
-    form = PreferencesForm(request.POST or None, current=current, is_agent=request.user.is_agent)
+    form = PreferencesForm(
+        request.POST or None, current=current, is_agent=request.user.acts_as_agent
+    )
     saved = False
     if request.method == "POST" and form.is_valid():
         services.update_settings(user=request.user, **form.settings_data())

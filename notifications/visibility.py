@@ -39,5 +39,7 @@ def gone_for(recipient, notifications: Iterable[Notification]) -> set[int]:
     return gone
 
 
-def is_visible(notification: Notification) -> bool:
-    return notification.pk not in gone_for(notification.recipient, [notification])
+def is_visible(notification: Notification, *, viewer=None) -> bool:
+    """For `viewer` (the signed-in recipient, with their session's powers), or else for
+    the recipient as loaded (an email's: no session, so no staff powers)."""
+    return notification.pk not in gone_for(viewer or notification.recipient, [notification])

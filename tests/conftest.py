@@ -2,12 +2,14 @@
 
 import contextlib
 import os
+import runpy
 import socket
 import threading
+import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import override_settings
 
 from accounts import roles
@@ -191,39 +193,60 @@ def unverified(db):
 
 @pytest.fixture
 def moderator(db):
+    """A moderator with two-factor set up, acting in a session that verified it."""
     return UserFactory(username="moddy", role=roles.MODERATORS)
 
 
 @pytest.fixture
 def agent(db):
-    """A support agent who has set up two-factor authentication."""
-    user = UserFactory(username="agent_amy", role=roles.AGENTS)
-    TOTP.activate(user, generate_totp_secret())
-    return user
+    """A support agent with two-factor set up, acting in a session that verified it."""
+    return UserFactory(username="agent_amy", role=roles.AGENTS)
 
 
 @pytest.fixture
 def agent_without_mfa(db):
-    return UserFactory(username="agent_nofa", role=roles.AGENTS)
+    """An agent who signed in with the password alone: the role, and no staff powers."""
+    return UserFactory(username="agent_nofa", role=roles.AGENTS, second_factor=False)
 
 
 @pytest.fixture
 def admin_user(db):
-    user = UserFactory(username="boss", is_staff=True, is_superuser=True)
-    TOTP.activate(user, generate_totp_secret())
-    return user
+    return UserFactory(username="boss", is_staff=True, is_superuser=True)
+
+
+def sign_in(client, user, *, second_factor: bool | None = None):
+    """Sign `user` in on `client` as allauth would: with their second factor if they have one.
+
+    `second_factor=False` signs a user who has two-factor in with the password only (a
+    session that never verified it, such as one from before two-factor was set up).
+    """
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from allauth.account.internal.userkit import user_id_to_str
+
+    client.force_login(user)
+    if second_factor is None:
+        from allauth.mfa.utils import is_mfa_enabled
+
+        second_factor = is_mfa_enabled(user)
+    session = client.session
+    records = [{"method": "password", "at": time.time(), "username": user.username}]
+    if second_factor:
+        records.append({"method": "mfa", "at": time.time(), "type": "totp"})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+    return client
 
 
 @pytest.fixture
 def member_client(client, member):
-    client.force_login(member)
-    return client
+    return sign_in(client, member)
 
 
 @pytest.fixture
 def agent_client(client, agent):
-    client.force_login(agent)
-    return client
+    return sign_in(client, agent)
 
 
 @pytest.fixture(autouse=True)
@@ -241,3 +264,45 @@ def _no_leftovers():
     viewcounts._pending.clear()
     timezone.deactivate()
     translation.activate("en")
+
+
+# --- Behind the TLS proxy ------------------------------------------------------------
+
+# REMOTE_ADDR of every request that comes through the proxy.
+PROXY_ADDRESS = "10.0.0.2"
+_CLIENT_ADDRESS_SETTINGS = ("ALLAUTH_TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_CLIENT_IP_HEADER")
+
+
+def settings_from_environment(**environ) -> dict:
+    """config/settings.py as it reads with these variables set: what a deploy would get."""
+    saved = {name: os.environ.get(name) for name in environ}
+    os.environ.update(environ)
+    try:
+        return runpy.run_path(str(Path(__file__).resolve().parents[1] / "config" / "settings.py"))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """The client-address settings of a deploy with DJANGO_BEHIND_PROXY=1 and nothing more."""
+    deployed = settings_from_environment(
+        DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXY_COUNT="", DJANGO_CLIENT_IP_HEADER=""
+    )
+    for name in _CLIENT_ADDRESS_SETTINGS:
+        if name in deployed:
+            setattr(settings, name, deployed[name])
+    return settings
+
+
+def through_proxy(client_address: str, *, forged: str = "") -> dict:
+    """Test-client headers of a request through the proxy, which appends the address it saw.
+
+    `forged` is what the client itself put in X-Forwarded-For.
+    """
+    forwarded = f"{forged}, {client_address}" if forged else client_address
+    return {"REMOTE_ADDR": PROXY_ADDRESS, "HTTP_X_FORWARDED_FOR": forwarded}

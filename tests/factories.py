@@ -1,8 +1,9 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 
-from accounts import roles
+from accounts import powers, roles
 from accounts.models import User
 from forum.models import Category
 
@@ -36,6 +37,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(Group.objects.get(name=extracted))
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        """Staff get two-factor set up and act as if their session verified it, unless
+        second_factor=False (a staff password alone: no staff powers). A string is the
+        TOTP secret to set up, for tests that type the codes."""
+        wanted = (user.is_staff or user.groups.exists()) if extracted is None else extracted
+        if create and wanted:
+            TOTP.activate(user, extracted if isinstance(extracted, str) else generate_totp_secret())
+            powers.mark_verified(user)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

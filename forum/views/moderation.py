@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import powers
 from forum import access, services
 from forum.errors import ForumError
 from forum.forms import ModerationReasonForm, MoveThreadForm
@@ -17,14 +18,12 @@ from forum.models import Flag, ModerationLog, Post
 
 
 def moderator_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not access.is_moderator(request.user):
-            raise PermissionDenied(_("Only moderators can do that."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    """Moderators acting with a verified second factor; a moderator without one is sent
+    to set it up (or confirm it) before their first moderation action."""
+    checked = powers.power_required(
+        access.is_moderator, otherwise=lambda: PermissionDenied(_("Only moderators can do that."))
+    )(view)
+    return wraps(view)(login_required(checked))
 
 
 def _moderate(request, *, action, target, done_message):

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import access, limits, secrets, selectors, services
-from forum.errors import ForumError
+from forum.errors import AlreadyPosted, ForumError
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
-from forum.markdown import render_markdown
+from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
 
 
@@ -37,6 +37,7 @@ def _refused(request, error: ForumError, thread):
 @login_required
 def ask(request):
     if request.method == "POST":
+        limits.count(request, limits.SUBMITTING)
         limits.check(request, limits.POSTING)
     category = None
     slug = request.GET.get("category", "")
@@ -57,6 +58,9 @@ def ask(request):
                 device=data.get("device") or "",
                 tx_hash=data.get("tx_hash") or "",
             )
+        except AlreadyPosted as already:
+            messages.info(request, str(already))
+            return redirect(already.post.thread)
         except ForumError as error:
             form.add_error(None, str(error))
         else:
@@ -72,10 +76,13 @@ def ask(request):
 
 @require_POST
 def preview(request):
+    limits.count(request, limits.PREVIEWING)
     body = request.POST.get("body", "")[:50_000]
     refused = secrets.refused(secrets.find_secrets(body))
     if refused:  # say why instead, and show none of it
         context = {"preview_refusal": secrets.message_for(finding.kind for finding in refused)}
+    elif not is_within_budget(body):
+        context = {"preview_refusal": over_budget_message()}
     else:
         context = {"preview_html": render_markdown(body)}
     return render(request, "forum/ask.html#preview", context)
@@ -85,6 +92,7 @@ def preview(request):
 @login_required
 def reply(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
+    limits.count(request, limits.SUBMITTING)
     limits.check(request, limits.POSTING)
     form = ReplyForm(request.POST, author=request.user)
     if not form.is_valid():
@@ -97,6 +105,9 @@ def reply(request, thread_id):
         post = services.create_post(
             author=request.user, thread=thread, body=form.cleaned_data["body"]
         )
+    except AlreadyPosted as already:  # land on the reply as if this one had made it
+        post = already.post
+        messages.info(request, str(already))
     except ForumError as error:
         return _refused(request, error, thread)
     if request.htmx:
@@ -115,6 +126,8 @@ def edit_post(request, post_id):
     if not access.can_edit_post(request.user, post):
         messages.error(request, _("You can only edit your own posts."))
         return redirect(post.get_absolute_url())
+    if request.method == "POST":
+        limits.count(request, limits.EDITING)
     initial = {"body": post.body, "title": post.thread.title}
     form = EditPostForm(
         request.POST or None, initial=initial, is_question=post.is_question, author=request.user

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 
 SUPPORT_BADGE = "Support team"
@@ -121,7 +122,7 @@ def test_moderator_profile_shows_the_moderator_badge(client, moderator):
 
 
 def test_own_profile_offers_to_edit_it(client, member):
-    client.force_login(member)
+    sign_in(client, member)
 
     response = _profile(client, member)
 
@@ -129,7 +130,7 @@ def test_own_profile_offers_to_edit_it(client, member):
 
 
 def test_someone_elses_profile_offers_no_edit_link(client, member, other_member):
-    client.force_login(member)
+    sign_in(client, member)
 
     response = _profile(client, other_member)
 

@@ -13,6 +13,7 @@ from accounts.forms import SettingsForm
 from accounts.models import User
 from accounts.names import find_reserved_word, skeleton, validate_name
 from notifications.models import OutboundEmail
+from tests.conftest import sign_in
 from tests.factories import PASSWORD, PostFactory, ThreadFactory, UserFactory
 
 SETTINGS_URL = "/settings/"
@@ -282,7 +283,7 @@ def test_member_cannot_take_a_reserved_display_name(member_client, member, displ
 
 
 def test_moderator_is_not_staff_and_cannot_call_themselves_moderator(client, moderator):
-    client.force_login(moderator)
+    sign_in(client, moderator)
 
     response = client.post(SETTINGS_URL, _settings_form("Moderator Max"))
 

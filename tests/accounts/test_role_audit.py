@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from accounts import audit, roles
 from accounts.middleware import AuditActorMiddleware
 from accounts.models import RoleChange, User
+from tests.conftest import sign_in
 from tests.factories import UserFactory
 
 GRANTED = RoleChange.Action.GRANTED
@@ -243,7 +244,7 @@ class _FormFields(HTMLParser):
 
 
 def test_the_admin_user_form_credits_the_admin(client, admin_user, member, moderators):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     url = reverse("admin:accounts_user_change", args=[member.pk])
     parser = _FormFields()
     parser.feed(client.get(url).content.decode())
@@ -266,7 +267,7 @@ def test_the_admin_user_form_credits_the_admin(client, admin_user, member, moder
 
 def test_the_admin_lists_role_changes(client, admin_user, member, moderators):
     member.groups.add(moderators)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
 
     response = client.get(reverse("admin:accounts_rolechange_changelist"))
 
@@ -277,7 +278,7 @@ def test_the_admin_lists_role_changes(client, admin_user, member, moderators):
 
 def test_the_user_page_shows_that_users_role_changes(client, admin_user, member, moderators):
     member.groups.add(moderators)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
 
     response = client.get(reverse("admin:accounts_user_change", args=[member.pk]))
 
@@ -290,7 +291,7 @@ def test_nobody_adds_edits_or_deletes_a_role_change_in_the_admin(
 ):
     member.groups.add(moderators)
     change = RoleChange.objects.get(user=member)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
 
     assert client.get(reverse("admin:accounts_rolechange_add")).status_code == 403
     page = client.get(reverse("admin:accounts_rolechange_change", args=[change.pk]))

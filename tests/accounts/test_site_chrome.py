@@ -6,6 +6,8 @@ from html import unescape
 import pytest
 from django.test import Client
 
+from tests.conftest import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -15,7 +17,7 @@ def _csrf_tokens(html: str) -> set[str]:
 
 def _signed_in(user) -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -19,10 +19,27 @@ def production(tmp_path):
 
 
 def test_deploy_check_has_no_warnings_with_production_settings(manage, production):
+    collected = manage("collectstatic", "--noinput", **production)
+    assert collected.returncode == 0, collected.stderr
+
     result = manage("check", "--deploy", "--fail-level", "WARNING", **production)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_fails_until_collectstatic_has_run(manage, production):
+    result = manage("check", "--deploy", **production)
+
+    assert result.returncode != 0
+    assert "handoff.E001" in result.stderr
+    assert "No static files manifest" in result.stderr
+    assert "python manage.py collectstatic --noinput" in result.stderr
+
+
+def test_migrate_may_run_before_collectstatic(manage, production):
+    """The manifest check is a deploy check: a deploy that migrates first is not stopped."""
+    assert manage("check", **production).returncode == 0
 
 
 def test_deploy_check_speaks_up_when_tls_is_off(manage, production):

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from escalation import services as escalation_services
+from tests.conftest import sign_in
 from tests.escalation.conftest import committed
 from tests.factories import CategoryFactory, ThreadFactory
 
@@ -105,7 +106,7 @@ def test_a_redirect_carries_the_headers(client):
 
 def test_the_admin_keeps_the_same_policy(client, admin_user, member):
     """Django 5.2's admin needs no relaxation: its scripts and styles are files too."""
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
 
     for url in (
         reverse("admin:index"),
@@ -193,7 +194,7 @@ def ticket(thread, agent):
 def test_pages_hold_no_inline_script_style_or_handler(request, persona, url, thread, ticket):
     client = Client()
     if persona:
-        client.force_login(request.getfixturevalue(persona))
+        sign_in(client, request.getfixturevalue(persona))
     url = {
         "thread": thread.get_absolute_url(),
         "my-request": f"/my/requests/{ticket.reference}/",

@@ -10,7 +10,7 @@ window before the click survives, which a full page load would wipe.
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from playwright.sync_api import Page, expect
 
 from accounts import roles
@@ -95,9 +95,10 @@ def forum(db):
     category = CategoryFactory(slug="transfers", name="Transfers")
     asker = UserFactory(username="asker", display_name="Ada Asker")
     helper = UserFactory(username="helper", display_name="Hal Helper")
-    agent = UserFactory(username="agent_amy", display_name="Amy", role=roles.AGENTS)
     secret = generate_totp_secret()
-    TOTP.activate(agent, secret)
+    agent = UserFactory(
+        username="agent_amy", display_name="Amy", role=roles.AGENTS, second_factor=secret
+    )
     thread = forum_services.create_thread(
         author=asker, category=category, title=QUESTION, body=DETAILS
     )
@@ -213,9 +214,8 @@ def test_an_agent_works_a_ticket_under_the_policy(page: Page, forum):
 
 def test_the_admin_runs_under_the_same_policy(page: Page, forum):
     """Django 5.2's admin loads its scripts as files: no relaxation for /admin/."""
-    boss = UserFactory(username="boss", is_staff=True, is_superuser=True)
     secret = generate_totp_secret()
-    TOTP.activate(boss, secret)
+    boss = UserFactory(username="boss", is_staff=True, is_superuser=True, second_factor=secret)
     problems = watch(page)
     sign_in_with_code(page, boss, secret)
 

@@ -14,7 +14,6 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
-    TOTP,
     format_hotp_value,
     generate_totp_secret,
     hotp_value,
@@ -71,9 +70,10 @@ def setting(db):
         ticket_queue=queue,
         first_response_target=timedelta(hours=8),
     )
-    agent = UserFactory(username="agent_amy", display_name="Amy", role=roles.AGENTS)
     secret = generate_totp_secret()
-    TOTP.activate(agent, secret)
+    agent = UserFactory(
+        username="agent_amy", display_name="Amy", role=roles.AGENTS, second_factor=secret
+    )
     workflow.set_on_duty(actor=agent, on_duty=True, queues=[queue])
     CannedReply.objects.create(title="Confirmed on chain: ask the exchange", body=CANNED_BODY)
     asker = UserFactory(username="asker", display_name="Ada Asker")
@@ -157,7 +157,7 @@ def test_an_agent_answers_an_escalated_question_and_the_asker_rates_the_help(
     assert ticket.status == Ticket.Status.RESOLVED
     assert ticket.thread.state == "solved"
 
-    # The resolution email's "5" link rates the help in one click.
+    # The resolution email's "5" link opens the survey with 5 chosen; the button records it.
     mail.outbox.clear()
     deliver_pending_emails()
     resolved = [m for m in mail.outbox if m.to == [asker.email] and ticket.reference in m.subject]
@@ -165,12 +165,15 @@ def test_an_agent_answers_an_escalated_question_and_the_asker_rates_the_help(
     link = re.search(r"https?://[^/\s]+(/survey/[^/\s]+/5/)", resolved[-1].body)
     assert link, resolved[-1].body
     asker_page.goto(link.group(1))  # the path on the live server, whatever SITE_URL says
-    expect(asker_page.get_by_role("heading", level=1)).to_have_text("Thank you!")
+    expect(asker_page.get_by_role("heading", level=1)).to_have_text("How did the support team do?")
+    expect(asker_page.locator('input[name="score"][value="5"]')).to_be_checked()
+    assert not ticket.ratings.exists()  # opening the link records nothing
     asker_page.get_by_label("Anything you would like to tell us?").fill(
         "Quick and clear, thank you!"
     )
-    asker_page.get_by_role("button", name="Send the comment").click()
-    expect(asker_page.locator("#survey-comment")).to_contain_text("Thank you for your comment")
+    asker_page.get_by_role("button", name="Send my rating").click()
+    expect(asker_page.get_by_role("heading", level=1)).to_have_text("Thank you!")
+    expect(asker_page.locator("#survey")).to_contain_text("Thank you for your comment")
     look(asker_page, shots, "survey-en")
 
     # The agent sees the rating and the comment on the ticket, in Chinese too.

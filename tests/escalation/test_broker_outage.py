@@ -13,7 +13,7 @@ from escalation.models import Ticket
 from forum import services as forum_services
 from notifications.models import OutboundEmail
 from notifications.services import deliver_pending_emails
-from tests.conftest import broker_at
+from tests.conftest import broker_at, sign_in
 from tests.escalation.conftest import committed
 from tests.factories import ThreadFactory, UserFactory
 
@@ -66,7 +66,7 @@ def test_a_reply_is_posted_at_once_and_its_emails_wait(
     followers = UserFactory.create_batch(5)
     for follower in followers:
         forum_services.follow_thread(actor=follower, thread=question)
-    client.force_login(other_member)
+    sign_in(client, other_member)
 
     with broker_at(down):
         response, elapsed = _timed(
@@ -98,7 +98,7 @@ def test_a_reply_is_posted_at_once_and_its_emails_wait(
 def test_asking_for_staff_works_at_once_and_its_email_waits(
     client, down, question, asker, mailoutbox
 ):
-    client.force_login(asker)
+    sign_in(client, asker)
 
     with broker_at(down):
         response, elapsed = _timed(

@@ -4,6 +4,7 @@ import pytest
 
 from escalation import services
 from forum import services as forum
+from tests.conftest import sign_in
 from tests.escalation.conftest import T0, committed
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ def test_the_asker_of_a_solved_question_sees_no_empty_box(ask, reply, member, ot
     thread = ask()
     answer = reply(thread, author=other_member, at=T0)
     committed(forum.accept_answer, actor=member, post=answer)
-    client.force_login(member)
+    sign_in(client, member)
 
     page = client.get(thread.get_absolute_url()).content.decode()
 
@@ -23,7 +24,7 @@ def test_the_asker_of_a_solved_question_sees_no_empty_box(ask, reply, member, ot
 def test_the_asker_sees_where_the_ticket_stands(ask, member, moderator, client):
     thread = ask()
     ticket = committed(services.escalate_thread, actor=moderator, thread=thread, now=T0)
-    client.force_login(member)
+    sign_in(client, member)
 
     page = client.get(thread.get_absolute_url()).content.decode()
 

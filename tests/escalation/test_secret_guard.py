@@ -183,7 +183,7 @@ def test_a_survey_comment_with_a_phrase_is_refused_and_not_kept(rating, member, 
     sent = messages_sent()
     token = surveys.make_token(ticket_id=rating.ticket_id, cycle=rating.cycle)
 
-    response = client_for(None).post(f"/survey/{token}/comment/", {"comment": pasted(EN_24)})
+    response = client_for(None).post(f"/survey/{token}/", {"comment": pasted(EN_24)})
 
     assert response.status_code == 200
     assert PHRASE_MESSAGE in html.unescape(response.text)

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
@@ -17,6 +16,7 @@ from forum import services as forum_services
 from forum.models import Post
 from notifications.models import Notification, OutboundEmail
 from notifications.services import deliver_pending_emails
+from tests.conftest import sign_in
 from tests.escalation.conftest import committed
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
@@ -46,9 +46,7 @@ def snapshot(ticket) -> tuple:
 @pytest.fixture
 def colleague(db):
     """A second agent, with two-factor authentication."""
-    user = UserFactory(username="agent_bo", display_name="Bo Agent", role=roles.AGENTS)
-    TOTP.activate(user, generate_totp_secret())
-    return user
+    return UserFactory(username="agent_bo", display_name="Bo Agent", role=roles.AGENTS)
 
 
 @pytest.fixture
@@ -125,7 +123,7 @@ def test_actions_take_only_posts(ticket, agent_client):
 
 def test_an_action_without_the_csrf_token_is_refused(ticket, agent):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(agent)
+    sign_in(client, agent)
     before = snapshot(ticket)
 
     response = client.post(url(ticket, "claim"))

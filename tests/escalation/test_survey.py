@@ -1,16 +1,23 @@
-"""The satisfaction survey: one click from the resolution email, once, then an optional comment."""
+"""The satisfaction survey from the resolution email: a link opens the page, the button records.
 
+Mail scanners open every link of a message, in order and without cookies, before the
+asker reads it: opening a link must record nothing. The links carry an opaque signed
+token that names no ticket."""
+
+import base64
+import contextlib
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from escalation import services, surveys, workflow
-from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from notifications.models import OutboundEmail
 from notifications.services import absolute_url
 from tests.escalation.conftest import T0, committed
@@ -22,6 +29,7 @@ HOUR = timedelta(hours=1)
 RESOLVED_AT = T0 + 3 * HOUR
 HTMX = {"HTTP_HX_REQUEST": "true"}
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -48,25 +56,44 @@ def survey_links(email: OutboundEmail) -> dict[int, str]:
     return {int(score): path for score, path in found}
 
 
+def the_email() -> OutboundEmail:
+    return OutboundEmail.objects.get(subject__contains="is resolved")
+
+
 def link(ticket: Ticket, score: int, *, cycle: int | None = None) -> str:
     cycle = ticket.escalation_count if cycle is None else cycle
     return surveys.survey_path(ticket_id=ticket.pk, cycle=cycle, score=score)
 
 
-def comment_path(ticket: Ticket, *, cycle: int = 1) -> str:
-    token = surveys.make_token(ticket_id=ticket.pk, cycle=cycle)
-    return f"/survey/{token}/comment/"
+def answer_path(ticket: Ticket, *, cycle: int = 1) -> str:
+    return f"/survey/{surveys.make_token(ticket_id=ticket.pk, cycle=cycle)}/"
 
 
-def open_link(path: str, *, user=None, **extra):
-    return client_for(user).get(path, **extra)
+def token_of(path: str) -> str:
+    return path.split("/")[2]
 
 
-# --- From the email ----------------------------------------------------------------
+def send(ticket, client=None, *, cycle: int = 1, **data):
+    return (client or Client()).post(answer_path(ticket, cycle=cycle), data)
 
 
-def test_the_resolution_email_carries_five_one_click_links(ticket, member):
-    email = OutboundEmail.objects.get(subject__contains="is resolved")
+def nothing_recorded(ticket) -> bool:
+    return (
+        not SatisfactionRating.objects.exists()
+        and not ticket.events.filter(kind=TicketEvent.Kind.RATED).exists()
+    )
+
+
+def assert_private(response):
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= cache_control
+
+
+# --- The email and opening its links ------------------------------------------------
+
+
+def test_the_resolution_email_carries_five_links_to_the_survey(ticket, member):
+    email = the_email()
 
     links = survey_links(email)
 
@@ -75,232 +102,362 @@ def test_the_resolution_email_carries_five_one_click_links(ticket, member):
     for score, path in links.items():
         assert path.endswith(f"/{score}/")
         assert f'href="{absolute_url(path)}"' in email.html
+    assert "then send it from the page that opens" in email.text
     assert "Not solved after all? Open your request and choose “Reopen”" in email.text
     assert f"/my/requests/{ticket.reference}/" in email.text
 
 
-def test_one_click_records_the_score_without_signing_in(ticket):
-    path = survey_links(OutboundEmail.objects.get(subject__contains="is resolved"))[4]
+def test_a_mail_scanner_opening_all_five_links_records_nothing(ticket):
+    links = survey_links(the_email())
 
-    response = open_link(path)
+    with CaptureQueriesContext(connection) as queries:
+        for score in sorted(links):  # in order, no cookies, as a link scanner does
+            response = Client().get(links[score])
+            assert response.status_code == 200
+
+    assert nothing_recorded(ticket)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+
+
+def test_a_link_opens_the_survey_with_its_score_chosen_and_a_comment_box(ticket):
+    response = Client().get(survey_links(the_email())[4])
 
     assert response.status_code == 200
-    assert "Thank you!" in response.text
-    assert f"You rated the help with request {ticket.reference} <strong>4 out of 5</strong>" in (
-        response.text
-    )
-    rating = SatisfactionRating.objects.get()
-    assert (rating.ticket_id, rating.cycle, rating.score) == (ticket.pk, 1, 4)
-    event = ticket.events.get(kind=TicketEvent.Kind.RATED)
-    assert (event.actor_id, event.detail) == (ticket.requester_id, "4")
+    assert "How did the support team do?" in response.text
+    assert "Nothing is recorded until you press “Send my rating”." in response.text
+    assert re.findall(r'<input type="radio" name="score" value="(\d)" checked>', response.text) == [
+        "4"
+    ]
     assert 'name="comment"' in response.text
-    assert "no-cache" in response["Cache-Control"]
+    assert "Send my rating" in response.text
+    assert CSRF.search(response.text)
     assert '<meta name="robots" content="noindex">' in response.text
+    assert_private(response)
+    assert nothing_recorded(ticket)
 
 
-def test_the_link_works_whoever_is_signed_in(ticket, other_member):
-    response = open_link(link(ticket, 5), user=other_member)
+def test_the_survey_page_speaks_chinese(ticket):
+    response = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(link(ticket, 5))
+
+    assert "客服团队的服务如何？" in response.text
+    assert "发送我的评分" in response.text
+
+
+def test_the_link_opens_whoever_is_signed_in(ticket, other_member):
+    response = client_for(other_member).get(link(ticket, 5))
 
     assert response.status_code == 200
-    assert SatisfactionRating.objects.get().score == 5
     assert f"/my/requests/{ticket.reference}/" not in response.text  # that page is the asker's
+    assert nothing_recorded(ticket)
 
 
 def test_the_asker_is_pointed_to_their_request(ticket, member):
-    response = open_link(link(ticket, 5), user=member)
+    response = client_for(member).get(link(ticket, 5))
 
     assert f'href="/my/requests/{ticket.reference}/"' in response.text
     assert f'href="{ticket.thread.get_absolute_url()}"' in response.text
-
-
-def test_a_second_click_is_told_it_is_already_rated_and_changes_nothing(ticket):
-    open_link(link(ticket, 2))
-
-    with CaptureQueriesContext(connection) as queries:
-        same = open_link(link(ticket, 2))
-        other = open_link(link(ticket, 5))
-
-    for response in (same, other):
-        assert response.status_code == 200
-        assert "Already rated" in response.text
-        assert "is already rated <strong>2 out of 5</strong>" in response.text
-    assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [2]
-    assert ticket.events.filter(kind=TicketEvent.Kind.RATED).count() == 1
-    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
-    assert writes == []
 
 
 def test_a_head_request_records_nothing(ticket):
     response = Client().head(link(ticket, 1))
 
     assert response.status_code == 405
-    assert not SatisfactionRating.objects.exists()
+    assert nothing_recorded(ticket)
 
 
-def _tampered(path: str) -> str:
-    token = path.split("/")[2]
-    changed = token[:-1] + ("A" if token[-1] != "A" else "B")
-    return path.replace(token, changed)
+# --- Sending the survey --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_sending_the_page_records_the_score_and_comment_once(ticket, headers):
+    client = Client(enforce_csrf_checks=True)  # not signed in: the token is the credential
+    page = client.get(survey_links(the_email())[4])
+    csrf = CSRF.search(page.text).group(1)
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)
+
+    response = client.post(
+        action,
+        {"score": "4", "comment": "Fast, kind, right.", "csrfmiddlewaretoken": csrf},
+        **headers,
+    )
+
+    assert response.status_code == 200
+    assert "Thank you!" in response.text
+    assert f"You rated the help with request {ticket.reference} <strong>4 out of 5</strong>" in (
+        response.text
+    )
+    assert "Thank you for your comment." in response.text
+    assert ("<html" in response.text) is not bool(headers)
+    assert_private(response)
+    rating = SatisfactionRating.objects.get()
+    assert (rating.ticket_id, rating.cycle, rating.score) == (ticket.pk, 1, 4)
+    assert rating.comment == "Fast, kind, right."
+    event = ticket.events.get(kind=TicketEvent.Kind.RATED)
+    assert (event.actor_id, event.detail) == (ticket.requester_id, "4")
+
+
+def test_the_score_sent_wins_over_the_link_chosen(ticket):
+    send(ticket, score="2")
+
+    assert SatisfactionRating.objects.get().score == 2
+
+
+def test_sending_without_the_pages_csrf_token_is_refused(ticket):
+    response = Client(enforce_csrf_checks=True).post(answer_path(ticket), {"score": "5"})
+
+    assert response.status_code == 403
+    assert nothing_recorded(ticket)
+
+
+def test_sending_again_is_told_it_is_already_rated_and_changes_nothing(ticket):
+    send(ticket, score="2")
+
+    again = send(ticket, score="5")
+    opened = Client().get(link(ticket, 5))
+
+    assert again.status_code == 200
+    assert "You have already rated this request. Thank you!" in again.text
+    assert "Already rated" in opened.text
+    assert "is already rated <strong>2 out of 5</strong>" in opened.text
+    assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [2]
+    assert ticket.events.filter(kind=TicketEvent.Kind.RATED).count() == 1
 
 
 @pytest.mark.parametrize(
-    "make_path",
+    ("data", "error"),
     [
-        _tampered,
-        lambda path: path.replace(path.split("/")[2], "not-a-token"),
-        lambda path: path.replace(path.split("/")[2], "x" * 300),
-        lambda path: path.replace(path.split("/")[2], "%00"),
-        lambda path: path.replace(path.split("/")[2], "W1s5OTk5OSwgMV0"),  # unsigned JSON
+        ({}, "Choose a rating from 1 to 5."),
+        ({"score": "0"}, "Choose a rating from 1 to 5."),
+        ({"score": "6"}, "Choose a rating from 1 to 5."),
+        ({"score": "\x00"}, "Choose a rating from 1 to 5."),
+        ({"score": "5", "comment": "x" * 2001}, "Keep the comment under 2,000 characters."),
     ],
-    ids=["tampered", "garbage", "long", "nul", "unsigned"],
+    ids=["none", "zero", "six", "nul", "long-comment"],
 )
-def test_a_bad_link_is_refused_with_400_and_records_nothing(ticket, make_path):
-    response = open_link(make_path(link(ticket, 5)))
+def test_a_bad_answer_is_refused_and_records_nothing(ticket, data, error):
+    response = send(ticket, **data)
 
-    assert response.status_code == 400
-    assert "This survey link is not valid." in response.text
-    assert "Nothing was recorded." in response.text
-    assert not SatisfactionRating.objects.exists()
-
-
-def test_a_link_to_a_ticket_that_does_not_exist_is_refused(ticket):
-    path = surveys.survey_path(ticket_id=ticket.pk + 1000, cycle=1, score=5)
-
-    response = open_link(path)
-
-    assert response.status_code == 400
-    assert not SatisfactionRating.objects.exists()
+    assert response.status_code == 200
+    assert error in response.text
+    assert 'name="score"' in response.text  # the form again, to send it right
+    assert nothing_recorded(ticket)
 
 
-def test_an_expired_link_is_refused_and_says_where_to_rate_instead(ticket, settings):
-    settings.HANDOFF_SURVEY_DAYS = 30
-    with time_machine.travel(RESOLVED_AT, tick=False):
-        path = link(ticket, 5)
+def test_a_comment_follows_the_rating_once(ticket):
+    send(ticket, score="4")
 
-    with time_machine.travel(RESOLVED_AT + timedelta(days=31), tick=False):
-        response = open_link(path)
+    page = Client().get(link(ticket, 4))
+    first = send(ticket, comment="First")
+    second = send(ticket, comment="Second")
+    later = Client().get(link(ticket, 4))
 
-    assert response.status_code == 400
-    assert "This survey link has expired." in response.text
-    assert not SatisfactionRating.objects.exists()
+    assert 'name="comment"' in page.text
+    assert 'name="score"' not in page.text
+    assert "Thank you for your comment." in first.text
+    assert "You have already left a comment. Thank you!" in second.text
+    assert SatisfactionRating.objects.get().comment == "First"
+    assert 'name="comment"' not in later.text
+    assert "First" in later.text
 
 
-@pytest.mark.parametrize("score", [0, 6, 10, 99999999999])
-def test_a_score_outside_one_to_five_is_refused(ticket, score):
-    token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
+def test_the_first_cycles_link_still_reads_its_rating_after_a_second_cycle(ticket, member, agent):
+    send(ticket, score="3")
+    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    committed(workflow.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
+    ticket.refresh_from_db()
 
-    response = open_link(f"/survey/{token}/{score}/")
+    old = Client().get(link(ticket, 5, cycle=1))
+    new = Client().get(link(ticket, 5, cycle=2))
+    send(ticket, cycle=2, score="5")
 
-    assert response.status_code == 400
-    assert "Choose a rating from 1 to 5." in response.text
-    assert not SatisfactionRating.objects.exists()
+    assert "Already rated" in old.text
+    assert "How did the support team do?" in new.text
+    assert sorted(SatisfactionRating.objects.values_list("cycle", "score")) == [(1, 3), (2, 5)]
 
 
 def test_a_survey_for_a_request_reopened_since_is_refused(ticket, member):
     path = link(ticket, 5)
     workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
 
-    response = open_link(path)
+    opened = Client().get(path)
+    sent = send(ticket, score="5")
+
+    assert opened.status_code == 400
+    assert "This request was reopened after this survey was sent" in opened.text
+    assert "This request was reopened after this survey was sent" in sent.text
+    assert nothing_recorded(ticket)
+
+
+@pytest.mark.parametrize("score", [0, 6, 10, 99999999999])
+def test_a_link_with_a_score_outside_one_to_five_is_refused(ticket, score):
+    response = Client().get(f"/survey/{token_of(link(ticket, 1))}/{score}/")
 
     assert response.status_code == 400
-    assert "This request was reopened after this survey was sent" in response.text
-    assert not SatisfactionRating.objects.exists()
+    assert "Choose a rating from 1 to 5." in response.text
+    assert nothing_recorded(ticket)
 
 
-def test_the_first_cycles_link_still_reads_its_rating_after_a_second_cycle(ticket, member, agent):
-    open_link(link(ticket, 3))
+# --- Bad, foreign and expired links ----------------------------------------------------
+
+
+def _tampered(token: str) -> str:
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+def _other_key(token: str) -> str:
+    key, rest = token.split(":", 1)
+    return ("b" if key[0] == "a" else "a") + key[1:] + ":" + rest
+
+
+BAD_TOKENS = {
+    "tampered": _tampered,
+    "other-key": _other_key,
+    "garbage": lambda token: "not-a-token",
+    "long": lambda token: "x" * 300,
+    "nul": lambda token: "%00",
+    "unsigned": lambda token: "W1s5OTk5OSwgMV0",
+    "unsigned-key": lambda token: token.split(":")[0],
+}
+
+
+@pytest.mark.parametrize("bad", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
+def test_a_bad_link_is_refused_with_a_clear_page_and_records_nothing(ticket, bad):
+    token = bad(token_of(link(ticket, 5)))
+
+    opened = Client().get(f"/survey/{token}/5/")
+    sent = Client().post(f"/survey/{token}/", {"score": "5"})
+
+    for response in (opened, sent):
+        assert response.status_code == 400
+        assert "This survey link is not valid." in response.text
+        assert "Nothing was recorded." in response.text
+        assert_private(response)
+    assert nothing_recorded(ticket)
+
+
+def test_an_expired_link_is_refused_and_says_where_to_rate_instead(ticket, settings):
+    settings.HANDOFF_SURVEY_DAYS = 30
+    with time_machine.travel(RESOLVED_AT, tick=False):
+        path = link(ticket, 5)
+        page = Client().get(path)
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)
+
+    with time_machine.travel(RESOLVED_AT + timedelta(days=31), tick=False):
+        opened = Client().get(path)
+        sent = Client().post(action, {"score": "5"})
+
+    for response in (opened, sent):
+        assert response.status_code == 400
+        assert "This survey link has expired." in response.text
+    assert nothing_recorded(ticket)
+
+
+# --- The token names no ticket ---------------------------------------------------------
+
+
+def _decodings(text: str) -> list[str]:
+    """Every way a reader could decode a part of the token: as it is, base64, signing.loads."""
+    found = [text]
+    for part in text.split(":"):
+        for candidate in (part, part + "=", part + "=="):
+            with contextlib.suppress(ValueError):
+                found.append(base64.urlsafe_b64decode(candidate).decode("latin-1"))
+    with contextlib.suppress(signing.BadSignature, ValueError):  # signed, but no JSON inside
+        found.append(repr(signing.loads(text, salt=surveys.SALT)))
+    return found
+
+
+def test_a_link_names_neither_the_ticket_id_nor_its_reference(ticket):
+    path = survey_links(the_email())[5]
+    token = token_of(path)
+    invitation = SurveyInvitation.objects.get(ticket=ticket, cycle=1)
+
+    key, timestamp, signature = token.split(":")
+
+    # The readable part is the invitation's random key: letters only, so no number at all.
+    assert key == invitation.key
+    assert re.fullmatch(r"[A-Za-z]{24}", key)
+    # The rest is the signing time and an HMAC of key and time, nothing else.
+    assert signing.b62_decode(timestamp) == pytest.approx(the_email().created_at.timestamp(), abs=5)
+    assert signing.TimestampSigner(salt=surveys.SALT).unsign(token) == key
+    assert signature == token.rsplit(":", 1)[1]
+    digits = ticket.reference.removeprefix("HO-")
+    assert digits not in path
+    assert ticket.reference not in path
+    for decoded in _decodings(token):
+        assert digits not in decoded
+        assert f"[{ticket.pk}," not in decoded
+        assert f"[{ticket.pk}, " not in decoded
+
+
+def test_each_cycle_has_its_own_key(ticket, member, agent):
+    first = token_of(link(ticket, 5, cycle=1)).split(":")[0]
     workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
     committed(workflow.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
 
-    old = open_link(link(ticket, 5, cycle=1))
-    new = open_link(link(ticket, 5, cycle=2))
+    second = token_of(link(ticket, 5, cycle=2)).split(":")[0]
 
-    assert "Already rated" in old.text
-    assert "Thank you!" in new.text
-    assert sorted(SatisfactionRating.objects.values_list("cycle", "score")) == [(1, 3), (2, 5)]
+    assert first != second
+    assert SurveyInvitation.objects.filter(ticket=ticket).count() == 2
 
 
-# --- The comment after the click ------------------------------------------------------
+# --- Links in emails sent before the opaque tokens ------------------------------------------
 
 
-@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
-def test_a_comment_follows_the_click(ticket, headers):
-    open_link(link(ticket, 4))
-
-    response = Client().post(comment_path(ticket), {"comment": "Fast, kind, right."}, **headers)
-
-    assert response.status_code == 200
-    assert "Thank you for your comment." in response.text
-    assert ("<html" in response.text) is not bool(headers)
-    rating = SatisfactionRating.objects.get()
-    assert rating.comment == "Fast, kind, right."
-    assert rating.commented_at is not None
+def legacy_link(ticket, score, *, cycle=1) -> str:
+    token = signing.dumps([ticket.pk, cycle], salt=surveys.LEGACY_SALT)
+    return f"/survey/{token}/{score}/"
 
 
-def test_a_comment_is_taken_once(ticket):
-    open_link(link(ticket, 4))
-    client = Client()
-    client.post(comment_path(ticket), {"comment": "First"})
-
-    response = client.post(comment_path(ticket), {"comment": "Second"})
-    again = open_link(link(ticket, 4))
-
-    assert "You have already left a comment. Thank you!" in response.text
-    assert SatisfactionRating.objects.get().comment == "First"
-    assert 'name="comment"' not in again.text
-    assert "First" in again.text
-
-
-@pytest.mark.parametrize(
-    ("comment", "error"),
-    [
-        ("", "Write a comment, or just close this page."),
-        ("   \n ", "Write a comment, or just close this page."),
-        ("x" * 2001, "Keep the comment under 2,000 characters."),
-    ],
-)
-def test_a_bad_comment_is_refused_and_changes_nothing(ticket, comment, error):
-    open_link(link(ticket, 4))
-
-    response = Client().post(comment_path(ticket), {"comment": comment})
+def test_an_old_link_opens_the_page_with_a_new_token_and_records_nothing(ticket):
+    response = Client().get(legacy_link(ticket, 3))
 
     assert response.status_code == 200
-    assert error in response.text
-    rating = SatisfactionRating.objects.get()
-    assert (rating.comment, rating.commented_at) == ("", None)
+    assert re.findall(r'name="score" value="(\d)" checked', response.text) == ["3"]
+    action = re.search(r'<form method="post" action="/survey/([^"/]+)/"', response.text).group(1)
+    assert surveys.read_token(action).ticket == ticket
+    assert nothing_recorded(ticket)
+
+    sent = Client().post(f"/survey/{action}/", {"score": "3"})
+
+    assert "Thank you!" in sent.text
+    assert SatisfactionRating.objects.get().score == 3
 
 
-def test_a_comment_before_any_rating_is_refused(ticket):
-    response = Client().post(comment_path(ticket), {"comment": "Hello"})
+def test_an_old_token_cannot_record(ticket):
+    token = signing.dumps([ticket.pk, 1], salt=surveys.LEGACY_SALT)
+
+    response = Client().post(f"/survey/{token}/", {"score": "5"})
 
     assert response.status_code == 400
-    assert not SatisfactionRating.objects.exists()
+    assert nothing_recorded(ticket)
 
 
-def test_a_comment_with_a_bad_token_is_refused(ticket):
-    open_link(link(ticket, 4))
+def test_an_old_link_expires_like_any_other(ticket):
+    with time_machine.travel(RESOLVED_AT, tick=False):
+        path = legacy_link(ticket, 5)
 
-    response = Client().post("/survey/garbage/comment/", {"comment": "Hello"})
+    with time_machine.travel(RESOLVED_AT + timedelta(days=31), tick=False):
+        response = Client().get(path)
 
     assert response.status_code == 400
-    assert SatisfactionRating.objects.get().comment == ""
+    assert "This survey link has expired." in response.text
 
 
-def test_the_comment_form_is_only_posted(ticket):
-    open_link(link(ticket, 4))
-
-    assert Client().get(comment_path(ticket)).status_code == 405
+# --- Limits ---------------------------------------------------------------------------------
 
 
-def test_the_comment_needs_the_pages_csrf_token(ticket):
-    open_link(link(ticket, 4))
-    client = Client(enforce_csrf_checks=True)
+def test_answers_are_limited_per_client_address_counting_refused_ones(ticket, settings):
+    settings.SURVEY_RATE = "3/h"
+    flooder = Client(REMOTE_ADDR="203.0.113.9")
 
-    refused = client.post(comment_path(ticket), {"comment": "Hi"})
-    page = client.get(link(ticket, 4))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    accepted = client.post(comment_path(ticket), {"comment": "Hi", "csrfmiddlewaretoken": token})
+    refused = [flooder.post(answer_path(ticket), {"score": "9"}) for _ in range(3)]
+    limited = flooder.post(answer_path(ticket), {"score": "5"})
+    elsewhere = Client(REMOTE_ADDR="198.51.100.4").post(answer_path(ticket), {"score": "5"})
 
-    assert refused.status_code == 403
-    assert accepted.status_code == 200
-    assert SatisfactionRating.objects.get().comment == "Hi"
+    assert [response.status_code for response in refused] == [200, 200, 200]
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    assert elsewhere.status_code == 200
+    assert SatisfactionRating.objects.get().score == 5

@@ -1,4 +1,4 @@
-"""The satisfaction survey at the service level: signed one-click links, one rating per
+"""The satisfaction survey at the service level: opaque signed links, one rating per
 cycle of a ticket, an optional comment once."""
 
 from datetime import timedelta
@@ -9,7 +9,7 @@ from django.core import signing
 from django.test import override_settings
 
 from escalation import services, surveys, workflow
-from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from forum.errors import InvalidTransition
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
@@ -59,7 +59,17 @@ def test_the_resolution_tells_the_asker_what_the_links_need(ticket, member):
 def test_a_token_names_its_ticket_and_cycle(ticket):
     token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
 
-    assert surveys.read_token(token) == (ticket, 1)
+    link = surveys.read_token(token)
+
+    assert (link.ticket, link.cycle, link.token) == (ticket, 1, token)
+
+
+def test_every_link_of_a_cycle_carries_the_same_key(ticket):
+    first = surveys.make_token(ticket_id=ticket.pk, cycle=1)
+    second = surveys.make_token(ticket_id=ticket.pk, cycle=1)
+
+    assert first.split(":")[0] == second.split(":")[0]
+    assert SurveyInvitation.objects.filter(ticket=ticket).count() == 1
 
 
 def test_a_survey_path_carries_the_token_and_the_score(ticket):
@@ -67,20 +77,28 @@ def test_a_survey_path_carries_the_token_and_the_score(ticket):
 
     prefix, token, score, _end = path.rsplit("/", 3)
     assert (prefix.endswith("/survey"), score) == (True, "4")
-    assert surveys.read_token(token) == (ticket, 1)
+    assert surveys.read_token(token).ticket == ticket
+
+
+def test_no_token_is_made_for_a_ticket_that_does_not_exist(ticket):
+    with pytest.raises(Ticket.DoesNotExist):
+        surveys.make_token(ticket_id=ticket.pk + 1000, cycle=1)
+
+    assert not SurveyInvitation.objects.filter(ticket_id=ticket.pk + 1000).exists()
 
 
 def _tampered(ticket) -> list[str]:
     token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
-    other = surveys.make_token(ticket_id=ticket.pk + 1, cycle=1)
+    key = token.split(":")[0]
+    signer = signing.TimestampSigner(salt=surveys.SALT)
     return [
         token[:-1] + ("A" if token[-1] != "A" else "B"),  # the signature changed
-        other.split(":")[0] + token[token.index(":") :],  # another ticket, this signature
-        signing.dumps([ticket.pk, 1], salt="another.purpose"),  # signed for something else
-        signing.dumps([ticket.pk], salt=surveys.SALT),  # signed, but not a ticket and a cycle
-        signing.dumps({"ticket": ticket.pk}, salt=surveys.SALT),
-        signing.dumps(["1", "1"], salt=surveys.SALT),
-        signing.dumps([ticket.pk + 1000, 1], salt=surveys.SALT),  # no such ticket
+        ("b" if key[0] == "a" else "a") + token[1:],  # another key, this signature
+        signing.TimestampSigner(salt="another.purpose").sign(key),  # signed for something else
+        signer.sign("x" * 24),  # signed, but no such invitation
+        signer.sign("short"),
+        signer.sign(""),
+        signing.dumps([ticket.pk, 1], salt=surveys.LEGACY_SALT),  # the old format records nothing
         "",
         "not-a-token",
         "💥:💥",
@@ -94,13 +112,39 @@ def test_a_tampered_or_foreign_token_is_not_valid(ticket):
         assert refused.value.message == INVALID, token
 
 
+def _legacy_refused(ticket) -> list[str]:
+    return [
+        signing.dumps([ticket.pk], salt=surveys.LEGACY_SALT),  # not a ticket and a cycle
+        signing.dumps({"ticket": ticket.pk}, salt=surveys.LEGACY_SALT),
+        signing.dumps(["1", "1"], salt=surveys.LEGACY_SALT),
+        signing.dumps([ticket.pk, 0], salt=surveys.LEGACY_SALT),
+        signing.dumps([ticket.pk + 1000, 1], salt=surveys.LEGACY_SALT),  # no such ticket
+        signing.dumps([ticket.pk, 1], salt="another.purpose"),
+        "not-a-token",
+    ]
+
+
+def test_an_old_format_link_is_read_only_when_asked_and_then_gets_a_new_token(ticket):
+    old = signing.dumps([ticket.pk, 1], salt=surveys.LEGACY_SALT)
+
+    link = surveys.read_token(old, accept_legacy=True)
+
+    assert (link.ticket, link.cycle) == (ticket, 1)
+    assert link.token != old
+    assert surveys.read_token(link.token).ticket == ticket
+    for token in _legacy_refused(ticket):
+        with pytest.raises(surveys.InvalidSurveyLink) as refused:
+            surveys.read_token(token, accept_legacy=True)
+        assert refused.value.message == INVALID, token
+
+
 @override_settings(HANDOFF_SURVEY_DAYS=2)
 def test_a_token_expires_after_the_configured_days(ticket):
     with time_machine.travel(RESOLVED_AT, tick=False):
         token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
 
     with time_machine.travel(RESOLVED_AT + 2 * DAY - HOUR, tick=False):
-        assert surveys.read_token(token) == (ticket, 1)
+        assert surveys.read_token(token).ticket == ticket
     with (
         time_machine.travel(RESOLVED_AT + 2 * DAY + HOUR, tick=False),
         pytest.raises(surveys.InvalidSurveyLink) as refused,
@@ -117,7 +161,7 @@ def test_links_last_thirty_days_by_default(ticket):
         token = surveys.make_token(ticket_id=ticket.pk, cycle=1)
 
     with time_machine.travel(RESOLVED_AT + 29 * DAY, tick=False):
-        assert surveys.read_token(token) == (ticket, 1)
+        assert surveys.read_token(token).ticket == ticket
     with (
         time_machine.travel(RESOLVED_AT + 31 * DAY, tick=False),
         pytest.raises(surveys.InvalidSurveyLink),
@@ -265,3 +309,24 @@ def test_a_comment_of_exactly_the_longest_length_is_kept(ticket):
     rating = surveys.add_comment(rating=rate(ticket, 4), comment="好" * 2000)
 
     assert len(rating.comment) == 2000
+
+
+# --- Rating and comment together (the survey page and the request's page) ------------------
+
+
+def test_a_rating_with_a_comment_is_recorded_together(ticket):
+    rating, is_new = surveys.rate_or_comment(
+        ticket=ticket, cycle=1, score=4, comment="Kind.", now=RESOLVED_AT + HOUR
+    )
+
+    assert is_new
+    assert (rating.score, rating.comment, rating.commented_at) == (4, "Kind.", RESOLVED_AT + HOUR)
+
+
+def test_a_refused_comment_takes_the_score_back_with_it(ticket):
+    before = snapshot(ticket)
+
+    with pytest.raises(InvalidTransition, match="under 2,000 characters"):
+        surveys.rate_or_comment(ticket=ticket, cycle=1, score=4, comment="x" * 2001)
+
+    assert snapshot(ticket) == before

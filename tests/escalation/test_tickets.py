@@ -11,6 +11,7 @@ from escalation import services, workflow
 from escalation.models import Ticket, TicketEvent, new_reference
 from forum import services as forum_services
 from notifications.models import Notification
+from tests.conftest import sign_in
 from tests.escalation.conftest import T0, committed
 
 pytestmark = pytest.mark.django_db
@@ -343,7 +344,7 @@ def test_the_asker_does_not_see_missed_targets_in_their_history(ask, member):
     assert ticket.events.filter(kind=TicketEvent.Kind.FIRST_RESPONSE_BREACHED).exists()
 
     client = Client()
-    client.force_login(member)
+    sign_in(client, member)
     page = client.get(f"/my/requests/{ticket.reference}/").content.decode()
 
     assert "target missed" not in page

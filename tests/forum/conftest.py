@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from tests.conftest import sign_in
 from tests.factories import CategoryFactory, PostFactory, ThreadFactory
 
 
@@ -42,10 +43,11 @@ def reply(thread, other_member):
     )
 
 
-def client_for(user) -> Client:
+def client_for(user, *, second_factor: bool | None = None) -> Client:
+    """A client signed in as `user` (tests.conftest.sign_in), or a visitor's for None."""
     client = Client()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user, second_factor=second_factor)
     return client
 
 

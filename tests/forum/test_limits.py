@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -256,3 +257,82 @@ def test_a_rate_limited_member_can_still_read(newcomer, thread):
 
     assert client.get(thread.get_absolute_url()).status_code == 200
     assert client.get(reverse("forum:flag", args=[thread.posts.first().pk])).status_code == 200
+
+
+# --- Rate limits: every submission, edits, previews ---------------------------------
+
+
+def refused_ask(client, category):
+    """A question the link rules refuse: the form is read, checked, and nothing is stored."""
+    return client.post(
+        reverse("forum:ask"),
+        {
+            "title": "Where do I download the wallet app?",
+            "category": category.pk,
+            "body": "Somebody sent me https://tpwallet-support.com, is it the official site?",
+        },
+    )
+
+
+def test_25_refused_questions_in_a_row_get_429_and_store_nothing(newcomer, category):
+    client = client_for(newcomer)
+    statuses = [refused_ask(client, category).status_code for _attempt in range(25)]
+
+    assert statuses[:20] == [200] * 20
+    assert statuses[20:] == [429] * 5
+    assert_429_page(refused_ask(client, category), says="counting the ones that were not accepted")
+    assert not Thread.objects.exists()
+
+
+def test_refused_replies_count_towards_the_submission_limit(regular, thread, settings):
+    settings.SUBMIT_RATE = "3/h"
+    client = client_for(regular)
+    for _attempt in range(3):
+        assert (
+            client.post(reverse("forum:reply", args=[thread.pk]), {"body": "short"}).status_code
+            == 200
+        )
+
+    assert reply(client, thread, 1).status_code == 429
+    assert thread.posts.count() == 1
+
+
+def test_editing_ones_post_too_often_gets_429_and_keeps_the_last_edit(regular, thread, settings):
+    settings.EDIT_RATE = "3/h"
+    post = PostFactory(thread=thread, author=regular, body="First version of my answer here.")
+    client = client_for(regular)
+    url = reverse("forum:edit-post", args=[post.pk])
+    for n in range(3):
+        body = f"Edited answer number {n}: check the hash on the explorer."
+        assert client.post(url, {"body": body}).status_code == 302
+
+    response = client.post(url, {"body": "Edited once more, after the limit was reached."})
+
+    assert_429_page(response, says="You have edited posts many times in a short while")
+    post.refresh_from_db()
+    assert post.body.startswith("Edited answer number 2")
+
+
+def test_previews_are_limited_per_member(regular, other_member, settings):
+    settings.PREVIEW_RATE = "2/m"
+    client = client_for(regular)
+    url = reverse("forum:preview")
+    assert [client.post(url, {"body": "**hi**"}).status_code for _n in range(2)] == [200, 200]
+
+    response = client.post(url, {"body": "**hi**"}, **HTMX)
+
+    assert response.status_code == 429
+    assert response["HX-Retarget"] == "#messages"
+    assert "You have asked for many previews" in response.content.decode()
+    assert client_for(other_member).post(url, {"body": "**hi**"}).status_code == 200
+
+
+def test_previews_from_visitors_are_limited_per_client_address(db, settings):
+    settings.PREVIEW_RATE = "2/m"
+    url = reverse("forum:preview")
+    here, there = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="198.51.100.9")
+    for _n in range(2):
+        here.post(url, {"body": "*hi*"})
+
+    assert here.post(url, {"body": "*hi*"}).status_code == 429
+    assert there.post(url, {"body": "*hi*"}).status_code == 200

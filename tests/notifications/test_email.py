@@ -166,8 +166,28 @@ def test_the_resolved_email_without_a_ticket_renders_no_survey_links(member):
     assert "Not solved after all?" in email.text
 
 
-def test_the_resolved_email_links_each_score_in_the_readers_language(chinese_reader):
-    notify(chinese_reader, Kind.REQUEST_RESOLVED, url="/my/requests/HO-1042/")
+def test_the_resolved_email_without_its_ticket_any_more_renders_no_survey_links(member):
+    notify(
+        member, Kind.REQUEST_RESOLVED, params={**PARAMS[Kind.REQUEST_RESOLVED], "ticket_id": 999}
+    )
+
+    email = _email()
+    assert "/survey/" not in email.text + email.html
+    assert "Not solved after all?" in email.text
+
+
+def test_the_resolved_email_links_each_score_in_the_readers_language(chinese_reader, moderator):
+    EscalationPolicy.objects.create()
+    ticket = escalation.escalate_thread(
+        actor=moderator, thread=ThreadFactory(author=chinese_reader)
+    )
+    OutboundEmail.objects.all().delete()
+    notify(
+        chinese_reader,
+        Kind.REQUEST_RESOLVED,
+        url="/my/requests/HO-1042/",
+        params={**PARAMS[Kind.REQUEST_RESOLVED], "ticket_id": ticket.pk},
+    )
 
     email = _email()
     assert email.text.count("/survey/") == 5

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from notifications.selectors import PER_PAGE
+from tests.conftest import sign_in
 from tests.notifications.conftest import Kind, choose, notify, unread_count
 
 LIST_URL = "/notifications/"
@@ -23,7 +24,7 @@ def _read_url(notification) -> str:
 @pytest.fixture
 def other_client(other_member):
     client = Client()
-    client.force_login(other_member)
+    sign_in(client, other_member)
     return client
 
 

@@ -63,17 +63,18 @@ def test_a_reply_still_visible_is_sent_as_before(scam_reply, member, follower):
     assert len(_emails_to(member)) == len(_emails_to(follower)) == 1
 
 
-def test_a_moderator_following_the_thread_still_gets_the_hidden_reply(
+def test_a_hidden_reply_is_emailed_to_nobody_not_even_a_moderator_who_follows(
     thread, other_member, moderator
 ):
+    """Staff see hidden posts on the site, in a session with a verified second factor
+    (accounts.powers); an email leaves that session for an inbox, so it carries none."""
     forum.follow_thread(actor=moderator, thread=thread)
     reply = forum.create_post(author=other_member, thread=thread, body=SCAM)
     forum.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
-    deliver_pending_emails()
+    assert deliver_pending_emails() == 0
 
-    assert len(_emails_to(moderator)) == 1  # moderators see hidden posts: theirs to judge
-    assert _emails_to(thread.author) == []
+    assert mail.outbox == []
 
 
 def test_a_question_hidden_before_its_needs_help_email_goes_is_not_sent(member, moderator):
