@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from config.keyset import decode_cursor, encode_cursor
 from escalation import surveys, workflow
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from forum import access
 from forum.errors import InvalidTransition, NotAllowed
 
 PER_PAGE = 25
@@ -45,6 +46,24 @@ def get_request_for_asker(user, reference: str) -> Ticket:
     if ticket is None:
         raise Http404
     return ticket
+
+
+def shown_title(ticket: Ticket, viewer) -> str:
+    """The question's title as the asker's pages show it.
+
+    A question a moderator hid keeps its request (the reference, its status, the
+    team's answers: the asker still needs them, and a request that vanished would send
+    them asking again), but not its title: it was hidden for what it says (a scam link, a
+    secret), and My requests is a page people show to others, screens shared with a
+    "support agent" included. Moderators and agents, who see hidden threads, see it.
+    """
+    if is_question_hidden_from(ticket, viewer):
+        return _("This question was hidden by a moderator.")
+    return ticket.thread.title
+
+
+def is_question_hidden_from(ticket: Ticket, viewer) -> bool:
+    return ticket.thread.is_hidden and not (viewer is not None and access.can_see_hidden(viewer))
 
 
 def expected_answer_at(ticket: Ticket) -> datetime | None:
@@ -81,7 +100,8 @@ class RequestPage:
 def request_page(*, user, before: str = "", now=None) -> RequestPage:
     """One page of the user's requests, newest first, by keyset: one query.
 
-    Each ticket comes with `expected_answer_at` and `is_late` (the expected answer is overdue).
+    Each ticket comes with `expected_answer_at`, `is_late` (the expected answer is
+    overdue) and `title` (see shown_title).
     """
     now = now or timezone.now()
     rows = Ticket.objects.filter(requester_id=user.pk)
@@ -101,6 +121,7 @@ def request_page(*, user, before: str = "", now=None) -> RequestPage:
             "thread__id",
             "thread__title",
             "thread__slug",
+            "thread__is_hidden",
         )
         .order_by("-created_at", "-pk")[: PER_PAGE + 1]
     )
@@ -109,6 +130,7 @@ def request_page(*, user, before: str = "", now=None) -> RequestPage:
         last = page.tickets[-1]
         page.older_cursor = encode_cursor(last.created_at, last.pk)
     for ticket in page.tickets:
+        ticket.title = shown_title(ticket, user)
         ticket.expected_answer_at = expected_answer_at(ticket)
         ticket.is_late = ticket.expected_answer_at is not None and ticket.expected_answer_at < now
     return page
@@ -185,8 +207,10 @@ def reopen_until(ticket: Ticket) -> datetime | None:
     return ticket.resolved_at + window
 
 
-def request_detail(ticket: Ticket, *, now=None) -> dict:
-    """Everything /my/requests/<ref>/ shows about one request: the template only formats."""
+def request_detail(ticket: Ticket, *, viewer=None, now=None) -> dict:
+    """Everything /my/requests/<ref>/ shows about one request: the template only formats.
+
+    `viewer` is the asker looking at it (None: someone who cannot see hidden threads)."""
     now = now or timezone.now()
     rating = (
         SatisfactionRating.objects.filter(ticket=ticket, cycle=ticket.escalation_count).first()
@@ -196,6 +220,8 @@ def request_detail(ticket: Ticket, *, now=None) -> dict:
     expected = expected_answer_at(ticket)
     return {
         "ticket": ticket,
+        "title": shown_title(ticket, viewer),
+        "is_question_visible": not is_question_hidden_from(ticket, viewer),
         "timeline": timeline(ticket),
         "expected_answer_at": expected,
         "is_late": expected is not None and expected < now,

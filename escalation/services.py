@@ -50,7 +50,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
     if not access.has_verified_email(actor):
         raise NotAllowed(_("Verify your email address first."))
     forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         if facts.state != Thread.State.OPEN and not facts.is_hidden:
@@ -78,7 +78,7 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
     else:
         raise NotAllowed(_("Only moderators and the support team can escalate a thread."))
     forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         _require_escalatable(facts)
@@ -209,6 +209,7 @@ def _escalated_note(ticket: Ticket, *, facts: Facts, url: str) -> dict:
             "thread_title": facts.title,
             "reference": ticket.reference,
             "first_response_due_at": ticket.first_response_due_at.isoformat(),
+            "thread_id": ticket.thread_id,
         },
         "dedupe_key": f"escalated:{ticket.pk}:{ticket.escalation_count}",
     }
@@ -330,7 +331,7 @@ def _claim(field_name: str, *, result: SweepResult, book: PolicyBook, now, batch
 
 
 def _needs_help_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         batch = _claim("needs_help_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -354,7 +355,7 @@ def _flag(thread_ids: list[int], *, result: SweepResult, facts: dict[int, Facts]
 
 
 def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         batch = _claim("escalate_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -381,7 +382,7 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
 
 def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
     """Ask askers whose answered question has no accepted answer: "did this solve it?"."""
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         batch = _claim("nudge_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -392,7 +393,7 @@ def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int)
                     "recipient_id": facts[tid].author_id,
                     "kind": Notification.Kind.SOLVE_NUDGE,
                     "url": reverse("forum:thread-redirect", args=[tid]),
-                    "params": {"thread_title": facts[tid].title},
+                    "params": {"thread_title": facts[tid].title, "thread_id": tid},
                     "dedupe_key": f"solve-nudge:{tid}:{facts[tid].nudges_sent + 1}",
                 }
                 for tid in batch.ready
@@ -542,7 +543,7 @@ def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> 
                 "recipient_id": fact.author_id,
                 "kind": Notification.Kind.NEEDS_HELP,
                 "url": url,
-                "params": {"thread_title": fact.title},
+                "params": {"thread_title": fact.title, "thread_id": tid},
                 "dedupe_key": f"needs-help:{tid}",
             }
         )
@@ -568,6 +569,7 @@ def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> 
                         "url": urls[tid],
                         "params": {
                             "thread_title": fact.title,
+                            "thread_id": tid,
                             **names[fact.category_id],
                         },
                         "dedupe_key": f"helper-needs-help:{tid}",
@@ -614,7 +616,7 @@ def _mark_breaches(*, now) -> int:
         ),
     ):
         while True:
-            with transaction.atomic():
+            with transaction.atomic(), notifications.unread_counts_at_end():
                 ids = list(
                     Ticket.objects.filter(
                         **{f"{due_field}__lte": now, breached_field: None, done_field: None},
@@ -679,7 +681,13 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
         return
     tickets = list(
         Ticket.objects.filter(pk__in=ticket_ids).values_list(
-            "pk", "reference", "assignee_id", "queue_id", "escalation_count", "thread__title"
+            "pk",
+            "reference",
+            "assignee_id",
+            "queue_id",
+            "escalation_count",
+            "thread__title",
+            "thread_id",
         )
     )
     for _pk, reference, *_rest in tickets:
@@ -694,7 +702,7 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
     every_queue = [user_id for user_id in agents if user_id not in chose]
     notes = []
     path = _paths("escalation:staff-ticket", [reference for _p, reference, *_rest in tickets])
-    for _pk, reference, assignee_id, queue_id, count, title in tickets:
+    for _pk, reference, assignee_id, queue_id, count, title, thread_id in tickets:
         if assignee_id:
             recipients = [assignee_id]
         elif queue_id in serving:
@@ -707,7 +715,11 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
                     "recipient_id": user_id,
                     "kind": kind,
                     "url": path[reference],
-                    "params": {"thread_title": title, "reference": reference},
+                    "params": {
+                        "thread_title": title,
+                        "reference": reference,
+                        "thread_id": thread_id,
+                    },
                     "dedupe_key": f"{kind}:{_pk}:{count}",
                 }
             )

@@ -89,18 +89,20 @@ def my_requests(request):
 @login_required
 def my_request(request, reference):
     ticket = asker.get_request_for_asker(request.user, reference)
-    return render(request, "escalation/my_request.html", _request_context(ticket))
+    return render(request, "escalation/my_request.html", _request_context(ticket, request.user))
 
 
-def _request_context(ticket) -> dict:
-    return {**asker.request_detail(ticket), "rating_form": RatingForm()}
+def _request_context(ticket, viewer) -> dict:
+    return {**asker.request_detail(ticket, viewer=viewer), "rating_form": RatingForm()}
 
 
 def _request_updated(request, reference):
     """After an action on a request: the request's region for htmx, else the page again."""
     ticket = asker.get_request_for_asker(request.user, reference)
     if request.htmx:
-        return render(request, "escalation/my_request.html#request", _request_context(ticket))
+        return render(
+            request, "escalation/my_request.html#request", _request_context(ticket, request.user)
+        )
     return redirect(ticket)
 
 

@@ -87,7 +87,12 @@ def rules_for(ticket: Ticket) -> Rules:
 
 
 def _params(ticket: Ticket, **extra) -> dict:
-    return {"thread_title": ticket.thread.title, "reference": ticket.reference, **extra}
+    return {
+        "thread_title": ticket.thread.title,
+        "reference": ticket.reference,
+        "thread_id": ticket.thread_id,
+        **extra,
+    }
 
 
 def _tell(recipient_id, kind: str, ticket: Ticket, *, url: str, actor=None, key: str, now, **extra):
@@ -255,6 +260,7 @@ def auto_assign(tickets: list[Ticket], *, now) -> dict[int, int]:
                 "params": {
                     "thread_title": titles.get(ticket.thread_id, ""),
                     "reference": ticket.reference,
+                    "thread_id": ticket.thread_id,
                 },
                 "dedupe_key": f"assigned:{tid}:{uid}:{now.isoformat()}",
             }
@@ -596,7 +602,7 @@ def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
     """Close the ticket if it is still due to close; its reference, or None."""
     from escalation.services import lock_thread
 
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread_id)
         ticket = (
             Ticket.objects.select_for_update(of=("self",))
@@ -718,6 +724,7 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
         key=f"staff-reply:{post.pk}",
         now=now,
         excerpt=forum_services.excerpt(post),
+        post_id=post.pk,
     )
     return {ticket.requester_id} if note is not None else set()
 

@@ -97,3 +97,42 @@ def can_edit_post(user, post: Post) -> bool:
 
 def can_accept(user, thread: Thread) -> bool:
     return user.is_authenticated and (thread.author_id == user.pk or is_moderator(user))
+
+
+def notifications_out_of_sight(*, recipient, notifications) -> set[int]:
+    """The forum's rule for notifications.visibility: the ids of the notifications whose
+    thread or post `recipient` may no longer see.
+
+    Gone for everyone: a thread or post that no longer exists, a deleted post. Gone for
+    whoever cannot see hidden content: a hidden post, or any post of a hidden thread.
+    Two queries at most, for any number of notifications.
+    """
+    thread_ids = {_param_id(n, "thread_id") for n in notifications} - {None}
+    post_ids = {_param_id(n, "post_id") for n in notifications} - {None}
+    if not (thread_ids or post_ids):
+        return set()
+    sees_hidden = can_see_hidden(recipient)
+    threads = dict(Thread.objects.filter(pk__in=thread_ids).values_list("pk", "is_hidden"))
+    posts = {
+        pk: (is_hidden or thread_hidden, deleted_at is not None)
+        for pk, is_hidden, thread_hidden, deleted_at in Post.objects.filter(
+            pk__in=post_ids
+        ).values_list("pk", "is_hidden", "thread__is_hidden", "deleted_at")
+    }
+    gone = set()
+    for notification in notifications:
+        thread_id = _param_id(notification, "thread_id")
+        post_id = _param_id(notification, "post_id")
+        thread_gone = thread_id is not None and (
+            thread_id not in threads or (threads[thread_id] and not sees_hidden)
+        )
+        is_hidden, is_deleted = posts.get(post_id, (True, True))
+        post_gone = post_id is not None and (is_deleted or (is_hidden and not sees_hidden))
+        if thread_gone or post_gone:
+            gone.add(notification.pk)
+    return gone
+
+
+def _param_id(notification, name: str) -> int | None:
+    value = (notification.params or {}).get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

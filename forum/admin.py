@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from forum import services
 from forum.models import (
     BlockedDomain,
     Category,
@@ -49,6 +50,18 @@ class ThreadAdmin(admin.ModelAdmin):
     search_fields = ["title", "tx_hash"]
     raw_id_fields = ["author", "accepted_post", "category", "chain"]
     readonly_fields = ["reply_count", "post_count", "vote_count", "view_count", "first_reply_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Hiding or showing goes through the service, which logs it and forgets the
+        visitors' cached pages; the rest of the form saves as usual."""
+        is_hidden = obj.is_hidden
+        toggles = change and "is_hidden" in form.changed_data
+        if toggles:
+            obj.is_hidden = not is_hidden
+        super().save_model(request, obj, form, change)
+        if toggles:
+            services.set_thread_hidden(actor=request.user, thread=obj, is_hidden=is_hidden)
+            obj.is_hidden = is_hidden
 
 
 @admin.register(Post)

@@ -8,8 +8,12 @@ class ForumConfig(AppConfig):
     verbose_name = _("Forum")
 
     def ready(self) -> None:
+        from forum.access import notifications_out_of_sight
         from forum.hosts import forget_domain_rules
         from forum.models import BlockedDomain, OfficialDomain
+        from notifications import visibility
+
+        visibility.register(notifications_out_of_sight)
 
         for model in (BlockedDomain, OfficialDomain):
             post_save.connect(forget_domain_rules, sender=model, dispatch_uid=f"rules-{model}")

@@ -4,7 +4,9 @@ Visitors all see the same page for the same address, language and time zone, so 
 busiest pages (home, a category, a thread) are rendered once per VISITOR_PAGE_CACHE_SECONDS
 and served from the cache in between. Signed-in members never get a cached page: their
 pages carry their own votes, buttons and menu. Access checks run before this, on every
-request, so a thread hidden a second ago is already a 404.
+request, so a thread hidden a second ago is already a 404; and hiding a thread or a post
+forgets every visitor page at once (forget_visitor_pages), so its title and text leave
+the home page, its category and search at once too, not 15 seconds later.
 """
 
 import hashlib
@@ -33,9 +35,29 @@ def render_for_visitors(request, build) -> HttpResponse:
     return response
 
 
+GENERATION_KEY = "visitor-page-generation"
+
+
+def forget_visitor_pages() -> None:
+    """Every visitor page cached so far is stale: a new generation goes into every key.
+
+    One write to the shared cache, however many pages there are; the stale copies
+    expire by themselves within VISITOR_PAGE_CACHE_SECONDS. Call it after commit.
+    """
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet (or evicted): any fresh value will do
+        cache.set(GENERATION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+def _generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 0, None)
+
+
 def _key(request) -> str:
     parts = "|".join(
         (
+            str(_generation()),
             request.get_full_path(),
             translation.get_language(),
             timezone.get_current_timezone_name(),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import powers
 from accounts.models import User
-from forum import access, events, extensions, hosts, limits, links, secrets
+from forum import access, events, extensions, hosts, limits, links, pagecache, secrets
 from forum.errors import AlreadyPosted, InvalidTransition, NotAllowed, SecretRefused
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import (
@@ -200,7 +200,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     now = now or timezone.now()
     _require_renderable(body)
     found = links.check_body(author=author, body=body, now=now)
-    with transaction.atomic():
+    with transaction.atomic(), notifications.unread_counts_at_end():
         thread = _locked_thread(thread.pk)
         _require_open(thread)
         if duplicate := recent_duplicate(author=author, body=body, thread=thread, now=now):
@@ -239,6 +239,8 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
                 "thread_title": thread.title,
                 "author_name": author.public_name,
                 "excerpt": excerpt(post),
+                "thread_id": thread.pk,
+                "post_id": post.pk,
             },
             actor=author,
             dedupe_key=f"reply:{post.pk}",
@@ -369,7 +371,7 @@ def accept_answer(*, actor: User, post: Post, now=None) -> Thread:
             recipient=post.author,
             kind=Notification.Kind.ANSWER_ACCEPTED,
             url=post.get_absolute_url(),
-            params={"thread_title": thread.title},
+            params={"thread_title": thread.title, "thread_id": thread.pk, "post_id": post.pk},
             actor=actor,
             dedupe_key=f"accepted:{post.pk}",
             now=now,
@@ -585,6 +587,7 @@ def set_post_hidden(
         _log(actor, action, thread=post.thread, post=post, reason=reason, now=now)
         signal = events.post_hidden if is_hidden else events.post_unhidden
         events.send_after_commit(signal, post_id=post.pk, thread_id=post.thread_id)
+        transaction.on_commit(pagecache.forget_visitor_pages)
     return post
 
 
@@ -710,6 +713,35 @@ def set_thread_closed(
     return thread
 
 
+def set_thread_hidden(
+    *, actor: User, thread: Thread, is_hidden: bool, reason: str = "", now=None
+) -> Thread:
+    """Hide a thread from everyone but moderators and the support team, or show it again.
+
+    The one way a thread is hidden (the admin's checkbox comes here too). After commit,
+    every visitor page cached so far is forgotten: the home page, its category and its
+    search results stop showing its title at once, not when their cached copy expires.
+    """
+    _require_moderator(actor)
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(thread.pk)
+        if thread.is_hidden == is_hidden:
+            raise InvalidTransition(
+                _("This thread is already hidden.")
+                if is_hidden
+                else _("This thread is not hidden.")
+            )
+        thread.is_hidden = is_hidden
+        thread.save(update_fields=["is_hidden"])
+        action = (
+            ModerationLog.Action.HIDE_THREAD if is_hidden else ModerationLog.Action.UNHIDE_THREAD
+        )
+        _log(actor, action, thread=thread, reason=reason, now=now)
+        transaction.on_commit(pagecache.forget_visitor_pages)
+    return thread
+
+
 def set_thread_solved(
     *, actor: User, thread: Thread, is_solved: bool, reason: str = "", now=None
 ) -> Thread:
@@ -765,6 +797,7 @@ def mark_needs_help(*, thread_ids, now=None) -> list[int]:
                 first_reply_at=None,
                 needs_help_at=None,
             )
+            .order_by("pk")  # one lock order for every caller that locks several threads
             .values_list("pk", flat=True)
         )
         Thread.objects.filter(pk__in=flagged).update(needs_help_at=now)

@@ -5,8 +5,8 @@ from notifications.models import Notification, NotificationSettings, OutboundEma
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "created_at", "sent_at", "failed_at", "attempts"]
-    list_filter = ["sent_at", "failed_at"]
+    list_display = ["subject", "created_at", "sent_at", "failed_at", "skipped_at", "attempts"]
+    list_filter = ["sent_at", "failed_at", "skipped_at"]
     search_fields = ["subject"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
 

@@ -26,6 +26,9 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # Never sent, on purpose: what it told of was hidden or deleted, or its recipient may
+    # no longer see it, by the time it was due (notifications.visibility).
+    skipped_at = models.DateTimeField(null=True, blank=True)
     # A notification's email is written empty and rendered by the worker that sends it
     # (in the recipient's language as it is then): a sweep that escalates ten thousand
     # threads writes ten thousand rows, not ten thousand rendered templates.
@@ -40,7 +43,7 @@ class OutboundEmail(models.Model):
             models.Index(
                 fields=["send_after"],
                 name="outbox_pending_idx",
-                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True, skipped_at__isnull=True),
             )
         ]
 

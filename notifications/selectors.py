@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from config.keyset import decode_cursor, encode_cursor
-from notifications import messages
+from notifications import messages, visibility
 from notifications.models import Notification
 
 PER_PAGE = 30
@@ -21,9 +22,12 @@ class NotificationPage:
 def notification_page(*, user, before: str = "", include_staff: bool = False) -> NotificationPage:
     """One page of the user's notifications, newest first, by keyset: one query.
 
-    Each notification comes with `message`, in the active language and time zone. The
-    support team's own kinds (Notification.STAFF_KINDS) only with `include_staff`: for an
-    agent acting with a verified second factor (accounts.powers), never for the role alone.
+    Each notification comes with `message`, in the active language and time zone, and
+    `is_gone`: what it told of was hidden or removed since, or is no longer the viewer's
+    to see (notifications.visibility); its message then says so, without the title or
+    the excerpt it had. The support team's own kinds (Notification.STAFF_KINDS) only
+    with `include_staff`: for an agent acting with a verified second factor
+    (accounts.powers), never for the role alone.
     """
     rows = Notification.objects.filter(recipient=user, is_in_app=True)
     if not include_staff:
@@ -41,8 +45,16 @@ def notification_page(*, user, before: str = "", include_staff: bool = False) ->
     if len(rows) > PER_PAGE:
         last = page.notifications[-1]
         page.older_cursor = encode_cursor(last.created_at, last.pk)
+    gone = visibility.gone_for(user, page.notifications)
     for notification in page.notifications:
-        notification.message = messages.headline(notification.kind, notification.params)
+        notification.is_gone = notification.pk in gone
+        if notification.is_gone:  # neither the title nor the excerpt of what was hidden
+            notification.message = _(
+                "This notification is no longer available: what it told you about was "
+                "hidden or removed."
+            )
+        else:
+            notification.message = messages.headline(notification.kind, notification.params)
     return page
 
 

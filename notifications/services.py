@@ -7,6 +7,8 @@ only thing that leaves the database is the after-commit enqueue in queue_email.
 
 import logging
 import zoneinfo
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -23,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.models import User
 from config.bulk import BulkInsert
 from config.celery import enqueue
-from notifications import messages
+from notifications import messages, visibility
 from notifications.models import (
     DEFAULT_CHANNELS,
     Channels,
@@ -91,13 +93,16 @@ def deliver_email(*, email_id: int, now=None) -> bool:
     """
     now = now or timezone.now()
     claimed = (
-        OutboundEmail.objects.filter(pk=email_id, sent_at=None, failed_at=None)
+        OutboundEmail.objects.filter(pk=email_id, sent_at=None, failed_at=None, skipped_at=None)
         .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
         .update(claimed_until=now + CLAIM_FOR)
     )
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
+    if email.notification_id and not _still_visible(email.notification_id):
+        OutboundEmail.objects.filter(pk=email.pk).update(skipped_at=now, claimed_until=None)
+        return False
     if email.notification_id and not email.subject:
         _fill_in(email)
     message = EmailMultiAlternatives(
@@ -112,6 +117,18 @@ def deliver_email(*, email_id: int, now=None) -> bool:
         raise
     OutboundEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), claimed_until=None)
     return True
+
+
+def _still_visible(notification_id: int) -> bool:
+    """Whether the notification's subject is still there for its recipient, now."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    return (
+        notification is not None
+        and notification.recipient.is_active
+        and visibility.is_visible(notification)
+    )
 
 
 def _record_failure(email: OutboundEmail, exc: Exception, *, now) -> None:
@@ -133,7 +150,9 @@ def pending_email_ids(*, now=None, limit: int = 500) -> list[int]:
     """Emails due for (another) delivery attempt: what a lost task or a failure left behind."""
     now = now or timezone.now()
     return list(
-        OutboundEmail.objects.filter(sent_at=None, failed_at=None, send_after__lte=now)
+        OutboundEmail.objects.filter(
+            sent_at=None, failed_at=None, skipped_at=None, send_after__lte=now
+        )
         .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
         .order_by("send_after")
         .values_list("pk", flat=True)[:limit]
@@ -213,7 +232,9 @@ def notify(
         return None
     if delivery.in_app:
         _count_unread({recipient.pk: 1})
-    _queue_notification_emails([delivery], kind=kind, url=url, params=params)
+    _queue_notification_emails(
+        [delivery], kind=kind, url=url, params=params, ids={recipient.pk: notification.pk}
+    )
     return notification
 
 
@@ -256,7 +277,7 @@ def notify_many(
             deliveries = [d for d in deliveries if d.user.pk not in already]
         if not deliveries:
             continue
-        Notification.objects.bulk_create(
+        created = Notification.objects.bulk_create(
             [
                 Notification(
                     **_notification_fields(
@@ -273,8 +294,20 @@ def notify_many(
             ],
             ignore_conflicts=bool(dedupe_key),
         )
+        if dedupe_key:
+            # ignore_conflicts leaves the rows without their ids. A row the constraint
+            # dropped is someone else's, committed with its email already: no second one.
+            ids = dict(
+                Notification.objects.filter(
+                    dedupe_key=dedupe_key,
+                    recipient_id__in=[d.user.pk for d in deliveries],
+                    email__isnull=True,
+                ).values_list("recipient_id", "pk")
+            )
+        else:
+            ids = {row.recipient_id: row.pk for row in created}
         _count_unread({d.user.pk: 1 for d in deliveries if d.in_app})
-        _queue_notification_emails(deliveries, kind=kind, url=url, params=params)
+        _queue_notification_emails(deliveries, kind=kind, url=url, params=params, ids=ids)
         told += len(deliveries)
     return told
 
@@ -446,17 +479,60 @@ def _notification_fields(delivery: _Delivery, *, kind, url, params, actor, dedup
     }
 
 
-def _count_unread(unread: dict[int, int]) -> None:
-    """Add to people's unread counts: {user id: how many more}.
+# The unread counts a transaction inside unread_counts_at_end() has yet to add.
+_pending_unread: ContextVar[dict[int, int] | None] = ContextVar("pending_unread", default=None)
 
-    The rows are locked in id order first. Two transactions telling the same people
-    (sweeps running at once, a reply during a sweep) would otherwise lock them in the
-    order each UPDATE happens to meet them, and deadlock.
+
+@contextmanager
+def unread_counts_at_end():
+    """Inside, notifications add to people's unread counts once, in user id order, on the way out.
+
+    Wrap a transaction that tells several sets of people (a sweep's batch tells askers
+    their questions are escalated, then agents of the tickets they are given; a reply
+    tells the asker, then the followers). Locking each set in id order is not enough:
+    one batch holds agent A as an asker and waits for agent B as an assignee, another
+    holds B and waits for A, and PostgreSQL kills one of them. One lock of everyone, in
+    one order, at the end of every such transaction, cannot wait in a circle. Use it
+    inside the transaction.atomic() it protects; nested uses join the outermost. An
+    exception drops what was pending, as its transaction rolls back.
     """
+    if _pending_unread.get() is not None:
+        yield
+        return
+    pending: dict[int, int] = {}
+    token = _pending_unread.set(pending)
+    try:
+        yield
+    finally:
+        _pending_unread.reset(token)
+    if not transaction.get_connection().needs_rollback:  # a dry run's, say: all undone
+        _add_unread(pending)
+
+
+def _count_unread(unread: dict[int, int]) -> None:
+    """Add to people's unread counts: {user id: how many more}; at the end of the
+    surrounding unread_counts_at_end(), if any, else now."""
+    pending = _pending_unread.get()
+    if pending is None:
+        _add_unread(unread)
+        return
+    for user_id, count in unread.items():
+        pending[user_id] = pending.get(user_id, 0) + count
+
+
+def _add_unread(unread: dict[int, int]) -> None:
+    """The rows are locked in id order first. Two transactions telling the same people
+    would otherwise lock them in the order each UPDATE happens to meet them, and deadlock.
+
+    FOR NO KEY UPDATE, as the UPDATE itself takes: a plain FOR UPDATE would also wait for
+    every transaction that merely inserted a row pointing at the person (a notification,
+    a ticket: the foreign key check holds FOR KEY SHARE until commit), and they for it.
+    """
+    unread = {user_id: count for user_id, count in unread.items() if count}
     if len(unread) > 1:
         list(
-            User.objects.select_for_update()
-            .filter(pk__in=list(unread))
+            User.objects.select_for_update(no_key=True)
+            .filter(pk__in=sorted(unread))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -466,16 +542,22 @@ def _count_unread(unread: dict[int, int]) -> None:
         ).update(unread_notification_count=F("unread_notification_count") + increment)
 
 
-def _queue_notification_emails(deliveries: list[_Delivery], *, kind, url, params) -> None:
-    emails = [
-        _outbound(
+def _queue_notification_emails(
+    deliveries: list[_Delivery], *, kind, url, params, ids: dict[int, int]
+) -> None:
+    """Rendered now, in the recipient's language; linked to its notification (`ids`:
+    {recipient id: notification id}), whose subject is checked again when it is sent."""
+    emails = []
+    for delivery in deliveries:
+        if not delivery.email or delivery.user.pk not in ids:
+            continue
+        email = _outbound(
             to=[delivery.user.email],
             **_render_email(recipient=delivery.user, kind=kind, url=url, params=params),
             send_after=delivery.send_after,
         )
-        for delivery in deliveries
-        if delivery.email
-    ]
+        email.notification_id = ids[delivery.user.pk]
+        emails.append(email)
     if emails:
         _queue_emails(emails)
 

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications import selectors, services
+from notifications import selectors, services, visibility
 from notifications.forms import PreferencesForm
 from notifications.models import Notification, NotificationSettings
 
@@ -33,6 +33,8 @@ def read(request, notification_id):
     """Mark one notification read and follow its link: what clicking a notification does."""
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
     services.mark_read(user=request.user, notification_ids=[notification.pk])
+    if not visibility.is_visible(notification, viewer=request.user):
+        return redirect("notifications:list")
     return redirect(_local(notification.url) or "notifications:list")
 
 

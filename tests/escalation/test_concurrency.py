@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from accounts import roles
 from accounts.models import User
 from escalation import clocks, services
 from escalation.models import ThreadClock, Ticket, TicketEvent
@@ -24,8 +25,9 @@ from forum import services as forum_services
 from forum.errors import InvalidTransition
 from forum.models import Thread
 from notifications.models import Channels, Notification, OutboundEmail
-from tests.escalation.conftest import T0, Pause, Worker, at_once, shared_database
-from tests.factories import UserFactory
+from tests.conftest import require_service
+from tests.escalation.conftest import T0, Pause, Worker, at_once, committed, shared_database
+from tests.factories import ThreadFactory, UserFactory
 from tests.notifications.conftest import choose
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -379,3 +381,137 @@ def test_sweeps_at_the_same_instant_assign_each_ticket_once_and_evenly(
         )
         assert set(assigned.values()) == {1}
         assert len(assigned) == len(due["escalate"])
+
+
+# --- Four sweep processes at once on PostgreSQL -----------------------------------------
+
+
+def _postgresql_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def on_postgresql():
+    """PostgreSQL's row locks are what four sweeps fight over; SQLite lets one writer in."""
+    if connection.vendor == "postgresql":
+        return
+    require_service(
+        "PostgreSQL",
+        _postgresql_reachable(),
+        "start it and run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/handoff",
+    )
+    pytest.skip("a PostgreSQL test, and this run is on SQLite: CI's PostgreSQL pass runs it")
+
+
+CROWD_ROUNDS = 3
+CROWD_THREADS = 40  # due in each round
+
+
+@pytest.fixture
+def crowd(policy, category):
+    """Agents on duty who are also helpers of the category and ask questions, six members
+    who ask, and threads due in each of three rounds, the askers taking turns.
+
+    Each escalation batch tells its askers (agents among them) that their questions are
+    escalated, then tells the agents it assigns tickets to: two sets of people in one
+    transaction. Batch one holds agent A (an asker) and waits for agent B (an assignee);
+    batch two holds B (an asker) and waits for A. Ordering each set is not enough.
+    """
+    from escalation import workflow
+
+    agents = [UserFactory(username=f"duty_{n}", role=roles.AGENTS) for n in range(3)]
+    for agent in agents:
+        workflow.set_on_duty(actor=agent, on_duty=True, now=T0)
+        choose(agent, is_helper=True)
+        forum_services.follow_category(actor=agent, category=category)
+    # Agents ask questions too: a batch tells an agent its question is escalated, then
+    # (at the end) tells other agents of the tickets they are given.
+    askers = agents + [UserFactory(username=f"asker_{n}") for n in range(6)]
+    rounds = []
+    for round_number in range(CROWD_ROUNDS):
+        start = T0 + round_number * 100 * HOUR
+        threads = [
+            committed(
+                ThreadFactory,
+                author=askers[n % len(askers)],
+                category=category,
+                now=start + n * timedelta(seconds=1),
+            )
+            for n in range(CROWD_THREADS)
+        ]
+        rounds.append((start + 30 * HOUR, {thread.pk for thread in threads}))
+    return rounds
+
+
+def _sweep_processes(*, now, database_url, var_dir, count=4):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": "four-sweeps",
+        "HANDOFF_VAR_DIR": str(var_dir),
+        "CELERY_BROKER_URL": "filesystem://",
+    }
+    command = [
+        sys.executable,
+        str(settings.BASE_DIR / "manage.py"),
+        "escalation_sweep",
+        "--now",
+        now.isoformat(),
+        "--batch-size",
+        "3",
+    ]
+    processes = [
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(count)
+    ]
+    outputs = [process.communicate(timeout=100) for process in processes]
+    return [process.returncode for process in processes], outputs
+
+
+@pytest.mark.services
+def test_four_sweep_processes_at_once_all_succeed_and_do_each_thing_once(
+    on_postgresql, crowd, tmp_path
+):
+    with shared_database(tmp_path) as database_url:
+        for now, due in crowd:
+            codes, outputs = _sweep_processes(now=now, database_url=database_url, var_dir=tmp_path)
+
+            assert codes == [0, 0, 0, 0], [stderr[-3000:] for _stdout, stderr in outputs]
+            counts = [
+                re.search(r"flagged (\d+) thread\(s\).*escalated (\d+) thread\(s\)", stdout)
+                for stdout, _stderr in outputs
+            ]
+            assert sum(int(match[2]) for match in counts) == len(due)
+            assert (
+                set(Ticket.objects.filter(thread_id__in=due).values_list("thread_id", flat=True))
+                == due
+            )
+        # The end state of one sweep per round: each due thread one ticket, its asker told
+        # once that it needs help and once that it is escalated, every count exact.
+        everything = set().union(*(due for _now, due in crowd))
+        assert Counter(Ticket.objects.values_list("thread_id", flat=True)) == Counter(everything)
+        told = Counter(Notification.objects.values_list("recipient", "kind", "dedupe_key"))
+        assert set(told.values()) == {1}
+        assert {key for _to, kind, key in told if kind == "escalated"} == {
+            f"escalated:{pk}:1" for pk in Ticket.objects.values_list("pk", flat=True)
+        }
+        assert {key for _to, kind, key in told if kind == "needs_help"} == {
+            f"needs-help:{pk}" for pk in everything
+        }
+        assert Counter(
+            TicketEvent.objects.filter(kind=TicketEvent.Kind.ASSIGNED).values_list(
+                "ticket_id", flat=True
+            )
+        ) == Counter(Ticket.objects.values_list("pk", flat=True))
+        for user in User.objects.all():
+            assert (
+                user.unread_notification_count == user.notifications.filter(read_at=None).count()
+            ), user.username

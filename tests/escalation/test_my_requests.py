@@ -534,3 +534,31 @@ def test_a_reopened_request_is_rated_again_for_its_new_cycle(resolved, member, a
 
     assert 'name="score" value="5"' in page.text
     assert sorted(SatisfactionRating.objects.values_list("cycle", "score")) == [(1, 2), (2, 5)]
+
+
+# --- A question a moderator hid ----------------------------------------------------------
+
+
+@pytest.fixture
+def hidden_ticket(ticket, moderator):
+    forum_services.set_thread_hidden(actor=moderator, thread=ticket.thread, is_hidden=True)
+    return ticket
+
+
+def test_my_requests_keeps_a_hidden_questions_request_without_its_title(hidden_ticket, member):
+    text = client_for(member).get("/my/requests/").text
+
+    assert hidden_ticket.reference in text
+    assert "USDT on TRON stuck for a day" not in text
+    assert "This question was hidden by a moderator." in text
+
+
+def test_a_hidden_questions_request_page_shows_neither_its_title_nor_a_link_to_it(
+    hidden_ticket, member
+):
+    text = client_for(member).get(hidden_ticket.get_absolute_url()).text
+
+    assert hidden_ticket.reference in text
+    assert "USDT on TRON stuck for a day" not in text
+    assert hidden_ticket.thread.get_absolute_url() not in text
+    assert "This question was hidden by a moderator." in text

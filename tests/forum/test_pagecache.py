@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from forum import services
+
 pytestmark = pytest.mark.django_db
 
 
@@ -84,3 +86,27 @@ def test_the_language_switch_works_from_a_cached_page(thread):
 
     assert response.status_code == 302
     assert response.cookies["handoff_language"].value == "zh-hans"
+
+
+@pytest.mark.parametrize("url", ["/", "/c/transfers/"])
+def test_a_thread_hidden_by_a_moderator_leaves_the_visitors_cached_lists_at_once(
+    url, thread, moderator, django_capture_on_commit_callbacks
+):
+    assert thread.title in Client().get(url).text  # cached for 30 seconds
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
+
+    assert thread.title not in Client().get(url).text
+
+
+def test_a_post_hidden_by_a_moderator_leaves_the_visitors_cached_thread_page_at_once(
+    thread, other_member, moderator, django_capture_on_commit_callbacks
+):
+    reply = services.create_post(author=other_member, thread=thread, body="Try tronscan.example")
+    assert "tronscan.example" in Client().get(thread.get_absolute_url()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+
+    assert "tronscan.example" not in Client().get(thread.get_absolute_url()).text

@@ -31,6 +31,8 @@ def test_a_reply_tells_the_asker(thread, member, other_member):
         "thread_title": "USDT sent on TRON shows pending",
         "author_name": "Otto Other",
         "excerpt": "Look it up on tronscan.",
+        "thread_id": thread.pk,
+        "post_id": post.pk,
     }
     assert notification.dedupe_key == f"reply:{post.pk}"
     assert unread_count(member) == 1
@@ -100,7 +102,11 @@ def test_accepting_an_answer_tells_its_author(thread, member, other_member):
     assert notification.recipient == other_member
     assert notification.actor == member
     assert notification.url == post.get_absolute_url()
-    assert notification.params == {"thread_title": "USDT sent on TRON shows pending"}
+    assert notification.params == {
+        "thread_title": "USDT sent on TRON shows pending",
+        "thread_id": thread.pk,
+        "post_id": post.pk,
+    }
     assert unread_count(other_member) == 1
 
 

@@ -285,7 +285,9 @@ def test_notify_many_costs_the_same_queries_for_thirty_as_for_three(db, django_a
     for person in few[:1] + many[:1]:
         choose(person, reply=SITE_ONLY)
 
-    with django_assert_num_queries(6) as few_queries:
+    # Settings, keys told already, the insert, the ids written (their emails name them),
+    # the lock and UPDATE of the unread counts, the emails.
+    with django_assert_num_queries(7) as few_queries:
         _notify_many(few, dedupe_key="reply:1")
     with django_assert_num_queries(len(few_queries.captured_queries)):
         _notify_many(many, dedupe_key="reply:2")
@@ -384,3 +386,34 @@ def test_quiet_hours_need_both_ends(member):
         choose(member, quiet_hours=(time(22), time(22)))
 
     assert not NotificationSettings.objects.exists()
+
+
+def test_unread_counts_inside_one_transaction_land_once_at_its_end(member, other_member):
+    """A sweep's batch tells askers, then agents: one lock of everyone, in id order, at the end."""
+    from django.db import transaction
+
+    with transaction.atomic(), services.unread_counts_at_end():
+        notify(member)
+        with services.unread_counts_at_end():  # joins the outer one
+            notify(other_member)
+            notify(member, dedupe_key="second")
+        assert (unread_count(member), unread_count(other_member)) == (0, 0)
+
+    assert (unread_count(member), unread_count(other_member)) == (2, 1)
+
+
+def test_unread_counts_pending_when_the_transaction_fails_are_dropped_with_it(member):
+    from django.db import transaction
+
+    def failing_batch():
+        with transaction.atomic(), services.unread_counts_at_end():
+            notify(member)
+            raise RuntimeError("the batch failed")
+
+    with pytest.raises(RuntimeError):
+        failing_batch()
+
+    assert unread_count(member) == 0
+    assert not Notification.objects.exists()
+    notify(member)  # and nothing is left pending for the next one
+    assert unread_count(member) == 1
