@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.redirects import safe_next_url
 from escalation import queue as queue_selectors
 from escalation import workflow
 from escalation.models import Ticket
@@ -175,9 +175,6 @@ def attach_row_html(tickets) -> None:
 
 def _next_url(request) -> str:
     """Where the queue was: the posted `next` if it stays on this site, else the queue."""
-    candidate = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("escalation:staff-queue")
+    return safe_next_url(
+        request, request.POST.get("next", ""), default=reverse("escalation:staff-queue")
+    )

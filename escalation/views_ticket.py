@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.redirects import safe_next_url
 from escalation import workflow
 from escalation.models import AgentStatus, CannedReply, Priority, Ticket
 from escalation.permissions import agent_required, staff_nav_context
@@ -277,7 +278,7 @@ def duty(request):
         if request.htmx:  # the nav's toggle: say why in it
             for error in _form_errors(form):
                 messages.error(request, error)
-            return _duty_toggle(request, status, next_url=_safe_next(request, ""))
+            return _duty_toggle(request, status, next_url=_duty_next(request, ""))
         return _duty_page(request, status, form)
     data = form.cleaned_data
     on_duty = data["on_duty"]
@@ -289,18 +290,15 @@ def duty(request):
         messages.success(request, _("You are on duty: new tickets in your queues come to you."))
     else:
         messages.success(request, _("You are away: no new tickets are assigned to you."))
-    next_url = _safe_next(request, data["next"])
+    next_url = _duty_next(request, data["next"])
     if request.htmx:
         return _duty_toggle(request, status, next_url=next_url)
-    return redirect(next_url or "escalation:staff-duty")
+    return redirect(next_url or reverse("escalation:staff-duty"))
 
 
-def _safe_next(request, next_url: str) -> str:
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
+def _duty_next(request, candidate: str) -> str:
+    """The page the nav's toggle goes back to, or "" (the toggle then stays put)."""
+    return safe_next_url(request, candidate, default="")
 
 
 def _duty_initial(status: AgentStatus | None) -> dict:

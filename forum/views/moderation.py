@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import powers
+from config.redirects import safe_next_url
 from forum import access, services
 from forum.errors import ForumError
 from forum.forms import ModerationReasonForm, MoveThreadForm
@@ -39,12 +40,7 @@ def _moderate(request, *, action, target, done_message):
         messages.error(request, str(error))
         return redirect(target)
     messages.success(request, done_message)
-    next_url = request.POST.get("next", "")
-    return redirect(next_url if _is_local(next_url) else target)
-
-
-def _is_local(url: str) -> bool:
-    return url.startswith("/") and not url.startswith("//")
+    return redirect(safe_next_url(request, request.POST.get("next", ""), default=target))
 
 
 @require_POST

@@ -174,3 +174,21 @@ def test_a_former_agent_cannot_go_on_duty(agent, agent_client):
 
     assert agent_client.post(DUTY, {"on_duty": "1"}).status_code == 404
     assert not AgentStatus.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "next_url", ["nope", "-1", "\udcff\udcfe", "//evil.example/", "https://evil.example/"]
+)
+def test_a_next_that_is_not_a_path_of_this_site_goes_to_the_duty_page(
+    agent, agent_client, next_url
+):
+    # "nope" and "-1" once reached redirect() as view names: NoReverseMatch, a 500.
+    body = "on_duty=1&next=" + "".join(
+        f"%{byte:02x}" for byte in next_url.encode("utf-8", "surrogateescape")
+    )
+
+    response = agent_client.post(DUTY, body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 302
+    assert response["Location"] == DUTY
+    assert duty_of(agent) == (True, set())

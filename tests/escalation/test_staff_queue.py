@@ -869,3 +869,19 @@ def test_the_queue_page_carries_the_bulk_form(desk, agent, colleague, at_now):
     assert f'<option value="{colleague.pk}">Bo Agent</option>' in form
     assert 'name="action" value="assign"' in form
     assert 'name="action" value="priority"' in form
+
+
+@pytest.mark.parametrize("next_url", ["nope", "-1", "\udcff\udcfe", "https://evil.example/"])
+def test_a_bulk_next_that_is_not_a_path_of_this_site_goes_back_to_the_queue(desk, agent, next_url):
+    # "nope" and "-1" once reached redirect() as view names: NoReverseMatch, a 500.
+    escaped = "".join(f"%{byte:02x}" for byte in next_url.encode("utf-8", "surrogateescape"))
+    body = f"ticket={desk['breached'].reference}&action=assign&assignee=me&next={escaped}"
+
+    response = client_for(agent).post(
+        "/staff/tickets/bulk/", body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/tickets/"
+    desk["breached"].refresh_from_db()
+    assert desk["breached"].assignee == agent
