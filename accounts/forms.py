@@ -1,5 +1,6 @@
 import zoneinfo
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +37,26 @@ class SettingsForm(RefusesSecrets, forms.ModelForm):
         display_name = " ".join(self.cleaned_data["display_name"].split())
         names.validate_name(display_name, user=self.instance)
         return display_name
+
+
+# The longest sign-in that can name an account: an email address (RFC 5321, and Django's
+# EmailField) is at most 254 characters, a username 150.
+MAX_LOGIN_LENGTH = 254
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in, refusing a login no account can have before it reaches a query.
+
+    A longer one would only cost a case-insensitive lookup, and SQLite refuses a LIKE
+    pattern over 50,000 bytes outright.
+    """
+
+    def clean_login(self) -> str:
+        login = self.cleaned_data["login"]
+        if len(login) > MAX_LOGIN_LENGTH:
+            raise forms.ValidationError(
+                _("No username or email address is longer than %(limit)d characters.")
+                % {"limit": MAX_LOGIN_LENGTH},
+                code="max_length",
+            )
+        return super().clean_login()
