@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Outside the session and CSRF middleware: it sees the cookies they set (config/cache_headers.py).
     "config.cache_headers.PrivatePagesMiddleware",
+    "config.nulbytes.RejectNulBytesMiddleware",  # before the session is looked up
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
