@@ -144,3 +144,20 @@ def test_recompute_with_an_unknown_category_fails_clearly(threads_without_clocks
         run("escalation_recompute", "--category", "no-such-thing")
 
     assert not ThreadClock.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9999-12-31T23:59:59-05:00",  # year 10000 in UTC: OverflowError, uncaught
+        "9999-12-31T23:59:59+00:00",  # a deadline after it would be past year 9999
+        "0001-01-01T00:00:00+05:00",
+    ],
+)
+def test_a_now_at_the_edge_of_the_calendar_fails_with_a_clear_message(ask, value):
+    ask()
+
+    with pytest.raises(CommandError, match=r"^--now: .* is too far in the future or the past"):
+        run("escalation_sweep", "--now", value)
+
+    assert not Ticket.objects.exists()

@@ -1,9 +1,13 @@
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
 from escalation import services
+
+# How far past --now a sweep may compute deadlines (policy durations, SLA targets, the
+# days before a resolved ticket closes): generous, so any instant that passes is safe.
+MAX_LOOKAHEAD = timedelta(days=10 * 366)
 
 
 class Command(BaseCommand):
@@ -38,6 +42,16 @@ class Command(BaseCommand):
                 raise CommandError(f"--now: {now!r} is not an ISO 8601 date and time.")
             if instant.tzinfo is None:
                 instant = instant.replace(tzinfo=UTC)
+            try:
+                # The sweep works in UTC and adds policy durations to the instant: an
+                # instant at the edge of the calendar (9999-12-31 in UTC-5 is year 10000
+                # in UTC) would overflow there, deep in the sweep.
+                instant = instant.astimezone(UTC)
+                instant + MAX_LOOKAHEAD, instant - MAX_LOOKAHEAD
+            except OverflowError as exc:
+                raise CommandError(
+                    f"--now: {now!r} is too far in the future or the past to sweep at."
+                ) from exc
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         result = services.sweep(now=instant, dry_run=dry_run, batch_size=batch_size)
