@@ -81,6 +81,8 @@ class OpeningHours(models.Model):
         return start, end or business_time.MINUTES_PER_DAY
 
     def clean(self) -> None:
+        if self.opens_at is None or self.closes_at is None:
+            return  # the missing or malformed time is already reported on its field
         start, end = self.minutes
         if start >= end:
             raise ValidationError(_("Opening time must come before closing time."))

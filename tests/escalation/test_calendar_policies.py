@@ -333,3 +333,25 @@ def test_the_stored_deadlines_are_the_calendars_arithmetic(
             schedule, created_at, needs_help_after
         )
         transaction.set_rollback(True)
+
+
+def test_opening_hours_in_the_admin_with_a_bad_time_show_the_error_not_a_crash(admin_client):
+    # The model's overlap check ran with the unparsed time as None: AttributeError, a 500.
+    response = admin_client.post(
+        "/admin/escalation/businesscalendar/add/",
+        {
+            "name": "Shanghai office",
+            "time_zone": "Asia/Shanghai",
+            "opening_hours-TOTAL_FORMS": "1",
+            "opening_hours-INITIAL_FORMS": "0",
+            "opening_hours-0-weekday": "0",
+            "opening_hours-0-opens_at": "99999999999999999999",
+            "opening_hours-0-closes_at": "18:00",
+            "holidays-TOTAL_FORMS": "0",
+            "holidays-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Enter a valid time." in response.text
+    assert not BusinessCalendar.objects.exists()
