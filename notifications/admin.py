@@ -10,6 +10,11 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["subject"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
 
+    def has_add_permission(self, request):
+        # Mail is queued by the code that has something to say (queue_email); a row added
+        # by hand would have no recipient, and every field here is read only anyway.
+        return False
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):

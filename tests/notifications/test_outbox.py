@@ -329,3 +329,10 @@ def test_the_periodic_task_flushes_the_outbox(db):
     assert tasks.deliver_pending_emails() == 1
 
     assert len(mail.outbox) == 1
+
+
+def test_the_admin_cannot_add_a_mail_to_the_outbox_by_hand(admin_client):
+    # Every field is read only: an added row had no recipient, and saving it was a 500.
+    assert admin_client.get("/admin/notifications/outboundemail/add/").status_code == 403
+    assert admin_client.post("/admin/notifications/outboundemail/add/", {}).status_code == 403
+    assert not OutboundEmail.objects.exists()
