@@ -2,11 +2,13 @@ from django.apps import AppConfig
 
 
 class HandoffConfig(AppConfig):
-    """The shared infrastructure in config/, as an app only so that its system checks load."""
+    """The shared infrastructure in config/, as an app so that its checks and lookups load."""
 
     name = "config"
     label = "handoff"
     verbose_name = "Handoff"
 
     def ready(self):
-        from config import staticfiles  # noqa: F401  (registers its system check)
+        from config import lookups, staticfiles  # noqa: F401  (staticfiles registers its check)
+
+        lookups.register()
