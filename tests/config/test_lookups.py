@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from escalation.models import Queue
+from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +18,8 @@ def test_in_with_an_id_beyond_64_bits_matches_only_the_others():
     assert list(Queue.objects.filter(pk__in=[HUGE, -HUGE])) == []
 
 
-def test_the_admin_answers_a_huge_permission_id_with_a_form_error(admin_client):
-    response = admin_client.post(
+def test_the_admin_answers_a_huge_permission_id_with_a_form_error(admin_user):
+    response = client_for(admin_user).post(
         "/admin/auth/group/add/", {"name": "Helpers", "permissions": [str(HUGE)]}
     )
 

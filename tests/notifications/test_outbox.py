@@ -20,6 +20,7 @@ from notifications.services import (
     pending_email_ids,
     queue_email,
 )
+from tests.forum.conftest import client_for
 
 DOWN = "Connection unexpectedly closed"
 
@@ -331,7 +332,8 @@ def test_the_periodic_task_flushes_the_outbox(db):
     assert len(mail.outbox) == 1
 
 
-def test_the_admin_cannot_add_a_mail_to_the_outbox_by_hand(admin_client):
+def test_the_admin_cannot_add_a_mail_to_the_outbox_by_hand(admin_user):
+    admin_client = client_for(admin_user)
     # Every field is read only: an added row had no recipient, and saving it was a 500.
     assert admin_client.get("/admin/notifications/outboundemail/add/").status_code == 403
     assert admin_client.post("/admin/notifications/outboundemail/add/", {}).status_code == 403
