@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RoleChange, User
+from config.adminlists import BoundedDateHierarchy
 
 
 class ReadOnlyAdminMixin:
@@ -43,7 +44,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RoleChangeAdmin(BoundedDateHierarchy, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["changed_at", "username", "role_label", "action", "actor_name"]
     list_filter = ["action", "role"]
     search_fields = ["username", "actor_name", "role"]

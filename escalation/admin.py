@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from config.adminlists import BoundedDateHierarchy
 from config.celery import enqueue
 from escalation import tasks
 from escalation.models import (
@@ -254,7 +255,7 @@ class TicketNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(SatisfactionRating)
-class SatisfactionRatingAdmin(admin.ModelAdmin):
+class SatisfactionRatingAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     """What askers said about the help: read-only; a rating belongs to the asker."""
 
     list_display = ["ticket", "cycle", "score", "created_at", "has_comment"]

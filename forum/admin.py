@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.adminlists import BoundedDateHierarchy
 from forum import services
 from forum.models import (
     BlockedDomain,
@@ -95,7 +96,7 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(SecretRefusal)
-class SecretRefusalAdmin(admin.ModelAdmin):
+class SecretRefusalAdmin(BoundedDateHierarchy, admin.ModelAdmin):
     """Counts only, written by the secret guard: nothing to add or edit by hand."""
 
     list_display = ["day", "kind", "where", "count"]
