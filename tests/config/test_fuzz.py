@@ -1,9 +1,11 @@
 """No input yields a 500: every URL pattern, every form field, hostile values, every role.
 
 The walk enumerates the project's URL patterns (admin and allauth included), fills their
-path converters with real objects, finds the fields of every form the pages show, and
-then sends hostile values (a NUL, 100,000 characters, invalid UTF-8, -1, a 20-digit
-number) in the query string, in every form field and in the path. Each request runs in a
+path converters with real objects, finds the fields of every form the pages show and the
+query names their links use (the admin's filters), and then sends hostile values (a NUL,
+100,000 characters, invalid UTF-8, -1, a 20-digit number) in the query string, in every
+form field and in the path; and each form as the page fills it with one hidden field
+(`next`, ids) changed, since some checks only run once the rest of the form is valid. Each request runs in a
 savepoint that is rolled back, with the session cookie and the cache (rate limits) put
 back, so one request's changes (a deleted post, a sign-out, a 429) never hide the next
 one's bug. It runs on whichever database the suite runs on: SQLite in `make test`,
@@ -15,7 +17,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -153,20 +155,38 @@ def path_of(route: Route, values: dict, **override) -> str | None:
         return None
 
 
+@dataclass
+class Form:
+    method: str
+    action: str
+    names: set = field(default_factory=set)
+    defaults: dict = field(default_factory=dict)  # what the browser would send untouched
+    hidden: set = field(default_factory=set)  # fields nobody types: next, ids, tokens
+
+
 class FormFields(HTMLParser):
-    """The names of the fields of each form on a page, by the form's method and action."""
+    """The forms on a page (method, action, fields), and the query names its links use."""
 
     def __init__(self):
         super().__init__()
-        self.forms: list[tuple[str, str, set]] = []
+        self.forms: list[Form] = []
+        self.link_names: set = set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            method = (attrs.get("method") or "get").lower()
-            self.forms.append((method, attrs.get("action") or "", set()))
+            self.forms.append(
+                Form((attrs.get("method") or "get").lower(), attrs.get("action") or "")
+            )
+        elif tag == "a" and (attrs.get("href") or "").startswith("?"):
+            self.link_names.update(name for name, _ in parse_qsl(attrs["href"][1:]))
         elif tag in {"input", "textarea", "select", "button"} and attrs.get("name") and self.forms:
-            self.forms[-1][2].add(attrs["name"])
+            form, name, kind = self.forms[-1], attrs["name"], attrs.get("type", "text")
+            form.names.add(name)
+            if tag == "input" and (kind not in {"checkbox", "radio"} or "checked" in attrs):
+                form.defaults.setdefault(name, attrs.get("value") or "")
+            if kind == "hidden":
+                form.hidden.add(name)
 
 
 def view_of(path: str) -> str | None:
@@ -237,6 +257,7 @@ def fuzz(client, values, *, admin: bool) -> list[str]:
     # Pass 1: GET every page with sensible values; remember each form's fields.
     get_fields: dict[str, set] = {}
     post_fields: dict[str, set] = {}
+    untouched_forms: dict[str, dict] = {}
     # The methods each path takes from this role: not 405, not refused (403, 404, off to
     # sign-in). The hostile values go only there, so the run stays short.
     takes: dict[str, set] = {}
@@ -252,10 +273,13 @@ def fuzz(client, values, *, admin: bool) -> list[str]:
             continue
         parser = FormFields()
         parser.feed(response.content.decode(errors="replace"))
-        for method, action, names in parser.forms:
-            view = view_of(action or path)
-            target = get_fields if method == "get" else post_fields
-            target.setdefault(view, set()).update(names)
+        get_fields.setdefault(view_of(path), set()).update(parser.link_names)
+        for form in parser.forms:
+            view = view_of(form.action or path)
+            target = get_fields if form.method == "get" else post_fields
+            target.setdefault(view, set()).update(form.names)
+            if form.method == "post" and form.hidden:
+                untouched_forms.setdefault(view, {})[frozenset(form.names)] = form
     # Pass 2: hostile values in the query string, in every form field, and in the path.
     for route in chosen:
         path = path_of(route, values)
@@ -280,6 +304,13 @@ def fuzz(client, values, *, admin: bool) -> list[str]:
                     # bounded, but seconds of work per request, too slow to repeat here.
                     names = {name for name in names if not name.endswith("TOTAL_FORMS")}
                 probe.send("POST", path, encoded(names, value), note=kind)
+        # A form sent as the page fills it, with one hidden field changed: a `next` that
+        # is not a path only matters once the rest of the form is valid.
+        if "POST" in methods:
+            for form in untouched_forms.get(view, {}).values():
+                for name in sorted(form.hidden):
+                    body = {**form.defaults, name: "-1"}
+                    probe.send("POST", path, urlencode(body), note=f"{name}=-1 alone")
         for name, converter in route.kwargs:
             for kind in PATH_HOSTILE[converter]:
                 marker = 987654321 if converter == "int" else "fuzzmarker"
