@@ -181,7 +181,7 @@ def test_a_long_list_pages_by_keyset(ask, member, moderator, monkeypatch):
     assert 'href="/my/requests/">← Newest' in second
 
 
-@pytest.mark.parametrize("cursor", ["", "x", "1.2.3", "-5.1", "9" * 40 + ".1", "１２.３", "\x00"])
+@pytest.mark.parametrize("cursor", ["", "x", "1.2.3", "-5.1", "9" * 40 + ".1", "１２.３"])
 def test_a_broken_cursor_shows_the_first_page(ticket, member, cursor):
     response = client_for(member).get("/my/requests/", {"before": cursor})
 
@@ -223,8 +223,6 @@ def test_staff_get_404_here_too_the_page_is_the_askers(ticket, moderator, agent,
         "HO-1234567%20",
         "HO-%2F..%2F",
         "%F0%9F%A6%84",
-        "HO-%00",
-        "%00",
     ],
 )
 def test_a_made_up_or_garbage_reference_is_404(ticket, member, reference):
@@ -237,7 +235,7 @@ def test_a_made_up_or_garbage_reference_is_404(ticket, member, reference):
 @pytest.mark.parametrize("who", ["other_member", "moderator", "agent"])
 def test_nobody_else_can_act_on_a_request_whatever_the_reference(request, resolved, action, who):
     user = request.getfixturevalue(who)
-    for reference in (resolved.reference, "HO-0000000", "H" * 300, "HO-%00"):
+    for reference in (resolved.reference, "HO-0000000", "H" * 300):
         response = post(user, f"/my/requests/{reference}/{action}/", {"score": "5"})
         assert response.status_code == 404
 
@@ -490,7 +488,6 @@ def test_a_comment_can_follow_a_rating_once(resolved, member):
         ({"score": "0"}, "Choose a rating from 1 to 5."),
         ({"score": "6"}, "Choose a rating from 1 to 5."),
         ({"score": "five"}, "Choose a rating from 1 to 5."),
-        ({"score": "4\x00"}, "Choose a rating from 1 to 5."),
         ({}, "Choose a rating from 1 to 5."),
         ({"score": "3", "comment": "x" * 2001}, "Keep the comment under 2,000 characters."),
     ],
@@ -562,3 +559,13 @@ def test_a_hidden_questions_request_page_shows_neither_its_title_nor_a_link_to_i
     assert "USDT on TRON stuck for a day" not in text
     assert hidden_ticket.thread.get_absolute_url() not in text
     assert "This question was hidden by a moderator." in text
+
+
+def test_a_nul_in_a_cursor_a_reference_or_a_rating_is_a_400_and_records_nothing(resolved, member):
+    # NUL bytes are refused at the door for the whole site (config/nulbytes.py).
+    assert get(member, "/my/requests/?before=%00").status_code == 400
+    assert get(member, "/my/requests/HO-%00/").status_code == 400
+    rated = post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "4\x00"})
+
+    assert rated.status_code == 400
+    assert not SatisfactionRating.objects.exists()
