@@ -4,7 +4,11 @@ PostgreSQL cannot compare text with a NUL in it: `/u/%00/`, `/ask/?category=%00`
 admin's list filters answered 500 (DataError) there before the middleware.
 """
 
+from urllib.parse import quote
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from forum.models import Thread
 from tests.forum.conftest import client_for
@@ -68,3 +72,25 @@ def test_text_that_only_looks_like_a_nul_is_searched_as_usual(client, query):
     response = client.get("/search/", {"q": query})
 
     assert response.status_code == 200
+
+
+@given(
+    text=st.text(st.characters(exclude_categories=["Cs"]), max_size=40),
+    where=st.sampled_from(["path", "query-value", "query-name", "form"]),
+)
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_only_a_nul_is_refused_wherever_it_is(client, text, where):
+    if where == "path":
+        response = client.get(f"/u/{quote(text or 'x', safe='')}/")
+    elif where == "query-value":
+        response = client.get("/search/", {"q": text})
+    elif where == "query-name":
+        response = client.get(f"/search/?{quote(text or 'x', safe='')}=usdt")
+    else:
+        response = client.post("/ask/preview/", {"body": text})
+
+    assert (response.status_code == 400) == ("\x00" in text)
