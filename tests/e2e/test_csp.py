@@ -17,8 +17,7 @@ from accounts import roles
 from escalation import services as escalation_services
 from forum import services as forum_services
 from notifications.models import Notification
-from tests.e2e.test_forum_journeys import sign_in
-from tests.e2e.test_staff_journey import sign_in_with_code
+from tests.e2e.test_forum_journeys import sign_in, sign_in_with_code
 from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.e2e

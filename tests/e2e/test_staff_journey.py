@@ -14,10 +14,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.core import mail
 from django.utils import timezone
@@ -27,9 +24,8 @@ from accounts import roles
 from escalation import services, workflow
 from escalation.models import CannedReply, EscalationPolicy, Queue, Ticket
 from notifications.services import deliver_pending_emails
-from tests.conftest import PASSWORD
 from tests.e2e.test_escalation_journey import look, shots, zh  # noqa: F401  (shots: a fixture)
-from tests.e2e.test_forum_journeys import new_page, sign_in
+from tests.e2e.test_forum_journeys import new_page, sign_in, sign_in_with_code
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -43,20 +39,6 @@ CANNED_BODY = (
     "memo they gave you: send them the transaction hash and the memo.\n\n"
     "The thread stays here for others: {thread_link}"
 )
-
-
-def sign_in_with_code(page: Page, user, secret: str) -> None:
-    """Password, then the authenticator code: agents have two-factor authentication."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Login").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name=re.compile("Sign In|Authenticate", re.I)).click()
-    expect(page.get_by_role("banner").get_by_label("Account menu")).to_contain_text(
-        user.public_name
-    )
 
 
 @pytest.fixture
