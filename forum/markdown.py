@@ -229,9 +229,21 @@ def _count_table_cells(state: StateCore) -> None:
     _step(state.env, len(state.tokens) // 4)
 
 
+# Longer than any real link (browsers and servers stop near 2,000; a host is at most 253):
+# such a "URL" stays text. mdurl reads a URL's host one character at a time in Python,
+# twice per link, so a 48 KB host cost 60 ms before any rule could count it.
+MAX_URL_CHARS = 2_048
+
+
 class _PostParser(MarkdownIt):
+    def normalizeLink(self, url: str) -> str:
+        return url if len(url) > MAX_URL_CHARS else super().normalizeLink(url)
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link if len(link) > MAX_URL_CHARS else super().normalizeLinkText(link)
+
     def validateLink(self, url: str) -> bool:
-        return _is_allowed_url(url)
+        return len(url) <= MAX_URL_CHARS and _is_allowed_url(url)
 
 
 def _build_parser() -> MarkdownIt:

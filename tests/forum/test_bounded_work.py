@@ -70,6 +70,29 @@ def test_padding_a_look_alike_does_not_get_it_past_the_rule(db):
         links.check_body(author=newcomer, body=body)
 
 
+def test_a_link_longer_than_any_real_one_stays_text_and_is_never_parsed(monkeypatch):
+    import mdurl
+
+    parsed = []
+    real_parse = mdurl.parse
+    monkeypatch.setattr(
+        mdurl, "parse", lambda url, *a, **k: parsed.append(url) or real_parse(url, *a, **k)
+    )
+    long_link = "https://" + "a." * 1100 + "com/"
+
+    html = markdown.render_markdown(f"See {long_link} and https://tpwallet.com/help for the fix.")
+
+    assert f'href="{long_link}' not in html
+    assert 'href="https://tpwallet.com/help"' in html
+    assert parsed
+    assert max(map(len, parsed)) <= markdown.MAX_URL_CHARS
+
+
+def test_a_blocked_site_in_a_link_too_long_to_link_is_still_refused(author):
+    with pytest.raises(NotAllowed):
+        links.check_body(author=author, body="See https://" + "a." * 1100 + "evil.io/ now")
+
+
 def test_a_body_naming_too_many_sites_is_refused_after_judging_a_bounded_number(author):
     body = " ".join(f"x{n}.com" for n in range(7000))
 
