@@ -149,7 +149,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------
-CACHE_URL = env_str("CACHE_URL", "locmem://")
+# Whatever must be correct across processes goes through this cache: rate limits (ours
+# and allauth's), role names (accounts/roles.py), sessions, pending view counts that the
+# worker folds (forum/viewcounts.py). So it must be shared by every process: Redis in
+# production; the embedded default keeps it in files under var/cache/, which every
+# process of one machine shares (make run's web, worker and beat) with no server.
+SINGLE_PROCESS = env_bool("HANDOFF_SINGLE_PROCESS", False)
+CACHE_URL = env_str("CACHE_URL") or "file://"
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
@@ -159,12 +165,33 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+elif CACHE_URL.startswith("file://"):
+    # file:// is var/cache/; file:///srv/handoff/cache names a directory.
+    CACHES = {
+        "default": {
+            "BACKEND": "config.filecache.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
+            # Every caller passes its own lifetime; the default is what incr() (get and
+            # set here) gives a counter, which must not expire before beat folds it.
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 elif CACHE_URL == "locmem://":
-    # One process's memory: the embedded default runs one web process. Several processes
-    # need CACHE_URL=redis://… for their rate limits (ours and allauth's) to add up.
+    if not (DEBUG or SINGLE_PROCESS):
+        raise ImproperlyConfigured(
+            "CACHE_URL=locmem:// keeps the cache in each process's memory: web processes, "
+            "the worker and beat would not share rate limits, role changes or view counts. "
+            "Set CACHE_URL to a shared cache such as redis://… (or file:// on a single "
+            "machine, the default), or HANDOFF_SINGLE_PROCESS=1 if this deployment runs "
+            "exactly one web process and one worker."
+        )
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ValueError(f"CACHE_URL must be redis://… or locmem://; got {CACHE_URL!r}.")
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis://…, rediss://…, file://[directory] or locmem://; "
+        f"got {CACHE_URL!r}."
+    )
 
 # --- Sessions ----------------------------------------------------------------
 # Written to the database, read through the cache: a signed-in page view costs no
@@ -322,14 +349,18 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that could not start within one interval is replaced by the next one.
         "options": {"expires": env_float("HANDOFF_SWEEP_INTERVAL", 60.0)},
     },
+    # Thread views counted in the cache since the last fold (forum/viewcounts.py).
+    "fold-view-counts": {
+        "task": "forum.tasks.fold_view_counts",
+        "schedule": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0),
+        "options": {"expires": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0)},
+    },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The console mail backend (make run) prints to stdout; keep it readable, not a log record.
 CELERY_WORKER_REDIRECT_STDOUTS = False
 
 # --- Forum -------------------------------------------------------------------
-# Thread view counts are kept in memory and written in batches this often (seconds).
-VIEW_COUNT_FLUSH_SECONDS = env_float("HANDOFF_VIEW_COUNT_FLUSH_SECONDS", 30.0)
 # Visitors (nobody signed in) share whole pages for this long (seconds); 0 turns it off.
 VISITOR_PAGE_CACHE_SECONDS = env_int("HANDOFF_VISITOR_PAGE_CACHE_SECONDS", 15)
 

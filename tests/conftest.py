@@ -30,15 +30,22 @@ def require_service(name: str, reachable: bool, how: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _plain_http():
+def _plain_http(tmp_path_factory):
     """Settings every test shares.
 
     Tests talk plain HTTP to the test client and the live server (production keeps TLS
     on); static files come from the finders, looked up per request rather than indexed
     by every new test Client (the hashed manifest is a deploy step); passwords hash
-    with a fast hasher, since the production one is slow on purpose.
+    with a fast hasher, since the production one is slow on purpose. The file cache (the
+    embedded default) lives in a folder of the session's own, away from a developer's
+    running `make run`, whose cache the tests would otherwise empty.
     """
     from django.conf import settings
+
+    caches = settings.CACHES
+    if caches["default"]["BACKEND"].endswith("FileBasedCache"):
+        folder = str(tmp_path_factory.mktemp("cache"))
+        caches = {"default": {**caches["default"], "LOCATION": folder}}
 
     storages = {
         **settings.STORAGES,
@@ -51,7 +58,7 @@ def _plain_http():
         CSRF_COOKIE_SECURE=False,
         LANGUAGE_COOKIE_SECURE=False,
         SECURE_HSTS_SECONDS=0,
-        VIEW_COUNT_FLUSH_SECONDS=0,
+        CACHES=caches,
         VISITOR_PAGE_CACHE_SECONDS=0,  # tests/forum/test_pagecache.py turns it on
         WHITENOISE_AUTOREFRESH=True,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -251,17 +258,13 @@ def agent_client(client, agent):
 
 @pytest.fixture(autouse=True)
 def _no_leftovers():
-    """No test inherits another's cache (rate limits), view counts, time zone or language."""
+    """No test inherits another's cache (rate limits, view counts), time zone or language."""
     from django.core.cache import cache
     from django.utils import timezone, translation
 
-    from forum import viewcounts
-
     cache.clear()
-    viewcounts._pending.clear()
     yield
     cache.clear()
-    viewcounts._pending.clear()
     timezone.deactivate()
     translation.activate("en")
 

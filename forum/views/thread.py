@@ -17,7 +17,8 @@ def thread_detail(request, thread_id, slug):
     thread = access.get_thread_for_user(request.user, thread_id)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
-    viewcounts.record_view(thread.pk)
+    # The stored count plus the views the next fold adds (forum/viewcounts.py).
+    thread.view_count += viewcounts.record_view(thread.pk)
     return render_for_visitors(request, lambda: _thread_page(request, thread))
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_float, env_int, env_list, env_rate
+from tests.conftest import settings_from_environment
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,30 @@ def test_a_bad_debug_value_stops_the_process(manage, tmp_path):
     result = manage("check", DJANGO_DEBUG="maybe", HANDOFF_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_a_cache_in_one_process_memory_is_refused_with_debug_off():
+    with pytest.raises(ImproperlyConfigured, match="shared cache such as redis://"):
+        settings_from_environment(
+            DJANGO_DEBUG="0", CACHE_URL="locmem://", HANDOFF_SINGLE_PROCESS="0"
+        )
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [{"DJANGO_DEBUG": "1"}, {"DJANGO_DEBUG": "0", "HANDOFF_SINGLE_PROCESS": "1"}],
+    ids=["debug", "single-process"],
+)
+def test_a_cache_in_one_process_memory_is_allowed_where_one_process_runs(environment):
+    deployed = settings_from_environment(
+        **{"CACHE_URL": "locmem://", "HANDOFF_SINGLE_PROCESS": "0", **environment}
+    )
+    assert deployed["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_the_default_cache_is_shared_by_the_processes_of_one_machine(tmp_path):
+    deployed = settings_from_environment(
+        DJANGO_DEBUG="0", CACHE_URL="", HANDOFF_SINGLE_PROCESS="0", HANDOFF_VAR_DIR=str(tmp_path)
+    )
+    assert deployed["CACHES"]["default"]["BACKEND"] == "config.filecache.FileBasedCache"
+    assert deployed["CACHES"]["default"]["LOCATION"] == str(tmp_path / "cache")

@@ -117,13 +117,13 @@ def test_a_page_view_writes_nothing(viewer, forum, readers):
         assert writes == [], url
 
 
-def test_thread_views_are_stored_when_the_counts_are_flushed(forum, readers):
+def test_thread_views_are_stored_when_the_counts_are_folded(forum, readers):
     for client in readers.values():
         client.get(forum.thread.get_absolute_url())
     forum.thread.refresh_from_db()
     assert forum.thread.view_count == 0
 
-    assert viewcounts.flush() == 1
+    assert viewcounts.fold() == 1
 
     forum.thread.refresh_from_db()
     assert forum.thread.view_count == 2
