@@ -2,10 +2,11 @@
 
 Why not the ORM here: on the thread page the ORM spends most of a read's time building
 the query, not waiting for the database. Measured in one process with
-`bench/hot_reads.py` (200-post thread, warm caches; bench/README.md has the table), the
-thread with its category, author and chain costs about 0.19 ms through this module and
-0.6 ms as `select_related().only()`, and a page of 20 posts with their authors 0.4-0.6 ms
-against 1.1 ms: together about a fifth of a signed-in member's whole thread page.
+`bench/hot_reads.py` (200-post thread; bench/README.md has the table), the thread with
+its category, author and chain costs about 0.15 ms through this module on SQLite (0.6 ms
+on PostgreSQL) against 0.7-1.1 ms (1.6-2.2 ms) as `select_related().only()`, and a page
+of 20 posts with their authors 0.5-0.6 ms (0.8 ms) against 1.3-1.9 ms (1.5-1.9 ms):
+together about a fifth of a signed-in member's whole thread page.
 
 What is kept from the ORM: everything after the SQL. Each selected column is converted
 the way the ORM's compiler converts it (`SQLCompiler.get_converters` and
@@ -34,8 +35,11 @@ class Columns:
     model: type[models.Model]
     fields: tuple[models.Field, ...]
     alias: str
-    # What build() needs, per database alias: converters depend on the backend.
+    # What build() needs, per database alias, and the SQL text, per backend: both depend
+    # on the backend, and both are made once (quoting every column on every read cost
+    # more than the instances' __init__).
     _plans: dict = field(default_factory=dict, repr=False)
+    _text: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, model, alias: str, attnames=None) -> "Columns":
@@ -47,12 +51,23 @@ class Columns:
 
     @property
     def sql(self) -> str:
-        quote = connection.ops.quote_name
-        return ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields)
+        """The SELECT list: alias.column, ..."""
+        return self._sql_text()[0]
 
     @property
     def table(self) -> str:
-        return f"{connection.ops.quote_name(self.model._meta.db_table)} {self.alias}"
+        """The FROM item: table alias."""
+        return self._sql_text()[1]
+
+    def _sql_text(self) -> tuple[str, str]:
+        found = self._text.get(connection.vendor)
+        if found is None:
+            quote = connection.ops.quote_name
+            found = self._text[connection.vendor] = (
+                ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields),
+                f"{quote(self.model._meta.db_table)} {self.alias}",
+            )
+        return found
 
     def __len__(self) -> int:
         return len(self.fields)
