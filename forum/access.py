@@ -48,7 +48,7 @@ def load_thread(thread_id) -> Thread | None:
     if not -(2**63) <= thread_id < 2**63:
         return None
     quote = connection.ops.quote_name
-    rows = rawrows.fetch(
+    rows = rawrows.read(
         f"SELECT {_THREAD.sql}, {_CATEGORY.sql}, {_AUTHOR.sql}, {_CHAIN.sql} "
         f"FROM {_THREAD.table} "
         f"JOIN {_CATEGORY.table} ON c.id = t.{quote('category_id')} "
@@ -56,10 +56,14 @@ def load_thread(thread_id) -> Thread | None:
         f"LEFT JOIN {_CHAIN.table} ON n.id = t.{quote('chain_id')} "
         "WHERE t.id = %s",
         [thread_id],
+        _THREAD,
+        _CATEGORY,
+        _AUTHOR,
+        _CHAIN,
     )
     if not rows:
         return None
-    thread, category, author, chain = rawrows.split(rows[0], _THREAD, _CATEGORY, _AUTHOR, _CHAIN)
+    thread, category, author, chain = rows[0]
     thread.category, thread.author, thread.chain = category, author, chain
     return thread
 

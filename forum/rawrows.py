@@ -1,18 +1,31 @@
 """Model instances from hand-written SQL, for the few reads every page view makes.
 
-On the thread page the ORM spent ten to twenty times longer building each query (and
-its joins) than the database took to answer it: a page of posts with their authors cost
-2 ms through a QuerySet and 0.1 ms as SQL. The selectors on that path write their SQL
-with the column lists below, made from the models' own metadata (so a new field needs
-no change here), and turn rows into ordinary, partly deferred model instances.
+Why not the ORM here: on the thread page the ORM spends most of a read's time building
+the query, not waiting for the database. Measured in one process with
+`bench/hot_reads.py` (200-post thread; bench/README.md has the table), the thread with
+its category, author and chain costs about 0.15 ms through this module on SQLite (0.6 ms
+on PostgreSQL) against 0.7-1.1 ms (1.6-2.2 ms) as `select_related().only()`, and a page
+of 20 posts with their authors 0.5-0.6 ms (0.8 ms) against 1.3-1.9 ms (1.5-1.9 ms):
+together about a fifth of a signed-in member's whole thread page.
+
+What is kept from the ORM: everything after the SQL. Each selected column is converted
+the way the ORM's compiler converts it (`SQLCompiler.get_converters` and
+`apply_converters`): the backend's converters for the field's column expression
+(`connection.ops.get_db_converters(col)`: SQLite's text dates, decimals and UUIDs, its
+0/1 booleans) followed by the field's own (`col.get_db_converters(connection)`:
+`from_db_value`, durations stored as microseconds). Instances are then built by
+`Model.from_db`, as a QuerySet builds them, so `__init__`, the init signals and the
+deferred-field machinery behave as they do for any other instance. The column lists
+come from the models' metadata and the conversions from the fields' types, so a new
+field of any type needs no change here; tests/forum/test_rawrows.py round-trips every
+field type the installed models use against the ORM, on SQLite and PostgreSQL.
 """
 
-from dataclasses import dataclass
-from datetime import UTC
-from functools import cached_property, partial
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db import connection, models
-from django.db.models.base import ModelState
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models import DEFERRED
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,6 +35,11 @@ class Columns:
     model: type[models.Model]
     fields: tuple[models.Field, ...]
     alias: str
+    # What build() needs, per database alias, and the SQL text, per backend: both depend
+    # on the backend, and both are made once (quoting every column on every read cost
+    # more than the instances' __init__).
+    _plans: dict = field(default_factory=dict, repr=False)
+    _text: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, model, alias: str, attnames=None) -> "Columns":
@@ -33,73 +51,86 @@ class Columns:
 
     @property
     def sql(self) -> str:
-        quote = connection.ops.quote_name
-        return ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields)
+        """The SELECT list: alias.column, ..."""
+        return self._sql_text()[0]
 
     @property
     def table(self) -> str:
-        return f"{connection.ops.quote_name(self.model._meta.db_table)} {self.alias}"
+        """The FROM item: table alias."""
+        return self._sql_text()[1]
+
+    def _sql_text(self) -> tuple[str, str]:
+        found = self._text.get(connection.vendor)
+        if found is None:
+            quote = connection.ops.quote_name
+            found = self._text[connection.vendor] = (
+                ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields),
+                f"{quote(self.model._meta.db_table)} {self.alias}",
+            )
+        return found
 
     def __len__(self) -> int:
         return len(self.fields)
 
     @cached_property
-    def attnames(self) -> list[str]:
-        return [field.attname for field in self.fields]
+    def attnames(self) -> tuple[str, ...]:
+        return tuple(f.attname for f in self.fields)
 
-    @cached_property
-    def converters(self) -> tuple:
-        """(position, function) for the columns whose raw value is not the Python one."""
-        found = []
-        for position, field in enumerate(self.fields):
-            if isinstance(field, models.DateTimeField):
-                found.append((position, _aware))
-            elif isinstance(field, models.BooleanField):
-                found.append((position, _boolean))
-            elif isinstance(field, models.JSONField):
-                found.append((position, partial(_json, field)))
-        return tuple(found)
+    def _plan(self, db) -> tuple:
+        """Where each concrete field's value is in this SELECT list (None: deferred), and
+        (position, converters, column) for the columns the ORM converts on this database:
+        the list SQLCompiler.get_converters makes, by position in concrete_fields."""
+        found = self._plans.get(db.alias)
+        if found is not None:
+            return found
+        concrete = self.model._meta.concrete_fields
+        selected = {f.attname: position for position, f in enumerate(self.fields)}
+        slots = tuple(selected.get(f.attname) for f in concrete)
+        converters = []
+        for position, model_field in enumerate(concrete):
+            if slots[position] is None:
+                continue
+            column = model_field.get_col(self.alias)
+            functions = db.ops.get_db_converters(column) + column.get_db_converters(db)
+            if functions:
+                converters.append((position, tuple(functions), column))
+        found = self._plans[db.alias] = (slots, tuple(converters))
+        return found
 
-    def build(self, values) -> models.Model | None:
-        """An instance from this part of a row; None when a LEFT JOIN found nothing."""
+    def build(self, values, db) -> models.Model | None:
+        """An instance from this part of a row read on db; None when a LEFT JOIN found nothing."""
         if values[0] is None:
             return None
-        values = list(values)
-        for position, convert in self.converters:
-            if values[position] is not None:
-                values[position] = convert(values[position])
-        # What Model.from_db() makes, without its walk over every field of the model
-        # (a third of this function's time): the fields not selected stay deferred.
-        instance = self.model.__new__(self.model)
-        instance.__dict__.update(zip(self.attnames, values, strict=True))
-        state = instance._state = ModelState()
-        state.adding, state.db = False, connection.alias
-        return instance
-
-
-def _aware(value):
-    # SQLite hands back naive UTC datetimes (the ORM's converters make them aware).
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _boolean(value):
-    return bool(value)
-
-
-def _json(field, value):
-    return field.from_db_value(value, None, connection)
+        slots, converters = self._plan(db)
+        # Every concrete field, DEFERRED where not selected, so from_db takes them as is.
+        row = [DEFERRED if slot is None else values[slot] for slot in slots]
+        # As SQLCompiler.apply_converters: every converter sees every value, None included.
+        for position, functions, column in converters:
+            value = row[position]
+            for convert in functions:
+                value = convert(value, column, db)
+            row[position] = value
+        return self.model.from_db(db.alias, self.attnames, row)
 
 
 def fetch(sql: str, params) -> list[tuple]:
+    """Raw rows, for reads of plain numbers; use read() for model instances."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def split(row, *parts: Columns) -> list:
-    """Cut one row into instances, one per Columns, in order."""
-    instances, start = [], 0
+def read(sql: str, params, *parts: Columns) -> list[tuple]:
+    """Run sql, whose SELECT list is the parts' in order, and cut each row into instances.
+
+    One tuple a row, one instance (or None, for a LEFT JOIN that found nothing) a part.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    bounds, start = [], 0
     for part in parts:
-        instances.append(part.build(row[start : start + len(part)]))
+        bounds.append((part, start, start + len(part)))
         start += len(part)
-    return instances
+    return [tuple(part.build(row[first:last], db) for part, first, last in bounds) for row in rows]

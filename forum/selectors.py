@@ -229,7 +229,7 @@ def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) 
     number, thread_id = quote("number"), quote("thread_id")
     wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = %s)"
     hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
-    rows = rawrows.fetch(
+    rows = rawrows.read(
         f"SELECT {_POST.sql}, {_POST_AUTHOR.sql} FROM {_POST.table} "
         f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')} "
         f"WHERE p.{thread_id} = %s AND {wanted}{hidden} ORDER BY p.{number}",
@@ -240,13 +240,12 @@ def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) 
             thread.accepted_post_id or 0,
             *([] if include_hidden else [False]),
         ],
+        _POST,
+        _POST_AUTHOR,
     )
-    posts = []
-    for row in rows:
-        post, author = rawrows.split(row, _POST, _POST_AUTHOR)
+    for post, author in rows:
         post.author = author
-        posts.append(post)
-    return posts
+    return [post for post, _ in rows]
 
 
 def _viewer_state(*, user, thread: Thread, post_ids: list[int]) -> tuple[set[int], bool]:
