@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -43,13 +42,12 @@ def second_factor(request):
     return redirect(powers.second_factor_url(request.user, next_url))
 
 
-@csrf_exempt
 @require_POST
 def set_language(request):
     """Django's language switch, remembered on the account for signed-in users.
 
-    Exempt from CSRF: visitors may get a page from the visitor page cache, whose form
-    token belongs to someone else, and a forged switch of language harms nobody.
+    CSRF-checked like every other POST: pages from the visitor page cache carry the
+    token of the visitor they are served to (forum/pagecache.py).
     """
     response = django_set_language(request)
     language = request.POST.get("language", "")

@@ -121,6 +121,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "config.context_processors.site",
+                # After Django's csrf one, which it overrides for the visitor page cache.
+                "forum.pagecache.csrf_placeholder",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

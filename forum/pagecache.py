@@ -7,6 +7,13 @@ pages carry their own votes, buttons and menu. Access checks run before this, on
 request, so a thread hidden a second ago is already a 404; and hiding a thread or a post
 forgets every visitor page at once (forget_visitor_pages), so its title and text leave
 the home page, its category and search at once too, not 15 seconds later.
+
+The copy holds nothing of the visitor it was made for. Its forms (the language switch)
+and the header htmx sends carry a CSRF token, which belongs to one visitor: the copy is
+rendered with a placeholder where the token goes (csrf_placeholder, a context processor),
+and every serve puts in the token of the visitor at hand, which also sends them the CSRF
+cookie it goes with, as rendering `{% csrf_token %}` would. The address is part of the
+key, so the path and query a copy shows (sign-in's `next`) are those of everyone it serves.
 """
 
 import hashlib
@@ -15,7 +22,9 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 
 def render_for_visitors(request, build) -> HttpResponse:
@@ -28,11 +37,36 @@ def render_for_visitors(request, build) -> HttpResponse:
     key = _key(request)
     content = cache.get(key)
     if content is not None:
-        return HttpResponse(content)
-    response = build()
-    if response.status_code == 200 and not response.streaming:
-        cache.set(key, response.content, seconds)
+        return HttpResponse(_with_token(content, request))
+    request.renders_shared_page = True
+    try:
+        response = build()
+    finally:
+        request.renders_shared_page = False
+    if not response.streaming:
+        if response.status_code == 200:
+            cache.set(key, response.content, seconds)
+        response.content = _with_token(response.content, request)
     return response
+
+
+def csrf_placeholder(request) -> dict:
+    """Context processor: a page rendered for the visitor page cache gets the placeholder as
+    its `csrf_token`, so `{% csrf_token %}`, `{{ csrf_token }}` and `{% chrome %}` put it in."""
+    if getattr(request, "renders_shared_page", False):
+        return {"csrf_token": _placeholder()}
+    return {}
+
+
+def _placeholder() -> str:
+    # Derived from SECRET_KEY: the same in every process (one renders the copy, another
+    # serves it), and unknown to anyone who could write it into a post to have the
+    # reader's token put in its place.
+    return "csrf-" + salted_hmac("forum.pagecache.csrf", "placeholder").hexdigest()[:32]
+
+
+def _with_token(content: bytes, request) -> bytes:
+    return content.replace(_placeholder().encode(), get_token(request).encode())
 
 
 GENERATION_KEY = "visitor-page-generation"

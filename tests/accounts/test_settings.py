@@ -1,10 +1,12 @@
 """Profile settings, the language switch, and the time zone pages are shown in."""
 
 import pytest
-from django.urls import reverse
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
 
 from accounts import services
 from accounts.middleware import TIMEZONE_COOKIE
+from tests.conftest import sign_in
 
 SETTINGS_URL = "/settings/"
 SET_LANGUAGE_URL = "/i18n/setlang/"
@@ -173,6 +175,62 @@ def test_language_switch_does_not_redirect_off_site(client, db):
 
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_language_switch_without_a_csrf_token_is_refused_and_changes_nothing(member):
+    forger = sign_in(Client(enforce_csrf_checks=True), member)
+
+    response = forger.post(SET_LANGUAGE_URL, {"language": "zh-hans", "next": "/"})
+
+    assert response.status_code == 403
+    assert "handoff_language" not in response.cookies
+    member.refresh_from_db()
+    assert member.language == ""
+
+
+def test_language_switch_with_a_wrong_csrf_token_is_refused(member):
+    forger = sign_in(Client(enforce_csrf_checks=True), member)
+    forger.get("/")  # has a CSRF cookie, and sends someone else's token with it
+
+    response = forger.post(
+        SET_LANGUAGE_URL,
+        {"language": "zh-hans", "next": "/", "csrfmiddlewaretoken": "x" * 64},
+    )
+
+    assert response.status_code == 403
+    member.refresh_from_db()
+    assert member.language == ""
+
+
+def test_a_member_switches_language_with_the_token_from_their_page(member):
+    browser = sign_in(Client(enforce_csrf_checks=True), member)
+    token = browser.get("/").context["csrf_token"]
+
+    response = browser.post(
+        SET_LANGUAGE_URL, {"language": "zh-hans", "next": "/", "csrfmiddlewaretoken": str(token)}
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.language == "zh-hans"
+
+
+def test_no_view_is_exempt_from_csrf():
+    exempt = sorted(
+        pattern.lookup_str
+        for pattern in _every_url_pattern(get_resolver().url_patterns)
+        if getattr(pattern.callback, "csrf_exempt", False)
+    )
+
+    assert exempt == []
+
+
+def _every_url_pattern(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _every_url_pattern(pattern.url_patterns)
+        else:
+            yield pattern
 
 
 def test_language_switch_only_accepts_post(client, db):

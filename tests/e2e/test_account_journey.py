@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from notifications.services import deliver_pending_emails
 from tests.factories import PASSWORD
@@ -51,6 +51,24 @@ def test_a_newcomer_signs_up_confirms_switches_to_chinese_and_signs_out(page: Pa
     header.get_by_role("menuitem", name=zh("Sign out")).click()
     expect(header.get_by_role("link", name=zh("Sign in"))).to_be_visible()
     expect(header.get_by_label(zh("Account menu"))).to_have_count(0)
+
+
+def test_a_visitor_switches_to_chinese_on_a_page_cached_for_someone_else(
+    browser: Browser, base_url, settings
+):
+    settings.VISITOR_PAGE_CACHE_SECONDS = 60
+    someone_else = browser.new_context(base_url=base_url, locale="en-US", timezone_id="UTC")
+    someone_else.new_page().goto("/")  # their page, with a placeholder for the token, is cached
+    someone_else.close()
+    visitor = browser.new_context(base_url=base_url, locale="en-US", timezone_id="UTC")
+    visitor.set_default_timeout(10_000)
+    page = visitor.new_page()
+    page.goto("/")
+
+    page.get_by_role("banner").get_by_role("button", name="中文").click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.get_by_role("banner").get_by_role("navigation")).to_contain_text(zh("Questions"))
 
 
 def test_an_unverified_member_is_sent_to_verify_their_email(page: Page, unverified):

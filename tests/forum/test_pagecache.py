@@ -1,11 +1,43 @@
 """Visitors share whole pages for a few seconds; members never do."""
 
-import pytest
-from django.test import Client
+import re
 
-from forum import services
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone, translation
+
+from forum import pagecache, services
 
 pytestmark = pytest.mark.django_db
+
+FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+HTMX_TOKEN = re.compile(r'"X-CSRFToken": "([^"]*)"')
+
+
+def _form_tokens(html: str) -> list[str]:
+    return FORM_TOKEN.findall(html)
+
+
+def _csrf_tokens(html: str) -> set[str]:
+    """Every token a page carries: in its forms and in the header htmx sends."""
+    return set(_form_tokens(html)) | set(HTMX_TOKEN.findall(html))
+
+
+def _without_tokens(html: str) -> str:
+    """The page with its CSRF tokens blanked: each serve masks the visitor's token afresh."""
+    for token in _csrf_tokens(html):
+        html = html.replace(token, "")
+    return html
+
+
+def _stored_copy(response) -> bytes:
+    """What the shared cache holds for the page `response` answered (a visitor's, in English)."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE), timezone.override(None):
+        stored = cache.get(pagecache._key(response.wsgi_request))
+    assert stored is not None
+    return stored
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +54,7 @@ def test_a_visitor_gets_the_thread_page_from_the_cache_the_second_time(
         second = visitor_client.get(thread.get_absolute_url())
 
     assert second.status_code == 200
-    assert second.content == first.content
+    assert _without_tokens(second.text) == _without_tokens(first.text)
 
 
 @pytest.mark.parametrize("url", ["/", "/c/transfers/"])
@@ -76,16 +108,68 @@ def test_a_flash_message_is_neither_served_from_nor_put_in_the_cache(thread, oth
     assert "You have signed out." not in later_visitor.text
 
 
-def test_the_language_switch_works_from_a_cached_page(thread):
-    Client().get(thread.get_absolute_url())  # someone else's token is in the cached page
+def test_a_second_visitor_does_not_get_the_first_visitors_csrf_token(thread):
+    first = Client().get(thread.get_absolute_url())
+
+    second = Client().get(thread.get_absolute_url())
+
+    first_tokens = _csrf_tokens(first.text)
+    second_tokens = _csrf_tokens(second.text)
+    assert first_tokens
+    assert second_tokens
+    assert not first_tokens & second_tokens
+    assert second.cookies[settings.CSRF_COOKIE_NAME].value  # the cookie its token goes with
+
+
+def test_the_cached_copy_holds_no_csrf_token(thread):
+    response = Client().get(thread.get_absolute_url())
+
+    stored = _stored_copy(response).decode()
+
+    assert "Stay safe:" in stored  # the whole page is there
+    assert "csrfmiddlewaretoken" in stored  # with its forms, but not the token they carry
+    assert _csrf_tokens(response.text)
+    assert all(token not in stored for token in _csrf_tokens(response.text))
+
+
+def test_a_visitor_switches_language_from_a_cached_page_with_csrf_enforced(thread):
+    Client().get(thread.get_absolute_url())  # the copy is made for someone else
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get(thread.get_absolute_url())
-    assert page.status_code == 200
+    (token,) = set(_form_tokens(page.text))  # one token per page, in every form
 
-    response = visitor.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    response = visitor.post(
+        "/i18n/setlang/",
+        {"language": "zh-hans", "next": "/", "csrfmiddlewaretoken": token},
+    )
 
     assert response.status_code == 302
     assert response.cookies["handoff_language"].value == "zh-hans"
+
+
+def test_a_cached_page_sends_htmx_the_token_of_its_own_visitor(thread):
+    Client().get(thread.get_absolute_url())
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(thread.get_absolute_url())
+    (header_token,) = HTMX_TOKEN.findall(page.text)
+
+    response = visitor.post(
+        "/i18n/setlang/", {"language": "zh-hans", "next": "/"}, HTTP_X_CSRFTOKEN=header_token
+    )
+
+    assert response.status_code == 302
+
+
+def test_a_post_quoting_a_placeholder_shows_the_text_and_no_token(thread, other_member):
+    services.create_post(
+        author=other_member, thread=thread, body="What is `__handoff:csrf__` in the page source?"
+    )
+    Client().get(thread.get_absolute_url())
+
+    page = Client().get(thread.get_absolute_url())
+
+    assert "<code>__handoff:csrf__</code>" in page.text
+    assert page.text.count("csrfmiddlewaretoken") == len(_form_tokens(page.text))
 
 
 @pytest.mark.parametrize("url", ["/", "/c/transfers/"])
