@@ -55,6 +55,14 @@ def password_only(request, agent, agent_without_mfa):
     return agent_without_mfa, client_for(agent_without_mfa)
 
 
+@pytest.fixture
+def spam(ask):
+    """A reply for a moderator to hide."""
+    return committed(
+        forum_services.create_post, author=UserFactory(), thread=ask(), body="Spam spam spam."
+    )
+
+
 def _reply(client, thread, body="Your transfer is confirmed now, please check the app again."):
     return client.post(reverse("forum:reply", args=[thread.pk]), {"body": body})
 
@@ -180,48 +188,36 @@ def test_staff_notifications_wait_for_the_second_factor(agent, ticket):
     assert ticket.reference in verified.content.decode()
 
 
-def test_a_moderator_sets_up_two_factor_before_the_first_moderation_action(ask):
+def test_a_moderator_sets_up_two_factor_before_the_first_moderation_action(spam):
     moderator = UserFactory(username="new_mod", role=roles.MODERATORS, second_factor=False)
-    thread = ask()
-    reply = committed(
-        forum_services.create_post, author=UserFactory(), thread=thread, body="Spam spam spam."
-    )
 
     response = client_for(moderator).post(
-        reverse("forum:hide-post", args=[reply.pk]), {"reason": "spam"}
+        reverse("forum:hide-post", args=[spam.pk]), {"reason": "spam"}
     )
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
-    reply.refresh_from_db()
-    assert not reply.is_hidden
+    spam.refresh_from_db()
+    assert not spam.is_hidden
 
 
-def test_a_moderator_confirms_the_second_factor_in_a_session_without_it(moderator, ask):
-    thread = ask()
-    reply = committed(
-        forum_services.create_post, author=UserFactory(), thread=thread, body="Spam spam spam."
-    )
+def test_a_moderator_confirms_the_second_factor_in_a_session_without_it(moderator, spam):
 
     response = client_for(moderator, second_factor=False).post(
-        reverse("forum:hide-post", args=[reply.pk]), {"reason": "spam"}
+        reverse("forum:hide-post", args=[spam.pk]), {"reason": "spam"}
     )
 
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
-    reply.refresh_from_db()
-    assert not reply.is_hidden
+    spam.refresh_from_db()
+    assert not spam.is_hidden
 
 
-def test_a_verified_moderator_moderates(moderator, ask):
-    thread = ask()
-    reply = committed(
-        forum_services.create_post, author=UserFactory(), thread=thread, body="Spam spam spam."
-    )
+def test_a_verified_moderator_moderates(moderator, spam):
 
-    client_for(moderator).post(reverse("forum:hide-post", args=[reply.pk]), {"reason": "spam"})
+    client_for(moderator).post(reverse("forum:hide-post", args=[spam.pk]), {"reason": "spam"})
 
-    reply.refresh_from_db()
-    assert reply.is_hidden
+    spam.refresh_from_db()
+    assert spam.is_hidden
 
 
 def test_a_password_only_admin_gets_no_admin(admin_user):
