@@ -14,6 +14,7 @@ shows on the next request of every process.
 from django import template
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.template.loader_tags import ExtendsNode
 from django.utils.safestring import mark_safe
 
 from config import caching
@@ -28,12 +29,21 @@ class ChromeNode(template.Node):
         self.unless = unless
         self.nodelist = nodelist
 
+    def is_shared(self, context) -> bool:
+        return not any(condition.resolve(context) for condition in self.unless)
+
+    def key(self, context) -> str:
+        return caching.chrome_key(self.name, (variable.resolve(context) for variable in self.vary))
+
     def render(self, context) -> str:
-        if any(condition.resolve(context) for condition in self.unless):
+        if not self.is_shared(context):
             return self.nodelist.render(context)  # this request's own look: not shared
         request = context["request"]
-        key = caching.chrome_key(self.name, (variable.resolve(context) for variable in self.vary))
-        html = cache.get(key)
+        key = self.key(context)
+        copies = _page_copies(context, request)
+        html = copies.get(key)
+        if html is None:
+            html = cache.get(key)
         if html is None:
             with context.push(
                 csrf_token=caching.csrf_placeholder(), current_path=caching.path_placeholder()
@@ -46,6 +56,41 @@ class ChromeNode(template.Node):
         return mark_safe(
             caching.fill_request_values(html, token=token, path=request.get_full_path())
         )
+
+
+def _page_copies(context, request) -> dict:
+    """Every chrome block of the page being rendered, fetched in one get_many.
+
+    The first block of a request looks up the blocks of its template and of the
+    templates it extends whose values the context already holds (the same context
+    renders them all): one round trip to the cache instead of one per block. A block
+    this misses (inside a loop, say) is fetched on its own.
+    """
+    copies = getattr(request, "_chrome_copies", None)
+    if copies is None:
+        keys = [node.key(context) for node in _chrome_nodes(context) if node.is_shared(context)]
+        copies = request._chrome_copies = cache.get_many(keys) if keys else {}
+    return copies
+
+
+def _chrome_nodes(context) -> list:
+    nodes, current, seen = [], context.template, 0
+    while current is not None and seen < 10:  # extends chains are short; never loop
+        seen += 1
+        nodes += current.nodelist.get_nodes_by_type(ChromeNode)
+        extends = current.nodelist.get_nodes_by_type(ExtendsNode)
+        current = _parent(extends[0], context) if extends else None
+    return nodes
+
+
+def _parent(extends, context):
+    parent = extends.parent_name.resolve(context)
+    if isinstance(parent, str):
+        try:
+            return context.template.engine.get_template(parent)
+        except template.TemplateDoesNotExist:
+            return None
+    return getattr(parent, "template", parent)
 
 
 @register.tag

@@ -268,3 +268,33 @@ def test_only_the_modules_in_the_table_use_the_cache():
         "forum/pagecache.py",
         "forum/viewcounts.py",
     }
+
+
+def test_a_warm_thread_page_fetches_all_its_chrome_in_one_round_trip(
+    staff_answer, member, monkeypatch
+):
+    """Five blocks (header, thread meta, safety banner, reply form, thread facts), one get_many."""
+    from django.core.cache import cache
+
+    client = client_for(member)
+    _warm(staff_answer, client)  # renders and stores every block
+    calls, reading_many = [], []
+    for name in ("get", "get_many"):
+        real = getattr(cache, name)
+
+        def spy(key, *args, _real=real, _name=name, **kwargs):
+            chrome = [k for k in ([key] if isinstance(key, str) else key) if ":chrome:" in k]
+            if chrome and not reading_many:
+                calls.append((_name, len(chrome)))
+            reading_many.append(_name == "get_many")  # the file cache's get_many calls get
+            try:
+                return _real(key, *args, **kwargs)
+            finally:
+                reading_many.pop()
+
+        monkeypatch.setattr(cache, name, spy)
+
+    page = client.get(staff_answer.get_absolute_url()).content.decode()
+
+    assert calls == [("get_many", 5)]
+    assert STAFF_BADGE in page
