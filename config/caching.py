@@ -3,8 +3,8 @@
 All of them live in Django's cache (`CACHE_URL`: Redis in production, the shared file
 cache of `make run`), never in one process's memory, so what one process changes every
 process sees on its next request. No cached HTML holds anything of one request: the
-CSRF token and the current path are stored as placeholders (`CSRF_PLACEHOLDER`,
-`PATH_PLACEHOLDER`) and `fill_request_values` puts in the request's own on every serve.
+CSRF token and the current path are stored as placeholders (`csrf_placeholder()`,
+`path_placeholder()`) and `fill_request_values` puts in the request's own on every serve.
 
 Keys are built here and only here. Fragment keys are derived from the exact values the
 fragment renders (no invalidation to forget: a change makes a new key, the old copy
@@ -16,12 +16,17 @@ read), the translations and the static files, plus the site name: a deploy that 
 any of them never serves an old copy. `HANDOFF_DEPLOY_VERSION` (e.g. the git commit)
 replaces the hash where the files are not at hand; it must then change with every deploy.
 
+Every fragment below is keyed by its values rather than by a version column bumped with
+each change: a post shows its author's name, reputation and current roles, which change
+in other tables (an admin taking staff status away, a group membership) that no thread
+or post version column would see; listing the values makes such a change a new key.
+
 | cache | what it holds | key (`helper`) | stale when / invalidation | lifetime |
 |---|---|---|---|---|
 | post fragment | a post as one class of viewer sees it (`forum/fragments.py`, `forum/_post.html` and its includes) | `fragment_key("forum/_post.html", values)`: post id, edit time, hidden/deleted state, votes, author id, name, username, reputation, the badge (`Post.badge`: `posted_as` and the author's current `is_active`, `is_staff`, `is_superuser` and role groups), the viewer's class, wallet details | a new key on any change of those values; roles come from the roles cache below | `FRAGMENT_TTL` (24 h) |
 | thread row | one line of a thread list, the same for everyone (`forum/_thread_row.html`) | `fragment_key("forum/_thread_row.html", values)`: title, slug, state, counts, deadlines, last activity, author name, category name and slug | a new key on any change | `FRAGMENT_TTL` (24 h) |
 | staff queue row | one ticket row of `/staff/tickets/` (`escalation/views_queue.py`) | `fragment_key("escalation/staff/_queue_row.html", values)`: everything the row shows, its countdown to the unit shown | a new key on any change (at most once a minute for the countdown) | `QUEUE_ROW_TTL` (1 h) |
-| page chrome | `{% chrome %}` blocks: header, thread header, thread facts, reply form (`accounts/templatetags/site_chrome.py`) | `chrome_key(name, values)`: the values the template lists after the block's name (each list reviewed against what the block shows, `tests/config/test_caching.py`) | a new key on any change of those values | `CHROME_TTL` (1 h) |
+| page chrome | `{% chrome %}` blocks: header, thread meta, safety banner, reply form, thread facts (`accounts/templatetags/site_chrome.py`), one get_many a page | `chrome_key(name, values)`: the values the template lists after the block's name, reviewed against what each block shows (nothing that changes per view: the view count is rendered outside) | a new key on any change of those values | `CHROME_TTL` (1 h) |
 | visitor page | whole pages for visitors: home, category, thread (`forum/pagecache.py`) | `visitor_page_key(...)`: the visitor-page generation, full path, htmx or not (+ deploy version, language, time zone) | `forget_visitor_pages` bumps the generation (hiding a thread or a post); otherwise time | `VISITOR_PAGE_CACHE_SECONDS` (15 s) |
 | visitor-page generation | the counter above | `VISITOR_PAGE_GENERATION_KEY` | bumped by `forget_visitor_pages` | none |
 | role names | each user's role groups (`accounts/roles.py`) | `roles_key(user_id)` | deleted on every membership change and role-group rename or delete (signals, again at commit); staff and superuser status are read from the user row, never cached | `ROLES_TTL` (300 s) |
