@@ -54,7 +54,8 @@ def attach_post_html(view, *, user) -> None:
             tuple(flags(post).values()),
         )
         if post.number == 1:
-            parts += (thread.chain_id, thread.app_version, thread.device, thread.tx_hash)
+            chain = thread.chain.name if thread.chain_id else None  # loaded with the thread
+            parts += (chain, thread.app_version, thread.device, thread.tx_hash)
         return parts
 
     def context_for(post):

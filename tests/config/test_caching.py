@@ -298,3 +298,18 @@ def test_a_warm_thread_page_fetches_all_its_chrome_in_one_round_trip(
 
     assert calls == [("get_many", 5)]
     assert STAFF_BADGE in page
+
+
+def test_a_network_renamed_in_the_admin_shows_in_the_cached_question(member):
+    from forum.models import Chain
+
+    chain = Chain.objects.create(name="TRON (TRC20)", tx_format="tron")
+    thread = ThreadFactory(author=member, chain=chain, title="USDT on TRON stays pending")
+    client = client_for(member)
+    assert "TRON (TRC20)" in client.get(thread.get_absolute_url()).content.decode()
+
+    Chain.objects.filter(pk=chain.pk).update(name="Tron network")
+
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Tron network" in page
+    assert "TRON (TRC20)" not in page
