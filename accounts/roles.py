@@ -1,18 +1,18 @@
 """Role names. Roles are Django groups so admins manage them in one familiar place."""
 
+from config import caching
+
 MODERATORS = "Moderators"
 AGENTS = "Agents"
 ALL_GROUPS = (MODERATORS, AGENTS)
 
 
 # Role names are read on every signed-in page (the viewer's) and for a thread page's
-# authors: kept in the cache, forgotten whenever a membership or a role group changes.
-# The time limit only bounds what a change made behind the ORM's back could leave.
-CACHE_SECONDS = 300
-
-
-def _cache_key(user_id: int) -> str:
-    return f"roles:{user_id}"
+# authors: kept in the shared cache (config/caching.py), forgotten whenever a membership
+# or a role group changes. The time limit only bounds what a change made behind the
+# ORM's back could leave.
+CACHE_SECONDS = caching.ROLES_TTL
+_cache_key = caching.roles_key
 
 
 def role_names_by_user(user_ids) -> dict[int, frozenset[str]]:

@@ -9,6 +9,7 @@ class HandoffConfig(AppConfig):
     verbose_name = "Handoff"
 
     def ready(self):
-        from config import lookups, staticfiles  # noqa: F401  (staticfiles registers its check)
+        from config import caching, lookups, staticfiles  # noqa: F401  (staticfiles: its check)
 
         lookups.register()
+        caching.deploy_version()  # once at start, not on the first request

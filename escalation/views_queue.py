@@ -1,20 +1,16 @@
 """The agents' queue: /staff/tickets/ (filters, counts, search, sort, bulk actions)."""
 
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config import caching
 from config.redirects import safe_next_url
 from escalation import queue as queue_selectors
 from escalation import workflow
@@ -114,63 +110,48 @@ def bulk_action(request):
 
 
 ROW_TEMPLATE = "escalation/staff/_queue_row.html"
-ROW_TTL = 60 * 60
-_row_template_version = ""
 
 
 def attach_row_html(tickets) -> None:
-    """ticket.row_html for each row, from the cache where it is (as forum.fragments does).
+    """ticket.row_html for each row, from the shared cache where it is (config/caching.py).
 
     Fifty rows cost more to render than all the page's queries, and from one request to
     the next most rows look the same. The key is everything a row shows (its countdown
-    to the unit shown, so a row changes at most once a minute), the language, the time
-    zone and the template's source: a change makes a new key, never a stale row.
+    to the unit shown, so a row changes at most once a minute): a change makes a new
+    key, never a stale row.
     """
-    global _row_template_version
-    if not tickets:
-        return
-    template = get_template(ROW_TEMPLATE)
-    if not _row_template_version:
-        with open(template.origin.name, "rb") as source:
-            _row_template_version = hashlib.blake2b(source.read(), digest_size=6).hexdigest()
-    prefix = (
-        f"queue-row:{_row_template_version}:{translation.get_language()}:"
-        f"{timezone.get_current_timezone_name()}"
+    caching.attach_html(
+        tickets,
+        template_name=ROW_TEMPLATE,
+        attribute="row_html",
+        values=_row_values,
+        context_for=lambda ticket: {"ticket": ticket},
+        ttl=caching.QUEUE_ROW_TTL,
     )
-    keys = []
-    for ticket in tickets:
-        shown = (
-            ticket.pk,
-            ticket.reference,
-            ticket.staff_url,
-            ticket.thread.title,
-            ticket.requester.username,
-            ticket.requester.public_name,
-            ticket.category_id,
-            ticket.category_name,
-            ticket.queue_name,
-            ticket.reason_label,
-            ticket.priority,
-            ticket.priority_label,
-            ticket.status,
-            ticket.status_label,
-            ticket.assignee.public_name if ticket.assignee_id else None,
-            ticket.sla_state,
-            ticket.sla_text,
-            ticket.sla_due_at,
-            ticket.created_at,
-        )
-        digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
-        keys.append(f"{prefix}:{digest}")
-    found = cache.get_many(keys)
-    missing = {}
-    for ticket, key in zip(tickets, keys, strict=True):
-        html = found.get(key)
-        if html is None:
-            html = missing[key] = str(template.render({"ticket": ticket}))
-        ticket.row_html = mark_safe(html)  # our own template's output
-    if missing:
-        cache.set_many(missing, ROW_TTL)
+
+
+def _row_values(ticket) -> tuple:
+    return (
+        ticket.pk,
+        ticket.reference,
+        ticket.staff_url,
+        ticket.thread.title,
+        ticket.requester.username,
+        ticket.requester.public_name,
+        ticket.category_id,
+        ticket.category_name,
+        ticket.queue_name,
+        ticket.reason_label,
+        ticket.priority,
+        ticket.priority_label,
+        ticket.status,
+        ticket.status_label,
+        ticket.assignee.public_name if ticket.assignee_id else None,
+        ticket.sla_state,
+        ticket.sla_text,
+        ticket.sla_due_at,
+        ticket.created_at,
+    )
 
 
 def _next_url(request) -> str:

@@ -44,9 +44,10 @@ from django.utils.translation import gettext_lazy as _
 from publicsuffixlist import PublicSuffixList
 
 from accounts.names import SHORT_WORD_LENGTH, skeleton
+from config import caching
 
-DOMAIN_RULES_KEY = "forum:domain-rules"
-DOMAIN_RULES_TTL = 5 * 60
+DOMAIN_RULES_KEY = caching.DOMAIN_RULES_KEY
+DOMAIN_RULES_TTL = caching.DOMAIN_RULES_TTL
 # Names this long or longer also catch hosts one typo away; shorter ones would catch
 # too many honest sites.
 TYPO_MIN_LENGTH = 6

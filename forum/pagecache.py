@@ -14,17 +14,17 @@ rendered with a placeholder where the token goes (csrf_placeholder, a context pr
 and every serve puts in the token of the visitor at hand, which also sends them the CSRF
 cookie it goes with, as rendering `{% csrf_token %}` would. The address is part of the
 key, so the path and query a copy shows (sign-in's `next`) are those of everyone it serves.
+The key and the placeholder come from config/caching.py, which lists every cache.
 """
-
-import hashlib
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
+from django.utils import timezone
+
+from config import caching
 
 
 def render_for_visitors(request, build) -> HttpResponse:
@@ -54,22 +54,15 @@ def csrf_placeholder(request) -> dict:
     """Context processor: a page rendered for the visitor page cache gets the placeholder as
     its `csrf_token`, so `{% csrf_token %}`, `{{ csrf_token }}` and `{% chrome %}` put it in."""
     if getattr(request, "renders_shared_page", False):
-        return {"csrf_token": _placeholder()}
+        return {"csrf_token": caching.csrf_placeholder()}
     return {}
 
 
-def _placeholder() -> str:
-    # Derived from SECRET_KEY: the same in every process (one renders the copy, another
-    # serves it), and unknown to anyone who could write it into a post to have the
-    # reader's token put in its place.
-    return "csrf-" + salted_hmac("forum.pagecache.csrf", "placeholder").hexdigest()[:32]
-
-
 def _with_token(content: bytes, request) -> bytes:
-    return content.replace(_placeholder().encode(), get_token(request).encode())
+    return content.replace(caching.csrf_placeholder().encode(), get_token(request).encode())
 
 
-GENERATION_KEY = "visitor-page-generation"
+GENERATION_KEY = caching.VISITOR_PAGE_GENERATION_KEY
 
 
 def forget_visitor_pages() -> None:
@@ -89,13 +82,6 @@ def _generation() -> int:
 
 
 def _key(request) -> str:
-    parts = "|".join(
-        (
-            str(_generation()),
-            request.get_full_path(),
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            "htmx" if request.htmx else "page",
-        )
+    return caching.visitor_page_key(
+        generation=_generation(), full_path=request.get_full_path(), htmx=bool(request.htmx)
     )
-    return "visitor-page:" + hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()

@@ -6,29 +6,20 @@ from the fragment cache. Their look depends on a handful of values (who is signe
 their name and roles, the language, which tab is current), which the template lists
 after the fragment's name; everything per request inside them (the CSRF token and the
 current path) is rendered as a placeholder and filled in on every use, so one copy
-serves every request with the same look. The copies live in each process (a bounded
-LRU), not in the shared cache: they are small, cheap to make again, and a lookup costs
-a dictionary access instead of a network round trip.
+serves every request with the same look. The copies live in the shared cache under
+config.caching.chrome_key, like every other fragment: a change made by any process
+shows on the next request of every process.
 """
 
-from collections import OrderedDict
-from threading import Lock
-from urllib.parse import quote
-
 from django import template
+from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.template.loader_tags import ExtendsNode
 from django.utils.safestring import mark_safe
 
+from config import caching
+
 register = template.Library()
-
-MAX_COPIES = 4096
-CSRF = "__handoff:csrf__"
-PATH = "__handoff:path__"  # the colon makes its |urlencode form differ from it
-
-_copies: OrderedDict[tuple, str] = OrderedDict()
-_lock = Lock()
 
 
 class ChromeNode(template.Node):
@@ -38,36 +29,68 @@ class ChromeNode(template.Node):
         self.unless = unless
         self.nodelist = nodelist
 
+    def is_shared(self, context) -> bool:
+        return not any(condition.resolve(context) for condition in self.unless)
+
+    def key(self, context) -> str:
+        return caching.chrome_key(self.name, (variable.resolve(context) for variable in self.vary))
+
     def render(self, context) -> str:
-        if any(condition.resolve(context) for condition in self.unless):
+        if not self.is_shared(context):
             return self.nodelist.render(context)  # this request's own look: not shared
         request = context["request"]
-        key = (
-            self.name,
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            *(variable.resolve(context) for variable in self.vary),
-        )
-        with _lock:
-            html = _copies.get(key)
-            if html is not None:
-                _copies.move_to_end(key)
+        key = self.key(context)
+        copies = _page_copies(context, request)
+        html = copies.get(key)
         if html is None:
-            with context.push(csrf_token=CSRF, current_path=PATH):
+            html = cache.get(key)
+        if html is None:
+            with context.push(
+                csrf_token=caching.csrf_placeholder(), current_path=caching.path_placeholder()
+            ):
                 html = self.nodelist.render(context)
-            with _lock:
-                _copies[key] = html
-                if len(_copies) > MAX_COPIES:
-                    _copies.popitem(last=False)
-        path = request.get_full_path()
+            cache.set(key, html, caching.CHROME_TTL)
         # The context's token is masked once per request and shared by every form on the
         # page; get_token() would mask (32 random characters) afresh on each call.
         token = str(context.get("csrf_token") or get_token(request))
         return mark_safe(
-            html.replace(CSRF, token)
-            .replace(quote(PATH, safe="/"), escape(quote(path, safe="/")))  # as |urlencode
-            .replace(PATH, escape(path))
+            caching.fill_request_values(html, token=token, path=request.get_full_path())
         )
+
+
+def _page_copies(context, request) -> dict:
+    """Every chrome block of the page being rendered, fetched in one get_many.
+
+    The first block of a request looks up the blocks of its template and of the
+    templates it extends whose values the context already holds (the same context
+    renders them all): one round trip to the cache instead of one per block. A block
+    this misses (inside a loop, say) is fetched on its own.
+    """
+    copies = getattr(request, "_chrome_copies", None)
+    if copies is None:
+        keys = [node.key(context) for node in _chrome_nodes(context) if node.is_shared(context)]
+        copies = request._chrome_copies = cache.get_many(keys) if keys else {}
+    return copies
+
+
+def _chrome_nodes(context) -> list:
+    nodes, current, seen = [], context.template, 0
+    while current is not None and seen < 10:  # extends chains are short; never loop
+        seen += 1
+        nodes += current.nodelist.get_nodes_by_type(ChromeNode)
+        extends = current.nodelist.get_nodes_by_type(ExtendsNode)
+        current = _parent(extends[0], context) if extends else None
+    return nodes
+
+
+def _parent(extends, context):
+    parent = extends.parent_name.resolve(context)
+    if isinstance(parent, str):
+        try:
+            return context.template.engine.get_template(parent)
+        except template.TemplateDoesNotExist:
+            return None
+    return getattr(parent, "template", parent)
 
 
 @register.tag
