@@ -255,6 +255,10 @@ RESERVED_NAME_EXCEPTIONS = env_list(
 )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# A code typed in the last second of its 30 s window reaches us in the next one: accept
+# the period before and after too, as RFC 6238 (5.2) advises for network delay. allauth
+# still refuses a code used once already.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "en"

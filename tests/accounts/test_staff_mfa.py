@@ -21,10 +21,10 @@ from tests.factories import PASSWORD, UserFactory
 MFA_REQUIRED = "Staff accounts must use two-factor authentication. Set it up to continue."
 
 
-def _current_code(user) -> str:
+def _current_code(user, *, periods_ago: int = 0) -> str:
     authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = decrypt(authenticator.data["secret"])
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD - periods_ago
     return format_hotp_value(hotp_value(secret, counter))
 
 
@@ -221,6 +221,26 @@ def test_agent_with_password_and_code_gets_to_admin(client, agent, still_clock):
     assert response.status_code == 302
     assert _signed_in_user_id(client) == str(agent.pk)
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_code_from_the_window_just_ended_still_signs_in(client, agent, still_clock):
+    """Typed in the last second of its 30 s window, it arrives in the next one."""
+    client.post(reverse("account_login"), {"login": "agent_amy", "password": PASSWORD})
+
+    client.post(reverse("mfa_authenticate"), {"code": _current_code(agent, periods_ago=1)})
+
+    assert _signed_in_user_id(client) == str(agent.pk)
+
+
+def test_a_code_two_windows_old_is_refused(client, agent, still_clock):
+    client.post(reverse("account_login"), {"login": "agent_amy", "password": PASSWORD})
+
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": _current_code(agent, periods_ago=2)}
+    )
+
+    assert "Incorrect code." in response.content.decode()
+    assert _signed_in_user_id(client) is None
 
 
 def test_agent_with_a_wrong_code_stays_signed_out(client, agent, still_clock):
