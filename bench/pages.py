@@ -46,6 +46,8 @@ def main() -> None:
         if not options.keep:
             cleanup.callback(shutil.rmtree, var_dir, ignore_errors=True)
         env = _app_environment(var_dir)
+        if options.cache_url:
+            env["CACHE_URL"] = options.cache_url
         if options.database == "postgres":
             env["DATABASE_URL"] = cleanup.enter_context(
                 _fresh_postgres_database(options.postgres_url, keep=options.keep)
@@ -104,6 +106,12 @@ def _parse_args():
     parser.add_argument("--var-dir", help="Use this data directory instead of a temporary one.")
     parser.add_argument(
         "--keep", action="store_true", help="Keep the data directory and PostgreSQL database."
+    )
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="CACHE_URL for the app, e.g. redis://127.0.0.1:6379/7 (flushed by nothing here: "
+        "use a database number of your own). Default: the embedded file cache.",
     )
     return parser.parse_args()
 
