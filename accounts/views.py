@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -9,6 +8,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts import powers, services
 from accounts.forms import SettingsForm
 from accounts.models import User
+from config.redirects import safe_next_url
 from forum.errors import ForumError
 
 
@@ -36,9 +36,7 @@ def settings_view(request):
 @login_required
 def second_factor(request):
     """Where staff go for their powers: set up two-factor, or confirm it, then back to `next`."""
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_next_url(request, request.GET.get("next", ""), default="")
     return redirect(powers.second_factor_url(request.user, next_url))
 
 

@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.redirects import safe_next_url
 from notifications import selectors, services, visibility
 from notifications.forms import PreferencesForm
 from notifications.models import Notification, NotificationSettings
@@ -35,7 +36,8 @@ def read(request, notification_id):
     services.mark_read(user=request.user, notification_ids=[notification.pk])
     if not visibility.is_visible(notification, viewer=request.user):
         return redirect("notifications:list")
-    return redirect(_local(notification.url) or "notifications:list")
+    back = reverse("notifications:list")
+    return redirect(safe_next_url(request, notification.url, default=back))
 
 
 @require_POST
@@ -69,9 +71,3 @@ def preferences(request):
     if request.htmx:  # a bad form is 200 with errors too: htmx does not swap 4xx responses
         template += "#preferences-form"
     return render(request, template, {"form": form, "saved": saved})
-
-
-def _local(url: str) -> str:
-    """The notification's link if it is a path on this site, else nothing (no open redirect)."""
-    is_local = url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
-    return url if is_local else ""
