@@ -36,7 +36,7 @@ def role_names_by_user(user_ids) -> dict[int, frozenset[str]]:
         else:
             names[user_id] = frozenset(hit)
     if missing:
-        found = _query_role_names(missing)
+        found = query_role_names(missing)
         cache.set_many(
             {_cache_key(user_id): tuple(sorted(found[user_id])) for user_id in missing},
             CACHE_SECONDS,
@@ -45,7 +45,8 @@ def role_names_by_user(user_ids) -> dict[int, frozenset[str]]:
     return names
 
 
-def _query_role_names(user_ids: list[int]) -> dict[int, frozenset[str]]:
+def query_role_names(user_ids: list[int]) -> dict[int, frozenset[str]]:
+    """The role groups of each user, read now (one query, no cache)."""
     from django.contrib.auth.models import Group
     from django.db import connection
 

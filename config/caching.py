@@ -28,6 +28,7 @@ or post version column would see; listing the values makes such a change a new k
 | staff queue row | one ticket row of `/staff/tickets/` (`escalation/views_queue.py`) | `fragment_key("escalation/staff/_queue_row.html", values)`: everything the row shows, its countdown to the unit shown | a new key on any change (at most once a minute for the countdown) | `QUEUE_ROW_TTL` (1 h) |
 | page chrome | `{% chrome %}` blocks: header, thread meta, safety banner, reply form, thread facts (`accounts/templatetags/site_chrome.py`), one get_many a page | `chrome_key(name, values)`: the values the template lists after the block's name, reviewed against what each block shows (nothing that changes per view: the view count is rendered outside) | a new key on any change of those values | `CHROME_TTL` (1 h) |
 | visitor page | whole pages for visitors: home, category, thread (`forum/pagecache.py`) | `visitor_page_key(...)`: the visitor-page generation, full path, htmx or not (+ deploy version, language, time zone) | `forget_visitor_pages` bumps the generation (hiding a thread or a post); otherwise time | `VISITOR_PAGE_CACHE_SECONDS` (15 s) |
+| member page | a whole thread page as one signed-in member sees it (`forum/pagecache.py`), with slots for what changes on every view: the view count, the sidebar panels other apps add, the CSRF token | `member_page_key(...)`: the member, full path, htmx or not, and every value the page shows, as read on this request (`ThreadPageFacts.cache_values`: the thread, category, author and chain rows, the page's post and author rows, the authors' roles, the viewer's votes, follow and powers, the viewer's own user row and roles) | a new key on any change of those values; never used with a flash message or a bound or quoting form | `MEMBER_PAGE_TTL` (10 min) |
 | visitor-page generation | the counter above | `VISITOR_PAGE_GENERATION_KEY` | bumped by `forget_visitor_pages` | none |
 | role names | each user's role groups (`accounts/roles.py`) | `roles_key(user_id)` | deleted on every membership change and role-group rename or delete (signals, again at commit); staff and superuser status are read from the user row, never cached | `ROLES_TTL` (300 s) |
 | domain rules | the admin's blocked and official domains (`forum/hosts.py`) | `DOMAIN_RULES_KEY` | deleted on every save or delete of a row (signals, again at commit) | `DOMAIN_RULES_TTL` (300 s) |
@@ -57,6 +58,7 @@ from django.utils.safestring import mark_safe
 FRAGMENT_TTL = 24 * 60 * 60
 QUEUE_ROW_TTL = 60 * 60
 CHROME_TTL = 60 * 60
+MEMBER_PAGE_TTL = 10 * 60
 ROLES_TTL = 300
 VISITOR_PAGE_GENERATION_KEY = "visitor-page-generation"
 DOMAIN_RULES_KEY = "forum:domain-rules"
@@ -138,6 +140,11 @@ def visitor_page_key(*, generation, full_path: str, htmx: bool) -> str:
     return fragment_key("visitor-page", (generation, full_path, "htmx" if htmx else "page"))
 
 
+def member_page_key(*, user_id: int, full_path: str, htmx: bool, values: Iterable) -> str:
+    """A whole page as one signed-in member sees it, showing exactly `values`."""
+    return fragment_key("member-page", (user_id, full_path, "htmx" if htmx else "page", *values))
+
+
 def roles_key(user_id: int) -> str:
     """The role group names of one user."""
     return f"roles:{deploy_version()}:{user_id}"
@@ -152,6 +159,19 @@ def _placeholder(name: str) -> str:
     # have the reader's token or address put in its place. The colons make its
     # |urlencode form differ from it (fill_request_values replaces both).
     return f"ph:{name}:" + salted_hmac("config.caching.placeholder", name).hexdigest()[:32]
+
+
+@cache
+def slot(name: str) -> str:
+    """Where a saved page takes a value of the request it is served to (`fill_slots`)."""
+    return _placeholder(f"slot-{name}")
+
+
+def fill_slots(html: str, values: dict[str, str]) -> str:
+    """`html` with each `slot(name)` replaced by `values[name]` (HTML, already escaped)."""
+    for name, value in values.items():
+        html = html.replace(slot(name), value)
+    return html
 
 
 @cache

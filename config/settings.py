@@ -369,6 +369,10 @@ CELERY_WORKER_REDIRECT_STDOUTS = False
 # --- Forum -------------------------------------------------------------------
 # Visitors (nobody signed in) share whole pages for this long (seconds); 0 turns it off.
 VISITOR_PAGE_CACHE_SECONDS = env_int("HANDOFF_VISITOR_PAGE_CACHE_SECONDS", 15)
+# A member's thread page is kept under a key made of everything it shows (forum/pagecache.py).
+MEMBER_PAGE_CACHE = env_bool("HANDOFF_MEMBER_PAGE_CACHE", True)
+# "raise" (the tests) or "log": render afresh on every hit and compare with the copy.
+MEMBER_PAGE_CACHE_VERIFY = env_str("HANDOFF_MEMBER_PAGE_CACHE_VERIFY") or ""
 
 # --- Trust and safety --------------------------------------------------------
 # Links (forum/links.py). Blocked domains refuse a post that links to them or to any of

@@ -17,6 +17,8 @@ key, so the path and query a copy shows (sign-in's `next`) are those of everyone
 The key and the placeholder come from config/caching.py, which lists every cache.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -24,7 +26,10 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from accounts import powers
 from config import caching
+
+logger = logging.getLogger(__name__)
 
 
 def render_for_visitors(request, build) -> HttpResponse:
@@ -48,6 +53,76 @@ def render_for_visitors(request, build) -> HttpResponse:
             cache.set(key, response.content, seconds)
         response.content = _with_token(response.content, request)
     return response
+
+
+def render_for_member(request, *, values, slots: dict[str, str], build) -> HttpResponse:
+    """A signed-in member's page, from their own saved copy when nothing on it changed.
+
+    `values` is everything the page shows that was read on this request (the caller's
+    facts); the viewer's own row, roles and second factor are added here. `slots` maps a
+    name to this request's HTML for what differs on every view (the view count, the
+    panels other apps put in the sidebar); `build(slots)` renders the page with
+    `slots[name]` where that HTML goes. A copy is saved with `caching.slot(name)` in those
+    places and with the CSRF placeholder, and each serve fills in the request's own.
+
+    `settings.MEMBER_PAGE_CACHE` turns it off; `MEMBER_PAGE_CACHE_VERIFY` (the tests set
+    it) renders the page afresh on every hit and fails loudly if the copy differs: any
+    value the page shows but the key leaves out is found by the first test that changes it.
+    """
+    if (
+        not settings.MEMBER_PAGE_CACHE
+        or request.method != "GET"
+        or not request.user.is_authenticated
+        or len(get_messages(request))  # a flash message is shown once
+    ):
+        return build(slots)
+    key = caching.member_page_key(
+        user_id=request.user.pk,
+        full_path=request.get_full_path(),
+        htmx=bool(request.htmx),
+        values=(*values, *_viewer_values(request.user)),
+    )
+    saved = cache.get(key)
+    verify = settings.MEMBER_PAGE_CACHE_VERIFY
+    if saved is not None and not verify:
+        return _serve(saved, request, slots)
+    request.renders_shared_page = True
+    try:
+        response = build({name: caching.slot(name) for name in slots})
+    finally:
+        request.renders_shared_page = False
+    if response.streaming or response.status_code != 200:
+        return build(slots)
+    content = response.content
+    if saved is not None and saved != content:
+        logger.error("member page copy differs from a fresh render: %s", request.path)
+        if verify == "raise":
+            raise AssertionError(
+                f"The saved copy of {request.get_full_path()} differs from a fresh render: "
+                "the page shows a value its key (render_for_member's values) leaves out."
+            )
+    cache.set(key, content, caching.MEMBER_PAGE_TTL)
+    response.content = _fill(content, request, slots)
+    return response
+
+
+def _viewer_values(user) -> tuple:
+    """What the page shows of its viewer: their row (name, unread count, settings), roles
+    and powers, and whether this session verified a second factor."""
+    return (
+        tuple(getattr(user, f.attname) for f in user._meta.concrete_fields),
+        tuple(sorted(user.group_names)),
+        powers.is_second_factor_verified(user),
+    )
+
+
+def _serve(content: bytes, request, slots: dict[str, str]) -> HttpResponse:
+    return HttpResponse(_fill(content, request, slots))
+
+
+def _fill(content: bytes, request, slots: dict[str, str]) -> bytes:
+    html = caching.fill_slots(content.decode(), slots)
+    return _with_token(html.encode(), request)
 
 
 def csrf_placeholder(request) -> dict:

@@ -125,10 +125,13 @@ def read(sql: str, params, *parts: Columns) -> list[tuple]:
 
     One tuple a row, one instance (or None, for a LEFT JOIN that found nothing) a part.
     """
+    return cut(fetch(sql, params), *parts)
+
+
+def cut(rows: list[tuple], *parts: Columns) -> list[tuple]:
+    """Rows fetched raw (`fetch`) whose SELECT list is the parts' in order, cut into
+    instances as `read` does: one tuple a row, one instance (or None) a part."""
     db = connections[DEFAULT_DB_ALIAS]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     bounds, start = [], 0
     for part in parts:
         bounds.append((part, start, start + len(part)))

@@ -33,13 +33,6 @@ class ThreadPage:
     prev_cursor: str | None = None
 
 
-def _set_author_roles(posts) -> None:
-    """Give each post's author their role groups (support team, moderator) for the badges."""
-    names = roles.role_names_by_user(post.author_id for post in posts)
-    for post in posts:
-        post.author.__dict__["group_names"] = names[post.author_id]  # fills the cached_property
-
-
 def visible_threads(user):
     threads = Thread.objects.all()
     if not access.can_see_hidden(user):
@@ -185,19 +178,102 @@ class ThreadView:
     can_moderate: bool = False
 
 
-def thread_page(*, thread: Thread, user, page: int) -> ThreadView:
-    """The question, the accepted answer pinned under it, and one page of posts by number."""
+@dataclass
+class ThreadPageFacts:
+    """Everything a thread page reads from the database on every request, as it came.
+
+    The rows are kept raw (no model instances): a member's saved copy of the page is keyed
+    by them (`cache_values`, forum/pagecache.py), and instances are built only when the
+    page is rendered.
+    """
+
+    thread: Thread
+    page: int
+    page_count: int
+    first: int
+    last: int
+    rows: list[tuple]  # the posts shown, each with its author, as read
+    author_roles: dict[int, frozenset[str]]
+    voted_post_ids: set[int] = field(default_factory=set)
+    is_following: bool = False
+    can_reply: bool = False
+    can_accept: bool = False
+    can_moderate: bool = False
+
+    def cache_values(self) -> tuple:
+        """What the page shows of these facts (the view count aside: the view puts it in)."""
+        thread = self.thread
+        return (
+            _instance_values(thread, skip=("view_count",)),
+            _instance_values(thread.category),
+            _instance_values(thread.author),
+            _instance_values(thread.chain) if thread.chain_id else None,
+            self.page,
+            self.page_count,
+            self.rows,
+            sorted((user_id, sorted(names)) for user_id, names in self.author_roles.items()),
+            self.voted_post_ids,
+            self.is_following,
+            self.can_reply,
+            self.can_accept,
+            self.can_moderate,
+        )
+
+
+def _instance_values(instance, skip=()) -> tuple:
+    """Every loaded field of a model instance, in field order (a new field is in by itself)."""
+    loaded = instance.__dict__
+    return tuple(
+        loaded.get(f.attname)
+        for f in instance._meta.concrete_fields
+        if f.attname not in skip and f.attname in loaded
+    )
+
+
+def thread_page_facts(*, thread: Thread, user, page: int) -> ThreadPageFacts:
+    """The reads of a thread page: the posts of one page with their authors and roles, and
+    the viewer's votes and follow. A fixed number of queries, whatever the thread's size."""
     page_count = max(1, -(-thread.post_count // POSTS_PER_PAGE))
     page = min(max(page, 1), page_count)
     first = (page - 1) * POSTS_PER_PAGE + 1
     last = page * POSTS_PER_PAGE
-    rows = _page_posts(
+    rows = _page_rows(
         thread=thread, first=first, last=last, include_hidden=access.can_see_hidden(user)
     )
-    _set_author_roles(rows)
+    author_ids = {row[_AUTHOR_ID] for row in rows}
+    facts = ThreadPageFacts(
+        thread=thread,
+        page=page,
+        page_count=page_count,
+        first=first,
+        last=last,
+        rows=rows,
+        # Read, not cached: a post's badge follows its author's roles on the next request.
+        author_roles=roles.query_role_names(sorted(author_ids)) if author_ids else {},
+    )
+    if user.is_authenticated:
+        facts.voted_post_ids, facts.is_following = _viewer_state(
+            user=user, thread=thread, post_ids=[row[0] for row in rows]
+        )
+        facts.can_moderate = access.is_moderator(user)
+        facts.can_reply = not thread.is_closed and not thread.is_hidden
+        facts.can_accept = access.can_accept(user, thread) and not thread.is_closed
+    return facts
+
+
+def thread_page(
+    *, thread: Thread, user, page: int, facts: ThreadPageFacts | None = None
+) -> ThreadView:
+    """The question, the accepted answer pinned under it, and one page of posts by number."""
+    if facts is None:
+        facts = thread_page_facts(thread=thread, user=user, page=page)
+    first, last = facts.first, facts.last
+    rows = _build_posts(facts.rows)
+    for post in rows:
+        post.author.__dict__["group_names"] = facts.author_roles.get(post.author_id, frozenset())
     question = next((post for post in rows if post.number == 1), None)
     if question is not None:
-        thread.author = question.author  # the same person, with groups prefetched
+        thread.author = question.author  # the same person, with their roles
     accepted = next((post for post in rows if post.pk == thread.accepted_post_id), None)
     on_page = [
         post
@@ -209,27 +285,29 @@ def thread_page(*, thread: Thread, user, page: int) -> ThreadView:
         question=question,
         accepted=accepted,
         posts=on_page,
-        page=page,
-        page_count=page_count,
+        page=facts.page,
+        page_count=facts.page_count,
+        voted_post_ids=facts.voted_post_ids,
+        is_following=facts.is_following,
+        can_reply=facts.can_reply,
+        can_accept=facts.can_accept,
+        can_moderate=facts.can_moderate,
     )
-    if user.is_authenticated:
-        view.voted_post_ids, view.is_following = _viewer_state(
-            user=user, thread=thread, post_ids=[post.pk for post in rows]
-        )
-        view.can_moderate = access.is_moderator(user)
-        view.can_reply = not thread.is_closed and not thread.is_hidden
-        view.can_accept = access.can_accept(user, thread) and not thread.is_closed
     fragments.attach_post_html(view, user=user)
     return view
 
 
-def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[Post]:
-    """Posts numbered first..last, the question and the accepted answer, by number."""
+_AUTHOR_ID = len(_POST) + 0  # the author's id: the first column of _POST_AUTHOR
+
+
+def _page_rows(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[tuple]:
+    """Posts numbered first..last, the question and the accepted answer, by number: raw
+    rows of _POST then _POST_AUTHOR."""
     quote = connection.ops.quote_name
     number, thread_id = quote("number"), quote("thread_id")
     wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = %s)"
     hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
-    rows = rawrows.read(
+    return rawrows.fetch(
         f"SELECT {_POST.sql}, {_POST_AUTHOR.sql} FROM {_POST.table} "
         f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')} "
         f"WHERE p.{thread_id} = %s AND {wanted}{hidden} ORDER BY p.{number}",
@@ -240,12 +318,22 @@ def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) 
             thread.accepted_post_id or 0,
             *([] if include_hidden else [False]),
         ],
-        _POST,
-        _POST_AUTHOR,
     )
-    for post, author in rows:
+
+
+def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[Post]:
+    """The posts of `_page_rows`, with their authors."""
+    return _build_posts(
+        _page_rows(thread=thread, first=first, last=last, include_hidden=include_hidden)
+    )
+
+
+def _build_posts(rows: list[tuple]) -> list[Post]:
+    posts = []
+    for post, author in rawrows.cut(rows, _POST, _POST_AUTHOR):
         post.author = author
-    return [post for post, _ in rows]
+        posts.append(post)
+    return posts
 
 
 def _viewer_state(*, user, thread: Thread, post_ids: list[int]) -> tuple[set[int], bool]:

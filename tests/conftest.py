@@ -60,6 +60,9 @@ def _plain_http(tmp_path_factory):
         SECURE_HSTS_SECONDS=0,
         CACHES=caches,
         VISITOR_PAGE_CACHE_SECONDS=0,  # tests/forum/test_pagecache.py turns it on
+        # Every test that reloads a member's thread page checks the saved copy against a
+        # fresh render: a value the page shows but its key leaves out fails that test.
+        MEMBER_PAGE_CACHE_VERIFY="raise",
         WHITENOISE_AUTOREFRESH=True,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):

@@ -74,12 +74,28 @@ def _page_copies(context, request) -> dict:
 
 
 def _chrome_nodes(context) -> list:
-    nodes, current, seen = [], context.template, 0
+    """The chrome blocks of the page's template and of those it extends.
+
+    Found by walking the compiled templates, once per template object when every
+    `{% extends %}` of the chain names a literal template (the cached loader keeps the
+    objects, so this is once per process and template); a computed parent is walked on
+    every request.
+    """
+    top = context.template
+    found = getattr(top, "_chrome_nodes", None)
+    if found is not None:
+        return found
+    nodes, current, seen, constant = [], top, 0, True
     while current is not None and seen < 10:  # extends chains are short; never loop
         seen += 1
         nodes += current.nodelist.get_nodes_by_type(ChromeNode)
         extends = current.nodelist.get_nodes_by_type(ExtendsNode)
+        if extends:
+            parent_name = extends[0].parent_name
+            constant = constant and isinstance(parent_name.var, str) and not parent_name.filters
         current = _parent(extends[0], context) if extends else None
+    if constant:
+        top._chrome_nodes = nodes
     return nodes
 
 

@@ -1,11 +1,14 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from forum import access, extensions, selectors, viewcounts
 from forum.forms import ReplyForm
 from forum.markdown import quote_markdown
 from forum.models import Post
-from forum.pagecache import render_for_visitors
+from forum.pagecache import render_for_member, render_for_visitors
 
 
 def thread_redirect(request, thread_id):
@@ -19,15 +22,42 @@ def thread_detail(request, thread_id, slug):
         return redirect(thread, permanent=True)
     # The stored count plus the views the next fold adds (forum/viewcounts.py).
     thread.view_count += viewcounts.record_view(thread.pk)
-    return render_for_visitors(request, lambda: _thread_page(request, thread))
+    page = _page_number(request)
+    if request.user.is_authenticated and not request.GET.get("quote"):
+        facts = selectors.thread_page_facts(thread=thread, user=request.user, page=page)
+        return render_for_member(
+            request,
+            values=facts.cache_values(),
+            slots=_slots(request, thread),
+            build=lambda slots: _thread_page(request, thread, page, slots, facts),
+        )
+    return render_for_visitors(
+        request, lambda: _thread_page(request, thread, page, _slots(request, thread))
+    )
 
 
-def _thread_page(request, thread):
+def _slots(request, thread) -> dict[str, str]:
+    """The parts of a thread page that change on every view: a member's saved copy of the
+    page has a slot for each (forum/pagecache.py)."""
+    views = ngettext("%(counter)s view", "%(counter)s views", thread.view_count) % {
+        "counter": thread.view_count
+    }
+    panels = extensions.thread_panels(request=request, thread=thread)
+    return {
+        "views": conditional_escape(views),
+        "panels": mark_safe("".join(conditional_escape(panel) for panel in panels)),
+    }
+
+
+def _page_number(request) -> int:
     try:
-        page = int(request.GET.get("page", "1"))
+        return int(request.GET.get("page", "1"))
     except ValueError:
-        page = 1
-    view = selectors.thread_page(thread=thread, user=request.user, page=page)
+        return 1
+
+
+def _thread_page(request, thread, page: int, slots: dict[str, str], facts=None):
+    view = selectors.thread_page(thread=thread, user=request.user, page=page, facts=facts)
     initial = {}
     quote_id = _post_id(request.GET.get("quote", ""))
     if quote_id and request.user.is_authenticated:
@@ -45,7 +75,7 @@ def _thread_page(request, thread):
             "view": view,
             "thread": thread,
             "form": ReplyForm(initial=initial),
-            "panels": extensions.thread_panels(request=request, thread=thread),
+            "slots": {name: mark_safe(html) for name, html in slots.items()},
         },
     )
 

@@ -241,6 +241,7 @@ def test_the_module_docstring_lists_every_cache():
         ("staff queue row", "escalation/views_queue.py", "fragment_key", "QUEUE_ROW_TTL"),
         ("page chrome", "site_chrome.py", "chrome_key", "CHROME_TTL"),
         ("visitor page", "forum/pagecache.py", "visitor_page_key", "VISITOR_PAGE_CACHE_SECONDS"),
+        ("member page", "forum/pagecache.py", "member_page_key", "MEMBER_PAGE_TTL"),
         ("role names", "accounts/roles.py", "roles_key", "ROLES_TTL"),
         ("domain rules", "forum/hosts.py", "DOMAIN_RULES_KEY", "DOMAIN_RULES_TTL"),
     ):
