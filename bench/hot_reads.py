@@ -7,7 +7,7 @@ thread (`seed_scale --long-threads 1 --long-thread-posts 200`):
         .venv/bin/python bench/hot_reads.py [--loops 2000] [--rounds 5]
 
 (add DATABASE_URL=postgres://… for PostgreSQL). It times, in one process and one run:
-the two reads `forum.rawrows` serves (the thread with its category, author and chain;
+the two reads `config.rawrows` serves (the thread with its category, author and chain;
 one page of posts with their authors), each as the app does it and as the equivalent
 ORM QuerySet (`select_related().only()`); then the whole thread page through the test
 client, as a visitor and as a signed-in member, warm caches. Each figure is the median

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.backends.LegacyBackendSessionMiddleware",  # sessions from before accounts.backends
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after the user is known: staff powers (accounts.powers) read its mark.
     "accounts.middleware.SecondFactorMiddleware",
@@ -203,8 +204,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading a session's user by one raw query (accounts/backends.py).
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

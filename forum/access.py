@@ -6,7 +6,7 @@ from django.http import Http404
 
 from accounts import powers
 from accounts.models import User
-from forum import rawrows
+from config import rawrows
 from forum.models import Category, Chain, Post, Thread
 
 

@@ -9,7 +9,8 @@ from django.db.models import Q
 
 from accounts import roles
 from accounts.models import User
-from forum import access, fragments, rawrows
+from config import rawrows
+from forum import access, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
 
 THREADS_PER_PAGE = 30

@@ -1,6 +1,6 @@
 """Hand-written reads give the same instances the ORM gives, on SQLite and PostgreSQL.
 
-forum.rawrows converts each column with the backend's and the field's own converters, as
+config.rawrows converts each column with the backend's and the field's own converters, as
 the ORM's compiler does, so a field of any type needs no change there. These tests hold
 it to that for every field type the installed models use, on whichever database the
 suite runs (CI runs it on both).
@@ -16,8 +16,9 @@ from django.db import connection, models
 from django.test.utils import isolate_apps
 from django.utils import timezone
 
+from config import rawrows
 from escalation.models import BusinessCalendar, EscalationPolicy, Holiday, OpeningHours
-from forum import access, rawrows, selectors, services
+from forum import access, selectors, services
 from forum.models import Chain, Thread
 from tests.factories import PostFactory, ThreadFactory
 
