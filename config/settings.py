@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise: static files need no page policy, so they skip the work.
-    "csp.middleware.CSPMiddleware",
+    "config.csp.CSPMiddleware",  # django-csp's, its headers built once (config/csp.py)
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Outside the session and CSRF middleware: it sees the cookies they set (config/cache_headers.py).
     "config.cache_headers.PrivatePagesMiddleware",

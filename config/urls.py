@@ -9,7 +9,10 @@ from config import health
 # allauth answers its own rate limits (sign-in, sign-up, password reset) with this view.
 handler429 = "config.ratelimit.allauth_429"
 
+# The forum's pages first: they are the busiest, and Django tries the patterns in order
+# (no two apps share a path, tests/config/test_urls.py checks it).
 urlpatterns = [
+    path("", include("forum.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's): answer with
@@ -20,5 +23,4 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("escalation.urls")),
-    path("", include("forum.urls")),
 ]
