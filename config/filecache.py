@@ -13,14 +13,16 @@ on every request, where its costs add up:
   `.hcache`, so a folder written by Django's own format is never misread (those files are
   left alone and never read);
 - `incr` is get then set and `add` is has_key then set, so two processes counting at once
-  lose a count and two `add`s of one key both win. Here both run under an exclusive lock
-  on one file of the folder, so rate limits and view counts (forum/viewcounts.py) add up.
-  `delete` is already atomic: one caller removes the file, the others find it gone.
+  lose a count and two `add`s of one key both win. Here `incr` rewrites the entry in
+  place under an exclusive lock on the entry's own file, and `add` links a finished file
+  to the entry's name, which fails if it exists: rate limits and view counts
+  (forum/viewcounts.py) add up, and exactly one `add` wins. `delete` is already atomic:
+  one caller removes the file, the others find it gone.
 
 A write goes to a temporary file beside the entry, then `os.replace`s it: a reader sees
 the old value or the new one, never half of one. `incr` rewrites its few bytes in place
-under the lock instead (a reader that met a torn counter would see a miss, never a wrong
-number). Timings: `bench/caching.py`.
+under the entry's lock instead (a reader that met a torn counter would see a miss, never
+a wrong number, and leaves the file alone). Timings: `bench/caching.py`.
 """
 
 import fcntl
@@ -76,38 +78,84 @@ class FileBasedCache(filebased.FileBasedCache):
             return open(path, mode)
 
     def touch(self, key, timeout=filebased.DEFAULT_TIMEOUT, version=None):
-        with self._counting():
-            missing = object()
-            value = self.get(key, missing, version)
-            if value is missing:
-                return False
-            self.set(key, value, timeout, version)
-            return True
+        try:
+            with self._locked_entry(key, version) as (f, _start, value):
+                f.seek(0)
+                self._write_content(f, timeout, value)
+                f.truncate()
+                return True
+        except KeyError:
+            return False
 
     def add(self, key, value, timeout=filebased.DEFAULT_TIMEOUT, version=None):
-        with self._counting():
-            return super().add(key, value, timeout, version)
+        # Written whole to a temporary file, then hard-linked to the entry's name: link()
+        # fails if the name exists, so of two processes adding one key exactly one wins,
+        # and nobody ever sees the entry half written.
+        fname = self._key_to_file(key, version)
+        if self.has_key(key, version):
+            return False
+        self._maybe_cull()
+        temporary = f"{fname}.{os.getpid()}.{random.getrandbits(32):08x}.tmp"
+        try:
+            with self._open(temporary, "xb") as file:
+                self._write_content(file, timeout, value)
+            try:
+                os.link(temporary, fname)
+            except FileExistsError:
+                if self.has_key(key, version):  # (has_key removes an expired entry)
+                    return False
+                try:
+                    os.link(temporary, fname)
+                except FileExistsError:
+                    return False
+            return True
+        finally:
+            with suppress(FileNotFoundError):
+                os.remove(temporary)
 
     def incr(self, key, delta=1, version=None):
-        # In place, under the lock: replacing a file that exists makes ext4 write its data
-        # out first (auto_da_alloc), a few hundred microseconds a view.
+        # In place, under a lock on the entry itself: replacing a file that exists makes
+        # ext4 write its data out first (auto_da_alloc), a few hundred microseconds a view,
+        # and one lock for every counter made the web processes queue behind each other.
+        try:
+            with self._locked_entry(key, version) as (f, start, value):
+                value = value + delta
+                f.seek(start)
+                f.write(pickle.dumps(value, self.pickle_protocol))
+                f.truncate()
+                return value
+        except KeyError:
+            raise ValueError(f"Key '{key}' not found.") from None
+
+    @contextmanager
+    def _locked_entry(self, key, version):
+        """(open file, offset of the value, value) of a live entry, under an exclusive lock
+        on its file; KeyError if there is none. Writers of the same entry wait; `set`
+        replaces the file, so a lock holder re-checks it still has the entry's file."""
         fname = self._key_to_file(key, version)
-        with self._counting():
+        for _ in range(3):
             try:
-                with open(fname, "r+b") as f:
-                    if self._is_expired(f):
-                        raise ValueError(f"Key '{key}' not found.")
-                    start = f.tell()
-                    try:
-                        value = pickle.loads(f.read()) + delta
-                    except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
-                        raise ValueError(f"Key '{key}' not found.") from None
-                    f.seek(start)
-                    f.write(pickle.dumps(value, self.pickle_protocol))
-                    f.truncate()
-                    return value
+                f = open(fname, "r+b")  # noqa: SIM115 (closed below)
             except FileNotFoundError:
-                raise ValueError(f"Key '{key}' not found.") from None
+                raise KeyError(key) from None
+            with f:
+                fcntl.flock(f, fcntl.LOCK_EX)
+                try:
+                    if os.fstat(f.fileno()).st_ino != os.stat(fname).st_ino:
+                        continue  # replaced or removed while we waited: open the new one
+                except FileNotFoundError:
+                    raise KeyError(key) from None
+                try:
+                    expiry = pickle.load(f)
+                    start = f.tell()
+                    value = pickle.loads(f.read())
+                except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
+                    raise KeyError(key) from None
+                if expiry is not None and expiry < time.time():
+                    raise KeyError(key)
+                yield f, start, value
+                return
+        raise KeyError(key)
 
     def _maybe_cull(self):
         # Listing the folder is the dear part of a write: look once every CULL_EVERY
@@ -119,15 +167,9 @@ class FileBasedCache(filebased.FileBasedCache):
         try:
             expiry = pickle.load(f)
         except (EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            expiry = 0  # empty, torn or foreign: expired
+            return True  # empty, torn or foreign: a miss, but not ours to remove
         if expiry is not None and expiry < time.time():
             f.close()
             self._delete(f.name)
             return True
         return False
-
-    @contextmanager
-    def _counting(self):
-        with self._open(os.path.join(self._dir, "counting.lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
