@@ -153,7 +153,7 @@ _PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+)\}")
 class CannedReplyForm(forms.ModelForm):
     class Meta:
         model = CannedReply
-        fields = ["title", "body", "is_active"]
+        fields = ["title", "language", "body", "is_active"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
         error_messages = {
             "title": {"unique": _("Another canned reply already has this title.")},
@@ -193,14 +193,14 @@ class QueuesField(forms.ModelMultipleChoiceField):
 
 
 class DutyForm(forms.Form):
-    """On duty or away; and, from the duty page, the queues the agent works."""
+    """On duty or off duty; and, from the duty page, the queues the agent works."""
 
     on_duty = forms.TypedChoiceField(
-        choices=[("1", _("On duty")), ("0", _("Away"))],
+        choices=[("1", _("On duty")), ("0", _("Off duty"))],
         coerce=lambda value: value == "1",
         required=False,
         empty_value=None,
-        error_messages={"invalid_choice": _("Choose on duty or away.")},
+        error_messages={"invalid_choice": _("Choose on duty or off duty.")},
     )
     # The page's queue checkboxes send this too, so that none ticked means "every queue"
     # rather than "leave my queues as they are" (the nav's toggle sends no queues).
