@@ -159,6 +159,14 @@ class CannedReplyForm(forms.ModelForm):
             "title": {"unique": _("Another canned reply already has this title.")},
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without it (an older page, a script) keeps the reply's language.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
+
     def clean_title(self):
         title = " ".join(clean_text(self.cleaned_data["title"]).split())
         if not title:
