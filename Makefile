@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test install lint format messages makemessages clean
+.PHONY: run test install lint format messages makemessages clean screenshots
 
 run: install messages
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -36,6 +36,11 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 # Developer tool (needs GNU gettext): refresh the catalogues from the source.
 makemessages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+
+# Phone and desktop screenshots of the main pages, in English and Chinese, into screenshots/;
+# fails when a page scrolls sideways or hides the Ask button (bench/screenshots.py).
+screenshots: install messages
+	$(BIN)/python bench/screenshots.py --out screenshots
 
 lint: install
 	$(BIN)/ruff check .

@@ -825,11 +825,12 @@ ESCALATIONS = [
     ),
 ]
 
-# Replies agents start from, in the staff workspace. (title, body) with the placeholders
-# {asker_name}, {reference} and {thread_link}.
+# Replies agents start from, in the staff workspace. (title, language, body) with the
+# placeholders {asker_name}, {reference} and {thread_link}.
 CANNED_REPLIES = [
     (
         "Ask for the transaction hash",
+        "en",
         "Hi {asker_name}, this is the support team; your request is {reference}.\n\n"
         "Could you paste the transaction hash (TxID) of the transfer in the thread, and "
         "tell us which network you chose? We will check it on the block explorer.\n\n"
@@ -838,6 +839,7 @@ CANNED_REPLIES = [
     ),
     (
         "Official download sources",
+        "en",
         "Hi {asker_name}, thanks for checking before installing: that site is not ours.\n\n"
         "Install the wallet only from the App Store, Google Play, or the download page "
         "linked from our official website. A look-alike app can steal your recovery "
@@ -847,6 +849,7 @@ CANNED_REPLIES = [
     ),
     (
         "索取交易哈希",
+        "zh-hans",
         "{asker_name} 您好，我是支持团队，您的工单号是 {reference}。\n\n"
         "请把这笔转账的交易哈希（TxID）贴在帖子里，并告诉我们您选择的网络，"
         "我们会在区块浏览器上核对。\n\n"
@@ -854,6 +857,7 @@ CANNED_REPLIES = [
     ),
     (
         "钓鱼诈骗：立即转移资产",
+        "zh-hans",
         "{asker_name} 您好，我是支持团队。您收到的是钓鱼诈骗，您输入的信息已经泄露，"
         "这个钱包不能再用了：\n\n"
         "1. 立即新建一个钱包（新的助记词），把剩余资产转过去；\n"

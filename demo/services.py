@@ -422,9 +422,9 @@ def _seed_canned_replies(*, people) -> list[CannedReply]:
     author = people["admin"]
     return [
         CannedReply.objects.get_or_create(
-            title=title, defaults={"body": body, "created_by": author}
+            title=title, defaults={"language": language, "body": body, "created_by": author}
         )[0]
-        for title, body in content.CANNED_REPLIES
+        for title, language, body in content.CANNED_REPLIES
     ]
 
 

@@ -185,11 +185,11 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(CannedReply)
 class CannedReplyAdmin(admin.ModelAdmin):
-    list_display = ["title", "is_active", "created_by", "updated_at"]
-    list_filter = ["is_active"]
+    list_display = ["title", "language", "is_active", "created_by", "updated_at"]
+    list_filter = ["language", "is_active"]
     search_fields = ["title", "body"]
     list_select_related = ["created_by"]
-    fields = ["title", "body", "is_active", "created_by", "updated_at"]
+    fields = ["title", "language", "body", "is_active", "created_by", "updated_at"]
     readonly_fields = ["created_by", "updated_at"]
 
     def get_form(self, request, obj=None, **kwargs):

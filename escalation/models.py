@@ -698,6 +698,10 @@ class CannedReply(models.Model):
     PLACEHOLDERS = ("asker_name", "reference", "thread_link")
 
     title = models.CharField(_("title"), max_length=120, unique=True)
+    # The language the reply is written in: the ticket page offers the asker's first.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     body = models.TextField(
         _("text"),
         max_length=20_000,
@@ -716,3 +720,12 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def language_tag(self) -> str:
+        """The short tag the lists show ("EN", "中文"), in the language's own words."""
+        return LANGUAGE_TAGS.get(self.language, self.language.upper())
+
+
+# Each language named in itself, so an agent reading either can tell the replies apart.
+LANGUAGE_TAGS = {"en": "EN", "zh-hans": "中文"}

@@ -248,13 +248,35 @@ def sla_state(ticket: Ticket, now: datetime) -> str:
     return "fine"
 
 
+def overdue_text(due_at: datetime | None, *, now: datetime) -> str:
+    """The one label of a missed SLA target, in the queue and on the ticket ("Overdue by 2 days")."""
+    if due_at is None or due_at > now:
+        return _("Overdue")
+    return _("Overdue by %(time)s") % {"time": timesince(due_at, now, depth=1)}
+
+
+def missed_due_at(ticket: Ticket, now: datetime) -> datetime | None:
+    """When the earliest target the ticket has missed was due (None if none is missed).
+
+    The next deadline when it has passed; otherwise a target the sweep marked missed
+    (the resolution target of a ticket now waiting on the asker, say), whose due time
+    may have been cleared: then the moment it was marked missed.
+    """
+    if ticket.sla_due_at is not None and ticket.sla_due_at <= now:
+        return ticket.sla_due_at
+    missed = []
+    if ticket.first_response_breached_at and not ticket.first_responded_at:
+        missed.append(ticket.first_response_due_at or ticket.first_response_breached_at)
+    if ticket.resolution_breached_at and ticket.is_active:
+        missed.append(ticket.resolution_due_at or ticket.resolution_breached_at)
+    return min(missed, default=None)
+
+
 def sla_text(ticket: Ticket, now: datetime) -> str:
     """The row's countdown, to the unit that matters ("Due in 3 hours", "Overdue by 2 days")."""
     due = ticket.sla_due_at
     if ticket.sla_state == "breached":
-        if due is None or due > now:
-            return _("Target missed")
-        return _("Overdue by %(time)s") % {"time": timesince(due, now, depth=1)}
+        return overdue_text(missed_due_at(ticket, now), now=now)
     if due is not None:
         return _("Due in %(time)s") % {"time": timeuntil(due, now, depth=1)}
     if ticket.sla_state == "paused":
@@ -585,6 +607,8 @@ ROW_FIELDS = (
     "first_responded_at",
     "first_response_breached_at",
     "resolution_breached_at",
+    "first_response_due_at",  # for how long a missed target is overdue
+    "resolution_due_at",
     "thread__title",
     "thread__slug",
     "requester__username",

@@ -153,11 +153,19 @@ _PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+)\}")
 class CannedReplyForm(forms.ModelForm):
     class Meta:
         model = CannedReply
-        fields = ["title", "body", "is_active"]
+        fields = ["title", "language", "body", "is_active"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
         error_messages = {
             "title": {"unique": _("Another canned reply already has this title.")},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without it (an older page, a script) keeps the reply's language.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_title(self):
         title = " ".join(clean_text(self.cleaned_data["title"]).split())
@@ -193,14 +201,14 @@ class QueuesField(forms.ModelMultipleChoiceField):
 
 
 class DutyForm(forms.Form):
-    """On duty or away; and, from the duty page, the queues the agent works."""
+    """On duty or off duty; and, from the duty page, the queues the agent works."""
 
     on_duty = forms.TypedChoiceField(
-        choices=[("1", _("On duty")), ("0", _("Away"))],
+        choices=[("1", _("On duty")), ("0", _("Off duty"))],
         coerce=lambda value: value == "1",
         required=False,
         empty_value=None,
-        error_messages={"invalid_choice": _("Choose on duty or away.")},
+        error_messages={"invalid_choice": _("Choose on duty or off duty.")},
     )
     # The page's queue checkboxes send this too, so that none ticked means "every queue"
     # rather than "leave my queues as they are" (the nav's toggle sends no queues).

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from escalation import workflow
 from escalation.models import (
+    LANGUAGE_TAGS,
     CannedReply,
     Priority,
     Queue,
@@ -27,6 +29,7 @@ from escalation.models import (
     TicketEvent,
     TicketNote,
 )
+from escalation.queue import overdue_text
 from escalation.staff_forms import agents
 from forum.models import Post, Thread
 
@@ -89,6 +92,7 @@ class SlaClock:
     due_at: datetime | None = None
     done_at: datetime | None = None
     time_left: timedelta | None = None  # while paused: the counted time still left
+    overdue: str = ""  # while breached: the queue's label, "Overdue by 2 days"
 
     @property
     def state_label(self) -> str:
@@ -118,7 +122,8 @@ def _running(label, *, due_at, breached_at, now) -> SlaClock:
     if due_at is None:
         return SlaClock(label, "off")
     if breached_at is not None or due_at <= now:
-        return SlaClock(label, "breached", due_at=due_at)
+        late_since = due_at if due_at <= now else breached_at
+        return SlaClock(label, "breached", due_at=due_at, overdue=overdue_text(late_since, now=now))
     if due_at - now <= DUE_SOON:
         return SlaClock(label, "due-soon", due_at=due_at)
     return SlaClock(label, "on-track", due_at=due_at)
@@ -148,7 +153,8 @@ def resolution_clock(ticket: Ticket, *, now) -> SlaClock:
         return SlaClock(label, state, due_at=ticket.resolution_due_at, done_at=ticket.resolved_at)
     if ticket.waiting_since is not None:
         if ticket.resolution_breached_at is not None:
-            return SlaClock(label, "breached", time_left=timedelta(0))
+            overdue = overdue_text(ticket.resolution_breached_at, now=now)
+            return SlaClock(label, "breached", time_left=timedelta(0), overdue=overdue)
         return SlaClock(label, "paused", time_left=ticket.resolution_time_left)
     return _running(
         label,
@@ -253,6 +259,16 @@ class TicketPage:
         return [(value, label) for value, label in Status.choices if value in allowed]
 
     @property
+    def status_options(self) -> list[tuple[str, str, bool]]:
+        """The status select: the current status first, selected, then the moves.
+
+        A select that showed the first move ("Open") beside a resolved ticket would
+        read as the ticket's status.
+        """
+        current = (self.ticket.status, self.ticket.get_status_display(), True)
+        return [current, *((value, label, False) for value, label in self.status_moves)]
+
+    @property
     def priorities(self):
         return Priority.choices
 
@@ -355,5 +371,23 @@ class TicketPage:
         return list(Queue.objects.all())
 
     @cached_property
+    def asker_language(self) -> str:
+        """The language to answer in: the asker's chosen one, else the question's own."""
+        chosen = self.ticket.requester.language
+        if chosen in LANGUAGE_TAGS:
+            return chosen
+        return "zh-hans" if _has_chinese(self.thread.title) else settings.LANGUAGE_CODE
+
+    @property
+    def asker_language_name(self) -> str:
+        return str(dict(settings.LANGUAGES).get(self.asker_language, self.asker_language))
+
+    @cached_property
     def canned_replies(self) -> list[CannedReply]:
-        return list(CannedReply.objects.filter(is_active=True).only("pk", "title"))
+        """The active canned replies, those in the asker's language first, each by title."""
+        replies = CannedReply.objects.filter(is_active=True).only("pk", "title", "language")
+        return sorted(replies, key=lambda reply: reply.language != self.asker_language)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)

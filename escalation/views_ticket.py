@@ -168,6 +168,8 @@ def assign(request, reference):
 @require_POST
 def status(request, reference):
     def action(ticket, data):
+        if data["status"] == ticket.status:  # "Move" with the select left on the current status
+            return _("The status stays “%(status)s”.") % {"status": ticket.get_status_display()}
         moved = workflow.set_status(actor=request.user, ticket=ticket, status=data["status"])
         return _("The status is now “%(status)s”.") % {"status": moved.get_status_display()}
 
@@ -289,7 +291,7 @@ def duty(request):
     if on_duty:
         messages.success(request, _("You are on duty: new tickets in your queues come to you."))
     else:
-        messages.success(request, _("You are away: no new tickets are assigned to you."))
+        messages.success(request, _("You are off duty: no new tickets are assigned to you."))
     next_url = _duty_next(request, data["next"])
     if request.htmx:
         return _duty_toggle(request, status, next_url=next_url)

@@ -115,8 +115,9 @@ def test_a_chrome_block_is_read_from_the_cache_other_processes_write(member):
     client = client_for(member)
     client.get("/search/")
     other = _another_process_cache()
+    # view name, username, display name, is_moderator, is_staff, acts_as_agent, unread, refresh_bell
     key = caching.chrome_key(
-        "header", ("forum:search", "member", "Mia Member", False, False, 0, "")
+        "header", ("forum:search", "member", "Mia Member", False, False, False, 0, "")
     )
     # The key is the one the header uses: replacing it through the other client shows.
     assert other.get(key) is not None

@@ -1,4 +1,4 @@
-"""/staff/duty/: agents go on duty or away, and choose the queues they work."""
+"""/staff/duty/: agents go on duty or off duty, and choose the queues they work."""
 
 import pytest
 
@@ -41,14 +41,17 @@ def test_going_on_duty_from_the_nav_returns_to_the_page(agent, agent_client):
     assert duty_of(agent) == (True, set())
 
 
-def test_the_nav_shows_the_state(agent, agent_client):
-    assert "Go on duty" in agent_client.get("/staff/canned/").content.decode()
+def test_the_nav_shows_the_state_in_plain_duty_words(agent, agent_client):
+    text = agent_client.get("/staff/canned/").content.decode()
+    assert '<span class="badge">Off duty</span>' in text
+    assert "Go on duty" in text
 
     workflow.set_on_duty(actor=agent, on_duty=True)
 
     text = agent_client.get("/staff/canned/").content.decode()
     assert '<span class="badge badge-staff">On duty</span>' in text
-    assert "Go away" in text
+    assert "Go off duty" in text
+    assert "away" not in text.lower()  # "Go away" read as a dismissal
 
 
 def test_going_away_keeps_the_chosen_queues(agent, agent_client, queues):
@@ -112,7 +115,7 @@ def test_no_queue_ticked_means_every_queue(agent, agent_client, queues):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"on_duty": "maybe"}, "Choose on duty or away."),
+        ({"on_duty": "maybe"}, "Choose on duty or off duty."),
         ({"on_duty": "1", "set_queues": "1", "queues": ["999999"]}, "Choose queues from the list."),
         ({"on_duty": "1", "set_queues": "1", "queues": ["abc"]}, "Choose queues from the list."),
         ({"on_duty": "1", "set_queues": "1", "queues": ["9" * 40]}, "Choose queues from the list."),
