@@ -398,6 +398,8 @@ NEW_MEMBER_POST_RATE = env_rate("HANDOFF_NEW_MEMBER_POST_RATE", "3/h")
 FLAG_RATE = env_rate("HANDOFF_FLAG_RATE", "20/h")
 # Answers to the survey from the resolution email (no sign-in needed), per client address.
 SURVEY_RATE = env_rate("HANDOFF_SURVEY_RATE", "30/h")
+# The asker may change their rating for this many days after they first gave it.
+SURVEY_CHANGE_DAYS = env_int("HANDOFF_SURVEY_CHANGE_DAYS", 7)
 
 # The client's address (config.ratelimit.client_ip), which every per-address limit keys
 # on: allauth's sign-in and sign-up limits read these two settings under its own names,

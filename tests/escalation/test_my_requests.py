@@ -454,16 +454,32 @@ def test_the_asker_rates_with_a_comment(resolved, member, headers):
     assert "Thank you for telling us how we did." in response.text
     assert "You rated the help <strong>4 out of 5</strong> (Good)." in response.text
     assert "Quick and clear, thanks!" in response.text
-    assert 'name="score"' not in response.text
+    assert "You can change your rating until" in response.text
     assert "You rated the help 4 out of 5" in history(response.text)
 
 
-def test_rating_twice_is_refused_and_keeps_the_first(resolved, member):
+def test_the_asker_may_change_the_rating_for_a_week(resolved, member):
     post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "2"})
 
     response = post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "5"}, follow=True)
 
-    assert "You have already rated this request. Thank you!" in response.text
+    assert "Your rating is changed. Thank you for telling us." in response.text
+    assert "You rated the help <strong>5 out of 5</strong> (Excellent)." in response.text
+    assert "You changed your rating to 5 out of 5" in history(response.text)
+    assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [5]
+
+
+def test_after_a_week_the_rating_stays_and_the_page_says_why(resolved, member):
+    post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "2"})
+    later = ESCALATED_AT + 3 * HOUR + timedelta(days=7, minutes=1)
+
+    page = get(member, f"/my/requests/{resolved.reference}/", at=later)
+    response = post(
+        member, f"/my/requests/{resolved.reference}/rate/", {"score": "5"}, follow=True, at=later
+    )
+
+    assert "You can change your rating until" not in page.text
+    assert "this one no longer can" in response.text
     assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [2]
 
 
