@@ -58,21 +58,22 @@ def moment(at: datetime) -> SafeString:
     )
 
 
-def duration(start: datetime, end: datetime) -> str:
+def duration(start: datetime, end: datetime, *, depth: int = DEPTH) -> str:
     """The time from `start` to `end` in words ("14 hours, 20 minutes"), at least a minute:
-    for a sentence written around a length of time, never "in …" or "… ago"."""
+    for a sentence written around a length of time, never "in …" or "… ago". `depth`: how
+    many units at most ("2 days" at 1)."""
     if end - start < timedelta(minutes=1):
         end = start + timedelta(minutes=1)
-    return timesince(start, end, depth=DEPTH)
+    return timesince(start, end, depth=depth)
 
 
-def until(at: datetime, *, now: datetime | None = None) -> str:
+def until(at: datetime, *, now: datetime | None = None, depth: int = DEPTH) -> str:
     """How long until `at` ("14 hours"); a minute for a moment already past."""
     now = now or timezone.now()
-    return duration(now, max(at, now))
+    return duration(now, max(at, now), depth=depth)
 
 
-def since(at: datetime, *, now: datetime | None = None) -> str:
+def since(at: datetime, *, now: datetime | None = None, depth: int = DEPTH) -> str:
     """How long since `at` ("3 days"); a minute for a moment still to come."""
     now = now or timezone.now()
-    return duration(min(at, now), now)
+    return duration(min(at, now), now, depth=depth)

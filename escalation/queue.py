@@ -32,12 +32,12 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import roles
 from accounts.models import User
+from config import times
 from escalation.models import Priority, Queue, Ticket
 from forum.models import Category
 
@@ -254,9 +254,9 @@ def sla_text(ticket: Ticket, now: datetime) -> str:
     if ticket.sla_state == "breached":
         if due is None or due > now:
             return _("Target missed")
-        return _("Overdue by %(time)s") % {"time": timesince(due, now, depth=1)}
+        return _("Overdue by %(time)s") % {"time": times.since(due, now=now, depth=1)}
     if due is not None:
-        return _("Due in %(time)s") % {"time": timeuntil(due, now, depth=1)}
+        return _("Due in %(time)s") % {"time": times.until(due, now=now, depth=1)}
     if ticket.sla_state == "paused":
         return _("Paused")
     return ""
