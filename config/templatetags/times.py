@@ -27,3 +27,9 @@ def until(at, now=None):
 def since(at, now=None):
     """How long since `at`, in words ("3 days"), for a sentence written around a length."""
     return times.since(at, now=now) if at else ""
+
+
+@register.filter
+def with_zone(at):
+    """`at` in full with its zone, as plain text: for a title="" attribute."""
+    return times.absolute_text(at) if at else ""
