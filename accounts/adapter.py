@@ -41,6 +41,16 @@ class AccountAdapter(DefaultAccountAdapter):
         names.validate_name(username, user=None)
         return username
 
+    def save_user(self, request, user, form, commit=True):
+        """allauth's new user, in the time zone the browser reported at sign-up, if any."""
+        user = super().save_user(request, user, form, commit=False)
+        zone = getattr(form, "cleaned_data", {}).get("timezone", "")
+        if zone:
+            user.timezone = zone
+        if commit:
+            user.save()
+        return user
+
     def send_mail(self, template_prefix, email, context):
         """Put account mail (verification, password reset) in the outbox.
 

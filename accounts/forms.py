@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts import names
+from accounts import names, timezones
 from accounts.models import User
 from forum.forms import RefusesSecrets
 from forum.models import SecretRefusal
@@ -37,6 +37,21 @@ class SettingsForm(RefusesSecrets, forms.ModelForm):
         display_name = " ".join(self.cleaned_data["display_name"].split())
         names.validate_name(display_name, user=self.instance)
         return display_name
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up, with the browser's time zone in a hidden field (static/js/site.js
+    fills it), so a new member's times are theirs from the first page."""
+
+    timezone = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-browser-timezone": ""})
+    )
+
+    def clean_timezone(self) -> str:
+        """A zone we know, or "": the account then keeps UTC. Never an error, since the
+        person signing up can neither see nor fix this field."""
+        value = self.cleaned_data.get("timezone", "")
+        return value if timezones.is_known(value) else ""
 
 
 # The longest sign-in that can name an account: an email address (RFC 5321, and Django's

@@ -5,11 +5,10 @@ from django.contrib.auth.middleware import get_user
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
-from accounts import audit, powers
+from accounts import audit, powers, timezones
 from accounts.models import LANGUAGE_CODES
 
-TIMEZONE_COOKIE = "handoff_tz"
-_KNOWN_TIMEZONES = frozenset(zoneinfo.available_timezones())
+TIMEZONE_COOKIE = timezones.COOKIE
 
 
 class UserLocaleMiddleware:
@@ -26,7 +25,7 @@ class UserLocaleMiddleware:
     def __call__(self, request):
         user = request.user
         tz_name = user.timezone if user.is_authenticated else request.COOKIES.get(TIMEZONE_COOKIE)
-        if tz_name in _KNOWN_TIMEZONES:
+        if timezones.is_known(tz_name):
             timezone.activate(zoneinfo.ZoneInfo(tz_name))
         else:
             timezone.deactivate()

@@ -1,3 +1,4 @@
+from accounts import timezones
 from accounts.models import LANGUAGE_CODES, User
 from forum.models import SecretRefusal
 from forum.services import refuse_secrets
@@ -17,6 +18,17 @@ def update_settings(
     actor.language = language
     actor.save(update_fields=["display_name", "bio", "timezone", "language"])
     return actor
+
+
+def set_timezone(*, actor: User, timezone: str) -> bool:
+    """Show the actor's times in `timezone` from now on. False (and nothing saved) for a
+    zone we do not know."""
+    if not timezones.is_known(timezone):
+        return False
+    if actor.timezone != timezone:
+        actor.timezone = timezone
+        actor.save(update_fields=["timezone"])
+    return True
 
 
 def set_language(*, actor: User, language: str) -> None:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import powers, services
+from accounts import powers, services, timezones
 from accounts.forms import SettingsForm
 from accounts.models import User
 from config.redirects import safe_next_url
@@ -38,6 +38,25 @@ def second_factor(request):
     """Where staff go for their powers: set up two-factor, or confirm it, then back to `next`."""
     next_url = safe_next_url(request, request.GET.get("next", ""), default="")
     return redirect(powers.second_factor_url(request.user, next_url))
+
+
+@require_POST
+@login_required
+def time_zone_offer(request):
+    """The answer to the offer to show times in the browser's zone (base.html): switch to
+    it, or keep the saved zone and stop offering this one for the session."""
+    zone = request.POST.get("timezone", "")
+    if request.POST.get("answer") == "switch":
+        if services.set_timezone(actor=request.user, timezone=zone):
+            messages.success(
+                request,
+                _("Times are now shown in %(zone)s.") % {"zone": timezones.label(zone)},
+            )
+        else:
+            messages.error(request, _("That is not a time zone we know. Nothing was changed."))
+    elif timezones.is_known(zone):
+        request.session[timezones.DECLINED_SESSION_KEY] = zone
+    return redirect(safe_next_url(request, request.POST.get("next", ""), default="/"))
 
 
 @require_POST

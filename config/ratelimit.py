@@ -18,12 +18,13 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.timesince import timeuntil
+
+from config import times
 
 TEMPLATE = "429.html"
 
@@ -96,15 +97,20 @@ class RateLimited(Exception):
         self.message = message
 
 
+def retry_moment(retry_after: int, *, now: datetime) -> datetime:
+    """When to say a limit lifts, `retry_after` seconds from `now`: at the next whole
+    minute, since "in 0 minutes" reads as "now" and the limit may not agree."""
+    return (now + timedelta(seconds=retry_after + 59)).replace(second=0, microsecond=0)
+
+
 def too_many_requests(request, *, retry_after: int | None, message: str = ""):
     """The 429 page, or for htmx its message alone, aimed at the page's message area."""
     now = timezone.now()
-    retry_at = now + timedelta(seconds=retry_after) if retry_after else None
+    retry_at = retry_moment(retry_after, now=now) if retry_after else None
     context = {
         "message": message,
         "retry_at": retry_at,
-        # At least a minute: "0 minutes" reads as "now", and the limit may not agree.
-        "wait": timeuntil(retry_at + timedelta(seconds=59), now) if retry_at else "",
+        "wait": times.until(retry_at, now=now) if retry_at else "",
     }
     if getattr(request, "htmx", False):
         response = render(request, f"{TEMPLATE}#message", context, status=429)

@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "config.context_processors.site",
+                "accounts.timezones.offer",
                 # After Django's csrf one, which it overrides for the visitor page cache.
                 "forum.pagecache.csrf_placeholder",
             ],
@@ -218,7 +219,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -396,14 +397,20 @@ TRUSTED_REPUTATION = env_int("HANDOFF_TRUSTED_REPUTATION", 50)
 TRUSTED_ACCOUNT_DAYS = env_int("HANDOFF_TRUSTED_ACCOUNT_DAYS", 14)
 # Flags from this many distinct trusted members hide a post until a moderator looks.
 AUTO_HIDE_FLAGS = env_int("HANDOFF_AUTO_HIDE_FLAGS", 3)
-# How often one member may post (questions and replies count together) and flag:
+# How often one member may post (questions and replies to others count together) and flag:
 # "count/period", the period in s, m, h or d ("20/h", "5/10m"). allauth limits sign-up,
 # sign-in and password resets (ACCOUNT_RATE_LIMITS above).
 POST_RATE = env_rate("HANDOFF_POST_RATE", "20/h")
 NEW_MEMBER_POST_RATE = env_rate("HANDOFF_NEW_MEMBER_POST_RATE", "3/h")
+# An asker's replies in their own thread (answering questions, adding what they tried)
+# count apart, more generously: they are how a question gets solved, not new threads.
+FOLLOW_UP_RATE = env_rate("HANDOFF_FOLLOW_UP_RATE", "30/h")
+NEW_MEMBER_FOLLOW_UP_RATE = env_rate("HANDOFF_NEW_MEMBER_FOLLOW_UP_RATE", "12/h")
 FLAG_RATE = env_rate("HANDOFF_FLAG_RATE", "20/h")
 # Answers to the survey from the resolution email (no sign-in needed), per client address.
 SURVEY_RATE = env_rate("HANDOFF_SURVEY_RATE", "30/h")
+# The asker may change their rating for this many days after they first gave it.
+SURVEY_CHANGE_DAYS = env_int("HANDOFF_SURVEY_CHANGE_DAYS", 7)
 
 # The client's address (config.ratelimit.client_ip), which every per-address limit keys
 # on: allauth's sign-in and sign-up limits read these two settings under its own names,

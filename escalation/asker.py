@@ -196,6 +196,9 @@ def _describe(event: TicketEvent, ticket: Ticket) -> str:
         return _("You replied")
     if event.kind == Kind.RATED:
         return _("You rated the help %(score)s out of 5") % {"score": event.detail}
+    if event.kind == Kind.RATING_CHANGED:  # detail: "2→4"
+        score = event.detail.rpartition("→")[2]
+        return _("You changed your rating to %(score)s out of 5") % {"score": score}
     return str(event.get_kind_display())
 
 
@@ -230,13 +233,16 @@ def request_detail(ticket: Ticket, *, viewer=None, now=None) -> dict:
         "rating": rating,
         "rating_label": score_label(rating.score) if rating else "",
         "can_rate": rating is None and surveys.can_rate(ticket),
+        "can_change_rating": rating is not None and surveys.can_change(rating, now=now),
+        "rating_change_until": surveys.change_until(rating) if rating else None,
         "can_comment": rating is not None and rating.commented_at is None,
         "scores": [(score, SCORE_LABELS[score]) for score in surveys.SCORES],
     }
 
 
 def rate_or_comment(*, actor, ticket: Ticket, score: int | None, comment: str = "", now=None):
-    """Rate this cycle's help (with an optional comment), or, once rated, add the comment.
+    """Rate this cycle's help (with an optional comment), change the score for a while, or,
+    once rated, add the comment. Returns (rating, surveys.Outcome).
 
     The page's form sends both; the survey link rates without signing in (escalation.surveys).
     Raises NotAllowed or InvalidTransition with the reason, and then records nothing.
@@ -245,7 +251,6 @@ def rate_or_comment(*, actor, ticket: Ticket, score: int | None, comment: str = 
         raise NotAllowed(_("Only the person who asked can rate this request."))
     if surveys.current_rating(ticket) is None and not surveys.can_rate(ticket):
         raise InvalidTransition(_("You can rate the help once your request is resolved."))
-    rating, _is_new = surveys.rate_or_comment(
+    return surveys.rate_or_comment(
         ticket=ticket, cycle=ticket.escalation_count, score=score, comment=comment, now=now
     )
-    return rating

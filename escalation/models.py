@@ -529,6 +529,7 @@ class TicketEvent(models.Model):
         STAFF_REPLIED = "staff_replied", _("The support team answered")
         ASKER_REPLIED = "asker_replied", _("The asker replied")
         RATED = "rated", _("Rated")
+        RATING_CHANGED = "rating_changed", _("Rating changed")
 
     # What the asker's own page shows: never assignments, priorities or missed targets.
     ASKER_KINDS = (
@@ -540,6 +541,7 @@ class TicketEvent(models.Model):
         Kind.STAFF_REPLIED,
         Kind.ASKER_REPLIED,
         Kind.RATED,
+        Kind.RATING_CHANGED,
     )
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
@@ -580,6 +582,8 @@ class TicketEvent(models.Model):
     @property
     def detail_label(self) -> str:
         """`detail` for a reader: priorities by name in their language, the rest as stored."""
+        if self.kind == self.Kind.RATING_CHANGED:
+            return self.detail.replace("→", " → ")
         if self.kind == self.Kind.PRIORITY_CHANGED and "→" in self.detail:
             names = []
             for code in self.detail.split("→"):
@@ -645,13 +649,16 @@ class SurveyInvitation(models.Model):
 
 
 class SatisfactionRating(models.Model):
-    """How the asker rated the help, once per escalation cycle of a ticket."""
+    """How the asker rated the help, once per escalation cycle of a ticket (the score may
+    change for a while: escalation.surveys.rate)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ratings")
     cycle = models.PositiveSmallIntegerField()
     score = models.PositiveSmallIntegerField(_("rating"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    # When the asker first rated: they may change the score for SURVEY_CHANGE_DAYS after.
     created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(null=True, blank=True)
     commented_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

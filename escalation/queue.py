@@ -32,12 +32,12 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import roles
 from accounts.models import User
+from config import times
 from escalation.models import Priority, Queue, Ticket
 from forum.models import Category
 
@@ -252,7 +252,7 @@ def overdue_text(due_at: datetime | None, *, now: datetime) -> str:
     """The one label of a missed SLA target, in the queue and on the ticket ("Overdue by 2 days")."""
     if due_at is None or due_at > now:
         return _("Overdue")
-    return _("Overdue by %(time)s") % {"time": timesince(due_at, now, depth=1)}
+    return _("Overdue by %(time)s") % {"time": times.since(due_at, now=now, depth=1)}
 
 
 def missed_due_at(ticket: Ticket, now: datetime) -> datetime | None:
@@ -278,7 +278,7 @@ def sla_text(ticket: Ticket, now: datetime) -> str:
     if ticket.sla_state == "breached":
         return overdue_text(missed_due_at(ticket, now), now=now)
     if due is not None:
-        return _("Due in %(time)s") % {"time": timeuntil(due, now, depth=1)}
+        return _("Due in %(time)s") % {"time": times.until(due, now=now, depth=1)}
     if ticket.sla_state == "paused":
         return _("Paused")
     return ""

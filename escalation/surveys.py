@@ -7,11 +7,14 @@ Mail scanners open every link in a message before the asker does, so no GET may 
 A link carries a token: the random key of the cycle's SurveyInvitation, signed with the
 time it was made (TimestampSigner), valid for SURVEY_MAX_AGE. The key is letters only and
 says nothing about the ticket. A token is not a login: it lets whoever holds it rate that
-one cycle of that one ticket, once, and then comment once.
+one cycle of that one ticket, change that score for SURVEY_CHANGE_DAYS after the first
+(a TicketEvent records each change; after that the page says it can no longer change),
+and comment once.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.core import signing
@@ -19,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from forum import services as forum_services
@@ -155,8 +159,38 @@ def rating_refusal(ticket: Ticket, cycle: int) -> str | None:
     return None
 
 
+def change_until(rating: SatisfactionRating) -> datetime:
+    """Until when the asker may change this rating: SURVEY_CHANGE_DAYS after the first."""
+    return rating.created_at + timedelta(days=settings.SURVEY_CHANGE_DAYS)
+
+
+def can_change(rating: SatisfactionRating, *, now=None) -> bool:
+    return (now or timezone.now()) < change_until(rating)
+
+
+def change_closed_message() -> str:
+    """What the asker reads once their rating can no longer change."""
+    return ngettext(
+        "A rating can be changed for %(days)d day after it is given, and this one no "
+        "longer can. Thank you for telling us how we did!",
+        "A rating can be changed for %(days)d days after it is given, and this one no "
+        "longer can. Thank you for telling us how we did!",
+        settings.SURVEY_CHANGE_DAYS,
+    ) % {"days": settings.SURVEY_CHANGE_DAYS}
+
+
+class Outcome(StrEnum):
+    """What an answer to the survey did."""
+
+    RATED = "rated"  # the first score of the cycle
+    CHANGED = "changed"  # a new score within the change window
+    KEPT = "kept"  # the same score again, or the comment alone
+
+
 def rate(*, ticket: Ticket, cycle: int, score, now=None) -> SatisfactionRating:
-    """Record the asker's score for one cycle. Raises InvalidTransition with the reason."""
+    """Record the asker's score for one cycle or, within SURVEY_CHANGE_DAYS of the first
+    score, change it (a RATING_CHANGED event says from what to what). The same score again
+    changes nothing. Raises InvalidTransition with the reason."""
     now = now or timezone.now()
     try:
         score = int(score)
@@ -166,10 +200,11 @@ def rate(*, ticket: Ticket, cycle: int, score, now=None) -> SatisfactionRating:
         raise InvalidTransition(_("Choose a rating from 1 to 5."))
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).exists():
-            raise InvalidTransition(_("You have already rated this request. Thank you!"))
         if (refusal := rating_refusal(ticket, cycle)) is not None:
             raise InvalidTransition(refusal)
+        existing = SatisfactionRating.objects.filter(ticket=ticket, cycle=cycle).first()
+        if existing is not None:
+            return _change(existing, ticket=ticket, score=score, now=now)
         try:
             with transaction.atomic():
                 rating = SatisfactionRating.objects.create(
@@ -177,16 +212,33 @@ def rate(*, ticket: Ticket, cycle: int, score, now=None) -> SatisfactionRating:
                 )
         except IntegrityError:
             raise InvalidTransition(_("You have already rated this request. Thank you!")) from None
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEvent.Kind.RATED,
-            actor_id=ticket.requester_id,
-            from_status=ticket.status,
-            to_status=ticket.status,
-            detail=str(score),
-            created_at=now,
-        )
+        _log(ticket, TicketEvent.Kind.RATED, detail=str(score), now=now)
     return rating
+
+
+def _change(rating: SatisfactionRating, *, ticket: Ticket, score: int, now) -> SatisfactionRating:
+    """Caller holds the ticket's row lock, which every rating of it is written under."""
+    if score == rating.score:
+        return rating
+    if not can_change(rating, now=now):
+        raise InvalidTransition(change_closed_message())
+    before = rating.score
+    rating.score, rating.changed_at = score, now
+    rating.save(update_fields=["score", "changed_at"])
+    _log(ticket, TicketEvent.Kind.RATING_CHANGED, detail=f"{before}→{score}", now=now)
+    return rating
+
+
+def _log(ticket: Ticket, kind: str, *, detail: str, now) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor_id=ticket.requester_id,
+        from_status=ticket.status,
+        to_status=ticket.status,
+        detail=detail,
+        created_at=now,
+    )
 
 
 def add_comment(*, rating: SatisfactionRating, comment: str, now=None) -> SatisfactionRating:
@@ -210,24 +262,26 @@ def add_comment(*, rating: SatisfactionRating, comment: str, now=None) -> Satisf
 
 def rate_or_comment(
     *, ticket: Ticket, cycle: int, score: int | None, comment: str = "", now=None
-) -> tuple[SatisfactionRating, bool]:
-    """Rate one cycle (with an optional comment) or, once it is rated, add the comment alone.
+) -> tuple[SatisfactionRating, Outcome]:
+    """Rate one cycle (with an optional comment), change its score for a while, or add the
+    comment alone once it is rated.
 
-    The survey page and the request's page both send this: (rating, whether it was rated
-    now). Raises InvalidTransition (or SecretRefused) with the reason, and then records
-    nothing, the score included.
+    The survey page and the request's page both send this. Raises InvalidTransition (or
+    SecretRefused) with the reason, and then records nothing, the score included.
     """
     # Before the transaction, so that a refused secret is counted.
     forum_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
     with transaction.atomic():
         rating = rating_for(ticket, cycle)
-        is_new = rating is None
-        if is_new:
-            if score is None:
-                raise InvalidTransition(_("Choose a rating from 1 to 5."))
+        before = rating.score if rating else None
+        if score is not None:
             rating = rate(ticket=ticket, cycle=cycle, score=score, now=now)
-        elif score is not None:
-            raise InvalidTransition(_("You have already rated this request. Thank you!"))
+        elif rating is None:
+            raise InvalidTransition(_("Choose a rating from 1 to 5."))
+        if before is None:
+            outcome = Outcome.RATED
+        else:
+            outcome = Outcome.KEPT if rating.score == before else Outcome.CHANGED
         if comment or score is None:
             rating = add_comment(rating=rating, comment=comment, now=now)
-    return rating, is_new
+    return rating, outcome

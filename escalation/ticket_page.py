@@ -14,10 +14,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from config import times
 from escalation import workflow
 from escalation.models import (
     LANGUAGE_TAGS,
@@ -104,7 +104,7 @@ class SlaClock:
         if self.time_left is None:
             return ""
         start = timezone.now()
-        return timesince(start, start + self.time_left)
+        return times.duration(start, start + self.time_left)
 
 
 CLOCK_STATES = {

@@ -133,11 +133,16 @@ def rate_request(request, reference):
                 messages.error(request, error)
         return _request_updated(request, reference)
     try:
-        asker.rate_or_comment(actor=request.user, ticket=ticket, **form.cleaned_data)
+        _rating, outcome = asker.rate_or_comment(
+            actor=request.user, ticket=ticket, **form.cleaned_data
+        )
     except ForumError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Thank you for telling us how we did."))
+        if outcome == surveys.Outcome.CHANGED:
+            messages.success(request, _("Your rating is changed. Thank you for telling us."))
+        else:
+            messages.success(request, _("Thank you for telling us how we did."))
     return _request_updated(request, reference)
 
 
@@ -169,13 +174,18 @@ def _count_survey_answer(request) -> None:
 
 def _survey_page(request, link: surveys.SurveyLink, *, chosen=None, form=None, **flags):
     rating = surveys.rating_for(link.ticket, link.cycle)
+    can_change = rating is not None and surveys.can_change(rating)
     context = {
         "ticket": link.ticket,
         "token": link.token,
         "rating": rating,
         "score_label": asker.score_label(rating.score) if rating else "",
         "scores": [(score, asker.score_label(score)) for score in surveys.SCORES],
-        "chosen": chosen,
+        # The link's score, or the one given: what the form has ticked.
+        "chosen": chosen or (rating.score if rating else None),
+        "can_change": can_change,
+        "change_until": surveys.change_until(rating) if rating else None,
+        "change_closed": surveys.change_closed_message() if rating and not can_change else "",
         "form": form or RatingForm(),
         **flags,
     }
@@ -211,14 +221,14 @@ def survey_answer(request, token):
     form = RatingForm(request.POST)
     if form.is_valid():
         try:
-            _rating, is_new = surveys.rate_or_comment(
+            _rating, outcome = surveys.rate_or_comment(
                 ticket=link.ticket, cycle=link.cycle, **form.cleaned_data
             )
         except ForumError as error:
             form.add_error(None, str(error))
         else:
             return _survey_page(
-                request, link, is_new=is_new, commented=bool(form.cleaned_data["comment"])
+                request, link, outcome=outcome, commented=bool(form.cleaned_data["comment"])
             )
     # 200 with the errors: htmx does not swap 4xx responses by default.
     chosen = form.cleaned_data.get("score") if hasattr(form, "cleaned_data") else None

@@ -1,7 +1,8 @@
 import unicodedata
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from forum import links, markdown, secrets, services, wallet
@@ -155,6 +156,27 @@ class RefusesSecrets:
             for name in needs_confirmation:
                 self.add_error(name, secrets.MESSAGES[secrets.Kind.BARE_HEX_64])
         return self.cleaned_data
+
+    def keep_unsent(self, reason: str) -> None:
+        """Show the form again as it was sent, with `reason` why it was not, checking nothing.
+
+        For a form a rate limit refused before it was read: what was typed goes back into
+        the page (a secret in it replaced by "[removed]", as in a refused form), and none of
+        the costly checks that the limit is there to spare runs.
+        """
+        data = self.data.copy()
+        for name in self.secret_fields:
+            if name not in self.fields:
+                continue
+            text = self._submitted_text(name)[: self.fields[name].max_length or None]
+            refused = secrets.refused(secrets.find_secrets(text)) if text else []
+            data[self.add_prefix(name)] = secrets.redact(text, refused) if refused else text
+        self.data = data
+        # The form's errors, set rather than computed: nothing else is validated.
+        self._errors = ErrorDict(
+            {NON_FIELD_ERRORS: self.error_class([reason], error_class="nonfield")}
+        )
+        self.cleaned_data = {}
 
     def _submitted_text(self, name: str) -> str:
         widget = self.fields[name].widget

@@ -11,8 +11,11 @@ Redis cache) and tells how long the current window has left. It is not an instal
 its system checks know neither Django's own RedisCache nor our one-process locmem default.
 POSTING and FLAGGING are checked before any work (the form is not even read) and
 counted once the form is valid, just before the post or flag is saved, so a mistyped
-form does not use up a member's allowance of posts. SUBMITTING and EDITING are counted
-on every submission before the form is read, refused ones included: checking a body
+form does not use up a member's allowance of posts; an asker's replies in their own
+thread count against FOLLOWING_UP instead (posting_limit). A question or reply a limit
+refuses is shown again with what was typed and when it can be sent (unsent_message).
+SUBMITTING and EDITING are counted on every submission before the form is read, refused
+ones included: checking a body
 (the secret guard, the link rules, the markdown budget) is the costly part, and 25
 refused questions in a row are a probe, not typos. PREVIEWING is per member, or per
 client address (config.ratelimit.client_ip) for someone signed out.
@@ -32,7 +35,8 @@ from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
 from accounts import powers
-from config.ratelimit import RateLimited, client_ip
+from config import times
+from config.ratelimit import RateLimited, client_ip, retry_moment
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -94,8 +98,32 @@ def _posting_message(user: User) -> str:
     return _("You have posted many times in a short while.")
 
 
-# Questions and replies count together.
+def _follow_up_rate(user: User) -> str:
+    if is_new_member(user):
+        return settings.NEW_MEMBER_FOLLOW_UP_RATE
+    return settings.FOLLOW_UP_RATE
+
+
+# Questions and replies to other people's threads count together.
 POSTING = Limit(group="forum:post", rate=_posting_rate, message=_posting_message)
+# An asker's replies in their own thread: a bucket of their own (posting_limit).
+FOLLOWING_UP = Limit(
+    group="forum:follow-up",
+    rate=_follow_up_rate,
+    message=lambda user: _("You have added to your question many times in a short while."),
+)
+
+
+def posting_limit(*, user: User, thread) -> Limit:
+    """The limit a reply by `user` in `thread` counts against.
+
+    An asker answering the questions put to them, or saying what they tried, is not
+    starting new threads: their follow-ups count apart (FOLLOW_UP_RATE), so a new member
+    is not stopped in their own thread after a question and two follow-ups.
+    """
+    return FOLLOWING_UP if thread.author_id == user.pk else POSTING
+
+
 FLAGGING = Limit(
     group="forum:flag",
     rate=lambda user: settings.FLAG_RATE,
@@ -158,6 +186,19 @@ def count(request, limit: Limit) -> None:
 
 
 # --- What new members may post -----------------------------------------------------
+
+
+def unsent_message(limited: RateLimited, *, now=None) -> str:
+    """Why a form was not sent and when it can be, in whole sentences, for the form itself:
+    "New members can post only a few times an hour… You can send it at Dec. 8, 2026,
+    5:12 p.m. UTC+8, in 14 minutes." """
+    now = now or timezone.now()
+    retry_at = retry_moment(limited.retry_after, now=now)
+    when = _("You can send it at %(time)s, in %(wait)s.") % {
+        "time": times.absolute_text(retry_at),
+        "wait": times.until(retry_at, now=now),
+    }
+    return f"{limited.message} {when}" if limited.message else when
 
 
 def new_member_refusal(user, *, link_count: int, image_count: int, now=None) -> str | None:

@@ -8,11 +8,12 @@ in the viewer's language and zone; an email is rendered inside the recipient's.
 
 from datetime import UTC, datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from config import times
 from notifications.models import Notification
 
 Kind = Notification.Kind
@@ -121,7 +122,7 @@ def _format_instant(value: str) -> str:
         return value
     if timezone.is_naive(at):
         at = at.replace(tzinfo=UTC)
-    return formats.date_format(timezone.localtime(at), "DATETIME_FORMAT")
+    return times.absolute_text(at)  # with its zone: a promise someone may act on
 
 
 def headline(kind: str, params: dict) -> str:

@@ -312,26 +312,52 @@ def notify_many(
     return told
 
 
-def mark_read(*, user: User, notification_ids) -> int:
-    """Mark some of the user's notifications read. Returns how many were unread.
+def mark_read(*, user: User, notification_ids=None, thread_id: int | None = None) -> int:
+    """Mark some of the user's notifications read: those with these ids, or those about
+    the thread `thread_id` (opening it reads them). Returns how many were unread.
 
-    Ids of other people's notifications, or of read ones, are ignored.
+    Ids of other people's notifications, or of read ones, are ignored. Sets the user's
+    unread count on `user` too, so a page rendered after this shows the new count.
     """
-    now = timezone.now()
+    if (notification_ids is None) == (thread_id is None):
+        raise TypeError("mark_read() takes notification_ids or thread_id, not both")
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if thread_id is not None:
+        # Every kind's params name its thread (the services that notify put it there).
+        unread = unread.filter(params__thread_id=thread_id)
+    else:
+        unread = unread.filter(pk__in=list(notification_ids))
     with transaction.atomic():
         # The user's row first, as mark_all_read does: the same lock order, no deadlock.
-        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
-        marked = Notification.objects.filter(
-            recipient=user, pk__in=list(notification_ids), read_at=None
-        ).update(read_at=now)
+        count = (
+            User.objects.select_for_update()
+            .filter(pk=user.pk)
+            .values_list("unread_notification_count", flat=True)
+            .first()
+        )
+        marked = unread.update(read_at=timezone.now())
         if marked:
             User.objects.filter(pk=user.pk).update(
                 unread_notification_count=Greatest(
                     F("unread_notification_count") - marked, Value(0)
                 )
             )
-    user.refresh_from_db(fields=["unread_notification_count"])
+    # The row is locked until commit: nobody changed it between the read and the update.
+    user.unread_notification_count = max(0, (count or 0) - marked)
     return marked
+
+
+def mark_thread_read(*, user: User, thread_id: int) -> int:
+    """What opening a thread does: its notifications for `user` are read. Returns how many.
+
+    Costs nothing when the user has no unread notification at all (their row, already
+    loaded with the session, says so); otherwise one lock and one bounded update (the
+    unread rows of one person, by the partial index), and a third write only when some
+    were about this thread.
+    """
+    if not user.is_authenticated or not user.unread_notification_count:
+        return 0
+    return mark_read(user=user, thread_id=thread_id)
 
 
 def mark_all_read(*, user: User) -> int:

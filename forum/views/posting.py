@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.ratelimit import RateLimited
 from forum import access, limits, secrets, selectors, services
 from forum.errors import AlreadyPosted, ForumError
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
@@ -34,20 +35,32 @@ def _refused(request, error: ForumError, thread):
     return _thread_body(request, thread) if request.htmx else redirect(thread)
 
 
+def _limited(response, limited: RateLimited):
+    """A form a limit refused, shown again: 429, and when to try (Retry-After)."""
+    response.status_code = 429
+    response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 @login_required
 def ask(request):
-    if request.method == "POST":
-        limits.count(request, limits.SUBMITTING)
-        limits.check(request, limits.POSTING)
     category = None
     slug = request.GET.get("category", "")
     if slug:
         category = Category.objects.filter(slug=slug).first()
     form = AskForm(request.POST or None, category=category, author=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        limits.count(request, limits.POSTING)
+    limited = None
+    if request.method == "POST":
         try:
+            limits.count(request, limits.SUBMITTING)
+            limits.check(request, limits.POSTING)
+        except RateLimited as error:
+            form.keep_unsent(limits.unsent_message(error))
+            limited = error
+    if request.method == "POST" and limited is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            limits.count(request, limits.POSTING)
             thread = services.create_thread(
                 author=request.user,
                 category=data["category"],
@@ -58,6 +71,9 @@ def ask(request):
                 device=data.get("device") or "",
                 tx_hash=data.get("tx_hash") or "",
             )
+        except RateLimited as error:
+            form.add_error(None, limits.unsent_message(error))
+            limited = error
         except AlreadyPosted as already:
             messages.info(request, str(already))
             return redirect(already.post.thread)
@@ -71,7 +87,10 @@ def ask(request):
     wallet_categories = list(
         Category.objects.filter(asks_wallet_details=True).values_list("pk", flat=True)
     )
-    return render(request, "forum/ask.html", {"form": form, "wallet_categories": wallet_categories})
+    response = render(
+        request, "forum/ask.html", {"form": form, "wallet_categories": wallet_categories}
+    )
+    return _limited(response, limited) if limited else response
 
 
 @require_POST
@@ -88,19 +107,38 @@ def preview(request):
     return render(request, "forum/ask.html#preview", context)
 
 
+def _reply_form_again(request, thread, form, *, status=200):
+    """The reply form with its errors (and the text as sent): in the thread's body for
+    htmx, which the form targets, else the whole thread page."""
+    if request.htmx:
+        return _thread_body(request, thread, form=form, status=status)
+    view = selectors.thread_page(thread=thread, user=request.user, page=1)
+    context = {"view": view, "thread": thread, "form": form}
+    return render(request, "forum/thread.html", context, status=status)
+
+
 @require_POST
 @login_required
 def reply(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
-    limits.count(request, limits.SUBMITTING)
-    limits.check(request, limits.POSTING)
     form = ReplyForm(request.POST, author=request.user)
+    posting = limits.posting_limit(user=request.user, thread=thread)
+    try:
+        limits.count(request, limits.SUBMITTING)
+        limits.check(request, posting)
+    except RateLimited as limited:
+        form.keep_unsent(limits.unsent_message(limited))
+        return _limited(_reply_form_again(request, thread, form), limited)
     if not form.is_valid():
         if request.htmx:
             return render(request, "forum/thread.html#reply-form", {"thread": thread, "form": form})
         view = selectors.thread_page(thread=thread, user=request.user, page=1)
         return render(request, "forum/thread.html", {"view": view, "thread": thread, "form": form})
-    limits.count(request, limits.POSTING)
+    try:
+        limits.count(request, posting)
+    except RateLimited as limited:
+        form.add_error(None, limits.unsent_message(limited))
+        return _limited(_reply_form_again(request, thread, form), limited)
     try:
         post = services.create_post(
             author=request.user, thread=thread, body=form.cleaned_data["body"]

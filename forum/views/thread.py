@@ -9,6 +9,7 @@ from forum.forms import ReplyForm
 from forum.markdown import quote_markdown
 from forum.models import Post
 from forum.pagecache import render_for_member, render_for_visitors
+from notifications import services as notifications
 
 
 def thread_redirect(request, thread_id):
@@ -22,6 +23,8 @@ def thread_detail(request, thread_id, slug):
         return redirect(thread, permanent=True)
     # The stored count plus the views the next fold adds (forum/viewcounts.py).
     thread.view_count += viewcounts.record_view(thread.pk)
+    # Before the page renders, so its header shows the count without them.
+    notifications.mark_thread_read(user=request.user, thread_id=thread.pk)
     page = _page_number(request)
     if request.user.is_authenticated and not request.GET.get("quote"):
         facts = selectors.thread_page_facts(thread=thread, user=request.user, page=page)

@@ -2,14 +2,22 @@
 (function () {
   "use strict";
 
-  // Tell the server the visitor's time zone so times are shown in it.
+  // Tell the server the visitor's time zone so times are shown in it: a cookie on every
+  // page, and at sign-up the form's hidden field (accounts.forms.SignupForm). A deferred
+  // script runs once the page is parsed, so the field is there.
+  var tz = "";
   try {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && document.cookie.indexOf("handoff_tz=" + tz) === -1) {
-      document.cookie = "handoff_tz=" + tz + "; path=/; max-age=31536000; samesite=lax" +
-        (location.protocol === "https:" ? "; secure" : "");
-    }
+    tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   } catch (e) { /* old browser: times stay in UTC */ }
+  if (tz && document.cookie.indexOf("handoff_tz=" + tz) === -1) {
+    document.cookie = "handoff_tz=" + tz + "; path=/; max-age=31536000; samesite=lax" +
+      (location.protocol === "https:" ? "; secure" : "");
+  }
+  if (tz) {
+    document.querySelectorAll("input[data-browser-timezone]").forEach(function (input) {
+      if (!input.value) input.value = tz;
+    });
+  }
 
   // Close an open <details> menu when clicking elsewhere or pressing Escape.
   document.addEventListener("click", function (event) {

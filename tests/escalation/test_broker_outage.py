@@ -164,7 +164,7 @@ def test_a_sweep_works_and_its_emails_wait_to_be_written_in_each_readers_languag
     assert escalated.subject == f"[Handoff] 您的支持请求 {tickets[chinese.pk]}"
     # The first answer is due in Shanghai time, written the Chinese way.
     due_at = Ticket.objects.get(thread=chinese).first_response_due_at.astimezone(SHANGHAI)
-    due = f"{due_at:%Y}年{due_at.month}月{due_at.day}日 {due_at:%H:%M}"
+    due = f"{due_at:%Y}年{due_at.month}月{due_at.day}日 {due_at:%H:%M} UTC+8"  # with its zone
     assert f"已转为支持请求 {tickets[chinese.pk]}：客服团队预计在 {due} 前" in escalated.body
     for mail in (tips, escalated):
         assert "Handoff · 通知" in mail.body

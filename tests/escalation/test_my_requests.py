@@ -95,9 +95,13 @@ def test_the_list_says_where_each_request_stands_in_plain_words(ticket, member):
 
     row = text.split('class="request-row"', 1)[1].split("</li>", 1)[0]
     assert "Waiting for the support team" in row
-    assert "Expect a first answer by" in row
-    assert '<time datetime="2026-11-03T17:00:00+00:00"' in row
-    assert "Updated" in row
+    # One whole sentence: how long, and by when with the zone (issue 14: not "by in 5 hours").
+    assert (
+        'Expect a first answer within 5\xa0hours (by <time datetime="2026-11-03T17:00:00+00:00" '
+        'title="UTC">Nov. 3, 2026, 5 p.m. UTC</time>).'
+    ) in row
+    assert "Updated 3\xa0hours ago" in row
+    assert "data-relative" not in row  # no time in a sentence turns into "in 5 hours"
 
 
 def test_the_expected_answer_in_the_list_is_in_the_askers_zone(ticket, member):
@@ -113,14 +117,16 @@ def test_once_the_team_answered_the_list_asks_the_asker_to_check(answered, ticke
     row = get(member, "/my/requests/").text.split('class="request-row"', 1)[1]
 
     assert "We answered — please check" in row.split("</li>", 1)[0]
-    assert "Expect a first answer by" not in row
+    assert "Expect a first answer" not in row
 
 
 def test_a_late_answer_is_owned_up_to_in_the_list(ticket, member):
     text = get(member, "/my/requests/", at=ESCALATED_AT + 9 * HOUR).text
 
-    assert "A first answer was expected by" in text
-    assert "We are running late, sorry" in text
+    assert (
+        'A first answer was expected by <time datetime="2026-11-03T17:00:00+00:00" title="UTC">'
+        "Nov. 3, 2026, 5 p.m. UTC</time>. We are running late, sorry"
+    ) in text
 
 
 def test_the_newest_request_comes_first(ask, member, moderator):
@@ -277,7 +283,7 @@ def test_the_expected_first_answer_is_in_the_viewers_time_zone(ticket, member):
     response = get(member, f"/my/requests/{ticket.reference}/")
 
     assert '<time datetime="2026-11-04T01:00:00+08:00"' in response.text
-    assert f">{shown}</time>" in response.text
+    assert f">{shown} UTC+8</time>" in response.text
     assert "Nov. 4, 2026" in shown
 
 
@@ -378,8 +384,11 @@ def test_a_resolved_request_offers_reopen_until_the_window_closes(resolved, memb
     text = get(member, f"/my/requests/{resolved.reference}/").text
 
     assert f'action="/my/requests/{resolved.reference}/reopen/"' in text
-    assert "You can reopen this request until" in text
-    assert '<time datetime="2026-11-10T11:00:00+00:00"' in text  # 7 days after resolution
+    # 7 days after resolution, as one sentence whose grammar holds
+    assert (
+        "Not solved after all? You can reopen this request within 6\xa0days, 23\xa0hours (until "
+        '<time datetime="2026-11-10T11:00:00+00:00" title="UTC">Nov. 10, 2026, 11 a.m. UTC</time>).'
+    ) in text
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
@@ -454,16 +463,32 @@ def test_the_asker_rates_with_a_comment(resolved, member, headers):
     assert "Thank you for telling us how we did." in response.text
     assert "You rated the help <strong>4 out of 5</strong> (Good)." in response.text
     assert "Quick and clear, thanks!" in response.text
-    assert 'name="score"' not in response.text
+    assert "You can change your rating until" in response.text
     assert "You rated the help 4 out of 5" in history(response.text)
 
 
-def test_rating_twice_is_refused_and_keeps_the_first(resolved, member):
+def test_the_asker_may_change_the_rating_for_a_week(resolved, member):
     post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "2"})
 
     response = post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "5"}, follow=True)
 
-    assert "You have already rated this request. Thank you!" in response.text
+    assert "Your rating is changed. Thank you for telling us." in response.text
+    assert "You rated the help <strong>5 out of 5</strong> (Excellent)." in response.text
+    assert "You changed your rating to 5 out of 5" in history(response.text)
+    assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [5]
+
+
+def test_after_a_week_the_rating_stays_and_the_page_says_why(resolved, member):
+    post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "2"})
+    later = ESCALATED_AT + 3 * HOUR + timedelta(days=7, minutes=1)
+
+    page = get(member, f"/my/requests/{resolved.reference}/", at=later)
+    response = post(
+        member, f"/my/requests/{resolved.reference}/rate/", {"score": "5"}, follow=True, at=later
+    )
+
+    assert "You can change your rating until" not in page.text
+    assert "this one no longer can" in response.text
     assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [2]
 
 

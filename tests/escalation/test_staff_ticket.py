@@ -1,5 +1,6 @@
 """/staff/tickets/<ref>/: one ticket for the support team, and every action on it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -246,7 +247,8 @@ def test_sla_due_times_are_in_the_viewers_time_zone(thread, moderator, agent, ag
 
     due = ticket.first_response_due_at  # 10:00 UTC, 18:00 in Shanghai
     assert f'<time datetime="{due.astimezone(ticket_zone("Asia/Shanghai")).isoformat()}' in text
-    assert "6 p.m." in text
+    assert "6 p.m. UTC+8</time>." in text  # a whole sentence: "8 hours left: due by …"
+    assert re.search(r"\d+\xa0hours?(, \d+\xa0minutes?)? left: due by <time", text)
 
 
 def ticket_zone(name):

@@ -210,18 +210,49 @@ def test_sending_without_the_pages_csrf_token_is_refused(ticket):
     assert nothing_recorded(ticket)
 
 
-def test_sending_again_is_told_it_is_already_rated_and_changes_nothing(ticket):
+def test_another_score_within_a_week_changes_the_rating(ticket):
     send(ticket, score="2")
 
     again = send(ticket, score="5")
-    opened = Client().get(link(ticket, 5))
 
     assert again.status_code == 200
-    assert "You have already rated this request. Thank you!" in again.text
-    assert "Already rated" in opened.text
-    assert "is already rated <strong>2 out of 5</strong>" in opened.text
+    assert "Rating changed" in again.text
+    assert "to <strong>5 out of 5</strong> (Excellent)" in again.text
+    assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [5]
+    assert ticket.events.get(kind=TicketEvent.Kind.RATING_CHANGED).detail == "2→5"
+
+
+def test_opening_a_link_with_another_score_after_rating_changes_nothing(ticket):
+    """A mail scanner opening every link again, once the asker has rated: still nothing."""
+    send(ticket, score="2")
+
+    opened = [Client().get(link(ticket, score)) for score in surveys.SCORES]
+
     assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [2]
-    assert ticket.events.filter(kind=TicketEvent.Kind.RATED).count() == 1
+    assert not ticket.events.filter(kind=TicketEvent.Kind.RATING_CHANGED).exists()
+    page = opened[4].text  # the link for 5
+    assert "Already rated" in page
+    assert "You rated the help with request" in page
+    assert "<strong>2 out of 5</strong>" in page
+    # The link's score is chosen, one press away, and the page says until when.
+    assert re.search(r'value="5"\s+checked', page)
+    assert "Change my rating" in page
+    assert "You can change your rating until" in page
+
+
+def test_after_a_week_the_page_says_the_rating_can_no_longer_change(ticket):
+    send(ticket, score="2")
+    rated_at = SatisfactionRating.objects.get().created_at
+
+    with time_machine.travel(rated_at + timedelta(days=7, minutes=1), tick=False):
+        opened = Client().get(link(ticket, 5))
+        again = send(ticket, score="5")
+
+    closed = "A rating can be changed for 7 days after it is given, and this one no longer can."
+    assert closed in opened.text
+    assert "Change my rating" not in opened.text
+    assert closed in again.text
+    assert list(SatisfactionRating.objects.values_list("score", flat=True)) == [2]
 
 
 @pytest.mark.parametrize(
@@ -252,7 +283,7 @@ def test_a_comment_follows_the_rating_once(ticket):
     later = Client().get(link(ticket, 4))
 
     assert 'name="comment"' in page.text
-    assert 'name="score"' not in page.text
+    assert re.search(r'value="4"\s+checked', page.text)  # the change form, as it stands
     assert "Thank you for your comment." in first.text
     assert "You have already left a comment. Thank you!" in second.text
     assert SatisfactionRating.objects.get().comment == "First"

@@ -207,16 +207,50 @@ def test_a_score_out_of_range_is_refused_and_nothing_is_recorded(ticket, score):
     assert snapshot(ticket) == before
 
 
+def test_a_new_score_within_a_week_changes_the_rating_and_logs_the_change(ticket, member):
+    first = rate(ticket, 2)
+
+    changed = rate(ticket, 5, now=first.created_at + 7 * DAY - HOUR)
+
+    assert (changed.pk, changed.score) == (first.pk, 5)
+    assert changed.created_at == first.created_at  # the window counts from the first score
+    assert changed.changed_at == first.created_at + 7 * DAY - HOUR
+    event = ticket.events.get(kind=TicketEvent.Kind.RATING_CHANGED)
+    assert (event.detail, event.actor, event.detail_label) == ("2→5", member, "2 → 5")
+    assert ticket.events.filter(kind=TicketEvent.Kind.RATED).count() == 1
+
+
+def test_the_same_score_again_changes_nothing(ticket):
+    rate(ticket, 4)
+    before = snapshot(ticket)
+
+    assert rate(ticket, 4, now=RESOLVED_AT + 2 * HOUR).score == 4
+
+    assert snapshot(ticket) == before
+
+
 @pytest.mark.parametrize("second_score", [5, 1])
-def test_rating_twice_is_refused_and_the_first_score_stays(ticket, second_score):
-    rate(ticket, 5)
+def test_after_the_window_the_rating_can_no_longer_change(ticket, second_score):
+    first = rate(ticket, 3)
     before = snapshot(ticket)
 
     with pytest.raises(InvalidTransition) as refused:
-        rate(ticket, second_score, now=RESOLVED_AT + 2 * HOUR)
+        rate(ticket, second_score, now=first.created_at + 7 * DAY)
 
-    assert str(refused.value) == "You have already rated this request. Thank you!"
+    assert str(refused.value) == (
+        "A rating can be changed for 7 days after it is given, and this one no longer can. "
+        "Thank you for telling us how we did!"
+    )
     assert snapshot(ticket) == before
+
+
+@override_settings(SURVEY_CHANGE_DAYS=1)
+def test_the_window_is_a_setting(ticket):
+    first = rate(ticket, 3)
+
+    with pytest.raises(InvalidTransition, match="for 1 day after it is given"):
+        rate(ticket, 4, now=first.created_at + DAY)
+    assert surveys.change_until(first) == first.created_at + DAY
 
 
 def test_a_closed_ticket_can_still_be_rated(ticket, policy):
@@ -244,7 +278,7 @@ def test_the_old_cycles_link_is_refused_after_a_reopening(ticket, member, agent)
     assert surveys.current_rating(ticket).score == 3
 
 
-def test_each_cycle_is_rated_once(ticket, member, agent):
+def test_each_cycle_has_its_own_rating(ticket, member, agent):
     rate(ticket, 2, cycle=1)
     workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
     workflow.resolve(actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
@@ -253,8 +287,8 @@ def test_each_cycle_is_rated_once(ticket, member, agent):
     rate(ticket, 5, cycle=2)
 
     assert list(ticket.ratings.order_by("cycle").values_list("cycle", "score")) == [(1, 2), (2, 5)]
-    with pytest.raises(InvalidTransition, match="already rated"):
-        rate(ticket, 1, cycle=2)
+    rate(ticket, 1, cycle=2)  # a change, of this cycle's rating only
+    assert list(ticket.ratings.order_by("cycle").values_list("cycle", "score")) == [(1, 2), (2, 1)]
 
 
 def test_a_ticket_still_being_worked_cannot_be_rated(ask, moderator):

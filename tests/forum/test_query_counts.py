@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import roles
 from forum import services, viewcounts
 from forum.models import Thread
+from notifications import services as notifications
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.django_db
 # page adds one more (which shown posts they voted for and whether they follow the
 # thread, together) and the category page one (whether they follow the category). A
 # member's thread page costs the same whether it comes from their saved copy or not
-# (forum/pagecache.py: the copy's key is made of these reads).
+# (forum/pagecache.py: the copy's key is made of these reads). The member has read their
+# notifications (Forum.read_everything): opening a thread with unread notifications
+# about it marks them read, which the last test counts.
 QUERIES = {
     "visitor": {"home": 3, "category": 2, "thread": 3, "thread-last-page": 3},
     "member": {"home": 4, "category": 4, "thread": 5, "thread-last-page": 5},
@@ -61,6 +64,10 @@ class Forum:
             self.threads.append(ThreadFactory(author=next(authors), category=self.category))
         self.thread.refresh_from_db()
 
+    def read_everything(self) -> None:
+        """The reader has seen the replies to the thread they follow."""
+        notifications.mark_all_read(user=self.reader)
+
     def urls(self) -> dict[str, str]:
         thread_url = self.thread.get_absolute_url()
         return {
@@ -80,6 +87,7 @@ def forum(member, category):
     services.accept_answer(actor=forum.thread.author, post=answer)
     services.vote(actor=member, post=forum.thread.posts.get(number=1))
     services.follow_thread(actor=member, thread=forum.thread)
+    forum.read_everything()
     return forum
 
 
@@ -104,6 +112,7 @@ def test_pages_cost_as_many_queries_for_200_posts_as_for_5(
 
     assert_costs(django_assert_max_num_queries)
     forum.grow(posts=200, threads=35)
+    forum.read_everything()
 
     assert forum.thread.post_count == 200
     assert_costs(django_assert_num_queries)
@@ -130,3 +139,26 @@ def test_thread_views_are_stored_when_the_counts_are_folded(forum, readers):
     forum.thread.refresh_from_db()
     assert forum.thread.view_count == 2
     assert Thread.objects.exclude(pk=forum.thread.pk).filter(view_count__gt=0).count() == 0
+
+
+def test_opening_a_thread_with_unread_notifications_about_it_reads_them_in_one_update(
+    forum, readers, django_assert_num_queries
+):
+    """The lock on the reader's row, one UPDATE of their unread notifications about the
+    thread and one of their count (and, in a test, the savepoint around them); the next
+    view costs what any view costs. Nothing unread, nothing written: the test above."""
+    url = forum.thread.get_absolute_url()
+    client = readers["member"]
+    client.get(url)  # warm the fragment caches
+    PostFactory(thread=forum.thread, author=forum.people[0])  # tells the follower
+    client.get(url)
+    PostFactory(thread=forum.thread, author=forum.people[1])
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    writes = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert len(writes) == 2  # the notifications, then the count
+    assert forum.reader.notifications.filter(read_at=None).count() == 0
+
+    with django_assert_num_queries(QUERIES["member"]["thread"]):
+        assert client.get(url).status_code == 200

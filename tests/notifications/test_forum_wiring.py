@@ -1,10 +1,13 @@
 """The forum tells people: a reply reaches the thread's followers, an accepted answer its author."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from forum import services as forum
 from notifications.models import Notification, OutboundEmail
 from tests.factories import PostFactory, ThreadFactory, UserFactory
+from tests.forum.conftest import client_for
 from tests.notifications.conftest import Kind, unread_count
 
 
@@ -137,3 +140,45 @@ def test_a_refused_reply_tells_nobody(thread, member, other_member, moderator):
 
     assert not Notification.objects.exists()
     assert unread_count(member) == 0
+
+
+# --- Opening a thread reads its notifications -----------------------------------------
+
+
+def test_opening_the_thread_marks_its_notifications_read(thread, member, other_member):
+    other_thread = ThreadFactory(author=member, title="Another question of mine")
+    PostFactory(thread=thread, author=other_member)
+    PostFactory(thread=thread, author=other_member)
+    PostFactory(thread=other_thread, author=other_member)
+    client = client_for(member)
+
+    response = client.get(thread.get_absolute_url())
+
+    assert response.status_code == 200
+    unread = Notification.objects.filter(recipient=member, read_at=None)
+    assert [n.params["thread_id"] for n in unread] == [other_thread.pk]
+    assert unread_count(member) == 1
+    # The header of this very page already shows the new count.
+    assert "Notifications, 1 unread" in response.content.decode()
+
+
+def test_opening_a_thread_leaves_other_peoples_notifications_alone(thread, member, other_member):
+    forum.follow_thread(actor=other_member, thread=thread)
+    PostFactory(thread=thread, author=UserFactory())
+
+    client_for(member).get(thread.get_absolute_url())
+
+    assert unread_count(member) == 0
+    assert unread_count(other_member) == 1
+
+
+def test_opening_a_thread_with_nothing_unread_writes_nothing(thread, member):
+    client = client_for(member)
+    client.get(thread.get_absolute_url())  # warm the caches
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(thread.get_absolute_url()).status_code == 200
+
+    sql = [q["sql"].lstrip().upper() for q in captured]
+    assert not [q for q in sql if q.startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert not [q for q in sql if "NOTIFICATIONS_NOTIFICATION" in q]
