@@ -167,10 +167,10 @@ def slot(name: str) -> str:
     return _placeholder(f"slot-{name}")
 
 
-def fill_slots(html: str, values: dict[str, str]) -> str:
-    """`html` with each `slot(name)` replaced by `values[name]` (HTML, already escaped)."""
+def fill_slots(html: bytes, values: dict[str, str]) -> bytes:
+    """`html` (UTF-8) with each `slot(name)` replaced by `values[name]` (HTML, escaped)."""
     for name, value in values.items():
-        html = html.replace(slot(name), value)
+        html = html.replace(slot(name).encode(), value.encode())
     return html
 
 

@@ -29,6 +29,16 @@ def get_thread_for_user(user, thread_id) -> Thread:
     return thread
 
 
+def is_public_thread(thread_id: int) -> bool:
+    """The thread exists and is not hidden: one indexed read of one column, no instance."""
+    quote = connection.ops.quote_name
+    rows = rawrows.fetch(
+        f"SELECT {quote('is_hidden')} FROM {quote(Thread._meta.db_table)} WHERE id = %s",
+        [thread_id],
+    )
+    return bool(rows) and not rows[0][0]
+
+
 _THREAD = rawrows.Columns.of(Thread, "t")
 _CATEGORY = rawrows.Columns.of(Category, "c")
 AUTHOR_FIELDS = ("username", "display_name", "reputation", "is_active", "is_staff", "is_superuser")

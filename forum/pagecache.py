@@ -32,13 +32,28 @@ from config import caching
 logger = logging.getLogger(__name__)
 
 
+def visitor_copy(request) -> HttpResponse | None:
+    """The visitors' copy of this page, if there is one to serve this request."""
+    if not _serves_visitor_copies(request):
+        return None
+    content = cache.get(_key(request))
+    return None if content is None else HttpResponse(_with_token(content, request))
+
+
+def _serves_visitor_copies(request) -> bool:
+    return bool(
+        settings.VISITOR_PAGE_CACHE_SECONDS
+        and request.method == "GET"
+        and not request.user.is_authenticated
+        and not len(get_messages(request))  # a flash message is this visitor's alone
+    )
+
+
 def render_for_visitors(request, build) -> HttpResponse:
     """`build()` renders the page; a visitor's copy is reused for a few seconds."""
+    if not _serves_visitor_copies(request):
+        return build()
     seconds = settings.VISITOR_PAGE_CACHE_SECONDS
-    if not seconds or request.method != "GET" or request.user.is_authenticated:
-        return build()
-    if len(get_messages(request)):  # a flash message is this visitor's alone
-        return build()
     key = _key(request)
     content = cache.get(key)
     if content is not None:
@@ -121,8 +136,7 @@ def _serve(content: bytes, request, slots: dict[str, str]) -> HttpResponse:
 
 
 def _fill(content: bytes, request, slots: dict[str, str]) -> bytes:
-    html = caching.fill_slots(content.decode(), slots)
-    return _with_token(html.encode(), request)
+    return _with_token(caching.fill_slots(content, slots), request)
 
 
 def csrf_placeholder(request) -> dict:

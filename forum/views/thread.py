@@ -8,7 +8,7 @@ from forum import access, extensions, selectors, viewcounts
 from forum.forms import ReplyForm
 from forum.markdown import quote_markdown
 from forum.models import Post
-from forum.pagecache import render_for_member, render_for_visitors
+from forum.pagecache import render_for_member, render_for_visitors, visitor_copy
 from notifications import services as notifications
 
 
@@ -18,6 +18,12 @@ def thread_redirect(request, thread_id):
 
 
 def thread_detail(request, thread_id, slug):
+    # A visitors' copy is served after the one check that matters to a visitor (the thread
+    # is there and not hidden, however it was hidden), without reading the thread itself.
+    copy = visitor_copy(request)
+    if copy is not None and 0 < thread_id < 2**63 and access.is_public_thread(thread_id):
+        viewcounts.record_view(thread_id)
+        return copy
     thread = access.get_thread_for_user(request.user, thread_id)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
