@@ -4,6 +4,7 @@ import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import Q
 
@@ -239,9 +240,12 @@ def thread_page_facts(*, thread: Thread, user, page: int) -> ThreadPageFacts:
     first = (page - 1) * POSTS_PER_PAGE + 1
     last = page * POSTS_PER_PAGE
     rows = _page_rows(
-        thread=thread, first=first, last=last, include_hidden=access.can_see_hidden(user)
+        thread=thread,
+        first=first,
+        last=last,
+        include_hidden=access.can_see_hidden(user),
+        viewer_id=user.pk if user.is_authenticated else None,
     )
-    author_ids = {row[_AUTHOR_ID] for row in rows}
     facts = ThreadPageFacts(
         thread=thread,
         page=page,
@@ -249,13 +253,15 @@ def thread_page_facts(*, thread: Thread, user, page: int) -> ThreadPageFacts:
         first=first,
         last=last,
         rows=rows,
-        # Read, not cached: a post's badge follows its author's roles on the next request.
-        author_roles=roles.query_role_names(sorted(author_ids)) if author_ids else {},
+        # Read with the posts, never cached: a badge follows its author's roles at once.
+        author_roles={
+            row[_AUTHOR_ID]: frozenset(row[_ROLES].split(",")) if row[_ROLES] else frozenset()
+            for row in rows
+        },
     )
     if user.is_authenticated:
-        facts.voted_post_ids, facts.is_following = _viewer_state(
-            user=user, thread=thread, post_ids=[row[0] for row in rows]
-        )
+        facts.voted_post_ids = {row[0] for row in rows if row[_VOTED]}
+        facts.is_following = any(row[_FOLLOWING] for row in rows)
         facts.can_moderate = access.is_moderator(user)
         facts.can_reply = not thread.is_closed and not thread.is_hidden
         facts.can_accept = access.can_accept(user, thread) and not thread.is_closed
@@ -298,21 +304,43 @@ def thread_page(
     return view
 
 
-_AUTHOR_ID = len(_POST) + 0  # the author's id: the first column of _POST_AUTHOR
+_AUTHOR_ID = len(_POST)  # the author's id: the first column of _POST_AUTHOR
+# After the post's and the author's columns: the author's role groups (comma-separated),
+# whether the viewer found the post helpful, whether the viewer follows the thread.
+_ROLES = len(_POST) + len(_POST_AUTHOR)
+_VOTED = _ROLES + 1
+_FOLLOWING = _ROLES + 2
+_GROUP_CONCAT = {"postgresql": "string_agg(g.name, ',')", "sqlite": "group_concat(g.name, ',')"}
 
 
-def _page_rows(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[tuple]:
-    """Posts numbered first..last, the question and the accepted answer, by number: raw
-    rows of _POST then _POST_AUTHOR."""
+def _page_rows(
+    *, thread: Thread, first: int, last: int, include_hidden: bool, viewer_id: int | None = None
+) -> list[tuple]:
+    """Posts numbered first..last, the question and the accepted answer, by number, in one
+    query: raw rows of _POST, then _POST_AUTHOR, then _ROLES, _VOTED and _FOLLOWING."""
     quote = connection.ops.quote_name
-    number, thread_id = quote("number"), quote("thread_id")
+    number, thread_id, user_id = quote("number"), quote("thread_id"), quote("user_id")
+    memberships = quote(User.groups.through._meta.db_table)
+    groups = quote(Group._meta.db_table)
+    votes, follows = quote(Vote._meta.db_table), quote(Follow._meta.db_table)
+    role_placeholders = ", ".join(["%s"] * len(roles.ALL_GROUPS))
     wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = %s)"
     hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
     return rawrows.fetch(
-        f"SELECT {_POST.sql}, {_POST_AUTHOR.sql} FROM {_POST.table} "
+        f"SELECT {_POST.sql}, {_POST_AUTHOR.sql}, "
+        f"(SELECT {_GROUP_CONCAT[connection.vendor]} FROM {memberships} m "
+        f"JOIN {groups} g ON g.id = m.{quote('group_id')} "
+        f"WHERE m.{user_id} = u.id AND g.name IN ({role_placeholders})), "
+        f"EXISTS (SELECT 1 FROM {votes} v WHERE v.{quote('post_id')} = p.id AND v.{user_id} = %s), "
+        f"EXISTS (SELECT 1 FROM {follows} f WHERE f.{thread_id} = p.{thread_id} "
+        f"AND f.{user_id} = %s) "
+        f"FROM {_POST.table} "
         f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')} "
         f"WHERE p.{thread_id} = %s AND {wanted}{hidden} ORDER BY p.{number}",
         [
+            *roles.ALL_GROUPS,
+            viewer_id or 0,
+            viewer_id or 0,
             thread.pk,
             first,
             last,
@@ -335,23 +363,6 @@ def _build_posts(rows: list[tuple]) -> list[Post]:
         post.author = author
         posts.append(post)
     return posts
-
-
-def _viewer_state(*, user, thread: Thread, post_ids: list[int]) -> tuple[set[int], bool]:
-    """Which of these posts the viewer found helpful, and whether they follow the thread."""
-    quote = connection.ops.quote_name
-    votes, follows = quote(Vote._meta.db_table), quote(Follow._meta.db_table)
-    user_id, post_id, thread_id = quote("user_id"), quote("post_id"), quote("thread_id")
-    placeholders = ", ".join(["%s"] * len(post_ids)) or "NULL"
-    rows = rawrows.fetch(
-        f"SELECT {post_id} FROM {votes} WHERE {user_id} = %s AND {post_id} IN ({placeholders}) "
-        f"UNION ALL SELECT 0 FROM {follows} WHERE {user_id} = %s AND {thread_id} = %s",
-        [user.pk, *post_ids, user.pk, thread.pk],
-    )
-    found = {row[0] for row in rows}
-    is_following = 0 in found
-    found.discard(0)
-    return found, is_following
 
 
 SEARCH_LIMIT = 50
