@@ -13,25 +13,13 @@ from forum.errors import AlreadyPosted, ForumError
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
-
-
-def _thread_body(request, thread, *, form=None, page=None, status=200):
-    """Re-render the thread's main region (htmx) after an action changed it."""
-    thread.refresh_from_db()
-    if page is None:
-        try:
-            page = int(request.POST.get("page", "1"))
-        except ValueError:  # "²" passes isdigit(), and int() refuses over 4,300 digits
-            page = 1
-    view = selectors.thread_page(thread=thread, user=request.user, page=page)
-    context = {"view": view, "thread": thread, "form": form or ReplyForm()}
-    return render(request, "forum/thread.html#thread-body", context, status=status)
+from forum.views.thread import page_number, render_thread, render_thread_update
 
 
 def _refused(request, error: ForumError, thread):
     """A rule said no: tell the user, change nothing."""
     messages.error(request, str(error))
-    return _thread_body(request, thread) if request.htmx else redirect(thread)
+    return render_thread_update(request, thread) if request.htmx else redirect(thread)
 
 
 @login_required
@@ -96,10 +84,12 @@ def reply(request, thread_id):
     limits.check(request, limits.POSTING)
     form = ReplyForm(request.POST, author=request.user)
     if not form.is_valid():
+        # The thread stays as it was, with the reply as typed (a secret taken out) and why
+        # it was refused under it: the reply form's target is the whole thread body.
         if request.htmx:
-            return render(request, "forum/thread.html#reply-form", {"thread": thread, "form": form})
-        view = selectors.thread_page(thread=thread, user=request.user, page=1)
-        return render(request, "forum/thread.html", {"view": view, "thread": thread, "form": form})
+            return render_thread_update(request, thread, form=form)
+        page = page_number(request.POST.get("page", "1"))
+        return render_thread(request, thread, form=form, page=page)
     limits.count(request, limits.POSTING)
     try:
         post = services.create_post(
@@ -113,7 +103,7 @@ def reply(request, thread_id):
     if request.htmx:
         thread.refresh_from_db()
         last_page = -(-thread.post_count // selectors.POSTS_PER_PAGE)
-        response = _thread_body(request, thread, page=last_page)
+        response = render_thread_update(request, thread, page=last_page)
         page_query = f"?page={last_page}" if last_page > 1 else ""
         response["HX-Push-Url"] = f"{thread.get_absolute_url()}{page_query}#post-{post.pk}"
         return response
@@ -158,7 +148,7 @@ def _thread_action(request, thread, action, done_message=""):
     except ForumError as error:
         return _refused(request, error, thread)
     if request.htmx:
-        return _thread_body(request, thread)
+        return render_thread_update(request, thread)
     if done_message:
         messages.success(request, done_message)
     return redirect(thread)

@@ -23,11 +23,6 @@ def thread_detail(request, thread_id, slug):
 
 
 def _thread_page(request, thread):
-    try:
-        page = int(request.GET.get("page", "1"))
-    except ValueError:
-        page = 1
-    view = selectors.thread_page(thread=thread, user=request.user, page=page)
     initial = {}
     quote_id = _post_id(request.GET.get("quote", ""))
     if quote_id and request.user.is_authenticated:
@@ -38,16 +33,40 @@ def _thread_page(request, thread):
         )
         if quoted:
             initial["body"] = quote_markdown(quoted.body, author_name=quoted.author.public_name)
-    return render(
-        request,
-        "forum/thread.html",
-        {
-            "view": view,
-            "thread": thread,
-            "form": ReplyForm(initial=initial),
-            "panels": extensions.thread_panels(request=request, thread=thread),
-        },
+    page = page_number(request.GET.get("page", "1"))
+    return render_thread(request, thread, form=ReplyForm(initial=initial), page=page)
+
+
+def render_thread(request, thread, *, form, page: int, partial: str = ""):
+    """The thread page (or one of its partials) for this reader, with `form` as the reply box."""
+    view = selectors.thread_page(thread=thread, user=request.user, page=page)
+    context = {
+        "view": view,
+        "thread": thread,
+        "form": form,
+        "panels": extensions.thread_panels(request=request, thread=thread),
+    }
+    return render(request, f"forum/thread.html{partial}", context)
+
+
+def render_thread_update(request, thread, *, form=None, page=None):
+    """What an htmx action on a thread answers: the thread's body (with `form`, this
+    request's reply and its errors, when given) and, out of band, the header's state and
+    reply count and the sidebar, from the partials of the full page: nothing on the page
+    is left saying what was true before the action."""
+    thread.refresh_from_db()
+    if page is None:
+        page = page_number(request.POST.get("page", "1"))
+    return render_thread(
+        request, thread, form=form or ReplyForm(), page=page, partial="#thread-update"
     )
+
+
+def page_number(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:  # "²" passes isdigit(), and int() refuses over 4,300 digits
+        return 1
 
 
 def _post_id(raw: str) -> int | None:
