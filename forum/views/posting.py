@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import access, limits, secrets, selectors, services
-from forum.errors import AlreadyPosted, ForumError
+from forum.errors import AlreadyPosted, ForumError, SecretRefused
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
@@ -84,12 +84,7 @@ def reply(request, thread_id):
     limits.check(request, limits.POSTING)
     form = ReplyForm(request.POST, author=request.user)
     if not form.is_valid():
-        # The thread stays as it was, with the reply as typed (a secret taken out) and why
-        # it was refused under it: the reply form's target is the whole thread body.
-        if request.htmx:
-            return render_thread_update(request, thread, form=form)
-        page = page_number(request.POST.get("page", "1"))
-        return render_thread(request, thread, form=form, page=page)
+        return _reply_refused(request, thread, form)
     limits.count(request, limits.POSTING)
     try:
         post = services.create_post(
@@ -98,8 +93,11 @@ def reply(request, thread_id):
     except AlreadyPosted as already:  # land on the reply as if this one had made it
         post = already.post
         messages.info(request, str(already))
-    except ForumError as error:
+    except SecretRefused as error:  # never shown again, not even to its writer
         return _refused(request, error, thread)
+    except ForumError as error:
+        form.add_error(None, str(error))
+        return _reply_refused(request, thread, form)
     if request.htmx:
         thread.refresh_from_db()
         last_page = -(-thread.post_count // selectors.POSTS_PER_PAGE)
@@ -108,6 +106,15 @@ def reply(request, thread_id):
         response["HX-Push-Url"] = f"{thread.get_absolute_url()}{page_query}#post-{post.pk}"
         return response
     return redirect(post.get_absolute_url())
+
+
+def _reply_refused(request, thread, form):
+    """The thread as it was, with the reply as typed (a secret taken out) and why it was
+    refused under it: the reply form's htmx target is the whole thread body."""
+    if request.htmx:
+        return render_thread_update(request, thread, form=form)
+    page = page_number(request.POST.get("page", "1"))
+    return render_thread(request, thread, form=form, page=page)
 
 
 @login_required

@@ -95,6 +95,22 @@ def test_a_refused_reply_keeps_the_thread_the_text_and_says_why(
         assert EN_24.split()[5] not in textarea(text)
 
 
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_a_reply_the_service_refuses_keeps_the_thread_and_the_text(thread, reply, headers):
+    """The form let it through; the service said no (here: an unverified address)."""
+    unverified = UserFactory(verified=False)
+    text = "Same for me, the exchange says it never arrived."
+
+    response = client_for(unverified).post(f"/thread/{thread.pk}/reply/", {"body": text}, **headers)
+
+    assert response.status_code == 200
+    assert QUESTION_TEXT in response.text
+    assert REPLY_TEXT in response.text
+    assert textarea(response.text) == text
+    assert "Verify your email address before you post." in response.text
+    assert Post.objects.filter(thread=thread).count() == 2
+
+
 def test_a_refused_reply_stays_on_the_page_it_was_sent_from(thread, other_member, member):
     for n in range(24):
         PostFactory(thread=thread, author=(other_member, member)[n % 2])
