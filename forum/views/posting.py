@@ -96,8 +96,10 @@ def reply(request, thread_id):
     except SecretRefused as error:  # never shown again, not even to its writer
         return _refused(request, error, thread)
     except ForumError as error:
-        form.add_error(None, str(error))
-        return _reply_refused(request, thread, form)
+        if not request.htmx:
+            return _refused(request, error, thread)
+        messages.error(request, str(error))  # above the thread, the reply kept in its box
+        return render_thread_update(request, thread, form=form)
     if request.htmx:
         thread.refresh_from_db()
         last_page = -(-thread.post_count // selectors.POSTS_PER_PAGE)
