@@ -21,6 +21,7 @@ from escalation import surveys, workflow
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
 from forum import access
 from forum.errors import InvalidTransition, NotAllowed
+from forum.states import QUESTION_STATE_FIELDS
 
 PER_PAGE = 25
 REFERENCE_MAX_LENGTH = Ticket._meta.get_field("reference").max_length
@@ -122,6 +123,8 @@ def request_page(*, user, before: str = "", now=None) -> RequestPage:
             "thread__title",
             "thread__slug",
             "thread__is_hidden",
+            # Where the question stands (forum/states.py), for its badge.
+            *(f"thread__{name}" for name in QUESTION_STATE_FIELDS),
         )
         .order_by("-created_at", "-pk")[: PER_PAGE + 1]
     )

@@ -32,6 +32,7 @@ from escalation.models import (
 from escalation.queue import overdue_text
 from escalation.staff_forms import agents
 from forum.models import Post, Thread
+from forum.states import QUESTION_STATE_FIELDS
 
 Status = Ticket.Status
 REFERENCE_MAX_CHARS = Ticket._meta.get_field("reference").max_length
@@ -341,7 +342,7 @@ class TicketPage:
             Thread.objects.filter(author=user)
             .exclude(pk=self.thread.pk)
             .order_by("-last_activity_at", "-id")
-            .only("pk", "title", "slug", "state", "is_hidden", "last_activity_at", "escalated_at")[
+            .only("pk", "title", "slug", "is_hidden", "last_activity_at", *QUESTION_STATE_FIELDS)[
                 :OTHER_THREADS
             ]
         )

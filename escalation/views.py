@@ -16,11 +16,13 @@ from escalation import asker, panels, services, surveys, workflow
 from escalation.forms import AskStaffForm, RatingForm
 from forum import access
 from forum.errors import ForumError
+from forum.views.thread import render_thread_update
 
 
 def _panel(request, thread, *, form=None):
     context = panels.panel_context(user=request.user, thread=thread, form=form)
-    return render(request, "escalation/_thread_panel.html", context)
+    # On its own (an htmx answer), the panel says how the action went.
+    return render(request, "escalation/_thread_panel.html", {**context, "shows_messages": True})
 
 
 def _refused(request, thread, form):
@@ -44,7 +46,14 @@ def _hand_over(request, thread, *, service, success: str):
         messages.error(request, str(error))
     else:
         messages.success(request, success % {"reference": ticket.reference})
-    return _panel(request, thread) if request.htmx else redirect(thread)
+    if not request.htmx:
+        return redirect(thread)
+    # The question changed hands: the header, the sidebar (this panel in it) and the
+    # thread's body all say so at once, as a reload would.
+    response = render_thread_update(request, thread)
+    response["HX-Retarget"] = "#thread-body"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @require_POST

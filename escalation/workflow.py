@@ -415,7 +415,7 @@ def _resolve(
         previous=previous,
         detail=resolution,
     )
-    forum_services.set_escalated(thread_ids=[ticket.thread_id], escalated_at=None)
+    forum_services.set_support_resolved(thread_ids=[ticket.thread_id], resolved_at=now)
     clocks.recompute_clocks([ticket.thread_id], now=now)
     if survey:
         # The asker who clicked "This solved my problem" is the actor, and notify() tells
@@ -625,6 +625,10 @@ def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
             previous=previous,
             detail="no_reply" if previous == Status.WAITING else "auto",
         )
+        if previous == Status.WAITING:  # the support team had the thread until now
+            forum_services.set_support_resolved(thread_ids=[thread_id], resolved_at=now)
+            clocks.recompute_clocks([thread_id], now=now)
+        # After the thread says so: the email shows where the question stands now.
         _tell(
             ticket.requester_id,
             Notification.Kind.REQUEST_CLOSED,
@@ -633,9 +637,6 @@ def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
             key=f"closed:{ticket.pk}:{ticket.escalation_count}",
             now=now,
         )
-        if previous == Status.WAITING:  # the support team had the thread until now
-            forum_services.set_escalated(thread_ids=[thread_id], escalated_at=None)
-            clocks.recompute_clocks([thread_id], now=now)
     return ticket.reference
 
 

@@ -11,9 +11,11 @@ class ForumConfig(AppConfig):
         from forum.access import notifications_out_of_sight
         from forum.hosts import forget_domain_rules
         from forum.models import BlockedDomain, OfficialDomain
-        from notifications import visibility
+        from forum.states import states_of_threads
+        from notifications import subjects, visibility
 
         visibility.register(notifications_out_of_sight)
+        subjects.register(states_of_threads)
 
         for model in (BlockedDomain, OfficialDomain):
             post_save.connect(forget_domain_rules, sender=model, dispatch_uid=f"rules-{model}")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum import secrets
 from forum.hosts import normalize_domain
+from forum.states import QuestionState, state_of
 from forum.wallet import TxFormat
 
 
@@ -107,7 +108,8 @@ class Thread(models.Model):
         "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     solved_at = models.DateTimeField(null=True, blank=True)
-    # Denormalised for lists; changed only with F() in the services.
+    # Denormalised for lists; changed only with F() in the services. reply_count counts
+    # the replies every reader sees: neither hidden nor deleted.
     reply_count = models.PositiveIntegerField(default=0)
     vote_count = models.IntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
@@ -118,6 +120,9 @@ class Thread(models.Model):
     # when the community was asked to help, and when the support team took it on.
     needs_help_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # When the support team resolved or closed its request (escalated_at is then empty);
+    # empty again once the thread is escalated anew. See forum/states.py.
+    support_resolved_at = models.DateTimeField(null=True, blank=True)
     # Wallet context, when the category asks for it.
     chain = models.ForeignKey(Chain, on_delete=models.SET_NULL, null=True, blank=True)
     app_version = models.CharField(_("app version"), max_length=40, blank=True)
@@ -184,6 +189,11 @@ class Thread(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.first_reply_at is not None
+
+    @property
+    def question_state(self) -> QuestionState:
+        """Where the question stands (forum/states.py): what every badge shows."""
+        return state_of(self)
 
     @property
     def has_wallet_details(self) -> bool:

@@ -42,6 +42,18 @@ def visible_threads(user):
     return threads
 
 
+def needs_help_threads(threads):
+    """The questions in the "needs help" state (forum/states.py): the community was asked
+    and nobody has answered, and the support team has not had them (through the partial
+    indexes on needs_help_at; the few escalated rows among them are skipped)."""
+    return threads.filter(
+        needs_help_at__isnull=False,
+        state=Thread.State.OPEN,
+        escalated_at__isnull=True,
+        support_resolved_at__isnull=True,
+    )
+
+
 def home_page(*, user) -> dict:
     categories = list(Category.objects.all())
     latest = list(
@@ -50,8 +62,7 @@ def home_page(*, user) -> dict:
         .order_by("-last_activity_at", "-id")[:THREADS_PER_PAGE]
     )
     needs_help = list(
-        visible_threads(user)
-        .filter(needs_help_at__isnull=False, state=Thread.State.OPEN)
+        needs_help_threads(visible_threads(user))
         .select_related("author", "category")
         .order_by("-needs_help_at", "-id")[:NEEDS_HELP_ON_HOME]
     )
@@ -133,7 +144,7 @@ def category_threads(
 
 def _apply_tab(threads, *, tab: str, user):
     if tab == "needs-help":
-        return threads.filter(needs_help_at__isnull=False, state=Thread.State.OPEN)
+        return needs_help_threads(threads)
     if tab == "unanswered":
         return threads.filter(first_reply_at__isnull=True, state=Thread.State.OPEN)
     if tab == "unsolved":

@@ -334,7 +334,15 @@ def delete_post(*, actor: User, post: Post, now=None) -> Post:
             raise InvalidTransition(_("This is the accepted answer; it cannot be deleted."))
         post.deleted_at = now
         post.save(update_fields=["deleted_at"])
+        if not post.is_hidden:
+            _count_visible_reply(post, -1)
     return post
+
+
+def _count_visible_reply(post: Post, delta: int) -> None:
+    """A reply came into or went out of everyone's sight: Thread.reply_count follows."""
+    if not post.is_question:
+        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
 
 
 # --- Accepting and voting ----------------------------------------------------
@@ -530,6 +538,7 @@ def _hide_if_flagged_by_trusted_members(*, post: Post, now) -> None:
     post.is_hidden = True
     post.auto_hidden_at = now
     post.save(update_fields=["is_hidden", "auto_hidden_at"])
+    _count_visible_reply(post, -1)
     _log(
         None,
         ModerationLog.Action.AUTO_HIDE_POST,
@@ -581,6 +590,8 @@ def set_post_hidden(
         post.is_hidden = is_hidden
         post.auto_hidden_at = None
         post.save(update_fields=["is_hidden", "auto_hidden_at"])
+        if not post.is_deleted:
+            _count_visible_reply(post, -1 if is_hidden else 1)
         outcome = Flag.Outcome.HIDDEN if is_hidden else Flag.Outcome.DISMISSED
         _resolve_flags(post=post, actor=actor, outcome=outcome, now=now)
         action = ModerationLog.Action.HIDE_POST if is_hidden else ModerationLog.Action.UNHIDE_POST
@@ -634,6 +645,8 @@ def dismiss_flags(*, actor: User, post: Post, reason: str = "", now=None) -> int
             post.is_hidden = False
             post.auto_hidden_at = None
             post.save(update_fields=["is_hidden", "auto_hidden_at"])
+            if not post.is_deleted:
+                _count_visible_reply(post, 1)
             _log(
                 actor,
                 ModerationLog.Action.UNHIDE_POST,
@@ -805,8 +818,18 @@ def mark_needs_help(*, thread_ids, now=None) -> list[int]:
 
 
 def set_escalated(*, thread_ids, escalated_at) -> None:
-    """Show (a time) or stop showing (None) that the support team has these threads."""
-    Thread.objects.filter(pk__in=list(thread_ids)).update(escalated_at=escalated_at)
+    """The support team took these threads on at `escalated_at` (forum/states.py): they
+    leave the community's "needs help" lists (selectors), and show as with the team."""
+    Thread.objects.filter(pk__in=list(thread_ids)).update(
+        escalated_at=escalated_at, support_resolved_at=None
+    )
+
+
+def set_support_resolved(*, thread_ids, resolved_at) -> None:
+    """The support team resolved (or closed) its request on these threads at `resolved_at`."""
+    Thread.objects.filter(pk__in=list(thread_ids)).update(
+        escalated_at=None, support_resolved_at=resolved_at
+    )
 
 
 def _log(

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from config.keyset import decode_cursor, encode_cursor
-from notifications import messages, visibility
+from notifications import messages, subjects, visibility
 from notifications.models import Notification
 
 PER_PAGE = 30
@@ -20,9 +20,11 @@ class NotificationPage:
 
 
 def notification_page(*, user, before: str = "", include_staff: bool = False) -> NotificationPage:
-    """One page of the user's notifications, newest first, by keyset: one query.
+    """One page of the user's notifications, newest first, by keyset: one query, and one
+    for where the questions they tell of stand now.
 
-    Each notification comes with `message`, in the active language and time zone, and
+    Each notification comes with `message`, in the active language and time zone,
+    `question_state` (notifications.subjects; None when it names no question) and
     `is_gone`: what it told of was hidden or removed since, or is no longer the viewer's
     to see (notifications.visibility); its message then says so, without the title or
     the excerpt it had. The support team's own kinds (Notification.STAFF_KINDS) only
@@ -46,8 +48,11 @@ def notification_page(*, user, before: str = "", include_staff: bool = False) ->
         last = page.notifications[-1]
         page.older_cursor = encode_cursor(last.created_at, last.pk)
     gone = visibility.gone_for(user, page.notifications)
+    states = subjects.states_for(n.params for n in page.notifications if n.pk not in gone)
     for notification in page.notifications:
         notification.is_gone = notification.pk in gone
+        tid = subjects.thread_id(notification.params)
+        notification.question_state = None if notification.is_gone else states.get(tid)
         if notification.is_gone:  # neither the title nor the excerpt of what was hidden
             notification.message = _(
                 "This notification is no longer available: what it told you about was "

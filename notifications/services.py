@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts.models import User
 from config.bulk import BulkInsert
 from config.celery import enqueue
-from notifications import messages, visibility
+from notifications import messages, subjects, visibility
 from notifications.models import (
     DEFAULT_CHANNELS,
     Channels,
@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 CLAIM_FOR = timedelta(minutes=5)
 BATCH_SIZE = 500
+_UNREAD = object()  # where the question stands: not looked up yet
 
 
 # --- The outbox --------------------------------------------------------------
@@ -574,12 +575,21 @@ def _queue_notification_emails(
     """Rendered now, in the recipient's language; linked to its notification (`ids`:
     {recipient id: notification id}), whose subject is checked again when it is sent."""
     emails = []
+    question_state = _UNREAD
     for delivery in deliveries:
         if not delivery.email or delivery.user.pk not in ids:
             continue
+        if question_state is _UNREAD:
+            question_state = subjects.state_for(params)
         email = _outbound(
             to=[delivery.user.email],
-            **_render_email(recipient=delivery.user, kind=kind, url=url, params=params),
+            **_render_email(
+                recipient=delivery.user,
+                kind=kind,
+                url=url,
+                params=params,
+                question_state=question_state,
+            ),
             send_after=delivery.send_after,
         )
         email.notification_id = ids[delivery.user.pk]
@@ -728,12 +738,21 @@ _EMAIL_ROWS = BulkInsert(
 )
 
 
-def _render_email(*, recipient: User, kind: str, url: str, params: dict) -> dict:
-    """Subject, text and HTML in the recipient's language, with times in their zone."""
+def _render_email(
+    *, recipient: User, kind: str, url: str, params: dict, question_state=_UNREAD
+) -> dict:
+    """Subject, text and HTML in the recipient's language, with times in their zone.
+
+    With where the question stands as it is sent (notifications.subjects), read here
+    unless the caller, rendering one email for many people, read it once for all.
+    """
+    if question_state is _UNREAD:
+        question_state = subjects.state_for(params)
     language = recipient.language or settings.LANGUAGE_CODE
     with translation.override(language), timezone.override(_zone(recipient.timezone)):
         context = {
             "recipient": recipient,
+            "question_state": question_state,
             "headline": messages.headline(kind, params),
             "params": messages.display_params(params),
             "url": absolute_url(url),

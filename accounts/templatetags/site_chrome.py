@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader_tags import ExtendsNode
 from django.utils.safestring import mark_safe
+from template_partials.templatetags.partials import RenderPartialNode
 
 from config import caching
 
@@ -88,14 +89,28 @@ def _chrome_nodes(context) -> list:
     nodes, current, seen, constant = [], top, 0, True
     while current is not None and seen < 10:  # extends chains are short; never loop
         seen += 1
-        nodes += current.nodelist.get_nodes_by_type(ChromeNode)
+        nodes += _in(current.nodelist)
         extends = current.nodelist.get_nodes_by_type(ExtendsNode)
         if extends:
             parent_name = extends[0].parent_name
             constant = constant and isinstance(parent_name.var, str) and not parent_name.filters
         current = _parent(extends[0], context) if extends else None
+    nodes = list(dict.fromkeys(nodes))  # a partial is both defined and rendered by name
     if constant:
         top._chrome_nodes = nodes
+    return nodes
+
+
+def _in(nodelist) -> list:
+    """The chrome blocks of a nodelist, and of the partials it renders by name
+    (`{% partial name %}`, a page's htmx answer made of several of its regions)."""
+    nodes = nodelist.get_nodes_by_type(ChromeNode)
+    for reference in nodelist.get_nodes_by_type(RenderPartialNode):
+        try:
+            partial = reference.partial_mapping[reference.partial_name]
+        except template.TemplateSyntaxError:
+            continue
+        nodes += partial.nodelist.get_nodes_by_type(ChromeNode)
     return nodes
 
 

@@ -16,6 +16,7 @@ from forum import access, services
 from forum.errors import ForumError
 from forum.forms import ModerationReasonForm, MoveThreadForm
 from forum.models import Flag, ModerationLog, Post
+from forum.views.thread import render_thread_update
 
 
 def moderator_required(view):
@@ -27,19 +28,24 @@ def moderator_required(view):
     return wraps(view)(login_required(checked))
 
 
-def _moderate(request, *, action, target, done_message):
+def _moderate(request, *, action, target, done_message, thread=None):
     """Run one logged moderator action with the form's reason; say how it went.
 
     `action` is a service call taking the reason. A refusal changes nothing and is shown
-    as an error; success goes back to `next` (a local path) or to `target`.
+    as an error; success goes back to `next` (a local path) or to `target`. Sent by htmx
+    from the `thread` page, the answer is that page's update instead.
     """
     form = ModerationReasonForm(request.POST)
     try:
         action(reason=form.cleaned_data["reason"] if form.is_valid() else "")
     except ForumError as error:
         messages.error(request, str(error))
+        if request.htmx and thread is not None:
+            return render_thread_update(request, thread)
         return redirect(target)
     messages.success(request, done_message)
+    if request.htmx and thread is not None:
+        return render_thread_update(request, thread)
     return redirect(safe_next_url(request, request.POST.get("next", ""), default=target))
 
 
@@ -52,6 +58,7 @@ def set_post_hidden(request, post_id, hide):
         action=partial(services.set_post_hidden, actor=request.user, post=post, is_hidden=hide),
         target=post.get_absolute_url(),
         done_message=_("The post is hidden.") if hide else _("The post is visible again."),
+        thread=post.thread,
     )
 
 

@@ -10,29 +10,17 @@ from django.views.decorators.http import require_POST
 
 from config.ratelimit import RateLimited
 from forum import access, limits, secrets, selectors, services
-from forum.errors import AlreadyPosted, ForumError
+from forum.errors import AlreadyPosted, ForumError, SecretRefused
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
-
-
-def _thread_body(request, thread, *, form=None, page=None, status=200):
-    """Re-render the thread's main region (htmx) after an action changed it."""
-    thread.refresh_from_db()
-    if page is None:
-        try:
-            page = int(request.POST.get("page", "1"))
-        except ValueError:  # "²" passes isdigit(), and int() refuses over 4,300 digits
-            page = 1
-    view = selectors.thread_page(thread=thread, user=request.user, page=page)
-    context = {"view": view, "thread": thread, "form": form or ReplyForm()}
-    return render(request, "forum/thread.html#thread-body", context, status=status)
+from forum.views.thread import page_number, render_thread, render_thread_update
 
 
 def _refused(request, error: ForumError, thread):
     """A rule said no: tell the user, change nothing."""
     messages.error(request, str(error))
-    return _thread_body(request, thread) if request.htmx else redirect(thread)
+    return render_thread_update(request, thread) if request.htmx else redirect(thread)
 
 
 def _limited(response, limited: RateLimited):
@@ -108,13 +96,16 @@ def preview(request):
 
 
 def _reply_form_again(request, thread, form, *, status=200):
-    """The reply form with its errors (and the text as sent): in the thread's body for
-    htmx, which the form targets, else the whole thread page."""
+    """The thread as it was, with the reply as typed (a secret taken out) and why it was
+    refused under it: the reply form's htmx target is the whole thread body, which comes
+    back with the header and sidebar (render_thread_update); else the whole thread page."""
     if request.htmx:
-        return _thread_body(request, thread, form=form, status=status)
-    view = selectors.thread_page(thread=thread, user=request.user, page=1)
-    context = {"view": view, "thread": thread, "form": form}
-    return render(request, "forum/thread.html", context, status=status)
+        response = render_thread_update(request, thread, form=form)
+    else:
+        page = page_number(request.POST.get("page", "1"))
+        response = render_thread(request, thread, form=form, page=page)
+    response.status_code = status
+    return response
 
 
 @require_POST
@@ -130,10 +121,7 @@ def reply(request, thread_id):
         form.keep_unsent(limits.unsent_message(limited))
         return _limited(_reply_form_again(request, thread, form), limited)
     if not form.is_valid():
-        if request.htmx:
-            return render(request, "forum/thread.html#reply-form", {"thread": thread, "form": form})
-        view = selectors.thread_page(thread=thread, user=request.user, page=1)
-        return render(request, "forum/thread.html", {"view": view, "thread": thread, "form": form})
+        return _reply_form_again(request, thread, form)
     try:
         limits.count(request, posting)
     except RateLimited as limited:
@@ -146,12 +134,17 @@ def reply(request, thread_id):
     except AlreadyPosted as already:  # land on the reply as if this one had made it
         post = already.post
         messages.info(request, str(already))
-    except ForumError as error:
+    except SecretRefused as error:  # never shown again, not even to its writer
         return _refused(request, error, thread)
+    except ForumError as error:
+        if not request.htmx:
+            return _refused(request, error, thread)
+        messages.error(request, str(error))  # above the thread, the reply kept in its box
+        return render_thread_update(request, thread, form=form)
     if request.htmx:
         thread.refresh_from_db()
         last_page = -(-thread.post_count // selectors.POSTS_PER_PAGE)
-        response = _thread_body(request, thread, page=last_page)
+        response = render_thread_update(request, thread, page=last_page)
         page_query = f"?page={last_page}" if last_page > 1 else ""
         response["HX-Push-Url"] = f"{thread.get_absolute_url()}{page_query}#post-{post.pk}"
         return response
@@ -196,7 +189,7 @@ def _thread_action(request, thread, action, done_message=""):
     except ForumError as error:
         return _refused(request, error, thread)
     if request.htmx:
-        return _thread_body(request, thread)
+        return render_thread_update(request, thread)
     if done_message:
         messages.success(request, done_message)
     return redirect(thread)

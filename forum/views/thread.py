@@ -31,18 +31,18 @@ def thread_detail(request, thread_id, slug):
     thread.view_count += viewcounts.record_view(thread.pk)
     # Before the page renders, so its header shows the count without them.
     notifications.mark_thread_read(user=request.user, thread_id=thread.pk)
-    page = _page_number(request)
+    page = page_number(request.GET.get("page", "1"))
     if request.user.is_authenticated and not request.GET.get("quote"):
         facts = selectors.thread_page_facts(thread=thread, user=request.user, page=page)
         return render_for_member(
             request,
             values=facts.cache_values(),
             slots=_slots(request, thread),
-            build=lambda slots: _thread_page(request, thread, page, slots, facts),
+            build=lambda slots: render_thread(
+                request, thread, form=ReplyForm(), page=page, slots=slots, facts=facts
+            ),
         )
-    return render_for_visitors(
-        request, lambda: _thread_page(request, thread, page, _slots(request, thread))
-    )
+    return render_for_visitors(request, lambda: _thread_page(request, thread, page))
 
 
 def _slots(request, thread) -> dict[str, str]:
@@ -58,15 +58,7 @@ def _slots(request, thread) -> dict[str, str]:
     }
 
 
-def _page_number(request) -> int:
-    try:
-        return int(request.GET.get("page", "1"))
-    except ValueError:
-        return 1
-
-
-def _thread_page(request, thread, page: int, slots: dict[str, str], facts=None):
-    view = selectors.thread_page(thread=thread, user=request.user, page=page, facts=facts)
+def _thread_page(request, thread, page: int):
     initial = {}
     quote_id = _post_id(request.GET.get("quote", ""))
     if quote_id and request.user.is_authenticated:
@@ -77,16 +69,44 @@ def _thread_page(request, thread, page: int, slots: dict[str, str], facts=None):
         )
         if quoted:
             initial["body"] = quote_markdown(quoted.body, author_name=quoted.author.public_name)
-    return render(
-        request,
-        "forum/thread.html",
-        {
-            "view": view,
-            "thread": thread,
-            "form": ReplyForm(initial=initial),
-            "slots": {name: mark_safe(html) for name, html in slots.items()},
-        },
+    return render_thread(request, thread, form=ReplyForm(initial=initial), page=page)
+
+
+def render_thread(request, thread, *, form, page: int, partial: str = "", slots=None, facts=None):
+    """The thread page (or one of its partials) for this reader, with `form` as the reply box.
+
+    `slots` is the HTML for the view count and the sidebar panels (`_slots`), or the
+    placeholders a member's saved copy keeps in their place (forum/pagecache.py)."""
+    view = selectors.thread_page(thread=thread, user=request.user, page=page, facts=facts)
+    if slots is None:
+        slots = _slots(request, thread)
+    context = {
+        "view": view,
+        "thread": thread,
+        "form": form,
+        "slots": {name: mark_safe(html) for name, html in slots.items()},
+    }
+    return render(request, f"forum/thread.html{partial}", context)
+
+
+def render_thread_update(request, thread, *, form=None, page=None):
+    """What an htmx action on a thread answers: the thread's body (with `form`, this
+    request's reply and its errors, when given) and, out of band, the header's state and
+    reply count and the sidebar, from the partials of the full page: nothing on the page
+    is left saying what was true before the action."""
+    thread.refresh_from_db()
+    if page is None:
+        page = page_number(request.POST.get("page", "1"))
+    return render_thread(
+        request, thread, form=form or ReplyForm(), page=page, partial="#thread-update"
     )
+
+
+def page_number(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:  # "²" passes isdigit(), and int() refuses over 4,300 digits
+        return 1
 
 
 def _post_id(raw: str) -> int | None:

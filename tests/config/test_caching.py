@@ -302,6 +302,46 @@ def test_a_warm_thread_page_fetches_all_its_chrome_in_one_round_trip(
     assert STAFF_BADGE in page
 
 
+def _spy_on_chrome_reads(monkeypatch) -> list:
+    from django.core.cache import cache
+
+    calls, reading_many = [], []
+    for name in ("get", "get_many"):
+        real = getattr(cache, name)
+
+        def spy(key, *args, _real=real, _name=name, **kwargs):
+            chrome = [k for k in ([key] if isinstance(key, str) else key) if ":chrome:" in k]
+            if chrome and not reading_many:
+                calls.append((_name, len(chrome)))
+            reading_many.append(_name == "get_many")  # the file cache's get_many calls get
+            try:
+                return _real(key, *args, **kwargs)
+            finally:
+                reading_many.pop()
+
+        monkeypatch.setattr(cache, name, spy)
+    return calls
+
+
+def test_an_htmx_update_of_a_thread_fetches_its_chrome_in_one_round_trip(
+    staff_answer, member, monkeypatch
+):
+    """The update's regions (thread state, reply form, thread facts) come in one get_many,
+    and the state they show is in their keys: the answer's new state is never a stale copy."""
+    client = client_for(member)
+    answer = staff_answer.posts.get(number=2)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    for _ in range(2):  # both states rendered and cached once
+        client.post(f"/p/{answer.pk}/accept/", {"page": "1"}, **htmx)
+        client.post(f"/thread/{staff_answer.pk}/unaccept/", {"page": "1"}, **htmx)
+    calls = _spy_on_chrome_reads(monkeypatch)
+
+    text = client.post(f"/p/{answer.pk}/accept/", {"page": "1"}, **htmx).content.decode()
+
+    assert calls == [("get_many", 3)]
+    assert "✓ Solved</span>" in text.split('id="thread-state"', 1)[1].split('id="reply-count"')[0]
+
+
 def test_a_network_renamed_in_the_admin_shows_in_the_cached_question(member):
     from forum.models import Chain
 

@@ -36,6 +36,11 @@ def zh(text: str) -> str:
         return translation.gettext(text)
 
 
+def zh_state(text: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.pgettext("question state", text)
+
+
 def sweep_at(instant) -> str:
     out = StringIO()
     call_command("escalation_sweep", "--now", instant.isoformat(), stdout=out)
@@ -80,21 +85,22 @@ def test_an_unanswered_question_needs_help_then_reaches_the_support_team(page: P
     page.get_by_label("Details").fill(DETAILS)
     page.get_by_role("button", name="Post your question").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION)
-    header = page.locator(".thread-meta")
-    expect(header).to_contain_text("Unanswered")
+    header = page.locator("#thread-state")
+    expect(header).to_contain_text("New")
     asked_at = Thread.objects.get(title=QUESTION).created_at
 
     assert "flagged 1 thread(s)" in sweep_at(asked_at + timedelta(hours=4, minutes=1))
     page.reload()
-    expect(header).to_contain_text("Needs an answer")
+    expect(header).to_contain_text("Needs help")
     panel = page.locator("#escalation-panel")
-    expect(panel).not_to_contain_text("Escalated to the support team")
+    expect(panel).not_to_contain_text("Your support request")
 
     assert "escalated 1 thread(s)" in sweep_at(asked_at + timedelta(hours=24, minutes=1))
     ticket = Ticket.objects.get(thread__title=QUESTION)
     page.reload()
-    expect(header).to_contain_text("Escalated to the support team")
-    expect(panel).to_contain_text("Escalated to the support team")
+    expect(header).to_contain_text("With the support team")
+    expect(header).not_to_contain_text("Needs help")
+    expect(panel).to_contain_text("Your support request")
     expect(panel).to_contain_text(f"Reference {ticket.reference}")
     thread_url = page.url
     look(page, shots, "thread-en")
@@ -119,6 +125,6 @@ def test_an_unanswered_question_needs_help_then_reaches_the_support_team(page: P
     look(page, shots, "my-requests-zh")
 
     page.goto(thread_url)
-    expect(header).to_contain_text(zh("Escalated to the support team"))
+    expect(header).to_contain_text(zh_state("With the support team"))
     expect(page.locator("#escalation-panel")).to_contain_text(ticket.reference)
     look(page, shots, "thread-zh")

@@ -42,7 +42,8 @@ def escalate_url(thread) -> str:
 
 
 def send(client: Client, url: str, *, htmx: bool, at=WAITED, note: str = NOTE):
-    """POST the form at instant `at`: htmx gets the panel back, a plain post follows the redirect."""
+    """POST the form at instant `at`: htmx gets the thread's update, a plain post follows
+    the redirect."""
     with time_machine.travel(at, tick=False):
         if htmx:
             return client.post(url, {"note": note}, **HTMX)
@@ -51,8 +52,13 @@ def send(client: Client, url: str, *, htmx: bool, at=WAITED, note: str = NOTE):
 
 def assert_back_on_the_thread(response, thread, *, htmx: bool) -> None:
     assert response.status_code == 200
-    if htmx:
-        assert 'id="escalation-panel"' in response.text
+    if htmx:  # the thread's body, and its header and sidebar out of band
+        assert response["HX-Retarget"] == "#thread-body"
+        assert '<div id="thread-body">' in response.text
+        assert '<span id="thread-state" class="thread-state" hx-swap-oob="true">' in response.text
+        assert '<aside id="thread-sidebar" class="thread-sidebar" hx-swap-oob="true">' in (
+            response.text
+        )
         assert "<html" not in response.text
     else:
         assert response.redirect_chain == [(thread.get_absolute_url(), 302)]
@@ -154,12 +160,16 @@ def test_the_asker_after_the_wait_gets_a_ticket_with_their_note(thread, member, 
     assert note.url == f"/my/requests/{ticket.reference}/"
 
 
-def test_the_htmx_answer_shows_the_reference_in_the_panel(thread, member):
+def test_the_htmx_answer_shows_the_new_state_and_the_reference_at_once(thread, member):
     response = send(client_for(member), ask_staff_url(thread), htmx=True)
 
     reference = Ticket.objects.get().reference
-    assert "Escalated to the support team" in response.text
-    assert f'href="/my/requests/{reference}/"' in response.text
+    header = response.text.split('id="thread-state"', 1)[1].split("</span>\n", 1)[0]
+    assert "With the support team" in header
+    panel = response.text.split('id="escalation-panel"', 1)[1]
+    assert f"Reference <strong>{reference}</strong>" in panel
+    assert f'href="/my/requests/{reference}/"' in panel
+    assert "Still stuck?" not in panel
 
 
 @both_ways
@@ -270,7 +280,12 @@ def test_a_note_over_2000_characters_is_refused_and_nothing_changes(
 
     response = send(client_for(actor), url(thread), htmx=htmx, note="x" * 2001)
 
-    assert_back_on_the_thread(response, thread, htmx=htmx)
+    if htmx:  # the panel again, with the note as typed and why it was refused
+        assert response.status_code == 200
+        assert response.text.startswith('<div id="escalation-panel"')
+        assert "x" * 2001 in response.text
+    else:
+        assert_back_on_the_thread(response, thread, htmx=htmx)
     assert TOO_LONG_MESSAGE in response.text
     assert not Ticket.objects.exists()
     assert Thread.objects.get(pk=thread.pk).escalated_at is None

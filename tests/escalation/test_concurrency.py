@@ -286,7 +286,7 @@ def test_an_asker_replying_while_the_sweep_closes_their_ticket_waits_for_it(
     that thread and wants the ticket. Both take the thread first, so neither deadlocks."""
     closes_at = waiting_ticket.close_at
     thread = waiting_ticket.thread
-    pause = Pause(monkeypatch, forum_services, "set_escalated", thread_name="sweeper")
+    pause = Pause(monkeypatch, forum_services, "set_support_resolved", thread_name="sweeper")
     with shared_database(tmp_path):
         sweeper = Worker(lambda: services.sweep(now=closes_at), name="sweeper")
         sweeper.start()

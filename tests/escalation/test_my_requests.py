@@ -321,7 +321,8 @@ def test_a_community_solution_is_told_as_such(ticket, member, other_member, repl
     text = get(member, f"/my/requests/{ticket.reference}/").text
 
     assert "Resolved: you accepted an answer from the community" in history(text)
-    assert "Resolved</span>" in text
+    assert '<span class="badge question-state state-solved badge-success">✓ Solved</span>' in text
+    assert "<dt>Resolved</dt>" in text
     assert "Expect a first answer by" not in text
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from escalation import services
+from escalation import services, workflow
 from forum import services as forum_services
 from forum.models import Thread
 from tests.escalation.conftest import T0, committed
@@ -49,7 +49,7 @@ def test_the_needs_help_tab_lists_flagged_open_threads_only(threads, other_membe
 
     assert response.status_code == 200
     assert titles_listed(response.text, threads) == {"flagged"}
-    assert "Needs an answer</span>" in response.text  # the row's badge
+    assert "Needs help</span>" in response.text  # the row's badge
 
 
 def test_a_flagged_thread_leaves_the_tab_once_answered(threads, reply, other_member):
@@ -73,14 +73,14 @@ def test_the_home_page_has_no_needs_an_answer_section_without_flagged_threads(as
 
     assert response.status_code == 200
     assert HOME_SECTION not in response.text
-    assert "Needs an answer" not in response.text
+    assert "Needs help" not in response.text
 
 
 def test_the_home_page_shows_flagged_threads_in_their_own_section(threads):
     response = Client().get("/")
 
     section = response.text.split(HOME_SECTION, 1)[1].split("</section>", 1)[0]
-    assert "Needs an answer" in section
+    assert "Needs help" in section
     assert titles_listed(section, threads) == {"flagged"}
 
 
@@ -90,6 +90,29 @@ def test_the_home_section_goes_away_when_the_last_flagged_thread_is_answered(
     reply(threads["flagged"], author=other_member, at=FLAGGED_AT + HOUR)
 
     assert HOME_SECTION not in Client().get("/").text
+
+
+def test_an_escalated_thread_leaves_the_home_section_and_the_tab(threads, moderator, agent):
+    """ "Help out before they go to the support team": once they have, they are not listed."""
+    ticket = committed(
+        services.escalate_thread, actor=moderator, thread=threads["flagged"], now=FLAGGED_AT
+    )
+
+    home = Client().get("/").text
+    tab = Client().get("/c/transfers/?tab=needs-help").text
+
+    assert HOME_SECTION not in home
+    assert titles_listed(tab, threads) == set()
+    row = home.split(">flagged</a>", 1)[1].split("</li>", 1)[0]  # in the latest questions
+    assert "With the support team</span>" in row
+    assert "Needs help</span>" not in row
+
+    committed(workflow.resolve, actor=agent, ticket=ticket, now=FLAGGED_AT + HOUR)
+
+    home = Client().get("/").text
+    assert HOME_SECTION not in home
+    row = home.split(">flagged</a>", 1)[1].split("</li>", 1)[0]
+    assert "Resolved by the support team</span>" in row
 
 
 # --- forum.services.mark_needs_help ---------------------------------------------

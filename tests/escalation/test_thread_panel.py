@@ -1,4 +1,4 @@
-"""The escalation box on the thread page, and the public "Escalated to the support team" badge."""
+"""The escalation box on the thread page, and the public "With the support team" badge."""
 
 from datetime import timedelta
 
@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
 PANEL = 'id="escalation-panel"'
-BADGE = '<span class="badge badge-staff">Escalated to the support team</span>'
+BADGE = (
+    '<span class="badge question-state state-with_support badge-staff">With the support team</span>'
+)
 PERSONAS = ("visitor", "member", "other_member", "moderator", "agent")
 
 
@@ -36,6 +38,10 @@ def page(user, thread, *, at=T0 + 3 * HOUR) -> str:
         response = client_for(user).get(thread.get_absolute_url())
     assert response.status_code == 200
     return response.text
+
+
+def header(text: str) -> str:
+    return text.split('<div class="thread-meta">', 1)[1].split("</div>", 1)[0]
 
 
 def persona(request, name):
@@ -128,8 +134,11 @@ def test_a_ticket_the_community_solved_shows_as_resolved_without_the_badge(
 
     text = page(member, thread)
 
-    assert f"Support request {escalated.reference}: Resolved" in text
+    panel = text.split(PANEL, 1)[1]
+    assert f"Reference <strong>{escalated.reference}</strong>" in panel
+    assert '<span class="badge request-status badge-success">Resolved</span>' in panel
     assert BADGE not in text
+    assert "✓ Solved</span>" in header(text)
     assert "Ask the support team" not in text
 
 

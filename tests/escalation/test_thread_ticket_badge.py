@@ -16,7 +16,9 @@ from tests.forum.test_query_counts import QUERIES
 pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
-BADGE = '<span class="badge badge-staff">Escalated to the support team</span>'
+BADGE = (
+    '<span class="badge question-state state-with_support badge-staff">With the support team</span>'
+)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SOLVED_IT = "This solved my problem"
 PERSONAS = ("visitor", "member", "other_member", "moderator", "agent")
@@ -84,7 +86,7 @@ def test_the_thread_lists_show_the_same_words(ticket, thread, category, other_me
     response = client_for(other_member).get(category.get_absolute_url())
 
     row = response.text.split(f'href="{thread.get_absolute_url()}"', 1)[1].split("</li>", 1)[0]
-    assert "Escalated to the support team" in row
+    assert "With the support team</span>" in row
 
 
 # --- The asker's panel -------------------------------------------------------------
@@ -148,8 +150,29 @@ def test_after_resolution_the_asker_can_find_the_request_to_rate_it(
 
     panel = page(member, thread, at=T0 + 4 * HOUR).split('id="escalation-panel"', 1)[1]
 
-    assert f"Support request {ticket.reference}: Resolved" in panel
+    assert f"Reference <strong>{ticket.reference}</strong>" in panel
+    assert '<span class="badge request-status badge-success">Resolved</span>' in panel
     assert f'href="/my/requests/{ticket.reference}/"' in panel
+
+
+def test_a_request_resolved_before_the_asker_could_ask_shows_as_resolved_not_waiting(
+    staff_answer, ticket, thread, agent, member
+):
+    """The asker may ask for staff from T0 + 2 hours; the team resolved it before that."""
+    committed(workflow.resolve, actor=agent, ticket=ticket, now=T0 + HOUR + HOUR / 2)
+
+    text = page(member, thread, at=T0 + HOUR + 3 * HOUR / 4)
+
+    resolved = "Resolved by the support team</span>"
+    assert resolved in header(text)
+    assert resolved in text.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+    panel = text.split('id="escalation-panel"', 1)[1].split("</aside>", 1)[0]
+    assert f"Reference <strong>{ticket.reference}</strong>" in panel
+    assert '<span class="badge request-status badge-success">Resolved</span>' in panel
+    assert f'href="/my/requests/{ticket.reference}/"' in panel
+    assert "Waiting for an answer" not in text
+    assert "you can ask the support team from" not in text
+    assert BADGE not in text
 
 
 # --- "This solved my problem" -------------------------------------------------------
