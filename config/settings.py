@@ -293,8 +293,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
 # --- Email -------------------------------------------------------------------
-_email = dj_email_url.parse(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))
+_email_url = env_str("EMAIL_URL")
+_email = dj_email_url.parse(_email_url or ("console://" if DEBUG else "smtp://localhost:25"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if DEBUG and not _email_url:
+    # A developer's machine: each email as its recipient, subject and links, the whole
+    # message in var/mail/ (config/devmail.py). EMAIL_URL=console:// prints it all.
+    EMAIL_BACKEND = "config.devmail.SummaryEmailBackend"
 EMAIL_HOST = _email["EMAIL_HOST"]
 EMAIL_PORT = _email["EMAIL_PORT"]
 EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
@@ -314,6 +319,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        # How often an idle worker looks for new messages (kombu's default is a second):
+        # mail prints sooner, and the worker notices a shutdown sooner.
+        "polling_interval": 0.2,
     }
     for _folder in ("queue", "control"):
         (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
@@ -506,11 +514,19 @@ LOGGING = {
         },
         "plain": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
     },
+    "filters": {"skip_static_requests": {"()": "config.logging_filters.SkipStaticRequests"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.utils.autoreload": {"level": "WARNING"},
+        # runserver's request lines (make run), without the static files each page loads.
+        "django.server": {
+            "handlers": ["stdout"],
+            "filters": ["skip_static_requests"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 
