@@ -54,6 +54,22 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("HANDOFF_SITE_NAME", "Handoff")
 # The public host name, used where a link leaves the request (emails sent by workers).
 SITE_DOMAIN = env_str("HANDOFF_DOMAIN", "127.0.0.1:8000")
+# Where someone who cannot sign in (no verification email, a password reset that fails)
+# reaches the support team: an email address or an http(s):// page. The sign-in pages
+# name it; without it they say only what the person can do themselves.
+SUPPORT_CONTACT = env_str("HANDOFF_SUPPORT_CONTACT", "")
+if SUPPORT_CONTACT and not (
+    SUPPORT_CONTACT.startswith(("https://", "http://"))
+    or (
+        SUPPORT_CONTACT.count("@") == 1
+        and " " not in SUPPORT_CONTACT
+        and "." in SUPPORT_CONTACT.split("@")[1]
+    )
+):
+    raise ImproperlyConfigured(
+        "HANDOFF_SUPPORT_CONTACT must be an email address (help@example.com) or a web "
+        f"address (https://…); got {SUPPORT_CONTACT!r}."
+    )
 
 INSTALLED_APPS = [
     "accounts.admin_app.AdminConfig",  # django.contrib.admin, on our site class
