@@ -336,7 +336,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
         # How often an idle worker looks for new messages (kombu's default is a second):
-        # mail prints sooner, and the worker notices a shutdown sooner.
+        # mail prints sooner.
         "polling_interval": 0.2,
     }
     for _folder in ("queue", "control"):
