@@ -7,13 +7,18 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .PHONY: run test install lint format messages makemessages clean screenshots
 
+# `make run PORT=8001` when 8000 is taken; emailed links follow (HANDOFF_DOMAIN).
+PORT ?= 8000
+HANDOFF_DOMAIN ?= 127.0.0.1:$(PORT)
+
 run: install messages
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "  Handoff is starting on http://127.0.0.1:8000/  (web, Celery worker and beat; Ctrl-C stops all)"
+	@echo "  Handoff is starting on http://127.0.0.1:$(PORT)/  (web, Celery worker and beat; Ctrl-C stops all)"
 	@echo ""
-	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=1 $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=1 HANDOFF_DOMAIN=$(HANDOFF_DOMAIN) \
+		$(BIN)/honcho start -f Procfile --port $(PORT)
 
 test: install messages
 	$(BIN)/ruff check .

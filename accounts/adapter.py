@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.template.loader import render_to_string
 
 from accounts import names
 from config.ratelimit import RateLimited, allauth_retry_after, client_ip
@@ -75,4 +76,10 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             "",
         )
+        if not html:
+            # Every mail of ours is HTML and text. An account email with no HTML template
+            # of its own (templates/account/email/) shows its text in our frame.
+            html = render_to_string(
+                "account/email/base_message.html", {**context, "text_body": message.body}
+            )
         queue_email(to=list(message.to), subject=message.subject, text=message.body, html=html)

@@ -5,12 +5,29 @@ verification and two-factor. Everyone signs in through allauth's pages instead.
 """
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from accounts import powers
 
 
 class HandoffAdminSite(admin.AdminSite):
+    # The site's name, not Django's, in the header and the browser tab.
+    @property
+    def site_header(self):
+        return _("%(site_name)s administration") % {"site_name": settings.SITE_NAME}
+
+    @property
+    def site_title(self):
+        return _("%(site_name)s admin") % {"site_name": settings.SITE_NAME}
+
+    @property
+    def index_title(self):
+        return _("Configure the forum and the support team")
+
+    site_url = "/"
+
     def has_permission(self, request):
         return super().has_permission(request) and powers.is_second_factor_verified(request.user)
 

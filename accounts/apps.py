@@ -5,10 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("Members and roles")
 
     def ready(self):
+        from django.apps import apps
+
         from accounts import audit, powers, roles
+
+        # allauth's apps call themselves "Accounts" and "MFA" in the admin: beside ours,
+        # two sections named alike. Named here for what they hold.
+        apps.get_app_config("account").verbose_name = _("Sign-in email addresses")
+        apps.get_app_config("mfa").verbose_name = _("Two-factor authentication")
 
         post_migrate.connect(ensure_site_and_roles, sender=self)
         audit.connect()

@@ -7,7 +7,10 @@ from functools import partial
 from celery import Celery
 from django.db import transaction
 
+from config import broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+broker.register()
 
 app = Celery("handoff")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -54,6 +54,22 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("HANDOFF_SITE_NAME", "Handoff")
 # The public host name, used where a link leaves the request (emails sent by workers).
 SITE_DOMAIN = env_str("HANDOFF_DOMAIN", "127.0.0.1:8000")
+# Where someone who cannot sign in (no verification email, a password reset that fails)
+# reaches the support team: an email address or an http(s):// page. The sign-in pages
+# name it; without it they say only what the person can do themselves.
+SUPPORT_CONTACT = env_str("HANDOFF_SUPPORT_CONTACT", "")
+if SUPPORT_CONTACT and not (
+    SUPPORT_CONTACT.startswith(("https://", "http://"))
+    or (
+        SUPPORT_CONTACT.count("@") == 1
+        and " " not in SUPPORT_CONTACT
+        and "." in SUPPORT_CONTACT.split("@")[1]
+    )
+):
+    raise ImproperlyConfigured(
+        "HANDOFF_SUPPORT_CONTACT must be an email address (help@example.com) or a web "
+        f"address (https://…); got {SUPPORT_CONTACT!r}."
+    )
 
 INSTALLED_APPS = [
     "accounts.admin_app.AdminConfig",  # django.contrib.admin, on our site class
@@ -296,8 +312,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
 
 # --- Email -------------------------------------------------------------------
-_email = dj_email_url.parse(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))
+_email_url = env_str("EMAIL_URL")
+_email = dj_email_url.parse(_email_url or ("console://" if DEBUG else "smtp://localhost:25"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+if DEBUG and not _email_url:
+    # A developer's machine: each email as its recipient, subject and links, the whole
+    # message in var/mail/ (config/devmail.py). EMAIL_URL=console:// prints it all.
+    EMAIL_BACKEND = "config.devmail.SummaryEmailBackend"
 EMAIL_HOST = _email["EMAIL_HOST"]
 EMAIL_PORT = _email["EMAIL_PORT"]
 EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
@@ -317,6 +338,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        # How often an idle worker looks for new messages (kombu's default is a second):
+        # mail prints sooner.
+        "polling_interval": 0.2,
     }
     for _folder in ("queue", "control"):
         (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
@@ -519,11 +543,19 @@ LOGGING = {
         },
         "plain": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s"},
     },
+    "filters": {"skip_static_requests": {"()": "config.logging_filters.SkipStaticRequests"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.utils.autoreload": {"level": "WARNING"},
+        # runserver's request lines (make run), without the static files each page loads.
+        "django.server": {
+            "handlers": ["stdout"],
+            "filters": ["skip_static_requests"],
+            "level": "INFO",
+            "propagate": False,
+        },
     },
 }
 

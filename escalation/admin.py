@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from config.adminlists import BoundedDateHierarchy
 from config.celery import enqueue
-from escalation import tasks
+from escalation import admin_forms, tasks
+from escalation.admin_forms import EscalationPolicyAdminForm
 from escalation.models import (
     AgentStatus,
     BusinessCalendar,
@@ -43,6 +44,13 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 @admin.register(EscalationPolicy)
 class EscalationPolicyAdmin(admin.ModelAdmin):
+    form = EscalationPolicyAdminForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in admin_forms.DURATION_FIELDS:
+            kwargs["form_class"] = admin_forms.HoursMinutesField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     list_display = [
         "__str__",
         "answered_when",

@@ -233,7 +233,13 @@ class SweepResult:
     closed: int = 0
     examined: int = 0
     reconciled: int = 0
+    # The first few of each, for the command's report and the log: the references of
+    # the tickets opened, the threads escalated (a dry run opens no ticket, so it has no
+    # reference to give), the tickets past a target and the tickets closed.
     ticket_refs: list[str] = field(default_factory=list)
+    escalated_thread_ids: list[int] = field(default_factory=list)
+    breached_refs: list[tuple[str, str]] = field(default_factory=list)  # (reference, target)
+    closed_refs: list[str] = field(default_factory=list)
 
 
 def sweep(
@@ -249,7 +255,9 @@ def sweep(
     thread's clock is recomputed from fresh facts before anything happens to it.
 
     `dry_run` does everything in one transaction and rolls it back: the counts say
-    what a real sweep would do now.
+    what a real sweep would do now, and nothing is logged as done. Its tickets are
+    rolled back with their references, which a real sweep draws afresh: a dry run
+    reports the threads it would escalate (`escalated_thread_ids`), not references.
     """
     now = now or timezone.now()
     result = SweepResult()
@@ -258,8 +266,13 @@ def sweep(
         with transaction.atomic():
             _sweep(result, book=book, now=now, batch_size=batch_size)
             transaction.set_rollback(True)
+        result.ticket_refs = []
         return result
     _sweep(result, book=book, now=now, batch_size=batch_size)
+    for reference, target in result.breached_refs:
+        logger.warning("Ticket %s missed its %s target", reference, target)
+    if result.closed_refs:
+        logger.info("Closed %d tickets: %s", result.closed, ", ".join(result.closed_refs[:20]))
     return result
 
 
@@ -271,8 +284,9 @@ def _sweep(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> No
         pass
     while _nudge_batch(result, book=book, now=now, batch_size=batch_size):
         pass
-    result.breached = _mark_breaches(now=now)
-    result.closed = workflow.close_due_tickets(now=now, batch_size=batch_size)
+    result.breached = _mark_breaches(now=now, missed=result.breached_refs)
+    result.closed_refs = workflow.close_due_tickets(now=now, batch_size=batch_size)
+    result.closed = len(result.closed_refs)
 
 
 def _due(field_name: str, *, now, batch_size: int) -> list[int]:
@@ -373,6 +387,7 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
         )
         result.escalated += len(tickets)
         result.ticket_refs.extend(ticket.reference for ticket in tickets[:20])
+        result.escalated_thread_ids.extend(ticket.thread_id for ticket in tickets[:20])
         for ticket in tickets:
             batch.facts[ticket.thread_id].ticket_status = ticket.status
             batch.recompute(ticket.thread_id)
@@ -598,8 +613,12 @@ def _category_names(category_ids) -> dict[int, dict]:
     }
 
 
-def _mark_breaches(*, now) -> int:
-    """Tickets past a target: one event each, once (a conditional update claims it)."""
+def _mark_breaches(*, now, missed: list[tuple[str, str]]) -> int:
+    """Tickets past a target: one event each, once (a conditional update claims it).
+
+    Appends (reference, target) of each to `missed`, which the sweep logs once it
+    knows its work is kept (not a dry run's).
+    """
     breached = 0
     for due_field, breached_field, done_field, kind in (
         (
@@ -633,7 +652,9 @@ def _mark_breaches(*, now) -> int:
                 Ticket.objects.filter(pk__in=[pk for pk, _s in claimed]).update(
                     **{breached_field: now}
                 )
-                _tell_breaches([pk for pk, _s in claimed], kind=kind, now=now)
+                breached_tickets = _tell_breaches([pk for pk, _s in claimed], kind=kind, now=now)
+                target = kind.removesuffix("_breached")
+                missed.extend((reference, target) for reference in breached_tickets)
                 TicketEvent.objects.bulk_create(
                     [
                         TicketEvent(
@@ -671,14 +692,15 @@ def _reconcile_missing_clocks(*, book: PolicyBook, now) -> int:
     return len(missing)
 
 
-def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
-    """Log each missed target and tell the ticket's agent, or its queue's agents if it has none.
+def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> list[str]:
+    """Tell the ticket's agent of a missed target, or its queue's agents if it has none.
 
     A queue's agents are those who chose it and those who chose no queue (they work every
-    queue, as automatic assignment has it); every agent when nobody chose it.
+    queue, as automatic assignment has it); every agent when nobody chose it. Returns the
+    tickets' references.
     """
     if not ticket_ids:
-        return
+        return []
     tickets = list(
         Ticket.objects.filter(pk__in=ticket_ids).values_list(
             "pk",
@@ -690,8 +712,6 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
             "thread_id",
         )
     )
-    for _pk, reference, *_rest in tickets:
-        logger.warning("Ticket %s missed its %s target", reference, kind.removesuffix("_breached"))
     agents = list(_all_agents())
     serving: dict[int, list[int]] = {}
     for user_id, queue_id in AgentStatus.objects.filter(
@@ -724,6 +744,7 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> None:
                 }
             )
     notifications.notify_each(notes, now=now)
+    return [reference for _pk, reference, *_rest in tickets]
 
 
 def _all_agents() -> list[int]:

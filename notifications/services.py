@@ -706,8 +706,12 @@ def notify_each(notes, *, now: datetime | None = None) -> int:
             if delivery.in_app:
                 unread[delivery.user.pk] = unread.get(delivery.user.pk, 0) + 1
         _count_unread(unread)
+        # Not held for quiet hours: due at once, as notify()'s are. Not at `now`, which a
+        # sweep run with --now in the future sets ahead of the clock: the flush, which
+        # reads the real clock, would leave those emails waiting until that instant.
+        send_at = min(now, timezone.now())
         emails = [
-            ([delivery.user.email], "", "", notification_id, now, delivery.send_after or now)
+            ([delivery.user.email], "", "", notification_id, now, delivery.send_after or send_at)
             for notification_id, delivery in zip(created, deliveries, strict=True)
             if delivery.email
         ]

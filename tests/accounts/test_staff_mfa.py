@@ -113,7 +113,7 @@ def test_agent_with_mfa_gets_to_admin(client, agent):
     response = client.get("/admin/")
 
     assert response.status_code == 200
-    assert "Site administration" in response.content.decode()
+    assert "Handoff administration" in response.content.decode()
 
 
 def test_admin_with_mfa_gets_to_admin(client, admin_user):

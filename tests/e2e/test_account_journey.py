@@ -30,7 +30,7 @@ def test_a_newcomer_signs_up_confirms_switches_to_chinese_and_signs_out(page: Pa
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
 
     # What the Celery worker (or beat's safety net) does with the outbox row.
     assert deliver_pending_emails() == 1
@@ -79,6 +79,6 @@ def test_an_unverified_member_is_sent_to_verify_their_email(page: Page, unverifi
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
     expect(header.get_by_role("link", name="Sign in")).to_be_visible()
     expect(header.get_by_label("Account menu")).to_have_count(0)

@@ -5,10 +5,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import TestCase
+from django.utils import timezone
 
 from escalation import services, workflow
 from escalation.models import ThreadClock, Ticket
 from forum.models import Thread
+from notifications.models import OutboundEmail
+from notifications.services import deliver_pending_emails
 from tests.escalation.conftest import T0
 from tests.factories import CategoryFactory, ThreadFactory
 
@@ -46,11 +50,13 @@ def test_the_sweep_prints_how_many_tickets_it_closed(ask, moderator, agent):
     workflow.resolve(actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
 
     dry = run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00", "--dry-run")
-    assert dry.rstrip().endswith("closed 1 ticket(s).")
+    assert dry.rstrip().endswith(
+        f"would flag 0 thread(s) as needing help, escalate 0 thread(s) to tickets, remind 0 asker(s) to accept an answer, mark 0 missed SLA target(s), close 1 ticket(s) ({ticket.reference})."
+    )
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.RESOLVED
 
     output = run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00")
-    assert output.rstrip().endswith("closed 1 ticket(s).")
+    assert output.rstrip().endswith(f"closed 1 ticket(s) ({ticket.reference}).")
     assert Ticket.objects.get(pk=ticket.pk).status == Ticket.Status.CLOSED
 
 
@@ -66,12 +72,73 @@ def test_a_dry_run_says_so_and_changes_nothing(ask):
 
     output = run("escalation_sweep", "--now", "2026-11-03T09:00:00+00:00", "--dry-run")
 
-    assert output.startswith("Dry run (nothing changed): would have flagged 1 thread(s)")
-    assert "escalated 1 thread(s)" in output
+    assert output.startswith(
+        "Dry run, nothing changed: a sweep would flag 1 thread(s) as needing help"
+    )
+    assert f"escalate 1 thread(s) to tickets (#{thread.pk})," in output
     assert not Ticket.objects.exists()
     thread.refresh_from_db()
     assert (thread.needs_help_at, thread.escalated_at) == (None, None)
     assert ThreadClock.objects.get(thread=thread).escalate_at == T0 + 24 * HOUR
+
+
+def test_a_dry_run_names_the_threads_it_would_escalate_not_references(ask):
+    """Its tickets are rolled back with their references: a real sweep draws others."""
+    first, second = ask(), ask()
+
+    dry = run("escalation_sweep", "--now", "2026-11-03T09:00:00+00:00", "--dry-run")
+    real = run("escalation_sweep", "--now", "2026-11-03T09:00:00+00:00")
+
+    assert f"escalate 2 thread(s) to tickets (#{first.pk}, #{second.pk})," in dry
+    assert "HO-" not in dry
+    for ticket in Ticket.objects.all():
+        assert ticket.reference in real
+
+
+def test_a_dry_run_logs_nothing_as_done(ask, moderator, agent, caplog):
+    ticket = services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
+    resolved = services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
+    workflow.assign(actor=agent, ticket=resolved, assignee=agent, now=T0 + 2 * HOUR)
+    workflow.resolve(actor=agent, ticket=resolved, now=T0 + 3 * HOUR)
+
+    with caplog.at_level("INFO"):
+        dry = run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00", "--dry-run")
+
+    assert f"mark 2 missed SLA target(s) ({ticket.reference}, {ticket.reference})" in dry
+    assert f"close 1 ticket(s) ({resolved.reference})." in dry
+    assert "missed" not in caplog.text
+    assert "Closed" not in caplog.text
+
+    with caplog.at_level("INFO"):
+        run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00")
+
+    assert f"Ticket {ticket.reference} missed its first_response target" in caplog.text
+    assert f"Closed 1 tickets: {resolved.reference}" in caplog.text
+
+
+def test_a_sweep_ahead_of_the_clock_sends_its_emails_at_once(ask, mailoutbox):
+    """--now in the future dates what it writes then, and says so; its emails are not held."""
+    thread = ask(at=timezone.now() - HOUR)
+    ahead = timezone.now() + timedelta(days=2)
+
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        output = run("escalation_sweep", "--now", ahead.isoformat())
+
+    ticket = Ticket.objects.get(thread=thread)
+    assert ticket.created_at == ahead
+    assert "ahead of the clock: pages show it as in the future until then" in output
+    assert OutboundEmail.objects.filter(sent_at=None).exists()
+    deliver_pending_emails()  # what the worker runs, on the real clock
+    assert not OutboundEmail.objects.filter(sent_at=None).exists()
+    assert any(ticket.reference in email.subject for email in mailoutbox)
+
+
+def test_a_sweep_in_the_past_says_nothing_about_the_clock(ask):
+    ask()
+
+    output = run("escalation_sweep", "--now", "2026-11-03T09:00:00+00:00")
+
+    assert "ahead of the clock" not in output
 
 
 @pytest.mark.parametrize(

@@ -226,7 +226,7 @@ def test_a_password_only_admin_gets_no_admin(admin_user):
     response = client.get("/admin/accounts/user/", follow=True)
 
     assert response.redirect_chain[-1][0].startswith(reverse("mfa_reauthenticate"))
-    assert "Site administration" not in response.content.decode()
+    assert "Handoff administration" not in response.content.decode()
 
 
 @pytest.fixture

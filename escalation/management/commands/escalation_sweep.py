@@ -1,6 +1,7 @@
 from datetime import UTC, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from escalation import services
@@ -21,13 +22,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--now",
-            help="Evaluate as if at this instant (ISO 8601, e.g. 2026-11-24T09:30:00+08:00; "
-            "without an offset it is UTC).",
+            help="Sweep as if at this instant (ISO 8601, e.g. 2026-11-24T09:30:00+08:00; "
+            "without an offset it is UTC): what is due then is done, and dated then. With an "
+            "instant in the future (to see a demo question escalate), the tickets, events "
+            "and notifications it writes are dated ahead of the clock, and pages show them "
+            "so until then; its emails go out at once, as every sweep's do.",
         )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Work out what would happen, print the counts, and change nothing.",
+            help="Work out what a sweep would do, say so (the threads it would escalate, "
+            "the tickets it would close), and change, send and log nothing.",
         )
         parser.add_argument("--batch-size", type=int, default=services.SWEEP_BATCH)
 
@@ -55,18 +60,43 @@ class Command(BaseCommand):
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         result = services.sweep(now=instant, dry_run=dry_run, batch_size=batch_size)
-        prefix = "Dry run (nothing changed): would have " if dry_run else ""
-        self.stdout.write(
-            f"{prefix}flagged {result.flagged} thread(s) as needing help, "
-            f"escalated {result.escalated} thread(s) to tickets"
-            + (
-                f" ({', '.join(result.ticket_refs)})"
-                if result.ticket_refs and result.escalated <= 20
-                else ""
+        self.stdout.write(report(result, dry_run=dry_run))
+        if instant is not None and not dry_run and instant > timezone.now():
+            self.stdout.write(
+                f"What it wrote is dated {instant:%Y-%m-%d %H:%M} UTC, ahead of the clock: "
+                "pages show it as in the future until then. Its emails go out now."
             )
-            + f", reminded {result.nudged} asker(s) to accept an answer"
-            + f", marked {result.breached} missed SLA target(s)"
-            + f", closed {result.closed} ticket(s)."
-        )
         if result.reconciled:
-            self.stdout.write(f"Gave {result.reconciled} new thread(s) their missing clocks.")
+            verb = "Would give" if dry_run else "Gave"
+            self.stdout.write(f"{verb} {result.reconciled} new thread(s) their missing clocks.")
+
+
+def report(result: services.SweepResult, *, dry_run: bool) -> str:
+    """One line: what the sweep did, or (a dry run) what it would do.
+
+    A dry run names the threads it would escalate, not ticket references: the tickets
+    it opened were rolled back, and a real sweep draws their references afresh.
+    """
+
+    def listed(items, count: int) -> str:
+        """Named when there are few enough to read."""
+        return f" ({', '.join(items)})" if items and count <= 20 else ""
+
+    breached = [reference for reference, _target in result.breached_refs]
+    if dry_run:
+        threads = [f"#{thread_id}" for thread_id in result.escalated_thread_ids]
+        return (
+            "Dry run, nothing changed: a sweep would "
+            f"flag {result.flagged} thread(s) as needing help, "
+            f"escalate {result.escalated} thread(s) to tickets{listed(threads, result.escalated)}, "
+            f"remind {result.nudged} asker(s) to accept an answer, "
+            f"mark {result.breached} missed SLA target(s){listed(breached, result.breached)}, "
+            f"close {result.closed} ticket(s){listed(result.closed_refs, result.closed)}."
+        )
+    return (
+        f"flagged {result.flagged} thread(s) as needing help, "
+        f"escalated {result.escalated} thread(s) to tickets{listed(result.ticket_refs, result.escalated)}, "
+        f"reminded {result.nudged} asker(s) to accept an answer, "
+        f"marked {result.breached} missed SLA target(s){listed(breached, result.breached)}, "
+        f"closed {result.closed} ticket(s){listed(result.closed_refs, result.closed)}."
+    )
