@@ -111,7 +111,7 @@ def test_needs_help_may_come_at_the_moment_of_escalation(db):
 
 
 def policy_form(**changes) -> dict:
-    return {
+    fields = {
         "category": "",
         "answered_when": EscalationPolicy.Answered.REPLY,
         "needs_help_after": "01:00:00",
@@ -129,6 +129,35 @@ def policy_form(**changes) -> dict:
         "_save": "Save",
         **changes,
     }
+    # The admin takes each duration as hours and minutes (escalation/admin_forms.py).
+    for name, value in list(fields.items()):
+        if name in DURATION_FIELDS:
+            del fields[name]
+            hours, minutes = _hours_minutes(value)
+            fields[f"{name}_0"], fields[f"{name}_1"] = hours, minutes
+    return fields
+
+
+DURATION_FIELDS = {
+    "needs_help_after",
+    "escalate_after",
+    "escalate_unsolved_after",
+    "member_can_request_after",
+    "first_response_target",
+    "resolution_target",
+    "close_resolved_after",
+    "close_waiting_after",
+    "reopen_within",
+}
+
+
+def _hours_minutes(value: str) -> tuple[str, str]:
+    """"3 00:00:00" -> ("72", "0"); "" -> ("", "")."""
+    if not value:
+        return "", ""
+    days, _, clock = value.rpartition(" ")
+    hours, minutes, _seconds = (int(part) for part in clock.split(":"))
+    return str(int(days or 0) * 24 + hours), str(minutes)
 
 
 @pytest.fixture
