@@ -182,7 +182,7 @@ def test_a_reply_with_a_private_key_is_refused(thread, other_client):
 def test_the_confirmation_box_is_shown_only_when_a_hash_needs_it(thread, other_client):
     page = other_client.get(thread.get_absolute_url())
     refused = other_client.post(
-        f"/thread/{thread.pk}/reply/", {"body": f"I have the same problem, tx {TX_HASH}"}
+        f"/thread/{thread.pk}/reply/", {"body": f"I have the same problem: {TX_HASH}"}
     )
 
     assert not CHECKBOX.search(page.text)
