@@ -14,12 +14,18 @@ What counts as a secret, and why:
   leave a phrase open to brute force (2048² tries at most), so such a phrase is as
   compromised as a complete one. Ordinary prose passes because it is full of words no
   wordlist has ("the", "to", "my"): 10 wordlist words in any 12 in a row is a list, not a
-  sentence; and a phrase's words are drawn at random, so "help help help …" is not one.
-  Chinese wordlists are single characters, and Chinese prose is made of the same
-  characters; a character counts only when it stands apart (between spaces, punctuation
-  or numbering, not glued to a count as in 3天), so running text never matches. What is
-  removed runs from the phrase's first word to its last, typos at its edges included,
-  and leaves the poster's own sentences around it.
+  sentence; and a phrase's words are drawn at random, so "help help help …" is not one,
+  unless its checksum holds: 12 to 24 wordlist words in a row whose BIP39 checksum is
+  valid are a phrase whatever they are ("abandon" ×11 + "about" is a wallet, and whatever
+  is sent to it is swept within seconds). Chinese wordlists are single characters, and
+  Chinese prose is made of the same characters; in this pass a character counts only
+  when it stands apart (between spaces, punctuation or numbering, not glued to a count
+  as in 3天). What is removed runs from the phrase's first word to its last, typos at
+  its edges included, and leaves the poster's own sentences around it.
+- recovery_phrase, typed without separators: Chinese characters or Japanese kana run
+  together ("我的助记词是的三欧三考于据保量损破战"). A window of the run is a phrase when
+  its checksum holds and, for Chinese, it reads as random characters to the jieba
+  segmenter rather than as words; see "Phrases typed without separators" below.
 - wif: a Base58Check string whose payload is a version byte and a 32-byte key (plus the
   0x01 "compressed" flag): Bitcoin mainnet (5…, K…, L…), testnet (9…, c…) and the other
   coins that reuse the format with their own version byte. The checksum must be valid:
@@ -31,15 +37,20 @@ What counts as a secret, and why:
   "private key:", "privateKey", "私钥" or "clave privada".
 - bare_hex_64: 64 hexadecimal characters with no label. A transaction hash looks exactly
   like a private key, so this one is not refused: the poster is asked to confirm it is a
-  transaction hash. Hashes inside an explorer's transaction link need no confirmation.
+  transaction hash. Hashes inside an explorer's transaction link, or right after a label
+  that says what they are ("Tx hash:", "txid", "transaction", "交易哈希是", "交易ID"),
+  need no confirmation and are no finding at all.
 
 The data comes from well-kept sources rather than copies of our own: the BIP39 wordlists
 of Trezor's `mnemonic` package (the reference implementation of BIP39) and Base58Check
-decoding from the `base58` package (the Bitcoin-compatible codec most Python wallets use).
+decoding from the `base58` package (the Bitcoin-compatible codec most Python wallets use),
+and jieba's dictionary of Chinese words and their frequencies.
 
 Cost: a few regular-expression passes over the text and a dictionary look-up per word,
 linear in the text; a 50,000-character post takes a few milliseconds. Texts with a run
-of wordlist words take a slower, still linear, second pass that locates them.
+of wordlist words take a slower, still linear, second pass that locates them. Checksums
+and the segmenter's readings are counted (Work) and capped per text (MAX_CHECKSUMS,
+MAX_SCORED), so no input does unbounded work.
 """
 
 import functools
@@ -47,6 +58,7 @@ import hashlib
 import itertools
 import logging
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -556,8 +568,8 @@ CHECKSUM_SIZES = (12, 15, 18, 21, 24)
 # checksums computed and this many windows scored by the segmenter. Real posts use a
 # handful; a text past either budget (tens of thousands of wordlist characters with no
 # punctuation) is not searched further for phrases typed without separators.
-MAX_CHECKSUMS = 20_000
-MAX_SCORED = 400
+MAX_CHECKSUMS = 8_000
+MAX_SCORED = 100
 
 
 @dataclass(slots=True)
@@ -567,6 +579,10 @@ class Work:
     checksums: int = 0
     scored: int = 0
     characters: int = 0
+
+    @property
+    def spent(self) -> bool:
+        return self.checksums >= MAX_CHECKSUMS or self.scored >= MAX_SCORED
 
     def checksum(self) -> bool:
         """Count one checksum, or say the budget is spent."""
@@ -600,18 +616,19 @@ def _indexes(language: str) -> dict[str, int]:
 
 
 def _checksum_windows(
-    indexes: Sequence[int], work: Work, allowed=None
+    indexes: Sequence[int], work: Work, candidates: Iterable[tuple[int, int]] | None = None
 ) -> Iterator[tuple[int, int]]:
-    """(start, size) of each window of `indexes` whose checksum holds, within the budget;
-    `allowed(start, size)` may rule a window out before its checksum is computed."""
-    for size in CHECKSUM_SIZES:
-        for start in range(len(indexes) - size + 1):
-            if allowed is not None and not allowed(start, size):
-                continue
-            if not work.checksum():
-                return
-            if _checksum_holds(indexes[start : start + size]):
-                yield start, size
+    """(start, size) of each window of `indexes` whose checksum holds, within the budget:
+    among `candidates` (start, size) when given, else every window of every size."""
+    if candidates is None:
+        candidates = (
+            (start, size) for size in CHECKSUM_SIZES for start in range(len(indexes) - size + 1)
+        )
+    for start, size in candidates:
+        if not work.checksum():
+            return
+        if _checksum_holds(indexes[start : start + size]):
+            yield start, size
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -678,7 +695,7 @@ def _checksum_phrases(words: list[_Word], work: Work) -> list[Finding]:
 # cue (助记词, seed, mnemonic, 私钥 …) within CUE_REACH characters. A cue is not needed:
 # a phrase pasted alone, or with "这是我的" before it, is refused as well.
 #
-# Japanese wordlist words are 3 to 9 kana and none is the start of another, so a run of
+# Japanese wordlist words are 3 to 7 kana and none is the start of another, so a run of
 # kana splits into words in at most one way from each place: one pass finds, for each
 # place, the word starting there, and another how many words follow in a row. 12 words
 # in a row whose checksum holds are a phrase, cue or not: prose does not tile into
@@ -703,7 +720,7 @@ RANDOM_READING = -7.8
 RANDOM_READING_WITH_CUE = -7.3
 _CHINESE = ("chinese_simplified", "chinese_traditional")
 _HAN_RUN = re.compile(rf"[\u4e00-\u9fff]{{{PHRASE_MIN_WORDS},}}")
-_JAPANESE_WORD_LENGTHS = range(3, 10)
+_JAPANESE_WORD_LENGTHS = range(3, 8)  # 3 to 7 kana, composed
 _KANA_RUN = re.compile(rf"[\u3041-\u3096\u30fc\u3099\u309a]{{{3 * PHRASE_MIN_WORDS},}}")
 
 
@@ -754,11 +771,25 @@ def _word_pairs() -> frozenset[str]:
 
 
 @functools.cache
-def _as_simplified() -> dict[str, str]:
+def _as_simplified() -> dict[int, str]:
     """The traditional wordlist's characters as the simplified list has them (the two lists
-    are the same words in the same order), so one dictionary scores both."""
+    are the same words in the same order), so one dictionary scores both: a str.translate
+    table."""
     simplified = Mnemonic("chinese_simplified").wordlist
-    return dict(zip(Mnemonic("chinese_traditional").wordlist, simplified, strict=True))
+    return str.maketrans(
+        dict(zip(Mnemonic("chinese_traditional").wordlist, simplified, strict=True))
+    )
+
+
+@functools.cache
+def _single_readings() -> dict[str, float]:
+    """Each simplified wordlist character's log-probability as a word on its own."""
+    segmenter = _segmenter()
+    log_total = math.log(segmenter.total)
+    return {
+        character: math.log(segmenter.FREQ.get(character) or 1) - log_total
+        for character in _indexes("chinese_simplified")
+    }
 
 
 def _reading(window: str) -> float:
@@ -781,6 +812,8 @@ def _glued_phrases(text: str, work: Work) -> list[Finding]:
         for language in _CHINESE:
             spans = []
             for run in _listed_run(language).finditer(text):
+                if work.spent:
+                    break
                 spans += _chinese_spans(text, run, language, work)
             findings += [
                 Finding(Kind.RECOVERY_PHRASE, start, end, language) for start, end in _merged(spans)
@@ -788,6 +821,8 @@ def _glued_phrases(text: str, work: Work) -> list[Finding]:
     if _KANA_RUN.search(text):
         spans = []
         for run in _KANA_RUN.finditer(text):
+            if work.spent:
+                break
             spans += _japanese_spans(run, work)
         findings += [
             Finding(Kind.RECOVERY_PHRASE, start, end, "japanese") for start, end in _merged(spans)
@@ -798,32 +833,47 @@ def _glued_phrases(text: str, work: Work) -> list[Finding]:
 def _chinese_spans(text: str, run: re.Match, language: str, work: Work) -> list[tuple[int, int]]:
     characters = run.group()
     work.characters += len(characters)
-    index = _indexes(language)
-    indexes = [index[character] for character in characters]
+    indexes = list(map(_indexes(language).__getitem__, characters))
     if language != "chinese_simplified":
-        to_simplified = _as_simplified()
-        characters = "".join(to_simplified[character] for character in characters)
-    # pairs[i]: how many of the first i neighbouring pairs make a dictionary word.
-    word_pairs = _word_pairs()
+        characters = characters.translate(_as_simplified())
+    # Each step below is one pass at the speed of C (map, accumulate): no Python per
+    # character. pairs[i]: how many of the first i neighbouring pairs make a dictionary
+    # word. alone[i]: the reading of the first i characters taken one by one; jieba's
+    # likeliest segmentation reads at least as well, so a window that reads above the
+    # floor this way is prose for sure, and costs neither a checksum nor the segmenter.
     pairs = [
         0,
         *itertools.accumulate(
-            characters[i : i + 2] in word_pairs for i in range(len(characters) - 1)
+            map(_word_pairs().__contains__, map(operator.add, characters, characters[1:]))
         ),
     ]
-
-    def allowed(start: int, size: int) -> bool:
-        return pairs[start + size - 1] - pairs[start] <= size // 3
-
+    alone = [0.0, *itertools.accumulate(map(_single_readings().__getitem__, characters))]
+    floor = RANDOM_READING_WITH_CUE  # the lower floor, when no cue is near, comes after
+    candidates = (
+        (start, size)
+        for size in CHECKSUM_SIZES
+        for start in range(len(characters) - size + 1)
+        if pairs[start + size - 1] - pairs[start] <= size // 3
+        and alone[start + size] - alone[start] < floor * size
+    )
     spans = []
-    for start, size in _checksum_windows(indexes, work, allowed):
-        first, last = run.start() + start, run.start() + start + size
+    for start, size in _checksum_windows(indexes, work, candidates):
         if not work.score():
             break
+        first, last = run.start() + start, run.start() + start + size
         floor = RANDOM_READING_WITH_CUE if _has_cue(text, first, last) else RANDOM_READING
         if _reading(characters[start : start + size]) < floor:
             spans.append((first, last))
     return spans
+
+
+@functools.cache
+def _japanese_by_start() -> dict[str, tuple[str, ...]]:
+    """The Japanese wordlist's words (folded) by their first three kana (none is shorter)."""
+    starts: dict[str, list[str]] = {}
+    for word in _indexes("japanese"):
+        starts.setdefault(word[:3], []).append(word)
+    return {start: tuple(words) for start, words in starts.items()}
 
 
 def _japanese_spans(run: re.Match, work: Work) -> list[tuple[int, int]]:
@@ -841,12 +891,13 @@ def _japanese_spans(run: re.Match, work: Work) -> list[tuple[int, int]]:
     size = len(kana)
     work.characters += size * len(_JAPANESE_WORD_LENGTHS)
     index = _indexes("japanese")
+    by_start = _japanese_by_start()
     # word_end[i]: where the wordlist word starting at i ends (no word starts another).
     word_end = [0] * size
     for i in range(size):
-        for length in _JAPANESE_WORD_LENGTHS:
-            if kana[i : i + length] in index:
-                word_end[i] = i + length
+        for word in by_start.get(kana[i : i + 3], ()):
+            if kana.startswith(word, i):
+                word_end[i] = i + len(word)
                 break
     # in_a_row[i]: how many wordlist words follow each other from i.
     in_a_row = [0] * (size + 1)
