@@ -215,6 +215,30 @@ def test_a_hash_in_an_explorer_link_needs_no_confirmation(thread, other_client):
     assert Post.objects.filter(body=body).exists()
 
 
+@pytest.mark.parametrize(
+    "body",
+    [f"Same problem here. Tx hash: {TX_HASH}", f"我也一样，交易哈希是 0x{TX_HASH}"],
+    ids=["en", "zh"],
+)
+def test_a_labelled_hash_posts_without_the_confirmation_box(thread, other_client, body):
+    response = other_client.post(f"/thread/{thread.pk}/reply/", {"body": body})
+
+    assert response.status_code == 302
+    assert Post.objects.filter(body=body).exists()
+
+
+def test_a_chinese_phrase_typed_without_spaces_is_refused_and_redacted(thread, other_client):
+    body = "我的助记词是的三欧三考于据保量损破战，怎么办"
+
+    response = other_client.post(f"/thread/{thread.pk}/reply/", {"body": body})
+
+    assert response.status_code == 200
+    assert "三欧三考于据保量损破战" not in response.text
+    assert textarea(response) == "我的助记词是[removed]，怎么办"
+    assert not Post.objects.filter(body=body).exists()
+    assert counted("reply") == 1
+
+
 def test_a_labelled_key_cannot_be_confirmed_as_a_hash(thread, other_client):
     response = other_client.post(
         f"/thread/{thread.pk}/reply/",
