@@ -182,7 +182,7 @@ def test_a_reply_with_a_private_key_is_refused(thread, other_client):
 def test_the_confirmation_box_is_shown_only_when_a_hash_needs_it(thread, other_client):
     page = other_client.get(thread.get_absolute_url())
     refused = other_client.post(
-        f"/thread/{thread.pk}/reply/", {"body": f"I have the same problem, tx {TX_HASH}"}
+        f"/thread/{thread.pk}/reply/", {"body": f"I have the same problem: {TX_HASH}"}
     )
 
     assert not CHECKBOX.search(page.text)
@@ -213,6 +213,30 @@ def test_a_hash_in_an_explorer_link_needs_no_confirmation(thread, other_client):
 
     assert response.status_code == 302
     assert Post.objects.filter(body=body).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [f"Same problem here. Tx hash: {TX_HASH}", f"我也一样，交易哈希是 0x{TX_HASH}"],
+    ids=["en", "zh"],
+)
+def test_a_labelled_hash_posts_without_the_confirmation_box(thread, other_client, body):
+    response = other_client.post(f"/thread/{thread.pk}/reply/", {"body": body})
+
+    assert response.status_code == 302
+    assert Post.objects.filter(body=body).exists()
+
+
+def test_a_chinese_phrase_typed_without_spaces_is_refused_and_redacted(thread, other_client):
+    body = "我的助记词是的三欧三考于据保量损破战，怎么办"
+
+    response = other_client.post(f"/thread/{thread.pk}/reply/", {"body": body})
+
+    assert response.status_code == 200
+    assert "三欧三考于据保量损破战" not in response.text
+    assert textarea(response) == "我的助记词是[removed]，怎么办"
+    assert not Post.objects.filter(body=body).exists()
+    assert counted("reply") == 1
 
 
 def test_a_labelled_key_cannot_be_confirmed_as_a_hash(thread, other_client):

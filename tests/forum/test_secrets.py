@@ -126,6 +126,9 @@ REFUSED = [
         EN_12,
     ),
     secret(typo(EN_12, 4), P, "en-one-typo", EN_12),
+    # A checksum-valid phrase is one whatever its words (issue 15).
+    secret(" ".join(["abandon"] * 11 + ["about"]), P, "en-abandon-about"),
+    secret("word " * 60, P, "en-word-repeated-checksum-valid", "word"),
     secret(typo(EN_12, 3, 8), P, "en-two-typos", EN_12),
     secret(typo(EN_24, 0, 1, 20), P, "en-24-three-typos-spread", EN_24),
     secret(" ".join(["①②③④⑤⑥⑦⑧⑨⑩⑪⑫"[i] + w for i, w in enumerate(words(EN_12))]), P, "en-circled"),
@@ -167,6 +170,18 @@ REFUSED = [
     secret(table(ZH_12), P, "zh-table", ZH_12),
     secret(fenced(ZH_24), P, "zh-24-code-block", ZH_24),
     secret(f"我的助记词是：{ZH_12}，请帮我找回资产", P, "zh-inside-a-question", ZH_12),
+    # Typed without separators (issue 15; many more in test_secrets_glued.py).
+    secret(
+        "我的助记词是的三欧三考于据保量损破战，怎么办", P, "zh-glued", "的三欧三考于据保量损破战"
+    ),
+    secret(ZH_12.replace(" ", ""), P, "zh-glued-alone", ZH_12.replace(" ", "")),
+    secret(ZH_TW_12.replace(" ", ""), P, "zh-hant-glued", ZH_TW_12.replace(" ", "")),
+    secret(
+        f"復元フレーズは{JA_12.replace(chr(0x3000), '')}です",
+        P,
+        "ja-glued",
+        JA_12.replace(chr(0x3000), ""),
+    ),
     secret(ZH_12.replace("幼", "龘"), P, "zh-one-wrong-character", ZH_12.replace("幼", "")),
     secret(ZH_TW_12, P, "zh-hant-spaces"),
     secret("、".join(words(ZH_TW_12)), P, "zh-hant-commas", ZH_TW_12),
@@ -395,6 +410,10 @@ PASSES = [
     ok(f"See https://etherscan.io/tx/0x{TX_HASH} for the swap", "etherscan-link"),
     ok(f"https://mempool.space/tx/{TX_HASH}", "mempool-link"),
     ok(f"https://bscscan.com/tx/0x{TX_HASH}?hash=1", "bscscan-link"),
+    # Hashes with a label that says so (issue 15): public, no question asked.
+    ok(f"TRON tx hash: {TX_HASH}", "tx-labelled"),
+    ok(f"交易哈希：{TX_HASH}", "tx-labelled-zh"),
+    ok(f"txid {TX_HASH.upper()}", "txid-capital-hex"),
     ok("0x" + "ab" * 33, "compressed-public-key-66-hex"),
     ok("04" + "cd" * 64, "uncompressed-public-key-130-hex"),
     ok("Contract data: 0xa9059cbb000000000000000000000000" + "1" * 8, "calldata-fragment"),
@@ -447,7 +466,7 @@ PASSES = [
     ),
     ok("help " * 30, "one-wordlist-word-over-and-over"),
     ok("HELP HELP HELP HELP HELP HELP HELP HELP HELP HELP HELP HELP!!!", "shouting"),
-    ok("word " * 60, "filler-text"),
+    ok("wallet " * 60, "filler-text"),
     ok("   \n\t  ", "only-whitespace"),
     ok("", "empty"),
 ]
@@ -456,13 +475,12 @@ PASSES = [
 HASHES = [
     pytest.param(TX_HASH, id="bare-hex"),
     pytest.param(f"0x{TX_HASH}", id="evm-tx-hash"),
-    pytest.param(f"TRON tx hash: {TX_HASH}", id="tx-labelled"),
-    pytest.param(f"交易哈希：{TX_HASH}", id="tx-labelled-zh"),
     pytest.param(
         f"I never shared my private key, but this transaction emptied my wallet: {TX_HASH}",
         id="key-mentioned-before-a-hash",
     ),
-    pytest.param(f"txid {TX_HASH.upper()}", id="capital-hex"),
+    pytest.param(f"it says {TX_HASH.upper()}", id="capital-hex"),
+    pytest.param(f"转账以后只看到这个：{TX_HASH}", id="unlabelled-zh"),
 ]
 
 
@@ -532,7 +550,7 @@ def test_redaction_keeps_the_rest_of_the_text():
 
 
 def test_a_phrase_and_a_key_in_one_text_are_both_removed():
-    text = f"Here it is:\n{EN_12}\nWIF: {WIKI_WIF}\nhash: {TX_HASH}"
+    text = f"Here it is:\n{EN_12}\nWIF: {WIKI_WIF}\nand: {TX_HASH}"
 
     findings = find_secrets(text)
     redacted = redact(text, refused(findings))
@@ -542,7 +560,7 @@ def test_a_phrase_and_a_key_in_one_text_are_both_removed():
         Kind.WIF,
         Kind.BARE_HEX_64,
     }
-    assert redacted == f"Here it is:\n{REDACTED}\nWIF: {REDACTED}\nhash: {TX_HASH}"
+    assert redacted == f"Here it is:\n{REDACTED}\nWIF: {REDACTED}\nand: {TX_HASH}"
 
 
 def test_words_mistyped_near_the_start_go_with_the_phrase():
