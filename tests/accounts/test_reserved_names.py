@@ -275,7 +275,7 @@ def test_long_names_are_judged_quickly(name):
     with contextlib.suppress(ValidationError):
         validate_name(name[:150], user=None)
 
-    assert time.perf_counter() - started < 0.05
+    assert time.perf_counter() - started < 0.2  # a few ms: the bound is for slow machines
 
 
 # --- Properties ------------------------------------------------------------------------
