@@ -32,6 +32,18 @@ The rules, with the trade-off each makes (the issue prefers safety to convenienc
   badminton, Stafford, ...) are set aside, inside one word only: "Stafford" passes, but
   "Staff Ord" and "Stafford Staff" do not.
 
+- Impersonators also use words that honest members use too: "Recovery Road", "Verity",
+  "Help me please", "人工智能爱好者" are members, "Wallet Recovery Desk", "Crypto Help Desk",
+  "钱包恢复中心" are not. Such a word (settings.IMPERSONATION_ROLE_WORDS: recovery, help,
+  desk, verify, team, 人工, 恢复, ...) is refused only together with another word of the
+  wallet's world (settings.IMPERSONATION_CONTEXT_WORDS: wallet, recovery, seed, 钱包, 助记词,
+  ..., or a brand). Chinese words and English words of six letters or more count anywhere;
+  shorter ones ("desk", "key", "agent") as whole words, or in a word made of such words only
+  ("walletteam", "DeFi"), so "Steam Wallet" and "Magenta Crypto" pass.
+- Every check is one pass over the name's letters, a bounded number of dictionary lookups at
+  each (runs of reserved words are found by word-break dynamic programming, not a regular
+  expression that could backtrack).
+
 Names may not carry check marks (they look like the staff badge) or bidirectional controls
 (a RIGHT-TO-LEFT OVERRIDE before "troppus" shows "support"), and may not be only invisible
 characters.
@@ -40,6 +52,7 @@ characters.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import string
 import unicodedata
@@ -55,6 +68,9 @@ if TYPE_CHECKING:
 
 # Short reserved words (up to this many letters) only match whole words: see the rules above.
 SHORT_WORD_LENGTH = 4
+# Pair words (settings.IMPERSONATION_*) shorter than this many letters only count as whole
+# words: "agent" is inside "Magenta", "token" inside "Tokenomics".
+PAIR_SHORT_WORD_LENGTH = 5
 
 _LEET = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "1": "i"})
 # Symbols and letters that read as another letter whatever the digits mean.
@@ -137,20 +153,89 @@ def skeleton(text: str) -> str:
     return "".join(_words(text, digits_as_letters=True))
 
 
+def _spelled_out_joined(words: list[str]) -> list[str]:
+    """Runs of one-letter words made one word: "W a l l e t" reads as "wallet"."""
+    merged: list[str] = []
+    letters: list[str] = []
+    for word in words:
+        if len(word) == 1:
+            letters.append(word)
+            continue
+        if letters:
+            merged.append("".join(letters))
+            letters = []
+        merged.append(word)
+    if letters:
+        merged.append("".join(letters))
+    return merged
+
+
+def _segments(word: str, vocabulary: frozenset[str], longest: int) -> list[str] | None:
+    """`word` cut into words of `vocabulary` ("walletteam" → wallet, team), or None.
+
+    Word break by dynamic programming: at most `longest` lookups per letter, so linear in the
+    length of the word (a regex like (?:a|aa)+ may backtrack exponentially).
+    """
+    cut_before: list[int | None] = [0] + [None] * len(word)  # where the last word starts
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - longest), end):
+            if cut_before[start] is not None and word[start:end] in vocabulary:
+                cut_before[end] = start
+                break
+    if cut_before[-1] is None:
+        return None
+    pieces, end = [], len(word)
+    while end:
+        start = cut_before[end]
+        pieces.append(word[start:end])
+        end = start
+    return pieces[::-1]
+
+
 @dataclass(frozen=True)
 class _ReservedWords:
     by_skeleton: dict[str, str]  # skeleton → the word as configured, shown in the message
     long_words: tuple[str, ...]  # matched anywhere
     any_word: re.Pattern  # one reserved word, the longest first
-    only_reserved: re.Pattern  # fullmatch: a string made of reserved words and nothing else
+    longest: int  # letters in the longest reserved word
     exceptions: tuple[str, ...]
 
+    def _first_run_of_reserved_words(self, words: list[str]) -> str | None:
+        """The first run of whole words that is made of reserved words only ("Mo-D", "ModTeam").
+
+        One pass over the joined letters: origin[p] is the earliest word start from which
+        reserved words, end to end, reach letter p; at most `longest` lookups per letter.
+        """
+        joined = "".join(words)
+        starts, ends, offset = set(), set(), 0
+        for word in words:
+            starts.add(offset)
+            offset += len(word)
+            ends.add(offset)
+        origin: list[int | None] = [None] * (len(joined) + 1)
+        found: tuple[int, int] | None = None
+        for end in range(1, len(joined) + 1):
+            for start in range(max(0, end - self.longest), end):
+                # A run reaching `start` began before it; else a new run may begin here.
+                source = origin[start] if origin[start] is not None else None
+                if source is None and start in starts:
+                    source = start
+                if source is not None and joined[start:end] in self.by_skeleton:
+                    origin[end] = source if origin[end] is None else min(origin[end], source)
+            if (
+                end in ends
+                and origin[end] is not None
+                and (found is None or origin[end] < found[0])
+            ):
+                found = (origin[end], end)
+        if found is None:
+            return None
+        return self.by_skeleton[self.any_word.match(joined[found[0] : found[1]]).group()]
+
     def found_in(self, words: list[str]) -> str | None:
-        for start in range(len(words)):
-            for end in range(start + 1, len(words) + 1):
-                run = "".join(words[start:end])
-                if self.only_reserved.fullmatch(run):
-                    return self.by_skeleton[self.any_word.match(run).group()]
+        run = self._first_run_of_reserved_words(words)
+        if run is not None:
+            return run
         # Exceptions are set aside inside one word, so "Staff Ord" cannot hide behind "Stafford".
         for innocent in self.exceptions:
             words = [word.replace(innocent, "|") for word in words]
@@ -158,6 +243,61 @@ class _ReservedWords:
         for key in self.long_words:
             if key in joined:
                 return self.by_skeleton[key]
+        return None
+
+
+@dataclass(frozen=True)
+class _ImpersonationWords:
+    """Words that are ordinary alone and read like a support desk in pairs (see settings)."""
+
+    shown: dict[str, str]  # skeleton → the word as configured
+    vocabulary: frozenset[str]
+    roles: frozenset[str]
+    contexts: frozenset[str]
+    longest: int
+    anywhere: re.Pattern  # words found inside other words: Chinese, and 6 letters or more
+    exceptions: tuple[str, ...]
+
+    def _hits(self, words: list[str]) -> list[str]:
+        """The vocabulary's words in the name, in the order they appear.
+
+        A short English word counts as a whole word or inside a word made only of
+        vocabulary words ("walletteam"), so "Steam" and "Desmond" hold none.
+        """
+        words = _spelled_out_joined(words)
+        for innocent in self.exceptions:
+            words = [word.replace(innocent, "|") for word in words]
+        hits: list[tuple[int, str]] = []
+        offset = 0
+        for word in words:
+            for part in word.split("|"):
+                position = offset
+                for piece in _segments(part, self.vocabulary, self.longest) or ():
+                    hits.append((position, piece))
+                    position += len(piece)
+                offset += len(part) + 1
+            offset -= 1
+        joined = "".join(words)
+        # Two neighbouring words that together are vocabulary words: "DeFi", "Key Stone".
+        offset = 0
+        for word, after in itertools.pairwise(words):
+            position = offset
+            for piece in _segments(word + after, self.vocabulary, self.longest) or ():
+                hits.append((position, piece))
+                position += len(piece)
+            offset += len(word)
+        hits.extend((match.start(), match.group()) for match in self.anywhere.finditer(joined))
+        return [word for _, word in sorted(set(hits))]
+
+    def found_in(self, words: list[str]) -> tuple[str, str] | None:
+        seen: list[str] = list(dict.fromkeys(self._hits(words)))  # bounded by the vocabulary
+        for first in seen:
+            for second in seen:
+                if first != second and (
+                    (first in self.roles and second in self.contexts)
+                    or (first in self.contexts and second in self.roles)
+                ):
+                    return self.shown[first], self.shown[second]
         return None
 
 
@@ -175,7 +315,31 @@ def _compile(words: tuple[str, ...], exceptions: tuple[str, ...]) -> _ReservedWo
             key for key in by_skeleton if not key.isascii() or len(key) > SHORT_WORD_LENGTH
         ),
         any_word=re.compile(alternatives),
-        only_reserved=re.compile(f"(?:{alternatives})+"),
+        longest=max(map(len, by_skeleton), default=0),
+        exceptions=tuple(filter(None, (skeleton(word) for word in exceptions))),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _compile_pairs(
+    roles: tuple[str, ...], contexts: tuple[str, ...], exceptions: tuple[str, ...]
+) -> _ImpersonationWords:
+    shown: dict[str, str] = {}
+    for word in (*roles, *contexts):
+        shown.setdefault(skeleton(word), word)
+    shown.pop("", None)
+    anywhere = sorted(
+        (key for key in shown if not key.isascii() or len(key) > PAIR_SHORT_WORD_LENGTH),
+        key=len,
+        reverse=True,
+    )
+    return _ImpersonationWords(
+        shown=shown,
+        vocabulary=frozenset(shown),
+        roles=frozenset(filter(None, map(skeleton, roles))),
+        contexts=frozenset(filter(None, map(skeleton, contexts))),
+        longest=max(map(len, shown), default=0),
+        anywhere=re.compile("|".join(map(re.escape, anywhere)) or "(?!)"),
         exceptions=tuple(filter(None, (skeleton(word) for word in exceptions))),
     )
 
@@ -187,6 +351,14 @@ def _reserved_words() -> _ReservedWords:
     )
 
 
+def _impersonation_words() -> _ImpersonationWords:
+    return _compile_pairs(
+        tuple(settings.IMPERSONATION_ROLE_WORDS),
+        (*settings.IMPERSONATION_CONTEXT_WORDS, *settings.BRAND_NAMES),
+        tuple(settings.RESERVED_NAME_EXCEPTIONS),
+    )
+
+
 def find_reserved_word(name: str) -> str | None:
     """The reserved word that `name` contains or imitates, as configured; None if none.
 
@@ -194,6 +366,17 @@ def find_reserved_word(name: str) -> str | None:
     """
     reserved = _reserved_words()
     return reserved.found_in(_words(name, digits_as_letters=True)) or reserved.found_in(
+        _words(name, digits_as_letters=False)
+    )
+
+
+def find_impersonation(name: str) -> tuple[str, str] | None:
+    """Two words of `name` that together read like a support desk ("Wallet", "Recovery").
+
+    None if the name has no such pair. Look-alikes count as for reserved words.
+    """
+    pairs = _impersonation_words()
+    return pairs.found_in(_words(name, digits_as_letters=True)) or pairs.found_in(
         _words(name, digits_as_letters=False)
     )
 
@@ -229,6 +412,16 @@ def validate_name(name: str, *, user: User | None) -> None:
             ),
             code="reserved",
             params={"word": word},
+        )
+    pair = find_impersonation(name)
+    if pair is not None:
+        raise ValidationError(
+            _(
+                "Names that combine “%(first)s” with “%(second)s” are kept for the support "
+                "team, so that nobody can pass for staff. Please choose another name."
+            ),
+            code="impersonation",
+            params={"first": pair[0], "second": pair[1]},
         )
     if any(char in _CHECK_MARKS for char in unicodedata.normalize("NFKC", name)):
         raise ValidationError(

@@ -263,14 +263,39 @@ RESERVED_NAMES = env_list(
     [
         "support", "admin", "administrator", "official", "staff", "moderator", "mod", "team",
         "helpdesk", "service", "security", "客服", "官方", "管理员", "工作人员", "版主",
-        "安全团队", "管理員", "工作人員", "安全團隊", "kefu", "guanfang",
+        "安全团队", "管理員", "工作人員", "安全團隊", "kefu", "guanfang", "售后", "售後",
+        "技术支持", "技術支持", "客服中心",
     ],
 )  # fmt: skip
 # The site's and the wallet's names: reserved like the words above.
 BRAND_NAMES = env_list("HANDOFF_BRAND_NAMES", ["handoff", "tpwallet", "tokenpocket", "tp钱包"])
+# Words that are ordinary alone but read like a support desk next to a wallet word:
+# "Recovery Road" and "Verity" are members, "Wallet Recovery Desk" is an impersonator.
+# A name with a word of the first list and another of the second (or a brand, or a
+# reserved word) is refused. A word may be in both lists ("recovery", "desk").
+IMPERSONATION_ROLE_WORDS = env_list(
+    "HANDOFF_IMPERSONATION_ROLE_WORDS",
+    [
+        "recovery", "recover", "restore", "rescue", "helpdesk", "help", "desk", "helpline",
+        "hotline", "service", "verify", "verification", "team", "care", "center", "centre",
+        "assist", "agent", "unlock", "refund", "人工", "恢复", "恢復", "找回", "验证", "驗證",
+        "认证", "認證", "服务", "服務", "中心", "团队", "團隊", "助手", "专员", "專員",
+        "解冻", "解凍", "热线", "熱線",
+    ],
+)  # fmt: skip
+IMPERSONATION_CONTEXT_WORDS = env_list(
+    "HANDOFF_IMPERSONATION_CONTEXT_WORDS",
+    [
+        "wallet", "recovery", "support", "desk", "official", "crypto", "token", "coin",
+        "seed", "phrase", "key", "keys", "account", "blockchain", "metamask", "ledger",
+        "bitcoin", "usdt", "nft", "defi", "钱包", "錢包", "助记词", "助記詞", "私钥",
+        "私鑰", "账户", "帳戶", "賬戶", "资产", "資產", "交易所",
+    ],
+)  # fmt: skip
 # Ordinary words that contain a reserved one, let through inside a single word.
 RESERVED_NAME_EXCEPTIONS = env_list(
-    "HANDOFF_RESERVED_NAME_EXCEPTIONS", ["badminton", "stafford", "staffan", "flagstaff"]
+    "HANDOFF_RESERVED_NAME_EXCEPTIONS",
+    ["badminton", "stafford", "staffan", "flagstaff", "accountant", "accountancy"],
 )
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME

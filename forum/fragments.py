@@ -11,6 +11,7 @@ moderation buttons) is rendered around them on every request.
 from django.urls import reverse
 
 from config import caching
+from forum import hosts
 
 
 def attach_post_html(view, *, user) -> None:
@@ -22,6 +23,7 @@ def attach_post_html(view, *, user) -> None:
     thread = view.thread
     unaccept_url = reverse("forum:unaccept", args=[thread.pk])
     posts = [post for post in (view.question, view.accepted, *view.posts) if post is not None]
+    link_rules = hosts.domain_rules().fingerprint  # which links show as text (forum/defang.py)
 
     def flags(post):
         is_signed_in = user.is_authenticated
@@ -45,6 +47,8 @@ def attach_post_html(view, *, user) -> None:
             post.is_hidden,
             post.auto_hidden_at,
             post.deleted_at,
+            post.has_links_as_text,
+            link_rules,
             post.vote_count,
             author.pk,
             author.username,

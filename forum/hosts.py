@@ -32,6 +32,7 @@ bounded: at most MAX_LABELS parents looked up in a set, MAX_LABELS labels folded
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -237,6 +238,12 @@ class DomainRules:
             if folded:
                 brands.setdefault(folded, Brand(domain=domain, name=folded))
         return tuple(brands.values())
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """Changes with the lists: a key part for whatever shows links (forum/defang.py)."""
+        lists = repr((sorted(self.blocked), sorted(self.official))).encode()
+        return hashlib.blake2b(lists, digest_size=8).hexdigest()
 
     def blocked_domain(self, host: str) -> str | None:
         return _covering(host, self.blocked)

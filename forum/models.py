@@ -218,6 +218,11 @@ class Post(models.Model):
     auto_hidden_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     vote_count = models.IntegerField(default=0)
+    # Flags on the post that no moderator has resolved yet, kept by the services that open
+    # and resolve flags (flag_post, _resolve_flags). While there are any, or while the post is
+    # hidden, its links show as text (forum/defang.py); a column rather than a count of
+    # Flag rows so the thread page's cached posts are keyed by it.
+    open_flag_count = models.PositiveIntegerField(default=0, editable=False)
     # The capacity the author wrote in (accounts.powers.acting_role): "agent" only when a
     # support agent's session had verified its second factor. The badge follows this,
     # never the author's role alone, so a phished password cannot write as the team.
@@ -260,6 +265,12 @@ class Post(models.Model):
     def is_awaiting_review(self) -> bool:
         """Hidden automatically by flags, and no moderator has looked yet."""
         return self.is_hidden and self.auto_hidden_at is not None
+
+    @property
+    def has_links_as_text(self) -> bool:
+        """Flagged, or hidden (by flags or by a moderator): its links are not clickable
+        until a moderator restores it (forum/defang.py)."""
+        return self.open_flag_count > 0 or self.is_hidden
 
     @property
     def badge(self) -> str:

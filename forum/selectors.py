@@ -11,7 +11,7 @@ from django.db.models import Q
 from accounts import roles
 from accounts.models import User
 from config import rawrows
-from forum import access, fragments
+from forum import access, fragments, hosts
 from forum.models import Category, Follow, Post, Thread, Vote
 
 THREADS_PER_PAGE = 30
@@ -169,6 +169,7 @@ POST_LIST_FIELDS = (
     "deleted_at",
     "vote_count",
     "posted_as",
+    "open_flag_count",  # flagged posts show their links as text (Post.has_links_as_text)
 )
 # The bodies are left out: most posts come as cached HTML (fragments.attach_post_html
 # loads the bodies of the few that miss in one query). Authors bring only what shows.
@@ -212,6 +213,8 @@ class ThreadPageFacts:
     can_reply: bool = False
     can_accept: bool = False
     can_moderate: bool = False
+    # Which links the posts show as text (forum/defang.py): changes with the domain lists.
+    link_rules: str = ""
 
     def cache_values(self) -> tuple:
         """What the page shows of these facts (the view count aside: the view puts it in)."""
@@ -230,6 +233,7 @@ class ThreadPageFacts:
             self.can_reply,
             self.can_accept,
             self.can_moderate,
+            self.link_rules,
         )
 
 
@@ -269,6 +273,7 @@ def thread_page_facts(*, thread: Thread, user, page: int) -> ThreadPageFacts:
             row[_AUTHOR_ID]: frozenset(row[_ROLES].split(",")) if row[_ROLES] else frozenset()
             for row in rows
         },
+        link_rules=hosts.domain_rules().fingerprint,
     )
     if user.is_authenticated:
         facts.voted_post_ids = {row[0] for row in rows if row[_VOTED]}

@@ -516,6 +516,9 @@ def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None)
             raise InvalidTransition(
                 _("You already flagged this post; a moderator will look at it.")
             ) from None
+        _count_open_flag(post)
+        # Its links turn to text: visitors' saved pages must not keep them clickable.
+        transaction.on_commit(pagecache.forget_visitor_pages)
         if is_trusted:  # only a trusted flag can make the count
             _hide_if_flagged_by_trusted_members(post=post, now=now)
     return flag
@@ -568,7 +571,15 @@ def _flag_lookalike_links(*, post: Post, lookalikes: dict[str, str], now) -> Non
                 post=post, reporter=None, reason=Flag.Reason.SCAM, note=note, created_at=now
             )
     except IntegrityError:
-        pass  # our flag on this post is still open: the moderator will see the post anyway
+        return  # our flag on this post is still open: the moderator will see the post anyway
+    _count_open_flag(post)
+    transaction.on_commit(pagecache.forget_visitor_pages)
+
+
+def _count_open_flag(post: Post) -> None:
+    """One more open flag on the post (Post.open_flag_count), in the flag's transaction."""
+    Post.objects.filter(pk=post.pk).update(open_flag_count=F("open_flag_count") + 1)
+    post.open_flag_count += 1
 
 
 def set_post_hidden(
@@ -633,6 +644,7 @@ def dismiss_flags(*, actor: User, post: Post, reason: str = "", now=None) -> int
         count = _resolve_flags(post=post, actor=actor, outcome=Flag.Outcome.DISMISSED, now=now)
         if not count:
             raise InvalidTransition(_("This post has no open flags."))
+        transaction.on_commit(pagecache.forget_visitor_pages)  # its links work again
         _log(
             actor,
             ModerationLog.Action.DISMISS_FLAGS,
@@ -662,9 +674,13 @@ def dismiss_flags(*, actor: User, post: Post, reason: str = "", now=None) -> int
 
 
 def _resolve_flags(*, post: Post, actor: User, outcome: str, now) -> int:
-    return Flag.objects.filter(post=post, resolved_at__isnull=True).update(
+    """Close the post's open flags. Caller holds the post's row lock."""
+    count = Flag.objects.filter(post=post, resolved_at__isnull=True).update(
         resolved_at=now, resolved_by=actor, outcome=outcome
     )
+    Post.objects.filter(pk=post.pk).update(open_flag_count=0)
+    post.open_flag_count = 0
+    return count
 
 
 def move_thread(

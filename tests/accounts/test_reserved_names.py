@@ -1,6 +1,9 @@
 """Names kept for the support team: nobody else may take them, or anything that imitates them."""
 
 import contextlib
+import re
+import time
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +14,7 @@ from hypothesis import strategies as st
 
 from accounts.forms import SettingsForm
 from accounts.models import User
-from accounts.names import find_reserved_word, skeleton, validate_name
+from accounts.names import find_impersonation, find_reserved_word, skeleton, validate_name
 from notifications.models import OutboundEmail
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, PostFactory, ThreadFactory, UserFactory
@@ -187,6 +190,94 @@ def test_brand_names_and_exceptions_come_from_settings():
     assert find_reserved_word("Stafford") == "staff"
 
 
+# --- Impersonation names: tables of names that must pass and names that must be refused -----
+
+NAME_TABLES = Path(__file__).parent / "name_tables"
+
+
+def _name_table(file_name):
+    """The names in a table file; "\\u200b" in the file stands for that character."""
+    lines = (NAME_TABLES / file_name).read_text(encoding="utf-8").splitlines()
+    return [
+        re.sub(r"\\u([0-9a-fA-F]{4})", lambda code: chr(int(code.group(1), 16)), line)
+        for line in lines
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+MEMBER_NAMES = _name_table("members.txt")
+IMPERSONATOR_NAMES = _name_table("impersonators.txt")
+
+
+def test_the_name_tables_are_large_enough_and_bilingual():
+    assert len(MEMBER_NAMES) >= 100
+    assert len(IMPERSONATOR_NAMES) >= 100
+    assert sum(1 for name in MEMBER_NAMES if not name.isascii()) >= 30
+    assert sum(1 for name in IMPERSONATOR_NAMES if not name.isascii()) >= 30
+
+
+@pytest.mark.parametrize("name", MEMBER_NAMES)
+def test_member_names_from_the_table_are_free(name):
+    validate_name(name, user=None)
+
+
+@pytest.mark.parametrize("name", IMPERSONATOR_NAMES)
+def test_impersonator_names_from_the_table_are_refused(name):
+    with pytest.raises(ValidationError) as refused:
+        validate_name(name, user=None)
+
+    assert refused.value.code in {"reserved", "impersonation"}
+
+
+@pytest.mark.parametrize(
+    ("name", "pair"),
+    [
+        ("Wallet Recovery Desk", ("wallet", "recovery")),
+        ("Help Desk", ("help", "desk")),
+        ("钱包恢复中心", ("钱包", "恢复")),
+        ("Wa11et Rec0very", ("wallet", "recovery")),
+    ],
+)
+def test_the_pair_found_is_named_as_configured(name, pair):
+    assert find_impersonation(name) == pair
+
+
+def test_the_impersonation_message_names_both_words():
+    with pytest.raises(ValidationError) as refused:
+        validate_name("Wallet Recovery Desk", user=None)
+
+    assert refused.value.code == "impersonation"
+    assert refused.value.messages == [
+        "Names that combine “wallet” with “recovery” are kept for the support team, so that "
+        "nobody can pass for staff. Please choose another name."
+    ]
+
+
+@override_settings(IMPERSONATION_ROLE_WORDS=["rescue"], IMPERSONATION_CONTEXT_WORDS=["dog"])
+def test_the_pair_words_come_from_settings():
+    assert find_impersonation("Dog Rescue") == ("dog", "rescue")
+    assert find_impersonation("Wallet Recovery") is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mod " * 40,  # a run of reserved words as long as a name may be
+        "m o d " * 25,
+        "walletrecovery" * 10,
+        "wallet " * 21,
+        "a" * 150,
+        "钱包" * 75,
+    ],
+)
+def test_long_names_are_judged_quickly(name):
+    started = time.perf_counter()
+    with contextlib.suppress(ValidationError):
+        validate_name(name[:150], user=None)
+
+    assert time.perf_counter() - started < 0.2  # a few ms: the bound is for slow machines
+
+
 # --- Properties ------------------------------------------------------------------------
 
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -248,6 +339,30 @@ def test_signup_with_a_reserved_username_is_refused_and_creates_nothing(client, 
     assert RESERVED_MESSAGE in response.content.decode()
     assert not User.objects.exists()
     assert not OutboundEmail.objects.exists()
+
+
+def test_signup_as_the_demo_scammer_is_refused(client, db):
+    response = _sign_up(client, "wallet_recovery_desk")
+
+    assert response.status_code == 200
+    assert "“wallet” with “recovery”" in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_member_cannot_rename_themselves_wallet_recovery_desk(member_client, member):
+    response = member_client.post(SETTINGS_URL, _settings_form("Wallet Recovery Desk"))
+
+    assert response.status_code == 200
+    assert RESERVED_MESSAGE in response.content.decode()
+    member.refresh_from_db()
+    assert member.display_name == "Mia Member"
+
+
+def test_member_keeps_a_name_that_only_contains_one_pair_word(member_client, member):
+    member_client.post(SETTINGS_URL, _settings_form("Verity of Recovery Road"))
+
+    member.refresh_from_db()
+    assert member.display_name == "Verity of Recovery Road"
 
 
 def test_signup_with_an_ordinary_username_still_works(client, db):

@@ -6,6 +6,9 @@ events and notifications are the real ones."""
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from accounts.names import validate_name
 from demo import calendar, content
 from escalation.models import (
@@ -381,11 +384,25 @@ def test_askers_heard_that_the_support_team_answered(seeded):
         ).exists()
 
 
+SCAMMER = "wallet_recovery_desk"
+
+
 def test_demo_members_names_are_ones_the_site_would_accept(seeded):
     for username, _email, display_name, role, _language, _tz in content.PEOPLE:
-        if role in ("member", "moderator"):
+        if role in ("member", "moderator") and username != SCAMMER:
             validate_name(username, user=None)
             validate_name(display_name, user=None)
+
+
+def test_the_demo_scammers_names_would_be_refused_at_sign_up(seeded):
+    """The seed writes him directly: the name rules would stop him on the site."""
+    (username, display_name) = next(
+        (person[0], person[2]) for person in content.PEOPLE if person[0] == SCAMMER
+    )
+
+    for name in (username, display_name):
+        with pytest.raises(ValidationError):
+            validate_name(name, user=None)
 
 
 def test_make_up_days_are_named_after_their_festival():

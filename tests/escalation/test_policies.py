@@ -152,7 +152,7 @@ DURATION_FIELDS = {
 
 
 def _hours_minutes(value: str) -> tuple[str, str]:
-    """"3 00:00:00" -> ("72", "0"); "" -> ("", "")."""
+    """ "3 00:00:00" -> ("72", "0"); "" -> ("", "")."""
     if not value:
         return "", ""
     days, _, clock = value.rpartition(" ")
