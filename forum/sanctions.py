@@ -136,6 +136,7 @@ def _impose(*, actor, member, kind, reason, ends_at, now) -> Sanction:
         raise InvalidTransition(_("Keep the reason under 500 characters."))
     if ends_at is not None and ends_at <= now:
         raise InvalidTransition(_("The end must be in the future."))
+    caller_copy = member
     with transaction.atomic():
         member = User.objects.select_for_update().get(pk=member.pk)
         if not member.is_active:
@@ -151,6 +152,7 @@ def _impose(*, actor, member, kind, reason, ends_at, now) -> Sanction:
         field = _FIELDS[kind]
         setattr(member, field, ends_at or standing.FOREVER)
         member.save(update_fields=[field])
+        setattr(caller_copy, field, getattr(member, field))
         hidden = _hide_posts_waiting_for_review(actor=actor, member=member, reason=reason, now=now)
         ModerationLog.objects.create(
             actor=actor,
@@ -199,6 +201,8 @@ def lift_sanction(*, actor: User, sanction: Sanction, reason: str = "", now=None
         field = _FIELDS[sanction.kind]
         setattr(member, field, None)
         member.save(update_fields=[field])
+        if sanction.user is not None:
+            setattr(sanction.user, field, None)
         ModerationLog.objects.create(
             actor=actor,
             action=ModerationLog.Action.LIFT_SANCTION,
