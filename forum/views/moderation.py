@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,7 +217,11 @@ def sanction_members(request):
     """The flag queue's bulk form: the same action on every member ticked."""
     target = "forum:flag-queue"
     form = SanctionForm(request.POST)
-    ids = [value for value in request.POST.getlist("member") if value.isascii() and value.isdigit()]
+    ids = [
+        value
+        for value in request.POST.getlist("member")
+        if value.isascii() and value.isdigit() and len(value) < 19  # within the database's integers
+    ]
     members = list(User.objects.filter(pk__in=[int(value) for value in ids[:100]], is_active=True))
     if not members:
         return _sanction_refused(request, _("Choose at least one member."), target)
@@ -249,6 +254,8 @@ def sanction_members(request):
 @require_POST
 @moderator_required
 def lift_sanction(request, sanction_id):
+    if not 0 < sanction_id < 2**63:  # past the database's integers: there is no such row
+        raise Http404
     sanction = get_object_or_404(Sanction.objects.select_related("user"), pk=sanction_id)
     target = sanction.user.get_absolute_url()
     form = ModerationReasonForm(request.POST)
