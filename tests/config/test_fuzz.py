@@ -28,10 +28,10 @@ from django.utils import timezone
 
 from escalation import services as escalation_services
 from escalation import surveys
-from forum import sanctions
 from escalation.models import CannedReply, EscalationPolicy
+from forum import sanctions
 from notifications.models import Notification
-from tests.factories import CategoryFactory, PostFactory, ThreadFactory
+from tests.factories import CategoryFactory, PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
