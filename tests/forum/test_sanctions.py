@@ -410,3 +410,21 @@ def test_a_fresh_sign_in_of_a_silenced_member_keeps_them_signed_in(moderator, sc
     silence(moderator, scammer)
     client = sign_in(Client(), scammer)
     assert client.get(reverse("accounts:settings")).status_code == 200
+
+
+def test_the_saved_thread_page_drops_the_banner_when_the_silence_ends(
+    moderator, scammer, thread, time_machine
+):
+    """The member page cache keys on the standing in force, not only the row: a silence
+    ends by the clock while the User row stays the same (MEMBER_PAGE_CACHE_VERIFY raises
+    if a saved copy would be served stale)."""
+    now = timezone.now()
+    time_machine.move_to(now, tick=False)
+    sanctions.silence_member(
+        actor=moderator, member=scammer, reason=REASON, ends_at=now + timedelta(minutes=2), now=now
+    )
+    client = client_for(scammer)
+    assert REASON in client.get(thread.get_absolute_url()).content.decode()
+    # Within the saved copy's lifetime (caching.MEMBER_PAGE_TTL).
+    time_machine.move_to(now + timedelta(minutes=3), tick=False)
+    assert REASON not in client.get(thread.get_absolute_url()).content.decode()
