@@ -1,15 +1,25 @@
+import zoneinfo
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 
-from accounts import names
+from accounts import names, standing, timezones
+from accounts.models import LANGUAGE_CODES
 from config.ratelimit import RateLimited, allauth_retry_after, client_ip
 from notifications.services import queue_email
 
 # allauth's words for a used-up limit that it reports as a form error: failed sign-ins
 # (login_failed, per address and per login) and wrong two-factor codes.
 _LIMIT_ERRORS = {"too_many_login_attempts", "rate_limited"}
+
+
+def _zone_of(user):
+    return zoneinfo.ZoneInfo(user.timezone if timezones.is_known(user.timezone) else "UTC")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -51,6 +61,25 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def pre_login(self, request, user, **kwargs):
+        """allauth's checks, then refuse a suspended account, saying why and until when in
+        the member's own language and time zone (accounts.standing)."""
+        response = super().pre_login(request, user, **kwargs)
+        if response is not None or not standing.is_suspended(user):
+            return response
+        from allauth.account.internal.stagekit import clear_login
+
+        clear_login(request)
+        language = user.language if user.language in LANGUAGE_CODES else get_language()
+        with translation.override(language), timezone.override(_zone_of(user)):
+            message = standing.refusal_for(user)
+            return render(
+                request,
+                "accounts/suspended.html",
+                {"message": message, "language": language},
+                status=403,
+            )
 
     def send_mail(self, template_prefix, email, context):
         """Put account mail (verification, password reset) in the outbox.

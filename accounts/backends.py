@@ -17,6 +17,7 @@ from allauth.account import auth_backends
 from django.contrib.auth import BACKEND_SESSION_KEY, backends
 from django.db import connection
 
+from accounts import standing
 from config import rawrows
 
 
@@ -51,7 +52,10 @@ def _columns(model) -> rawrows.Columns:
 class FastUserMixin:
     def get_user(self, user_id):
         user = _user_by_pk(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        # A suspended account is signed out at its next request, wherever its sessions are.
+        return None if standing.is_suspended(user) else user
 
 
 class ModelBackend(FastUserMixin, backends.ModelBackend):

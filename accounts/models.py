@@ -36,6 +36,12 @@ class User(AbstractUser):
     # notifications.services changes it, with F() in the transaction that creates or
     # reads notifications; mark_all_read resets it to 0, which also repairs any drift.
     unread_notification_count = models.PositiveIntegerField(default=0, editable=False)
+    # The account's standing, read on every request from the row the session loads:
+    # until when it may not post (silenced) or sign in (suspended). A time in the past
+    # means nothing (a sanction ends by the clock); accounts.standing reads these and
+    # forum.sanctions is the only writer, with the Sanction row that says who and why.
+    silenced_until = models.DateTimeField(_("silenced until"), null=True, editable=False)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -143,3 +149,59 @@ class RoleChange(models.Model):
     @property
     def role_label(self) -> str:
         return self.FLAG_LABELS.get(self.role, self.role)
+
+
+class Sanction(models.Model):
+    """A moderator silenced or suspended an account, for a period or until lifted.
+
+    Written only by forum.sanctions (with the User's silenced_until/suspended_until and a
+    moderation log line); never edited after, except to record that it was lifted. Whether
+    it holds now is computed from ends_at and lifted_at (accounts.standing): a period ends
+    by itself, no job has to run.
+    """
+
+    class Kind(models.TextChoices):
+        SILENCE = "silence", _("silenced")
+        SUSPEND = "suspend", _("suspended")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="sanctions"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("from"), default=timezone.now)
+    # Empty: until a moderator lifts it.
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User,
+        verbose_name=_("lifted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("account sanction")
+        verbose_name_plural = _("account sanctions")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-starts_at"], name="sanction_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} from {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def is_in_force(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.lifted_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or now < self.ends_at)
+        )

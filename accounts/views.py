@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -14,7 +15,21 @@ from forum.errors import ForumError
 
 def profile(request, username):
     person = get_object_or_404(User, username=username, is_active=True)
-    return render(request, "accounts/profile.html", {"person": person})
+    context = {"person": person}
+    if powers.acts_as_moderator(request.user):
+        from forum import sanctions
+        from forum.forms import SanctionForm
+
+        now = timezone.now()
+        history = list(person.sanctions.select_related("created_by", "lifted_by")[:20])
+        for sanction in history:
+            sanction.in_force = sanction.is_in_force(now=now)
+        context.update(
+            sanctions=history,
+            can_sanction=sanctions.can_sanction(request.user, person),
+            sanction_form=SanctionForm(),
+        )
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required

@@ -49,6 +49,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
         raise NotAllowed(_("Only the person who asked can ask the support team."))
     if not access.has_verified_email(actor):
         raise NotAllowed(_("Verify your email address first."))
+    forum_services.require_good_standing(actor, now=now)
     forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
     with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)

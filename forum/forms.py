@@ -336,3 +336,34 @@ class SearchForm(forms.Form):
 
     def clean_q(self):
         return " ".join(clean_text(self.cleaned_data["q"]).split())
+
+
+class SanctionForm(forms.Form):
+    """Silence or suspend a member: what, for how long, and why (the member is shown it)."""
+
+    kind = forms.ChoiceField(
+        label=_("Action"),
+        choices=[
+            ("silence", _("Silence (may read, may not post)")),
+            ("suspend", _("Suspend (signed out, may not sign in)")),
+        ],
+        initial="silence",
+        error_messages={"invalid_choice": _("Choose silence or suspend.")},
+    )
+    duration = forms.ChoiceField(
+        label=_("For"),
+        choices=[],
+        initial="7d",
+        error_messages={"invalid_choice": _("Choose how long it lasts.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown to the member and kept in the moderation log)"),
+        max_length=500,
+        error_messages={"required": _("Give a reason: the member is shown it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from forum.sanctions import DURATION_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["duration"].choices = list(DURATION_LABELS.items())

@@ -1,7 +1,8 @@
 """How much a member may do, by their standing: rate limits, and what new members may post.
 
 Standing comes from the account's age and reputation (settings NEW_MEMBER_* and
-TRUSTED_*): a new member posts less often, with fewer links and no images; a trusted one
+TRUSTED_*), and from a moderator's silence or suspension (accounts.standing: never
+trusted, limited as a new member while it holds): a new member posts less often, with fewer links and no images; a trusted one
 may link to a look-alike of an official site (a moderator is told) and their flags can
 hide a post. Moderators and staff are always trusted and never new.
 
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
-from accounts import powers
+from accounts import powers, standing
 from config import times
 from config.ratelimit import RateLimited, client_ip, retry_moment
 
@@ -52,9 +53,12 @@ def _account_age(user, now) -> timedelta:
 
 
 def is_new_member(user, *, now=None) -> bool:
-    """Joined fewer than NEW_MEMBER_DAYS ago and has less than NEW_MEMBER_REPUTATION."""
+    """Joined fewer than NEW_MEMBER_DAYS ago and has less than NEW_MEMBER_REPUTATION, or
+    silenced or suspended now (accounts.standing): the strictest limits, whatever its age."""
     if _is_staff_or_moderator(user):
         return False
+    if standing.is_sanctioned(user, now=now):
+        return True
     return (
         _account_age(user, now) < timedelta(days=settings.NEW_MEMBER_DAYS)
         and user.reputation < settings.NEW_MEMBER_REPUTATION
@@ -62,11 +66,13 @@ def is_new_member(user, *, now=None) -> bool:
 
 
 def is_trusted(user, *, now=None) -> bool:
-    """A moderator or staff, or TRUSTED_REPUTATION and an account TRUSTED_ACCOUNT_DAYS old."""
+    """A moderator or staff, or TRUSTED_REPUTATION and an account TRUSTED_ACCOUNT_DAYS old;
+    never while silenced or suspended (accounts.standing)."""
     if _is_staff_or_moderator(user):
         return True
     return (
         user.is_active
+        and not standing.is_sanctioned(user, now=now)
         and user.reputation >= settings.TRUSTED_REPUTATION
         and _account_age(user, now) >= timedelta(days=settings.TRUSTED_ACCOUNT_DAYS)
     )

@@ -447,6 +447,9 @@ class ModerationLog(models.Model):
         DISMISS_FLAGS = "dismiss_flags", _("Dismissed flags")
         AUTO_HIDE_POST = "auto_hide_post", _("Hid a post after flags from trusted members")
         CONFIRM_HIDDEN_POST = "confirm_hidden_post", _("Kept a post hidden after review")
+        SILENCE_MEMBER = "silence_member", _("Silenced a member")
+        SUSPEND_MEMBER = "suspend_member", _("Suspended a member")
+        LIFT_SANCTION = "lift_sanction", _("Lifted a member's silence or suspension")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -463,6 +466,16 @@ class ModerationLog(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # The account acted upon (forum.sanctions), for silences, suspensions and lifts.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Until when a silence or suspension holds; empty for one until lifted (or no sanction).
+    until = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from accounts import powers
+from accounts import powers, standing
 from config import caching
 
 logger = logging.getLogger(__name__)
@@ -123,11 +123,13 @@ def render_for_member(request, *, values, slots: dict[str, str], build) -> HttpR
 
 def _viewer_values(user) -> tuple:
     """What the page shows of its viewer: their row (name, unread count, settings), roles
-    and powers, and whether this session verified a second factor."""
+    and powers, whether this session verified a second factor, and the silence in force
+    (the banner: it ends by the clock, which the row alone does not say)."""
     return (
         tuple(getattr(user, f.attname) for f in user._meta.concrete_fields),
         tuple(sorted(user.group_names)),
         powers.is_second_factor_verified(user),
+        standing.viewer_key(user),
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from accounts import powers
+from accounts import powers, standing
 from accounts.models import User
 from forum import access, events, extensions, hosts, limits, links, pagecache, secrets
 from forum.errors import AlreadyPosted, InvalidTransition, NotAllowed, SecretRefused
@@ -52,6 +52,14 @@ def make_slug(title: str) -> str:
 def _require_member(user: User) -> None:
     if not access.has_verified_email(user):
         raise NotAllowed(_("Verify your email address before you post."))
+
+
+def require_good_standing(user: User, *, now=None) -> None:
+    """A silenced or suspended account may not post, reply, edit or flag: NotAllowed,
+    saying why and until when (accounts.standing)."""
+    refusal = standing.refusal_for(user, now=now)
+    if refusal:
+        raise NotAllowed(refusal)
 
 
 def _require_moderator(user: User) -> None:
@@ -145,6 +153,7 @@ def create_thread(
     Raises AlreadyPosted (with the question) if the author asked this same question,
     title and body, within DUPLICATE_WINDOW.
     """
+    require_good_standing(author, now=now)
     _require_member(author)
     refuse_secrets(where=SecretRefusal.Where.ASK, texts=[title, body, tx_hash], now=now)
     if category.is_read_only and not access.is_moderator(author):
@@ -195,6 +204,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     thread within DUPLICATE_WINDOW; the thread's row lock makes two copies sent at once
     find each other.
     """
+    require_good_standing(author, now=now)
     _require_member(author)
     refuse_secrets(where=SecretRefusal.Where.REPLY, texts=[body], now=now)
     now = now or timezone.now()
@@ -265,6 +275,7 @@ def edit_post(
     *, actor: User, post: Post, body: str, title: str | None = None, reason: str = "", now=None
 ) -> Post:
     """Change a post's text (and the title, for the question), keeping the old text as a revision."""
+    require_good_standing(actor, now=now)
     refuse_secrets(where=SecretRefusal.Where.EDIT, texts=[body, title or "", reason], now=now)
     now = now or timezone.now()
     with transaction.atomic():
@@ -491,6 +502,7 @@ def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None)
     open on a post AUTO_HIDE_FLAGS at a time, the post is hidden at once, pending a
     moderator's review (confirm_hidden_post, or set_post_hidden to show it again).
     """
+    require_good_standing(actor, now=now)
     _require_member(actor)
     refuse_secrets(where=SecretRefusal.Where.FLAG, texts=[note], now=now)
     if post.author_id == actor.pk:

@@ -59,5 +59,10 @@ urlpatterns = [
         name="confirm-hidden-post",
     ),
     path("mod/flags/", moderation.flag_queue, name="flag-queue"),
+    path("mod/members/sanction/", moderation.sanction_members, name="sanction-members"),
+    path(
+        "mod/members/<str:username>/sanction/", moderation.sanction_member, name="sanction-member"
+    ),
+    path("mod/sanctions/<int:sanction_id>/lift/", moderation.lift_sanction, name="lift-sanction"),
     path("mod/log/", moderation.moderation_log, name="moderation-log"),
 ]

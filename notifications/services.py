@@ -771,6 +771,35 @@ def _render_email(
         }
 
 
+def queue_account_email(*, recipient: User, template: str, subject, context: dict) -> None:
+    """An email about the recipient's account (not a notification they can turn off),
+    rendered like the notification mails: `notifications/email/<template>.txt` and `.html`,
+    in the recipient's language and time zone. `subject` is a lazy string or a callable
+    taking the context, so it too is translated in their language. Written to the outbox
+    in the caller's transaction."""
+    if not recipient.email:
+        return
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(_zone(recipient.timezone)):
+        full_context = {
+            "recipient": recipient,
+            "url": absolute_url("/"),
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+            "site_name": settings.SITE_NAME,
+            "language": language,
+            **context,
+        }
+        if callable(subject):
+            subject = subject(full_context)
+        full_context.setdefault("headline", str(subject))
+        queue_email(
+            to=[recipient.email],
+            subject=f"[{settings.SITE_NAME}] {subject}",
+            text=render_to_string(f"notifications/email/{template}.txt", full_context),
+            html=render_to_string(f"notifications/email/{template}.html", full_context),
+        )
+
+
 def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)

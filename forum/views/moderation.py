@@ -6,15 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Min
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import powers
+from accounts.models import Sanction, User
 from config.redirects import safe_next_url
-from forum import access, services
+from forum import access, sanctions, services
 from forum.errors import ForumError
-from forum.forms import ModerationReasonForm, MoveThreadForm
+from forum.forms import ModerationReasonForm, MoveThreadForm, SanctionForm
 from forum.models import Flag, ModerationLog, Post
 from forum.views.thread import render_thread_update
 
@@ -152,10 +156,125 @@ def flag_queue(request):
         reasons.setdefault(flag.post_id, []).append(flag)
     for post in flagged:
         post.open_flag_list = reasons.get(post.pk, [])
-    return render(request, "forum/flag_queue.html", {"posts": flagged})
+    authors = {post.author_id: post.author for post in flagged}
+    context = {
+        "posts": flagged,
+        "sanction_form": SanctionForm(initial={"kind": "silence", "duration": "7d"}),
+        # The members the bulk form may tick: authors the moderator may sanction.
+        "sanctionable_ids": {
+            pk for pk, author in authors.items() if sanctions.can_sanction(request.user, author)
+        },
+    }
+    return render(request, "forum/flag_queue.html", context)
 
 
 @moderator_required
 def moderation_log(request):
-    entries = ModerationLog.objects.select_related("actor", "thread", "post")[:200]
+    entries = ModerationLog.objects.select_related("actor", "thread", "post", "member")[:200]
     return render(request, "forum/moderation_log.html", {"entries": entries})
+
+
+def _sanction_refused(request, message: str, target):
+    messages.error(request, message)
+    return redirect(safe_next_url(request, request.POST.get("next", ""), default=target))
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+@require_POST
+@moderator_required
+def sanction_member(request, username):
+    """Silence or suspend one member (the profile's controls, and the flag queue's "hide
+    this member's posts waiting for review and silence them")."""
+    member = get_object_or_404(User, username=username, is_active=True)
+    target = member.get_absolute_url()
+    form = SanctionForm(request.POST)
+    if not form.is_valid():
+        return _sanction_refused(request, _form_errors(form), target)
+    now = timezone.now()
+    impose = (
+        sanctions.suspend_member
+        if form.cleaned_data["kind"] == Sanction.Kind.SUSPEND
+        else sanctions.silence_member
+    )
+    try:
+        sanction = impose(
+            actor=request.user,
+            member=member,
+            reason=form.cleaned_data["reason"],
+            ends_at=sanctions.ends_at_for(form.cleaned_data["duration"], now=now),
+            now=now,
+        )
+    except ForumError as error:
+        return _sanction_refused(request, str(error), target)
+    done = (
+        _("%(name)s is suspended, and their posts waiting for review are hidden.")
+        if sanction.kind == Sanction.Kind.SUSPEND
+        else _("%(name)s is silenced, and their posts waiting for review are hidden.")
+    )
+    messages.success(request, done % {"name": member.public_name})
+    return redirect(safe_next_url(request, request.POST.get("next", ""), default=target))
+
+
+@require_POST
+@moderator_required
+def sanction_members(request):
+    """The flag queue's bulk form: the same action on every member ticked."""
+    target = "forum:flag-queue"
+    form = SanctionForm(request.POST)
+    ids = [
+        value
+        for value in request.POST.getlist("member")
+        if value.isascii() and value.isdigit() and len(value) < 19  # within the database's integers
+    ]
+    members = list(User.objects.filter(pk__in=[int(value) for value in ids[:100]], is_active=True))
+    if not members:
+        return _sanction_refused(request, _("Choose at least one member."), target)
+    if not form.is_valid():
+        return _sanction_refused(request, _form_errors(form), target)
+    now = timezone.now()
+    try:
+        done = sanctions.sanction_members(
+            actor=request.user,
+            members=members,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            ends_at=sanctions.ends_at_for(form.cleaned_data["duration"], now=now),
+            now=now,
+        )
+    except ForumError as error:
+        return _sanction_refused(request, str(error), target)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d member is sanctioned, and their posts waiting for review are hidden.",
+            "%(count)d members are sanctioned, and their posts waiting for review are hidden.",
+            len(done),
+        )
+        % {"count": len(done)},
+    )
+    return redirect(target)
+
+
+@require_POST
+@moderator_required
+def lift_sanction(request, sanction_id):
+    if not 0 < sanction_id < 2**63:  # past the database's integers: there is no such row
+        raise Http404
+    sanction = get_object_or_404(Sanction.objects.select_related("user"), pk=sanction_id)
+    target = sanction.user.get_absolute_url()
+    form = ModerationReasonForm(request.POST)
+    try:
+        sanctions.lift_sanction(
+            actor=request.user,
+            sanction=sanction,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ForumError as error:
+        return _sanction_refused(request, str(error), target)
+    messages.success(
+        request, _("Lifted: %(name)s may post again.") % {"name": sanction.user.public_name}
+    )
+    return redirect(safe_next_url(request, request.POST.get("next", ""), default=target))

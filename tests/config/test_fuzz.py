@@ -29,8 +29,9 @@ from django.utils import timezone
 from escalation import services as escalation_services
 from escalation import surveys
 from escalation.models import CannedReply, EscalationPolicy
+from forum import sanctions
 from notifications.models import Notification
-from tests.factories import CategoryFactory, PostFactory, ThreadFactory
+from tests.factories import CategoryFactory, PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,9 @@ def world(member, other_member, moderator, agent):
     ticket = escalation_services.escalate_thread(actor=moderator, thread=thread)
     canned = CannedReply.objects.create(title="Hello", body="Hello {asker_name}", created_by=agent)
     notification = Notification.objects.filter(recipient=member).first()
+    sanction = sanctions.silence_member(
+        actor=moderator, member=UserFactory(username="silenced_sam"), reason="Spam", ends_at=None
+    )
     return World(
         values={
             "thread_id": thread.pk,
@@ -107,6 +111,7 @@ def world(member, other_member, moderator, agent):
             "key": "abc",
             "uidb36": "1",
             "app_label": "forum",
+            "sanction_id": sanction.pk,
         }
     )
 
