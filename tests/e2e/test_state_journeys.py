@@ -229,14 +229,16 @@ def test_a_refused_reply_keeps_the_thread_and_the_text(page: Page, transfers, po
     assert_page_says(page, "Answered", "1 reply")
     assert_not_reloaded(page)
 
-    # A transaction hash: the form asks to confirm it, then posts it.
-    page.get_by_label("Your answer").fill(f"Same problem, my transaction is {TX_HASH}.")
+    # An unlabelled 64-hex string: the form asks to confirm it, then posts it.
+    page.get_by_label("Your answer").fill(
+        f"Same problem, the wallet showed {TX_HASH} and nothing else."
+    )
     page.get_by_role("button", name="Post your answer").click()
     expect(body).to_contain_text("out of energy")
     confirm = page.get_by_label("This is a transaction hash, not a private key")
     expect(confirm).to_be_visible()
     expect(page.get_by_label("Your answer")).to_have_value(
-        f"Same problem, my transaction is {TX_HASH}."
+        f"Same problem, the wallet showed {TX_HASH} and nothing else."
     )
     confirm.check()
     page.get_by_role("button", name="Post your answer").click()

@@ -72,7 +72,8 @@ def with_phrase() -> str:
     [
         ("Try again", "Try again", "Write at least 20 characters."),
         (with_phrase(), "[removed]", "This looks like a recovery phrase"),
-        (f"The hash is {TX_HASH}, is it stuck?", TX_HASH, "64-character code"),
+        # Unlabelled: a labelled hash ("tx hash: …") posts without a question.
+        (f"I got {TX_HASH} back, is it stuck?", TX_HASH, "64-character code"),
     ],
     ids=["too-short", "recovery-phrase", "hash-to-confirm"],
 )
