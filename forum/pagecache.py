@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from accounts import powers, standing
+from accounts import powers, standing, timezones
 from config import caching
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def render_for_member(request, *, values, slots: dict[str, str], build) -> HttpR
         user_id=request.user.pk,
         full_path=request.get_full_path(),
         htmx=bool(request.htmx),
-        values=(*values, *_viewer_values(request.user)),
+        values=(*values, *_viewer_values(request.user), *_request_values(request)),
     )
     saved = cache.get(key)
     verify = settings.MEMBER_PAGE_CACHE_VERIFY
@@ -131,6 +131,12 @@ def _viewer_values(user) -> tuple:
         powers.is_second_factor_verified(user),
         standing.viewer_key(user),
     )
+
+
+def _request_values(request) -> tuple:
+    """What the layout shows from this request beyond its user: the offer to switch to the
+    device's time zone (a cookie and the session's answer, accounts/timezones.py)."""
+    return (timezones.offer_for(request),)
 
 
 def _serve(content: bytes, request, slots: dict[str, str]) -> HttpResponse:

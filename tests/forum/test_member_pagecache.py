@@ -147,3 +147,26 @@ def test_a_flash_message_is_never_saved(thread, other_client, renders, no_verify
     other_client.get(thread.get_absolute_url())
 
     assert renders["n"] == 3
+
+
+def test_the_time_zone_offer_follows_the_device_and_the_answer_on_a_saved_page(
+    thread, other_member, no_verify
+):
+    """The offer (base.html) reads a cookie and the session, not the user row: both are
+    part of the copy's key."""
+    from django.test import Client
+
+    from accounts import timezones
+
+    client = Client()
+    client.force_login(other_member)
+    url = thread.get_absolute_url()
+    assert 'id="timezone-offer"' not in client.get(url).text  # the device said nothing yet
+
+    client.cookies[timezones.COOKIE] = "Asia/Shanghai"
+    assert 'id="timezone-offer"' in client.get(url).text
+
+    client.post(
+        "/settings/time-zone/", {"timezone": "Asia/Shanghai", "answer": "keep", "next": "/"}
+    )
+    assert 'id="timezone-offer"' not in client.get(url).text
