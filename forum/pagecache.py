@@ -74,7 +74,8 @@ def render_for_member(request, *, values, slots: dict[str, str], build) -> HttpR
     """A signed-in member's page, from their own saved copy when nothing on it changed.
 
     `values` is everything the page shows that was read on this request (the caller's
-    facts); the viewer's own row, roles and second factor are added here. `slots` maps a
+    facts); the viewer's own row, roles, second factor and standing, and what the layout
+    shows from the request itself (the time zone offer), are added here. `slots` maps a
     name to this request's HTML for what differs on every view (the view count, the
     panels other apps put in the sidebar); `build(slots)` renders the page with
     `slots[name]` where that HTML goes. A copy is saved with `caching.slot(name)` in those
