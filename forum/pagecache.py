@@ -53,11 +53,9 @@ def render_for_visitors(request, build) -> HttpResponse:
     """`build()` renders the page; a visitor's copy is reused for a few seconds."""
     if not _serves_visitor_copies(request):
         return build()
-    seconds = settings.VISITOR_PAGE_CACHE_SECONDS
-    key = _key(request)
-    content = cache.get(key)
-    if content is not None:
-        return HttpResponse(_with_token(content, request))
+    copy = visitor_copy(request)
+    if copy is not None:
+        return copy
     request.renders_shared_page = True
     try:
         response = build()
@@ -65,7 +63,7 @@ def render_for_visitors(request, build) -> HttpResponse:
         request.renders_shared_page = False
     if not response.streaming:
         if response.status_code == 200:
-            cache.set(key, response.content, seconds)
+            cache.set(_key(request), response.content, settings.VISITOR_PAGE_CACHE_SECONDS)
         response.content = _with_token(response.content, request)
     return response
 
