@@ -332,10 +332,25 @@ class MoveThreadForm(ModerationReasonForm):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    """The search page's query string. A filter with a value it cannot read is left out
+    (the view searches without it) rather than refusing the page."""
+
+    # No max_length: a long query is cut (forum/search/engine.py) and the page says so.
+    q = forms.CharField(label=_("Search"), required=False)
+    category = forms.SlugField(label=_("Category"), required=False)
+    solved = forms.ChoiceField(
+        label=_("Solved"),
+        required=False,
+        choices=[("", _("Any")), ("yes", _("Solved")), ("no", _("Not solved yet"))],
+    )
+    staff = forms.BooleanField(label=_("Answered by the support team"), required=False)
+    since = forms.DateField(label=_("Asked from"), required=False)
+    until = forms.DateField(label=_("Asked until"), required=False)
+    page = forms.IntegerField(min_value=1, max_value=1000, required=False)
 
     def clean_q(self):
-        return " ".join(clean_text(self.cleaned_data["q"]).split())
+        # Cut far past the search's own limit first, so a huge query costs nothing to clean.
+        return " ".join(clean_text(self.cleaned_data["q"][:2_000]).split())
 
 
 class SanctionForm(forms.Form):

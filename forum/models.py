@@ -584,3 +584,31 @@ class OfficialDomain(_DomainRule):
     class Meta(_DomainRule.Meta):
         verbose_name = _("official domain")
         verbose_name_plural = _("official domains")
+
+
+class SearchEntry(models.Model):
+    """One post as the search index reads it: the normalised words of its text
+    (forum/search/text.py), written by forum.search.index in the transaction that
+    creates, edits or deletes the post.
+
+    Only the words live here. Whether the post or its thread is hidden, the thread's
+    category and whether it is solved are read from the post and thread rows when
+    searching, so hiding, showing and moving take effect at once without touching the
+    index. Each database adds its own full-text structure over this table in the
+    migration that creates it: an FTS5 table kept by triggers on SQLite, a generated
+    tsvector column with a GIN index on PostgreSQL (forum/search/backends.py).
+    """
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    title = models.TextField(blank=True)  # the question's row only
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return f"search entry of {self.post_id}"

@@ -36,6 +36,7 @@ from accounts import roles
 from accounts.models import User
 from forum.markdown import render_markdown
 from forum.models import Category, Chain, Follow, ModerationLog, Post, Thread, Vote
+from forum.search import index as search_index
 from forum.services import REPUTATION_FOR_ACCEPTED, REPUTATION_FOR_VOTE, make_slug
 from forum.wallet import TxFormat
 
@@ -756,6 +757,7 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
     vote_table = _Table(Vote, ("user_id", "post_id", "created_at"))
     log_table = _Table(ModerationLog, _LOG_FIELDS)
     thread_rows, post_rows, follow_rows, vote_rows, log_rows = [], [], [], [], []
+    search_rows = []
     reputation = Counter()
     with transaction.atomic():
         thread_ids = _reserve_ids(Thread, len(plans))
@@ -775,6 +777,16 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
                         post.created_at,
                         post.is_hidden,
                         len(post.voters),
+                    )
+                )
+                search_rows.append(
+                    (
+                        post.pk,
+                        thread_id,
+                        post.number,
+                        post.body[0],
+                        plan.values["title"],
+                        plan.values.get("tx_hash", ""),
                     )
                 )
                 for user_id in post.voters:
@@ -800,6 +812,7 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
             (log_table, log_rows),
         ]:
             table.insert(rows)
+        search_index.index_rows(search_rows)  # the same entries the services write
         _count_in_categories(plans)
         _credit(reputation)
 

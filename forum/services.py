@@ -34,6 +34,7 @@ from forum.models import (
     Thread,
     Vote,
 )
+from forum.search import index as search_index
 from notifications import services as notifications
 from notifications.models import Notification
 
@@ -189,6 +190,7 @@ def create_thread(
             posted_as=powers.acting_role(author),
         )
         _flag_lookalike_links(post=question, lookalikes=found.lookalikes, now=now)
+        search_index.index_post(question, thread=thread)
         Follow.objects.create(user=author, thread=thread, created_at=now)
         Category.objects.filter(pk=category.pk).update(
             thread_count=F("thread_count") + 1, last_activity_at=now
@@ -225,6 +227,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
             posted_as=powers.acting_role(author),
         )
         _flag_lookalike_links(post=post, lookalikes=found.lookalikes, now=now)
+        search_index.index_post(post, thread=thread)
         is_reply_by_other = author.pk != thread.author_id
         changes = {
             "post_count": F("post_count") + 1,
@@ -315,6 +318,7 @@ def edit_post(
             thread.title = new_title
             thread.slug = make_slug(new_title)
             thread.save(update_fields=["title", "slug"])
+        search_index.index_post(post, thread=thread)
         if actor.pk != post.author_id:
             _log(
                 actor,
@@ -345,6 +349,7 @@ def delete_post(*, actor: User, post: Post, now=None) -> Post:
             raise InvalidTransition(_("This is the accepted answer; it cannot be deleted."))
         post.deleted_at = now
         post.save(update_fields=["deleted_at"])
+        search_index.remove_post(post)
         if not post.is_hidden:
             _count_visible_reply(post, -1)
     return post

@@ -1,14 +1,18 @@
 import re
+from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from forum import search as forum_search
 from forum import selectors, services
 from forum.forms import SearchForm
-from forum.models import Category, Thread
+from forum.models import Category
 from forum.pagecache import render_for_visitors
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -62,13 +66,61 @@ def _tabs(request):
     return tabs
 
 
+SEARCH_RESULTS_PER_PAGE = 20
+
+
 def search(request):
     form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    threads: list[Thread] = []
+    form.is_valid()  # what does not validate is left out of cleaned_data, and so ignored
+    data = form.cleaned_data
+    query = data.get("q", "")
+    categories = list(Category.objects.all())
+    category = next((c for c in categories if c.slug == data.get("category")), None)
+    page = data.get("page") or 1
+    results = None
     if query:
-        threads = selectors.search_threads(user=request.user, query=query)
-    return render(request, "forum/search.html", {"form": form, "query": query, "threads": threads})
+        results = forum_search.search(
+            query,
+            user=request.user,
+            filters=_search_filters(data, category),
+            limit=SEARCH_RESULTS_PER_PAGE,
+            offset=(page - 1) * SEARCH_RESULTS_PER_PAGE,
+        )
+    kept = {
+        name: request.GET[name]
+        for name in ("q", "category", "solved", "staff", "since", "until")
+        if data.get(name)
+    }
+    context = {
+        "form": form,
+        "query": query,
+        "results": results,
+        "categories": categories,
+        "category": category,
+        "page": page,
+        "previous_url": f"?{urlencode({**kept, 'page': page - 1})}",
+        "next_url": f"?{urlencode({**kept, 'page': page + 1})}",
+    }
+    return render(request, "forum/search.html", context)
+
+
+def _search_filters(data: dict, category: Category | None) -> forum_search.Filters:
+    """Dates are the viewer's: "until" includes the whole of that day. A date outside
+    1900-2999 bounds nothing (and would overflow in the conversion to UTC)."""
+    zone = timezone.get_current_timezone()
+
+    def start_of(day, *, days_later=0):
+        if day is None or not 1900 <= day.year <= 2999:
+            return None
+        return datetime.combine(day + timedelta(days=days_later), time.min, tzinfo=zone)
+
+    return forum_search.Filters(
+        category_id=category.pk if category else None,
+        is_solved={"yes": True, "no": False}.get(data.get("solved") or ""),
+        is_staff_answered=bool(data.get("staff")),
+        asked_since=start_of(data.get("since")),
+        asked_before=start_of(data.get("until"), days_later=1),
+    )
 
 
 @cache_control(max_age=300, public=True)
