@@ -13,6 +13,7 @@ from forum.models import (
     SecretRefusal,
     Thread,
 )
+from forum.search import index as search_index
 
 
 @admin.register(Category)
@@ -63,6 +64,8 @@ class ThreadAdmin(admin.ModelAdmin):
         if toggles:
             services.set_thread_hidden(actor=request.user, thread=obj, is_hidden=is_hidden)
             obj.is_hidden = is_hidden
+        if change and {"title", "tx_hash"} & set(form.changed_data):
+            search_index.index_question(obj)
 
 
 @admin.register(Post)
@@ -71,6 +74,13 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["is_hidden"]
     raw_id_fields = ["thread", "author"]
     readonly_fields = ["body_html"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_deleted:
+            search_index.remove_post(obj)
+        else:
+            search_index.index_post(obj, thread=obj.thread)
 
 
 @admin.register(Flag)

@@ -21,21 +21,31 @@ Row = tuple[int, int, int, str, str, str]
 
 
 def entry_for(row: Row) -> SearchEntry:
-    """The index entry of one post: the question carries its thread's title and
-    transaction hash, so a pasted hash finds the thread."""
+    return SearchEntry(**entry_fields(row))
+
+
+def entry_fields(row: Row) -> dict:
+    """The index entry of one post, as field values: the question carries its thread's
+    title and transaction hash, so a pasted hash finds the thread."""
     post_id, thread_id, number, body, title, tx_hash = row
     is_question = number == 1
-    return SearchEntry(
-        post_id=post_id,
-        thread_id=thread_id,
-        title=index_text(title) if is_question else "",
-        body=index_text(body, tx_hash) if is_question else index_text(body),
-    )
+    return {
+        "post_id": post_id,
+        "thread_id": thread_id,
+        "title": index_text(title) if is_question else "",
+        "body": index_text(body, tx_hash) if is_question else index_text(body),
+    }
 
 
 def index_post(post: Post, *, thread: Thread) -> None:
     """Index a new or edited post (the question: with `thread`'s current title)."""
     index_rows([(post.pk, thread.pk, post.number, post.body, thread.title, thread.tx_hash)])
+
+
+def index_question(thread: Thread) -> None:
+    """Index a thread's question again, after its title or transaction hash changed."""
+    question = Post.objects.only("pk", "number", "body").get(thread=thread, number=1)
+    index_post(question, thread=thread)
 
 
 def index_rows(rows: Iterable[Row]) -> None:
@@ -104,7 +114,4 @@ def _batches(batch_size: int) -> Iterator[list[Row]]:
 
 def _entries(rows: list[Row]) -> list[dict]:
     """The entries' fields (plain values travel between processes cheaply)."""
-    return [
-        {"post_id": e.post_id, "thread_id": e.thread_id, "title": e.title, "body": e.body}
-        for e in map(entry_for, rows)
-    ]
+    return [entry_fields(row) for row in rows]

@@ -470,3 +470,13 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
         response = visitor_client.get("/search/", {"q": "energy"})
 
     assert response.status_code == 200
+
+
+def test_a_title_changed_in_the_admin_is_found(thread, admin_user, rf):
+    from django.contrib.admin.sites import site
+
+    thread.title = "Staking question from the admin"
+    form = type("Form", (), {"changed_data": ["title"]})()
+    site._registry[Thread].save_model(rf.post("/"), thread, form, change=True)
+
+    assert found("staking") == [thread]
