@@ -379,24 +379,3 @@ def _build_posts(rows: list[tuple]) -> list[Post]:
         post.author = author
         posts.append(post)
     return posts
-
-
-SEARCH_LIMIT = 50
-
-
-def search_threads(*, user, query: str) -> list[Thread]:
-    """Exact transaction hash first (what users paste), else titles containing every word."""
-    threads = visible_threads(user).select_related("author", "category")
-    needle = query.strip()
-    by_hash = (
-        threads.filter(tx_hash__in={needle, needle.lower()})
-        if len(needle) >= 20
-        else threads.none()
-    )
-    found = list(by_hash[:SEARCH_LIMIT])
-    if found:
-        return found
-    words = query.split()[:8]
-    for word in words:
-        threads = threads.filter(title__icontains=word)
-    return list(threads.order_by("-last_activity_at", "-id")[:SEARCH_LIMIT])
