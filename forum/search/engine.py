@@ -17,7 +17,7 @@ from forum.search.text import MIN_PREFIX_CHARS, STOP_WORDS, tokens, words
 
 MAX_QUERY_CHARS = 200  # longer queries are cut here (the page says so)
 MAX_TERMS = 24
-# Posts the backend returns for ranking; the result count stops here ("200+" threads at most).
+# Posts the backend returns for ranking: the result count stops at the threads they hold.
 CANDIDATES = 400
 SNIPPET_CHARS = 220
 SNIPPET_SOURCE_CHARS = 4_000  # a snippet is looked for in a post's first this many characters
