@@ -746,7 +746,7 @@ _DOMAIN_FREQUENCY = 2_000  # a common word's: "确认" has 1,568 in jieba's dict
 
 
 @functools.cache
-def _segmenter() -> jieba.Tokenizer:
+def word_segmenter() -> jieba.Tokenizer:
     """jieba with its bundled dictionary and DOMAIN_WORDS, loaded on first use (about a
     second, once per process; jieba caches the parsed dictionary in the temporary
     directory). A Tokenizer of our own, so nothing else's words change its readings."""
@@ -765,7 +765,7 @@ def _word_pairs() -> frozenset[str]:
     listed = _indexes("chinese_simplified")
     return frozenset(
         word
-        for word, frequency in _segmenter().FREQ.items()
+        for word, frequency in word_segmenter().FREQ.items()
         if frequency and len(word) == 2 and word[0] in listed and word[1] in listed
     )
 
@@ -784,7 +784,7 @@ def _as_simplified() -> dict[int, str]:
 @functools.cache
 def _single_readings() -> dict[str, float]:
     """Each simplified wordlist character's log-probability as a word on its own."""
-    segmenter = _segmenter()
+    segmenter = word_segmenter()
     log_total = math.log(segmenter.total)
     return {
         character: math.log(segmenter.FREQ.get(character) or 1) - log_total
@@ -794,7 +794,7 @@ def _single_readings() -> dict[str, float]:
 
 def _reading(window: str) -> float:
     """The log-probability per character of jieba's likeliest segmentation of `window`."""
-    segmenter = _segmenter()
+    segmenter = word_segmenter()
     log_total = math.log(segmenter.total)
     words = segmenter.lcut(window, HMM=False)
     frequency = segmenter.FREQ.get
