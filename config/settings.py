@@ -155,6 +155,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own, with a health check that asks the socket instead of sending
+    # `SELECT 1` before each request's first query (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters sent apart from the query, so psycopg prepares a query the fifth
+        # time a connection runs it: the server then skips parsing and planning, which
+        # for the thread page's queries took longer than running them. Off behind a
+        # pooler in transaction mode that cannot keep prepared statements (PgBouncer
+        # before 1.21, or without max_prepared_statements).
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
