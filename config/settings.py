@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "demo",
     "config.apps.HandoffConfig",
 ]
+# Developer commands over the benchmark tooling in bench/ (`seed_scale`): not part of the
+# product, so installed only on a developer's machine or where asked for.
+DEV_COMMANDS = env_bool("HANDOFF_DEV_COMMANDS", DEBUG)
+if DEV_COMMANDS:
+    INSTALLED_APPS.append("bench.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
