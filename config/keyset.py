@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INT_MAX = 2**31 - 1  # an IntegerField: PostgreSQL refuses a comparison outside it
-_MAX_DIGITS = 18  # below 2**63: a bigint id, and microseconds up to the year 9999
+_BIGINT_MAX = 2**63 - 1  # a bigint id
+_MAX_DIGITS = 19  # as many as _BIGINT_MAX has: no int() of a megabyte of digits
 
 
 def encode_cursor(value: datetime | int, pk: int) -> str:
@@ -28,7 +29,7 @@ def decode_cursor(value: str, *, integer: bool = False) -> tuple[datetime | int,
     """
     head, _dot, pk = value.partition(".")
     digits = head.removeprefix("-") if integer else head
-    if not (_is_number(digits) and _is_number(pk)) or int(pk) == 0:
+    if not (_is_number(digits) and _is_number(pk)) or not 0 < int(pk) <= _BIGINT_MAX:
         return None
     if integer:
         number = int(head)
