@@ -2,8 +2,8 @@
 notifications, emails and clocks).
 
 bulk_create builds a model instance for every row and compiles every value through its
-field: in a sweep that wrote 80,000 rows that was most of the time, and the database a
-small part of it. A BulkInsert takes plain values for the columns it names, in that
+field: in a sweep that wrote tens of thousands of rows that was most of the time, and the
+database a small part of it (bench/README.md). A BulkInsert takes plain values for the columns it names, in that
 order; fills every other column with its field's default, as bulk_create would; adapts
 only the values that need it (instants, JSON); and writes a few hundred rows a statement, or
 uses COPY on PostgreSQL.
@@ -81,7 +81,7 @@ class BulkInsert:
         return written
 
     def _copy(self, rows: list[tuple], *, return_ids: bool) -> list:
-        """COPY: three to four times faster than a multi-row INSERT on PostgreSQL. The ids
+        """COPY: several times faster than a multi-row INSERT on PostgreSQL. The ids
         are taken from the table's sequence first, since COPY returns nothing.
 
         COPY goes through psycopg's own cursor, which Django does not wrap: a duplicate

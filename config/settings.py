@@ -177,8 +177,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
     # Connections are kept like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one and
-    # running these pragmas on every request cost a signed-in thread page 40% of its
-    # throughput (bench/README.md); autocommit leaves no transaction open in between, so
+    # running these pragmas on every request cost a signed-in thread page a large share
+    # of its throughput (bench/README.md); autocommit leaves no transaction open in between, so
     # a kept connection never holds back a checkpoint.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
