@@ -2,7 +2,11 @@
 
 Everything here writes inside the caller's transaction: a notification, its unread
 count and its email commit together with whatever caused them, or not at all. The
-only thing that leaves the database is the after-commit enqueue in queue_email.
+only thing that leaves the database is the after-commit enqueue of an outbox email.
+
+Every notification is written by write_notifications(), whoever tells whom: notify()
+is its one-note case, notify_many() one message to many people, notify_each() many
+messages whose emails the worker renders.
 """
 
 import logging
