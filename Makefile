@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test install lint format messages makemessages clean screenshots
+.PHONY: run test install lint format messages makemessages clean screenshots browser
 
 # `make run PORT=8001` when 8000 is taken; emailed links follow (HANDOFF_DOMAIN).
 PORT ?= 8000
@@ -20,10 +20,24 @@ run: install messages
 	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=1 HANDOFF_DOMAIN=$(HANDOFF_DOMAIN) \
 		$(BIN)/honcho start -f Procfile --port $(PORT)
 
-test: install messages
+test: install messages browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Debian's chromium, which the browser journeys (tests/e2e) drive: installed when missing
+# (as root, with apt-get), saying so. Where it cannot be, the journeys say what to do:
+# they fail on CI and are skipped on a laptop; the rest of the suite runs either way.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "$(CHROMIUM) is missing: installing Debian's chromium package (apt-get install chromium)"; \
+		apt-get update && apt-get install -y chromium; \
+	else \
+		echo "$(CHROMIUM) is missing and not installed here (needs root and apt-get): run 'apt-get install chromium' as root for the browser journeys" >&2; \
+	fi
 
 install: $(INSTALLED)
 

@@ -34,7 +34,7 @@ def main() -> None:
     print(f"deploy version ({files} files)   {(time.perf_counter() - started) * 1e3:8.1f} ms")
 
     html = "<header>" + "x" * 3000 + "</header>"
-    values = ("forum:thread", "member", "Mia", False, False, 0, "")
+    values = ("forum:thread-detail", "member", "Mia", False, False, 0, "")
     key = caching.chrome_key("header", values)
     cache.set(key, html, 60)
     print(f"cache: {os.environ.get('CACHE_URL', 'file://')}")

@@ -126,6 +126,9 @@ def _app_environment(var_dir: Path) -> dict[str, str]:
         HANDOFF_VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
+        # Settings refuse to start without a key when DEBUG is off; this one signs nothing kept.
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-deployment",
+        HANDOFF_DEV_COMMANDS="1",  # seed_scale (bench/devtools)
         DJANGO_HTTPS="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_LOG_LEVEL="WARNING",

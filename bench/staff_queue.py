@@ -144,6 +144,8 @@ def _configure(var_dir: Path, database_url: str) -> None:
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
+        # Settings refuse to start without a key when DEBUG is off; this one signs nothing kept.
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-deployment",
         DJANGO_HTTPS="0",
         DJANGO_ALLOWED_HOSTS="testserver",
         DJANGO_LOG_LEVEL="WARNING",

@@ -162,6 +162,8 @@ def _app_environment(var_dir: Path) -> dict[str, str]:
         HANDOFF_VAR_DIR=str(var_dir),
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
+        # Settings refuse to start without a key when DEBUG is off; this one signs nothing kept.
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-deployment",
         DJANGO_LOG_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
     )

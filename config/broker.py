@@ -9,15 +9,28 @@ shutting down; anything else that drains (`celery inspect`) still waits its full
 """
 
 import time
+from pathlib import Path
 
 from celery.worker import state as worker_state
 from kombu.transport import TRANSPORT_ALIASES
+from kombu.transport.filesystem import Channel as FilesystemChannel
 from kombu.transport.filesystem import Transport as FilesystemTransport
 
 STEP = 0.2  # seconds
 
 
+class Channel(FilesystemChannel):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made on the first connection, by whichever process comes first, rather than by
+        # importing the settings.
+        for folder in (self.data_folder_in, self.data_folder_out, self.control_folder):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+
+
 class Transport(FilesystemTransport):
+    Channel = Channel
+
     def drain_events(self, connection, timeout=None):
         if not timeout:
             return super().drain_events(connection, timeout=timeout)

@@ -2,12 +2,12 @@
 notifications, emails and clocks).
 
 bulk_create builds a model instance for every row and compiles every value through its
-field: in a sweep that wrote 80,000 rows that was most of the time, and the database a
-small part of it. A BulkInsert takes plain values for the columns it names, in that
+field: in a sweep that wrote tens of thousands of rows that was most of the time, and the
+database a small part of it (bench/README.md). A BulkInsert takes plain values for the columns it names, in that
 order; fills every other column with its field's default, as bulk_create would; adapts
 only the values that need it (instants, JSON); and writes a few hundred rows a statement, or
 uses COPY on PostgreSQL.
-Like forum.scale's writer, it reads table and column names from the model, so a field
+It reads table and column names from the model, so a field
 added later needs no change here (one with a callable default must be named).
 """
 
@@ -51,8 +51,37 @@ class BulkInsert:
                     cursor.execute(statement, params)
         return ids
 
+    def insert_new(self, rows: list[tuple], *, returning: tuple[str, ...] = ()) -> list[tuple]:
+        """Write the rows that break no unique constraint (INSERT … ON CONFLICT DO NOTHING)
+        and skip the others; returns (pk, *returning) of each row written, in the rows' order.
+
+        On PostgreSQL a row that meets one inserted by a transaction still in progress waits
+        for it and is skipped if it commits, so two writers racing on one key write once.
+        """
+        if not rows:
+            return []
+        sql = self._sql
+        quote = connection.ops.quote_name
+        fields = {field.attname: field for field in self.model._meta.concrete_fields}
+        back = ", ".join([sql.pk, *(quote(fields[name].column) for name in returning)])
+        per_statement = max(1, min(500, self._max_params // sql.width))
+        written = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                params = []
+                for row in chunk:
+                    params.extend(self._adapted(row))
+                    params.extend(sql.defaults)
+                values = ", ".join([sql.placeholders] * len(chunk))
+                cursor.execute(
+                    f"{sql.insert} VALUES {values} ON CONFLICT DO NOTHING RETURNING {back}", params
+                )
+                written.extend(tuple(row) for row in cursor.fetchall())
+        return written
+
     def _copy(self, rows: list[tuple], *, return_ids: bool) -> list:
-        """COPY: three to four times faster than a multi-row INSERT on PostgreSQL. The ids
+        """COPY: several times faster than a multi-row INSERT on PostgreSQL. The ids
         are taken from the table's sequence first, since COPY returns nothing.
 
         COPY goes through psycopg's own cursor, which Django does not wrap: a duplicate

@@ -1,26 +1,44 @@
-"""Cursors for keyset pagination by (created_at, pk), newest first: "older than this row".
+"""Cursors for keyset pagination, newest (or largest) first: "after this row".
 
-A cursor is the row's instant in microseconds since the epoch and its id, "<micros>.<pk>":
-opaque enough for a URL, exact to the microsecond, and decoded without trusting it.
+A cursor names a row by its sort value and its id, "<value>.<pk>": an instant as
+microseconds since the epoch (exact to the microsecond), or an integer column's value
+(a vote count, which may be negative). Opaque enough for a URL, and decoded without
+trusting it: anything else, or anything out of the column's range, is no cursor (None),
+and the page shows its start.
 """
 
 from datetime import UTC, datetime, timedelta
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_INT_MAX = 2**31 - 1  # an IntegerField: PostgreSQL refuses a comparison outside it
+_BIGINT_MAX = 2**63 - 1  # a bigint id
+_MAX_DIGITS = 19  # as many as _BIGINT_MAX has: no int() of a megabyte of digits
 
 
-def encode_cursor(created_at: datetime, pk: int) -> str:
-    return f"{(created_at - _EPOCH) // timedelta(microseconds=1)}.{pk}"
+def encode_cursor(value: datetime | int, pk: int) -> str:
+    """The cursor of a row whose sort value is `value` (an instant or an integer)."""
+    if isinstance(value, datetime):
+        value = (value - _EPOCH) // timedelta(microseconds=1)
+    return f"{value}.{pk}"
 
 
-def decode_cursor(value: str) -> tuple[datetime, int] | None:
-    """The (created_at, pk) a cursor names; None for anything else (the first page)."""
-    micros, _dot, pk = value.partition(".")
-    if not (micros.isascii() and micros.isdigit() and pk.isascii() and pk.isdigit()):
+def decode_cursor(value: str, *, integer: bool = False) -> tuple[datetime | int, int] | None:
+    """The (sort value, pk) a cursor names, None for anything else (the first page).
+
+    The sort value is an instant, or with `integer` an integer column's value.
+    """
+    head, _dot, pk = value.partition(".")
+    digits = head.removeprefix("-") if integer else head
+    if not (_is_number(digits) and _is_number(pk)) or not 0 < int(pk) <= _BIGINT_MAX:
         return None
-    if len(micros) > 18 or len(pk) > 18:
-        return None
+    if integer:
+        number = int(head)
+        return (number, int(pk)) if abs(number) <= _INT_MAX else None
     try:
-        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+        return _EPOCH + timedelta(microseconds=int(digits)), int(pk)
     except OverflowError:
         return None
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS

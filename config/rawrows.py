@@ -1,12 +1,10 @@
 """Model instances from hand-written SQL, for the few reads every page view makes.
 
 Why not the ORM here: on the thread page the ORM spends most of a read's time building
-the query, not waiting for the database. Measured in one process with
-`bench/hot_reads.py` (200-post thread; bench/README.md has the table), the thread with
-its category, author and chain costs about 0.15 ms through this module on SQLite (0.6 ms
-on PostgreSQL) against 0.7-1.1 ms (1.6-2.2 ms) as `select_related().only()`, and a page
-of 20 posts with their authors 0.5-0.6 ms (0.8 ms) against 1.3-1.9 ms (1.5-1.9 ms):
-together about a fifth of a signed-in member's whole thread page.
+the query, not waiting for the database. Through this module the thread with its
+category, author and chain, and a page of posts with their authors, cost a fraction of
+what `select_related().only()` costs, a sizeable share of a signed-in member's whole
+thread page (measured by `bench/hot_reads.py`; the figures are in bench/README.md).
 
 What is kept from the ORM: everything after the SQL. Each selected column is converted
 the way the ORM's compiler converts it (`SQLCompiler.get_converters` and

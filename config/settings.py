@@ -4,7 +4,6 @@ Every value has a safe production default; `make run` sets the few that make a
 laptop convenient (DJANGO_DEBUG=1). See README.md for the full list.
 """
 
-import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -25,8 +24,9 @@ from config.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Named here, made by the commands that need it (config/localfiles.py): importing the
+# settings creates nothing.
 VAR_DIR = Path(env_str("HANDOFF_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # TLS-related hardening (redirects, secure cookies, HSTS). On whenever DEBUG is off.
@@ -37,15 +37,28 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 
 
 def _secret_key() -> str:
-    """DJANGO_SECRET_KEY, or a key generated once and kept in var/ for a single machine."""
+    """DJANGO_SECRET_KEY; with DEBUG on, the key kept in var/ for one developer's machine.
+
+    Only read here: `manage.py` (with DJANGO_DEBUG=1) makes that file (config/localfiles.py).
+    """
     configured = env_str("DJANGO_SECRET_KEY")
     if configured:
         return configured
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG off it must be: a long random "
+            "value, the same on every machine of the site, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
     key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_urlsafe(50))
-    return key_file.read_text().strip()
+    key = key_file.read_text().strip() if key_file.exists() else ""
+    if not key:
+        raise ImproperlyConfigured(
+            f"No secret key: DJANGO_SECRET_KEY is not set and {key_file} does not exist. "
+            "With DJANGO_DEBUG=1, `make run` or any `python manage.py` command makes one "
+            "there; or set DJANGO_SECRET_KEY."
+        )
+    return key
 
 
 SECRET_KEY = _secret_key()
@@ -94,6 +107,11 @@ INSTALLED_APPS = [
     "demo",
     "config.apps.HandoffConfig",
 ]
+# Developer commands over the benchmark tooling in bench/ (`seed_scale`): not part of the
+# product, so installed only on a developer's machine or where asked for.
+DEV_COMMANDS = env_bool("HANDOFF_DEV_COMMANDS", DEBUG)
+if DEV_COMMANDS:
+    INSTALLED_APPS.append("bench.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -155,12 +173,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own, with a health check that asks the socket instead of sending
+    # `SELECT 1` before each request's first query (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters sent apart from the query, so psycopg prepares a query the fifth
+        # time a connection runs it: the server then skips parsing and planning, which
+        # for the thread page's queries took longer than running them. Off behind a
+        # pooler in transaction mode that cannot keep prepared statements (PgBouncer
+        # before 1.21, or without max_prepared_statements).
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
     # Connections are kept like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one and
-    # running these pragmas on every request cost a signed-in thread page 40% of its
-    # throughput (bench/README.md); autocommit leaves no transaction open in between, so
+    # running these pragmas on every request cost a signed-in thread page a large share
+    # of its throughput (bench/README.md); autocommit leaves no transaction open in between, so
     # a kept connection never holds back a checkpoint.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
@@ -331,8 +360,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = VAR_DIR / "static"  # made by manage.py (config/localfiles.py) or collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -380,8 +408,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # mail prints sooner.
         "polling_interval": 0.2,
     }
-    for _folder in ("queue", "control"):
-        (CELERY_BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+    # The folders are made by the transport when it first connects (config/broker.py).
 else:
     # Fail fast: a broker that is down, or accepts and never answers, must cost a
     # request about a second, never minutes. Lost publishes are re-derived from the DB.

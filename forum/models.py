@@ -176,7 +176,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:thread", args=[self.pk, self.slug or "-"])
+        return reverse("forum:thread-detail", args=[self.pk, self.slug or "-"])
 
     @property
     def is_solved(self) -> bool:

@@ -1,8 +1,6 @@
 """The reads forum pages need: each a fixed number of queries, whatever the data size."""
 
-import base64
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -11,6 +9,7 @@ from django.db.models import Q
 from accounts import roles
 from accounts.models import User
 from config import rawrows
+from config.keyset import decode_cursor, encode_cursor
 from forum import access, fragments, hosts
 from forum.models import Category, Follow, Post, Thread, Vote
 
@@ -70,36 +69,6 @@ def home_page(*, user) -> dict:
     return {"categories": categories, "latest": latest, "needs_help": needs_help}
 
 
-def _encode_cursor(value, pk: int) -> str:
-    raw = f"{value.isoformat() if isinstance(value, datetime) else value}|{pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-_INT_MAX = 2**31 - 1
-_BIGINT_MAX = 2**63 - 1
-
-
-def _decode_cursor(cursor: str, sort_field: str):
-    """(value, pk) from a cursor, or None when it is not one of ours."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        value, pk = raw.rsplit("|", 1)
-        pk = int(pk)
-        if not 0 < pk <= _BIGINT_MAX:
-            return None
-        if sort_field == "vote_count":
-            votes = int(value)
-            # Out of the column's range, PostgreSQL refuses the comparison outright.
-            return (votes, pk) if abs(votes) <= _INT_MAX else None
-        parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            return None
-        # In UTC, as the database compares it: 9999-12-31T23:59-05:00 is past datetime.max.
-        return parsed.astimezone(UTC), pk
-    except (ValueError, UnicodeDecodeError, TypeError, OverflowError):
-        return None
-
-
 def category_threads(
     *, category: Category, user, tab: str, sort: str, after: str = "", before: str = ""
 ) -> ThreadPage:
@@ -109,9 +78,10 @@ def category_threads(
     threads = _apply_tab(threads, tab=tab, user=user)
 
     going_back = False
-    cursor = _decode_cursor(after, sort_field) if after else None
+    is_count = sort_field == "vote_count"
+    cursor = decode_cursor(after, integer=is_count) if after else None
     if cursor is None and before:
-        cursor = _decode_cursor(before, sort_field)
+        cursor = decode_cursor(before, integer=is_count)
         going_back = cursor is not None
     if cursor is not None:
         value, pk = cursor
@@ -136,9 +106,9 @@ def category_threads(
         has_next = going_back or has_more
         has_prev = has_more if going_back else cursor is not None
         if has_next:
-            page.next_cursor = _encode_cursor(getattr(last, sort_field), last.pk)
+            page.next_cursor = encode_cursor(getattr(last, sort_field), last.pk)
         if has_prev:
-            page.prev_cursor = _encode_cursor(getattr(first, sort_field), first.pk)
+            page.prev_cursor = encode_cursor(getattr(first, sort_field), first.pk)
     return page
 
 

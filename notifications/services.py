@@ -2,7 +2,11 @@
 
 Everything here writes inside the caller's transaction: a notification, its unread
 count and its email commit together with whatever caused them, or not at all. The
-only thing that leaves the database is the after-commit enqueue in queue_email.
+only thing that leaves the database is the after-commit enqueue of an outbox email.
+
+Every notification is written by write_notifications(), whoever tells whom: notify()
+is its one-note case, notify_many() one message to many people, notify_each() many
+messages whose emails the worker renders.
 """
 
 import logging
@@ -13,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import router, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
@@ -22,7 +28,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts.models import User
 from config.bulk import BulkInsert
 from config.celery import enqueue
 from notifications import messages, subjects, visibility
@@ -61,9 +66,7 @@ def queue_email(
 
 
 def _outbound(*, to, subject, text, html, send_after) -> OutboundEmail:
-    email = OutboundEmail(
-        to=to, subject=subject.replace("\n", " ").strip()[:998], text=text, html=html
-    )
+    email = OutboundEmail(to=to, subject=_subject_line(subject), text=text, html=html)
     if send_after is not None:
         email.send_after = send_after
     return email
@@ -180,62 +183,196 @@ def deliver_pending_emails(*, now=None) -> int:
 
 
 @dataclass(frozen=True)
+class Note:
+    """One notification to write: its recipient, message values and dedupe key."""
+
+    recipient_id: int
+    kind: str
+    url: str
+    params: dict
+    dedupe_key: str = ""
+
+
+@dataclass(frozen=True)
 class _Delivery:
     """How one recipient is to be told: on which channels, and when the email may go."""
 
-    user: User
+    user: AbstractBaseUser
     in_app: bool
     email: bool
     send_after: datetime | None
 
 
+@dataclass(frozen=True)
+class _Written:
+    """A notification the writer stored: what it said, how it was delivered, its id."""
+
+    note: Note
+    params: dict
+    delivery: _Delivery
+    pk: int
+
+
+def write_notifications(
+    notes,
+    *,
+    actor: AbstractBaseUser | None = None,
+    users: dict | None = None,
+    render_emails: bool = True,
+    now: datetime | None = None,
+) -> list[_Written]:
+    """Write notifications: the one writer, whoever tells whom. Returns what was written.
+
+    The rules, for every note: the recipient is told unless they are the actor, inactive,
+    want neither channel of this kind, are not a helper (for helper alerts), or were
+    already told under the note's `dedupe_key`; on the channels they chose; an in-app one
+    adds to their unread count; an email goes to the outbox, held for quiet hours (helper
+    alerts). The dedupe is the unique constraint's: rows are inserted with ON CONFLICT DO
+    NOTHING, so a key someone else committed first (on PostgreSQL, even one still being
+    committed: the insert waits for it) writes nothing, counts nothing and mails nothing.
+
+    `users` ({id: user}) are the recipients the caller has loaded already; the others are
+    read by id. With `render_emails` the emails are rendered now, in each recipient's
+    language (one message told to a few people); without, they are written empty and
+    rendered by the worker that sends them (a sweep's thousands).
+
+    Per batch of notes: a query for the people not given, one for their settings, one
+    insert of notifications, the unread counts (one lock and one UPDATE per distinct
+    increment), where the questions stand (rendered emails only) and one insert of
+    emails, with one task enqueued after commit. Call inside the caller's transaction.
+    """
+    now = now or timezone.now()
+    notes = [note if isinstance(note, Note) else Note(**note) for note in notes]
+    users = dict(users or {})
+    actor_id = actor.pk if actor else None
+    written: list[_Written] = []
+    for start in range(0, len(notes), BATCH_SIZE):
+        written.extend(
+            _write_batch(
+                notes[start : start + BATCH_SIZE],
+                actor_id=actor_id,
+                users=users,
+                render_emails=render_emails,
+                now=now,
+            )
+        )
+    return written
+
+
+def _write_batch(notes, *, actor_id, users, render_emails, now) -> list[_Written]:
+    checked: dict[int, dict] = {}  # notes often share one params dict (one message, many people)
+    planned = []
+    seen = set()
+    for note in notes:
+        if id(note.params) not in checked:
+            checked[id(note.params)] = _checked_params(
+                kind=note.kind, url=note.url, params=note.params
+            )
+        key = (note.recipient_id, note.dedupe_key)
+        if note.recipient_id == actor_id or (note.dedupe_key and key in seen):
+            continue
+        seen.add(key)
+        planned.append(note)
+    missing = {note.recipient_id for note in planned} - users.keys()
+    if missing:
+        # What _delivery_for() and unrendered emails read: a user's other columns cost
+        # a sweep more to load than the rest of its notifications.
+        users.update(
+            get_user_model()
+            ._default_manager.only("is_active", "email", "timezone")
+            .in_bulk(missing)
+        )
+    recipients = {
+        note.recipient_id: user
+        for note in planned
+        if (user := users.get(note.recipient_id)) is not None and user.is_active
+    }
+    if not recipients:
+        return []
+    settings_rows = {
+        row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=recipients)
+    }
+    plans = []
+    for note in planned:
+        user = recipients.get(note.recipient_id)
+        if user is None:
+            continue
+        delivery = _delivery_for(user, kind=note.kind, row=settings_rows.get(user.pk), now=now)
+        if delivery is not None:
+            plans.append((note, checked[id(note.params)], delivery))
+    if not plans:
+        return []
+    stored = _NOTIFICATION_ROWS.insert_new(
+        [
+            (
+                delivery.user.pk,
+                note.kind,
+                actor_id,
+                note.url,
+                params,
+                note.dedupe_key,
+                delivery.in_app,
+                now,
+                # Email-only: kept for the dedupe, never listed, never unread.
+                None if delivery.in_app else now,
+            )
+            for note, params, delivery in plans
+        ],
+        returning=("recipient_id", "dedupe_key"),
+    )
+    # The rows come back in the order given, less those the constraint skipped.
+    written, rows = [], iter(stored)
+    row = next(rows, None)
+    for note, params, delivery in plans:
+        if row is not None and (row[1], row[2]) == (delivery.user.pk, note.dedupe_key):
+            written.append(_Written(note=note, params=params, delivery=delivery, pk=row[0]))
+            row = next(rows, None)
+    unread: dict[int, int] = {}
+    for item in written:
+        if item.delivery.in_app:
+            unread[item.delivery.user.pk] = unread.get(item.delivery.user.pk, 0) + 1
+    _count_unread(unread)
+    _queue_notification_emails(written, render=render_emails, now=now)
+    return written
+
+
 def notify(
     *,
-    recipient: User,
+    recipient: AbstractBaseUser,
     kind: str,
     url: str,
     params: dict,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
     dedupe_key: str = "",
     now: datetime | None = None,
 ) -> Notification | None:
-    """Tell one person about something, on the channels they chose for this kind.
+    """Tell one person about something: write_notifications() for one note.
 
-    Nothing happens (None) when the recipient is the actor, is inactive, wants neither
-    channel, is not a helper (for helper alerts), or was already told under this
-    `dedupe_key`. The dedupe holds under concurrency: a second insert of the same
-    (recipient, dedupe_key) fails on the unique constraint inside a savepoint, and on
-    PostgreSQL it waits for the first transaction to commit before it does. Call inside
-    the caller's transaction.
+    Returns the notification, or None when the rules say nobody is told (the recipient
+    is the actor, inactive, wants neither channel, is not a helper for a helper alert,
+    or was already told under this `dedupe_key`, even by a transaction committing at the
+    same moment). Call inside the caller's transaction.
     """
+    note = Note(recipient_id=recipient.pk, kind=kind, url=url, params=params, dedupe_key=dedupe_key)
     now = now or timezone.now()
-    params = _checked_params(kind=kind, url=url, params=params)
-    deliveries = _deliveries(recipients=[recipient], kind=kind, actor=actor, now=now)
-    if not deliveries:
+    written = write_notifications([note], actor=actor, users={recipient.pk: recipient}, now=now)
+    if not written:
         return None
-    delivery = deliveries[0]
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                **_notification_fields(
-                    delivery,
-                    kind=kind,
-                    url=url,
-                    params=params,
-                    actor=actor,
-                    dedupe_key=dedupe_key,
-                    now=now,
-                )
-            )
-    except IntegrityError:
-        if not dedupe_key:
-            raise
-        return None
-    if delivery.in_app:
-        _count_unread({recipient.pk: 1})
-    _queue_notification_emails(
-        [delivery], kind=kind, url=url, params=params, ids={recipient.pk: notification.pk}
+    item = written[0]
+    notification = Notification(
+        pk=item.pk,
+        recipient=recipient,
+        kind=kind,
+        actor=actor,
+        url=url,
+        params=item.params,
+        dedupe_key=dedupe_key,
+        is_in_app=item.delivery.in_app,
+        created_at=now,
+        read_at=None if item.delivery.in_app else now,
     )
+    notification._state.adding = False
+    notification._state.db = router.db_for_write(Notification)
     return notification
 
 
@@ -245,75 +382,37 @@ def notify_many(
     kind: str,
     url: str,
     params: dict,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
     dedupe_key: str = "",
     now: datetime | None = None,
 ) -> int:
-    """notify() for many people at once (followers, helpers). Returns how many were told.
+    """Tell many people (followers, helpers) one thing: write_notifications() with one
+    note each. Returns how many were told.
 
-    Per batch of recipients: one query for their settings, one for the dedupe keys they
-    already have, one insert, one lock and one UPDATE of the unread counts, one insert of
-    emails. `recipients` is any iterable of users, chosen by the caller (a thread's followers,
-    the helpers of a category: see selectors.helpers_among).
-
-    The dedupe is checked before the insert and enforced by the constraint: should a
-    concurrent call commit the same key in between, the constraint drops the row and
-    that one person's unread count may be one too high until they mark all read.
+    `recipients` is any iterable of users, chosen by the caller (a thread's followers,
+    the helpers of a category: see selectors.helpers_among); someone listed twice is
+    told once. The cost per batch does not grow with the number of people.
     """
-    now = now or timezone.now()
-    params = _checked_params(kind=kind, url=url, params=params)
-    unique = {user.pk: user for user in recipients}
-    told = 0
-    users = list(unique.values())
-    for start in range(0, len(users), BATCH_SIZE):
-        deliveries = _deliveries(
-            recipients=users[start : start + BATCH_SIZE], kind=kind, actor=actor, now=now
-        )
-        if dedupe_key and deliveries:
-            already = set(
-                Notification.objects.filter(
-                    dedupe_key=dedupe_key, recipient_id__in=[d.user.pk for d in deliveries]
-                ).values_list("recipient_id", flat=True)
-            )
-            deliveries = [d for d in deliveries if d.user.pk not in already]
-        if not deliveries:
-            continue
-        created = Notification.objects.bulk_create(
-            [
-                Notification(
-                    **_notification_fields(
-                        d,
-                        kind=kind,
-                        url=url,
-                        params=params,
-                        actor=actor,
-                        dedupe_key=dedupe_key,
-                        now=now,
-                    )
-                )
-                for d in deliveries
-            ],
-            ignore_conflicts=bool(dedupe_key),
-        )
-        if dedupe_key:
-            # ignore_conflicts leaves the rows without their ids. A row the constraint
-            # dropped is someone else's, committed with its email already: no second one.
-            ids = dict(
-                Notification.objects.filter(
-                    dedupe_key=dedupe_key,
-                    recipient_id__in=[d.user.pk for d in deliveries],
-                    email__isnull=True,
-                ).values_list("recipient_id", "pk")
-            )
-        else:
-            ids = {row.recipient_id: row.pk for row in created}
-        _count_unread({d.user.pk: 1 for d in deliveries if d.in_app})
-        _queue_notification_emails(deliveries, kind=kind, url=url, params=params, ids=ids)
-        told += len(deliveries)
-    return told
+    users = {user.pk: user for user in recipients}
+    notes = [
+        Note(recipient_id=pk, kind=kind, url=url, params=params, dedupe_key=dedupe_key)
+        for pk in users
+    ]
+    return len(write_notifications(notes, actor=actor, users=users, now=now))
 
 
-def mark_read(*, user: User, notification_ids=None, thread_id: int | None = None) -> int:
+def notify_each(notes, *, now: datetime | None = None) -> int:
+    """Many notifications, each with its own recipient and values (a sweep's tickets,
+    alerts): write_notifications() with the recipients read by id and the emails rendered
+    by the worker that sends them. `notes` are Notes or dicts of their fields. Returns how
+    many notifications were written. Call inside the caller's transaction.
+    """
+    return len(write_notifications(notes, render_emails=False, now=now))
+
+
+def mark_read(
+    *, user: AbstractBaseUser, notification_ids=None, thread_id: int | None = None
+) -> int:
     """Mark some of the user's notifications read: those with these ids, or those about
     the thread `thread_id` (opening it reads them). Returns how many were unread.
 
@@ -331,14 +430,15 @@ def mark_read(*, user: User, notification_ids=None, thread_id: int | None = None
     with transaction.atomic():
         # The user's row first, as mark_all_read does: the same lock order, no deadlock.
         count = (
-            User.objects.select_for_update()
+            _users()
+            .select_for_update()
             .filter(pk=user.pk)
             .values_list("unread_notification_count", flat=True)
             .first()
         )
         marked = unread.update(read_at=timezone.now())
         if marked:
-            User.objects.filter(pk=user.pk).update(
+            _users().filter(pk=user.pk).update(
                 unread_notification_count=Greatest(
                     F("unread_notification_count") - marked, Value(0)
                 )
@@ -348,7 +448,7 @@ def mark_read(*, user: User, notification_ids=None, thread_id: int | None = None
     return marked
 
 
-def mark_thread_read(*, user: User, thread_id: int) -> int:
+def mark_thread_read(*, user: AbstractBaseUser, thread_id: int) -> int:
     """What opening a thread does: its notifications for `user` are read. Returns how many.
 
     Costs nothing when the user has no unread notification at all (their row, already
@@ -361,14 +461,14 @@ def mark_thread_read(*, user: User, thread_id: int) -> int:
     return mark_read(user=user, thread_id=thread_id)
 
 
-def mark_all_read(*, user: User) -> int:
+def mark_all_read(*, user: AbstractBaseUser) -> int:
     """Mark all of the user's notifications read; the count becomes 0, whatever drift it had.
 
     The count is reset first: that locks the user's row, so a notify() in flight either
     committed before (and its row is marked read here) or counts after (and stays unread).
     """
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(unread_notification_count=0)
+        _users().filter(pk=user.pk).update(unread_notification_count=0)
         marked = Notification.objects.filter(recipient=user, read_at=None).update(
             read_at=timezone.now()
         )
@@ -378,7 +478,7 @@ def mark_all_read(*, user: User) -> int:
 
 def update_settings(
     *,
-    user: User,
+    user: AbstractBaseUser,
     channels: dict[str, Channels],
     is_helper: bool,
     quiet_hours_start: time | None,
@@ -451,25 +551,7 @@ def _checked_params(*, kind: str, url: str, params: dict) -> dict:
     return messages.stored_params(params)
 
 
-def _deliveries(*, recipients: list[User], kind: str, actor: User | None, now) -> list[_Delivery]:
-    """Who among `recipients` is to be told, and how: one query for their settings."""
-    actor_id = actor.pk if actor else None
-    users = [user for user in recipients if user.is_active and user.pk != actor_id]
-    if not users:
-        return []
-    rows = {
-        row.user_id: row
-        for row in NotificationSettings.objects.filter(user_id__in=[user.pk for user in users])
-    }
-    deliveries = []
-    for user in users:
-        delivery = _delivery_for(user, kind=kind, row=rows.get(user.pk), now=now)
-        if delivery is not None:
-            deliveries.append(delivery)
-    return deliveries
-
-
-def _delivery_for(user: User, *, kind: str, row, now) -> _Delivery | None:
+def _delivery_for(user: AbstractBaseUser, *, kind: str, row, now) -> _Delivery | None:
     """How one person is to be told of one kind, given their settings row (or None)."""
     if not user.is_active:
         return None
@@ -489,21 +571,6 @@ def _delivery_for(user: User, *, kind: str, row, now) -> _Delivery | None:
             zone=_zone(user.timezone),
         )
     return _Delivery(user=user, in_app=wanted.in_app, email=wants_email, send_after=send_after)
-
-
-def _notification_fields(delivery: _Delivery, *, kind, url, params, actor, dedupe_key, now) -> dict:
-    return {
-        "recipient": delivery.user,
-        "kind": kind,
-        "actor": actor,
-        "url": url,
-        "params": params,
-        "dedupe_key": dedupe_key,
-        "is_in_app": delivery.in_app,
-        "created_at": now,
-        # Email-only: kept for the dedupe, never listed, never unread.
-        "read_at": None if delivery.in_app else now,
-    }
 
 
 # The unread counts a transaction inside unread_counts_at_end() has yet to add.
@@ -558,44 +625,88 @@ def _add_unread(unread: dict[int, int]) -> None:
     unread = {user_id: count for user_id, count in unread.items() if count}
     if len(unread) > 1:
         list(
-            User.objects.select_for_update(no_key=True)
+            _users()
+            .select_for_update(no_key=True)
             .filter(pk__in=sorted(unread))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
     for increment in set(unread.values()):
-        User.objects.filter(
-            pk__in=[pk for pk, count in unread.items() if count == increment]
-        ).update(unread_notification_count=F("unread_notification_count") + increment)
-
-
-def _queue_notification_emails(
-    deliveries: list[_Delivery], *, kind, url, params, ids: dict[int, int]
-) -> None:
-    """Rendered now, in the recipient's language; linked to its notification (`ids`:
-    {recipient id: notification id}), whose subject is checked again when it is sent."""
-    emails = []
-    question_state = _UNREAD
-    for delivery in deliveries:
-        if not delivery.email or delivery.user.pk not in ids:
-            continue
-        if question_state is _UNREAD:
-            question_state = subjects.state_for(params)
-        email = _outbound(
-            to=[delivery.user.email],
-            **_render_email(
-                recipient=delivery.user,
-                kind=kind,
-                url=url,
-                params=params,
-                question_state=question_state,
-            ),
-            send_after=delivery.send_after,
+        _users().filter(pk__in=[pk for pk, count in unread.items() if count == increment]).update(
+            unread_notification_count=F("unread_notification_count") + increment
         )
-        email.notification_id = ids[delivery.user.pk]
-        emails.append(email)
-    if emails:
-        _queue_emails(emails)
+
+
+def _queue_notification_emails(written: list[_Written], *, render: bool, now) -> None:
+    """The emails of what was written, to the outbox, each linked to its notification
+    (whose subject is checked again when it is sent): rendered now in the recipient's
+    language, with where each question stands read once for all, or written empty for
+    the worker to render. Due ones are enqueued after commit: one task for one email, one
+    flush for many; those held for quiet hours wait for the periodic flush."""
+    from notifications import tasks
+
+    mailed = [item for item in written if item.delivery.email]
+    if not mailed:
+        return
+    states = subjects.states_for([item.params for item in mailed]) if render else {}
+    # Due at once unless held. Not at `now`, which a sweep run with --now in the future
+    # sets ahead of the clock: the flush, which reads the real clock, would leave those
+    # emails waiting until that instant.
+    clock = timezone.now()
+    send_at = min(now, clock)
+    rows = []
+    for item in mailed:
+        subject = text = html = ""
+        if render:
+            rendered = _render_email(
+                recipient=item.delivery.user,
+                kind=item.note.kind,
+                url=item.note.url,
+                params=item.params,
+                question_state=states.get(subjects.thread_id(item.params)),
+            )
+            subject, text, html = (
+                _subject_line(rendered["subject"]),
+                rendered["text"],
+                rendered["html"],
+            )
+        send_after = item.delivery.send_after or send_at
+        rows.append(([item.delivery.user.email], subject, text, html, item.pk, clock, send_after))
+    due = [position for position, row in enumerate(rows) if row[-1] <= clock]
+    ids = _EMAIL_ROWS.insert(rows, return_ids=len(due) == 1)
+    if len(due) == 1:
+        enqueue(tasks.deliver_email, ids[due[0]])
+    elif due:
+        # One task for many (a reply's followers): a broker that accepts and never
+        # answers costs the request one publish timeout, not one per email.
+        enqueue(tasks.deliver_pending_emails)
+
+
+# Notifications and their emails are written with plain INSERTs: building a model
+# instance for each of tens of thousands of rows cost a sweep several times what the
+# database took to store them.
+_NOTIFICATION_ROWS = BulkInsert(
+    Notification,
+    (
+        "recipient_id",
+        "kind",
+        "actor_id",
+        "url",
+        "params",
+        "dedupe_key",
+        "is_in_app",
+        "created_at",
+        "read_at",
+    ),
+)
+_EMAIL_ROWS = BulkInsert(
+    OutboundEmail,
+    ("to", "subject", "text", "html", "notification_id", "created_at", "send_after"),
+)
+
+
+def _subject_line(subject: str) -> str:
+    return subject.replace("\n", " ").strip()[:998]
 
 
 def _fill_in(email: OutboundEmail) -> None:
@@ -607,143 +718,15 @@ def _fill_in(email: OutboundEmail) -> None:
         url=notification.url,
         params=notification.params,
     )
-    email.subject = rendered["subject"].replace("\n", " ").strip()[:998]
+    email.subject = _subject_line(rendered["subject"])
     email.text, email.html = rendered["text"], rendered["html"]
     OutboundEmail.objects.filter(pk=email.pk).update(
         subject=email.subject, text=email.text, html=email.html
     )
 
 
-@dataclass(frozen=True)
-class Note:
-    """One notification for notify_each: its own recipient, message values and dedupe key."""
-
-    recipient_id: int
-    kind: str
-    url: str
-    params: dict
-    dedupe_key: str = ""
-
-
-def notify_each(notes, *, now: datetime | None = None) -> int:
-    """Many notifications, each with its own recipient and values (a sweep's tickets, alerts).
-
-    The same rules as notify(): the recipient's channels, helpers only for helper alerts,
-    quiet hours, one row per (recipient, dedupe_key). Per batch: a query for the people,
-    one for their settings, one for keys they have, one insert each for notifications
-    and emails, a lock of the people's rows and one UPDATE per distinct unread increment.
-    The emails are written empty and rendered by the worker that sends them; one task
-    is enqueued for the batch.
-    Call inside the caller's transaction. Returns how many notifications were written.
-    """
-    from notifications import tasks
-
-    now = now or timezone.now()
-    notes = [note if isinstance(note, Note) else Note(**note) for note in notes]
-    written = 0
-    for start in range(0, len(notes), BATCH_SIZE):
-        batch = notes[start : start + BATCH_SIZE]
-        stored = [
-            _checked_params(kind=note.kind, url=note.url, params=note.params) for note in batch
-        ]
-        # What _delivery_for() and the emails read: a user's other columns cost a sweep
-        # more to load than the rest of its notifications.
-        users = User.objects.only("is_active", "email", "timezone").in_bulk(
-            {note.recipient_id for note in batch}
-        )
-        keyed = [note for note in batch if note.dedupe_key]
-        already = set()
-        if keyed:
-            already = set(
-                Notification.objects.filter(
-                    recipient_id__in={note.recipient_id for note in keyed},
-                    dedupe_key__in={note.dedupe_key for note in keyed},
-                )
-                # Says what the unique index's condition says, so the index answers:
-                # else SQLite reads every notification the recipients ever had.
-                .exclude(dedupe_key="")
-                .values_list("recipient_id", "dedupe_key")
-            )
-        plans = []
-        seen = set()
-        for note, params in zip(batch, stored, strict=True):
-            user = users.get(note.recipient_id)
-            key = (note.recipient_id, note.dedupe_key)
-            if user is None or (note.dedupe_key and (key in already or key in seen)):
-                continue
-            seen.add(key)
-            plans.append((note, params, user))
-        settings_rows = {
-            row.user_id: row
-            for row in NotificationSettings.objects.filter(
-                user_id__in={user.pk for _note, _params, user in plans}
-            )
-        }
-        rows, deliveries = [], []
-        for note, params, user in plans:
-            delivery = _delivery_for(user, kind=note.kind, row=settings_rows.get(user.pk), now=now)
-            if delivery is None:
-                continue
-            rows.append(
-                # _notification_fields(), as a row: email-only ones are born read.
-                (
-                    user.pk,
-                    note.kind,
-                    note.url,
-                    params,
-                    note.dedupe_key,
-                    delivery.in_app,
-                    now,
-                    None if delivery.in_app else now,
-                )
-            )
-            deliveries.append(delivery)
-        if not rows:
-            continue
-        created = _NOTIFICATION_ROWS.insert(rows, return_ids=True)
-        unread: dict[int, int] = {}
-        for delivery in deliveries:
-            if delivery.in_app:
-                unread[delivery.user.pk] = unread.get(delivery.user.pk, 0) + 1
-        _count_unread(unread)
-        # Not held for quiet hours: due at once, as notify()'s are. Not at `now`, which a
-        # sweep run with --now in the future sets ahead of the clock: the flush, which
-        # reads the real clock, would leave those emails waiting until that instant.
-        send_at = min(now, timezone.now())
-        emails = [
-            ([delivery.user.email], "", "", notification_id, now, delivery.send_after or send_at)
-            for notification_id, delivery in zip(created, deliveries, strict=True)
-            if delivery.email
-        ]
-        if emails:
-            _EMAIL_ROWS.insert(emails)
-            enqueue(tasks.deliver_pending_emails)
-        written += len(created)
-    return written
-
-
-# notify_each writes with plain INSERTs: building a model instance for each of tens of
-# thousands of rows cost a sweep several times what the database took to store them.
-_NOTIFICATION_ROWS = BulkInsert(
-    Notification,
-    (
-        "recipient_id",
-        "kind",
-        "url",
-        "params",
-        "dedupe_key",
-        "is_in_app",
-        "created_at",
-        "read_at",
-    ),
-)
-_EMAIL_ROWS = BulkInsert(
-    OutboundEmail, ("to", "subject", "text", "notification_id", "created_at", "send_after")
-)
-
-
 def _render_email(
-    *, recipient: User, kind: str, url: str, params: dict, question_state=_UNREAD
+    *, recipient: AbstractBaseUser, kind: str, url: str, params: dict, question_state=_UNREAD
 ) -> dict:
     """Subject, text and HTML in the recipient's language, with times in their zone.
 
@@ -771,7 +754,9 @@ def _render_email(
         }
 
 
-def queue_account_email(*, recipient: User, template: str, subject, context: dict) -> None:
+def queue_account_email(
+    *, recipient: AbstractBaseUser, template: str, subject, context: dict
+) -> None:
     """An email about the recipient's account (not a notification they can turn off),
     rendered like the notification mails: `notifications/email/<template>.txt` and `.html`,
     in the recipient's language and time zone. `subject` is a lazy string or a callable
@@ -798,6 +783,11 @@ def queue_account_email(*, recipient: User, template: str, subject, context: dic
             text=render_to_string(f"notifications/email/{template}.txt", full_context),
             html=render_to_string(f"notifications/email/{template}.html", full_context),
         )
+
+
+def _users():
+    """The user model's manager: notifications sit below accounts and name it only so."""
+    return get_user_model()._default_manager
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:

@@ -49,7 +49,7 @@ def index_question(thread: Thread) -> None:
 
 
 def index_rows(rows: Iterable[Row]) -> None:
-    """Index many posts at once: bulk writers (forum/scale.py) call this with their rows."""
+    """Index many posts at once: bulk writers (bench/scale.py) call this with their rows."""
     get_backend().save([entry_for(row) for row in rows])
 
 

@@ -54,7 +54,7 @@ PATH_HOSTILE = {
 # walk finds itself. Every view gets `next` and `page`, which sign-in and lists read.
 QUERY_NAMES = {
     "forum:category": {"tab", "sort", "after", "before"},
-    "forum:thread": {"page", "quote"},
+    "forum:thread-detail": {"page", "quote"},
     "forum:ask": {"category"},
     "escalation:staff-ticket": {"canned"},
     "escalation:my-requests": {"before"},

@@ -86,3 +86,49 @@ def test_the_default_cache_is_shared_by_the_processes_of_one_machine(tmp_path):
     )
     assert deployed["CACHES"]["default"]["BACKEND"] == "config.filecache.FileBasedCache"
     assert deployed["CACHES"]["default"]["LOCATION"] == str(tmp_path / "cache")
+
+
+# --- No side effects at import ----------------------------------------------------------
+
+
+def test_without_a_secret_key_debug_off_stops_the_process_saying_so(manage, tmp_path):
+    result = manage("check", DJANGO_SECRET_KEY="", HANDOFF_VAR_DIR=str(tmp_path))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not set" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_importing_the_settings_creates_nothing(tmp_path):
+    var_dir = tmp_path / "var"
+
+    for debug in ("0", "1"):
+        settings_from_environment(
+            DJANGO_DEBUG=debug, DJANGO_SECRET_KEY="k" * 50, HANDOFF_VAR_DIR=str(var_dir)
+        )
+
+    assert not var_dir.exists()
+
+
+def test_with_debug_on_a_key_is_needed_from_the_command_not_the_import(tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="makes one there"):
+        settings_from_environment(
+            DJANGO_DEBUG="1", DJANGO_SECRET_KEY="", HANDOFF_VAR_DIR=str(tmp_path / "var")
+        )
+
+
+def test_with_debug_on_manage_py_makes_the_folder_and_a_key_kept_for_the_next_command(
+    manage, tmp_path
+):
+    var_dir = tmp_path / "var"
+    show_key = ("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)")
+
+    first = manage(*show_key, DJANGO_DEBUG="1", DJANGO_SECRET_KEY="", HANDOFF_VAR_DIR=str(var_dir))
+    second = manage(*show_key, DJANGO_DEBUG="1", DJANGO_SECRET_KEY="", HANDOFF_VAR_DIR=str(var_dir))
+
+    assert first.returncode == 0, first.stderr
+    key = (var_dir / "secret_key").read_text()
+    assert len(key) >= 50
+    assert first.stdout.split()[-1] == second.stdout.split()[-1] == key
+    assert (var_dir / "secret_key").stat().st_mode & 0o077 == 0
+    assert (var_dir / "static").is_dir()

@@ -3,9 +3,6 @@
 Screenshots of failing journeys land in test-results/ (gitignored) as test artifacts.
 """
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +10,6 @@ import pytest
 from tests.conftest import require_service
 
 CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_CHROMIUM = "apt-get update && apt-get install -y chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -23,9 +19,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-# A generous ceiling for apt; a timed-out install counts as a failed one.
-INSTALL_TIMEOUT_SECONDS = 900
-_install_error = pytest.StashKey[str]()
 
 
 def pytest_configure(config):
@@ -45,46 +38,18 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
 
 
-def pytest_collection_finish(session):
-    """Install chromium before the first test when e2e tests are about to run without it.
-
-    Here and not in a fixture: apt can take minutes, longer than one test's timeout.
-    """
-    if session.config.option.collectonly or CHROMIUM.exists():
-        return
-    if any(item.get_closest_marker("e2e") for item in session.items):
-        session.config.stash[_install_error] = _install_chromium()
-
-
-def _install_chromium() -> str:
-    """Try apt as root. Returns why chromium is still missing, or "" once it is installed."""
-    if os.geteuid() != 0:
-        return "not root, so no automatic install"
-    if shutil.which("apt-get") is None:
-        return "no apt-get here"
-    try:
-        apt = subprocess.run(
-            ["sh", "-c", INSTALL_CHROMIUM],
-            capture_output=True,
-            text=True,
-            timeout=INSTALL_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return f"apt-get took more than {INSTALL_TIMEOUT_SECONDS} s"
-    if apt.returncode != 0:
-        return f"apt-get failed with exit code {apt.returncode}: {apt.stderr.strip()[-500:]}"
-    return "" if CHROMIUM.exists() else f"the chromium package installed no {CHROMIUM}"
-
-
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, pytestconfig):
-    """Debian's chromium: Playwright's own browser download cannot work here."""
-    install_error = pytestconfig.stash.get(_install_error, "not attempted")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium: Playwright's own browser download cannot work here.
+
+    The tests do not install it: `make browser` does (and `make test` runs it first).
+    Missing, the journeys fail on CI and are skipped on a laptop, saying what to run.
+    """
     require_service(
         "Debian's chromium",
         CHROMIUM.exists(),
-        f"{CHROMIUM} is missing ({install_error}); install it as root: {INSTALL_CHROMIUM}",
+        f"{CHROMIUM} is missing: run `make browser` as root "
+        "(or apt-get install chromium), then the tests again",
     )
     return {
         "headless": True,  # unless --headed asked otherwise

@@ -635,3 +635,7 @@ def test_search_finds_a_thread_by_its_transaction_hash(member, db, visitor_clien
     response = visitor_client.get("/search/", {"q": tx_hash})
 
     assert thread.get_absolute_url() in response.text
+
+
+def test_the_thread_page_is_named_thread_detail_at_the_same_path():
+    assert reverse("forum:thread-detail", args=[42, "gas-fee"]) == "/t/42/gas-fee/"

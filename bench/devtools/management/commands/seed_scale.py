@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from forum import scale
+from bench import scale
 
 
 class Command(BaseCommand):

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max, Min
 
 from accounts.models import User
-from forum import scale, services
+from bench import scale
+from forum import services
 from forum.forms import BodyField, TitleField
 from forum.markdown import render_markdown
 from forum.models import Category, Follow, ModerationLog, Post, Thread, Vote

@@ -1,9 +1,12 @@
 """Bulk data for benchmarks: many realistic threads, written the fast way.
 
+Benchmark tooling, not part of the product: no app imports it. `manage.py seed_scale`
+(bench/devtools, installed when DEBUG is on or HANDOFF_DEV_COMMANDS=1) is its command.
+
 seed_scale() does not go through forum.services: a million threads through create_thread()
 would take hours. It computes in Python the rows the services would have left behind and
-writes them with executemany() INSERTs (COPY on PostgreSQL), one transaction per batch
-of 5,000 threads:
+writes them with the sweep's bulk writer (config.bulk.BulkInsert: multi-row INSERTs, COPY
+on PostgreSQL), one transaction per batch of 5,000 threads:
 
 - posts numbered from 1 without gaps; post_count, reply_count, first_reply_at (the first
   reply by someone other than the asker), last_activity_at, vote_count on each thread;
@@ -28,12 +31,13 @@ from datetime import UTC, datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from config.bulk import BulkInsert
 from forum.markdown import render_markdown
 from forum.models import Category, Chain, Follow, ModerationLog, Post, Thread, Vote
 from forum.search import index as search_index
@@ -751,11 +755,6 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
     accepted answer before the post is written (Django's foreign keys are checked at commit).
     """
     rng = world.rng
-    thread_table = _Table(Thread, _THREAD_FIELDS)
-    post_table = _Table(Post, _POST_FIELDS)
-    follow_table = _Table(Follow, ("user_id", "thread_id", "created_at"))
-    vote_table = _Table(Vote, ("user_id", "post_id", "created_at"))
-    log_table = _Table(ModerationLog, _LOG_FIELDS)
     thread_rows, post_rows, follow_rows, vote_rows, log_rows = [], [], [], [], []
     search_rows = []
     reputation = Counter()
@@ -767,7 +766,7 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
             for post in plan.posts:
                 post.pk = next(post_ids)
                 post_rows.append(
-                    post_table.row(
+                    (
                         post.pk,
                         thread_id,
                         post.number,
@@ -792,24 +791,24 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
                 for user_id in post.voters:
                     room = (world.now - post.created_at).total_seconds()
                     at = post.created_at + timedelta(seconds=min(room, rng.uniform(60, 604800)))
-                    vote_rows.append(vote_table.row(user_id, post.pk, at))
+                    vote_rows.append((user_id, post.pk, at))
                     reputation[post.author_id] += REPUTATION_FOR_VOTE
             if plan.accepted is not None:
                 accepted = plan.posts[plan.accepted]
                 plan.values["accepted_post_id"] = accepted.pk
                 reputation[accepted.author_id] += REPUTATION_FOR_ACCEPTED
-            thread_rows.append(thread_table.row_from(plan.values))
+            thread_rows.append(_thread_row(plan.values))
             follow_rows.extend(
-                follow_table.row(user_id, thread_id, at)
+                (user_id, thread_id, at)
                 for user_id, at in _first_post_by_author(plan.posts).items()
             )
-            log_rows.extend(_log_rows(world, plan, log_table))
+            log_rows.extend(_log_rows(world, plan))
         for table, rows in [
-            (thread_table, thread_rows),
-            (post_table, post_rows),
-            (follow_table, follow_rows),
-            (vote_table, vote_rows),
-            (log_table, log_rows),
+            (_THREADS, thread_rows),
+            (_POSTS, post_rows),
+            (_FOLLOWS, follow_rows),
+            (_VOTES, vote_rows),
+            (_LOGS, log_rows),
         ]:
             table.insert(rows)
         search_index.index_rows(search_rows)  # the same entries the services write
@@ -853,34 +852,51 @@ _POST_FIELDS = (
     "is_hidden",
     "vote_count",
 )
-_LOG_FIELDS = ("actor_id", "action", "thread_id", "post_id", "reason", "created_at")
+_LOG_FIELDS = ("actor_id", "action", "thread_id", "post_id", "reason", "created_at", "details")
+# The sweep's writer (config.bulk): plain INSERTs, COPY on PostgreSQL, every column not
+# named filled with its field's default, so a field added later needs no change here.
+_THREADS = BulkInsert(Thread, _THREAD_FIELDS)
+_POSTS = BulkInsert(Post, _POST_FIELDS)
+_FOLLOWS = BulkInsert(Follow, ("user_id", "thread_id", "created_at"))
+_VOTES = BulkInsert(Vote, ("user_id", "post_id", "created_at"))
+_LOGS = BulkInsert(ModerationLog, _LOG_FIELDS)
+_THREAD_DEFAULTS = {
+    name: Thread._meta.get_field(name.removesuffix("_id")).get_default() for name in _THREAD_FIELDS
+}
 
 
-def _log_rows(world: _World, plan: _PlannedThread, log_table: "_Table") -> list[tuple]:
+def _thread_row(values: dict) -> tuple:
+    """A thread's row in _THREAD_FIELDS order; a value the plan left out is its default."""
+    return tuple(values.get(name, _THREAD_DEFAULTS[name]) for name in _THREAD_FIELDS)
+
+
+def _log_rows(world: _World, plan: _PlannedThread) -> list[tuple]:
     """What set_thread_closed() and set_post_hidden() would have logged."""
     thread_id = plan.values["id"]
     rows = []
     if plan.is_closed:
         rows.append(
-            log_table.row(
+            (
                 world.moderator_id,
                 ModerationLog.Action.CLOSE_THREAD,
                 thread_id,
                 None,
                 "Duplicate question.",
                 plan.values["last_activity_at"],
+                {},
             )
         )
     for post in plan.posts:
         if post.is_hidden:
             rows.append(
-                log_table.row(
+                (
                     world.moderator_id,
                     ModerationLog.Action.HIDE_POST,
                     thread_id,
                     post.pk,
                     "Scam link.",
                     post.created_at,
+                    {},
                 )
             )
     return rows
@@ -892,85 +908,6 @@ def _first_post_by_author(posts: list[_PlannedPost]) -> dict[int, datetime]:
     for post in posts:
         first.setdefault(post.author_id, post.created_at)
     return first
-
-
-class _Table:
-    """A plain INSERT into one model's table: the columns a caller gives, in its order, then
-    every other column with its field's default, as bulk_create would fill it. So a field
-    added to the model later needs no change here."""
-
-    def __init__(self, model, given: tuple[str, ...]):
-        fields = {field_.attname: field_ for field_ in model._meta.concrete_fields}
-        rest = [
-            field_
-            for name, field_ in fields.items()
-            if name not in given and not field_.primary_key
-        ]
-        self.given = given
-        self.raw_defaults = {name: fields[name].get_default() for name in given}
-        self.adapters = [
-            (position, adapt)
-            for position, name in enumerate(given)
-            if (adapt := _adapter(fields[name])) is not None
-        ]
-        self.defaults = tuple(_to_db(field_, field_.get_default()) for field_ in rest)
-        quote = connection.ops.quote_name
-        columns = [fields[name].column for name in given] + [field_.column for field_ in rest]
-        table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
-        placeholders = ", ".join(["%s"] * len(columns))
-        self.sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
-        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
-
-    def row(self, *values) -> tuple:
-        """A row from the given columns' values, in the order the table was made with."""
-        if self.adapters:
-            values = list(values)
-            for position, adapt in self.adapters:
-                if values[position] is not None:
-                    values[position] = adapt(values[position])
-        return (*values, *self.defaults)
-
-    def row_from(self, values: dict) -> tuple:
-        return self.row(*(values.get(name, self.raw_defaults[name]) for name in self.given))
-
-    def insert(self, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY is several times faster than INSERT on PostgreSQL.
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return
-            for start in range(0, len(rows), BATCH_SIZE):
-                cursor.executemany(self.sql, rows[start : start + BATCH_SIZE])
-
-
-def _to_db(field_, value):
-    adapt = _adapter(field_)
-    return adapt(value) if adapt and value is not None else value
-
-
-_PLAIN_FIELDS = (
-    models.BooleanField,
-    models.CharField,
-    models.IntegerField,
-    models.TextField,
-    models.ForeignKey,
-)
-
-
-def _adapter(field_) -> Callable | None:
-    """How a non-None value of field_ becomes a query parameter; None when it already is one."""
-    if isinstance(field_, models.DateTimeField):
-        if connection.vendor == "sqlite" and connection.timezone == UTC:
-            # What adapt_datetimefield_value() does for aware values, minus its checks.
-            return lambda value: str(value.astimezone(UTC).replace(tzinfo=None))
-        return connection.ops.adapt_datetimefield_value
-    if isinstance(field_, _PLAIN_FIELDS):
-        return None
-    return lambda value: field_.get_db_prep_save(value, connection)
 
 
 def _reserve_ids(model, count: int) -> list[int]:

@@ -1,0 +1,1 @@
+"""Developer-only management commands; see apps.DevtoolsConfig."""

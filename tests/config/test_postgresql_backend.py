@@ -1,0 +1,111 @@
+"""The PostgreSQL backend's health check (config/postgresql/base.py): no round trip for a
+healthy connection, a new connection when the server has ended the old one.
+
+These talk to PostgreSQL on both of CI's passes: the backend is built here from its own
+settings, whatever database the rest of the suite runs on."""
+
+import socket
+import time
+
+import psycopg
+import pytest
+from django.db.utils import ConnectionHandler
+
+from config.postgresql.base import DatabaseWrapper
+from tests.conftest import require_service
+
+SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def wrapper(django_db_blocker):
+    require_service("PostgreSQL", _reachable(), "start it: it listens on 127.0.0.1:5432 on CI")
+    handler = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "config.postgresql",
+                "NAME": "postgres",
+                "USER": "postgres",
+                "HOST": "127.0.0.1",
+                "PORT": 5432,
+                "CONN_MAX_AGE": 60,
+                "CONN_HEALTH_CHECKS": True,
+            }
+        }
+    )
+    connection = handler["default"]
+    assert isinstance(connection, DatabaseWrapper)
+    # Not the suite's database: pytest-django's guard is for that one.
+    with django_db_blocker.unblock():
+        yield connection
+        connection.close()
+
+
+@pytest.fixture
+def observer():
+    with psycopg.connect(SERVER, autocommit=True) as conn:
+        yield conn
+
+
+def _new_request(connection):
+    """What Django does between requests for a kept connection (request_started)."""
+    connection.close_if_unusable_or_obsolete()
+
+
+def _last_statement(observer, pid: int) -> str:
+    row = observer.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
+    return row[0] if row else ""
+
+
+def _pid(connection) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid() /* handoff health check test */")
+        return cursor.fetchone()[0]
+
+
+def test_a_healthy_kept_connection_is_checked_without_a_round_trip(wrapper, observer):
+    pid = _pid(wrapper)
+    _new_request(wrapper)
+    assert wrapper.health_check_done is False
+
+    wrapper.close_if_health_check_failed()  # what the request's first query does first
+
+    assert wrapper.health_check_done is True
+    assert wrapper.connection is not None
+    # Django's own check sends "SELECT 1"; the server saw nothing after our query.
+    assert _last_statement(observer, pid).startswith("SELECT pg_backend_pid()")
+    assert _pid(wrapper) == pid
+
+
+def test_a_connection_the_server_ended_is_replaced_before_the_next_query(wrapper, observer):
+    pid = _pid(wrapper)
+    observer.execute("SELECT pg_terminate_backend(%s)", [pid])
+    deadline = time.monotonic() + 5
+    while _last_statement(observer, pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    _new_request(wrapper)
+    new_pid = _pid(wrapper)  # no error reaches the request
+
+    assert new_pid != pid
+
+
+def test_a_connection_left_in_a_failed_transaction_is_not_reused(wrapper):
+    pid = _pid(wrapper)
+    wrapper.connection.autocommit = False
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        wrapper.connection.execute("SELECT 1 / 0")
+
+    assert wrapper.is_usable() is False
+    wrapper.connection.rollback()
+    wrapper.connection.autocommit = True
+    assert wrapper.is_usable() is True
+    assert _pid(wrapper) == pid
