@@ -201,14 +201,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Search ------------------------------------------------------------------
-# The database's own full-text search by default (forum/search/backends.py); an external
-# engine would be another class with the same four methods, named here.
-SEARCH_BACKEND = env_str(
-    "SEARCH_BACKEND",
-    "forum.search.backends.PostgresBackend"
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    else "forum.search.backends.SqliteBackend",
-)
+# Empty: the database's own full-text search, by its vendor (forum/search/backends.py).
+# An external engine would be another class with the same four methods, named here.
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "")
 
 # --- Cache -------------------------------------------------------------------
 # Whatever must be correct across processes goes through this cache: rate limits (ours

@@ -79,9 +79,15 @@ def _backend(path: str) -> SearchBackend:
     return import_string(path)()
 
 
+_BY_VENDOR = {
+    "sqlite": "forum.search.backends.SqliteBackend",
+    "postgresql": "forum.search.backends.PostgresBackend",
+}
+
+
 def get_backend() -> SearchBackend:
-    """The backend the SEARCH_BACKEND setting names (by default, the database's own)."""
-    return _backend(settings.SEARCH_BACKEND)
+    """The backend the SEARCH_BACKEND setting names, or else the database's own."""
+    return _backend(settings.SEARCH_BACKEND or _BY_VENDOR[connection.vendor])
 
 
 class DatabaseBackend(SearchBackend):
