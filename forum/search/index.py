@@ -78,6 +78,7 @@ def rebuild(
     jobs = jobs or os.cpu_count() or 1
     done, started = 0, time.monotonic()
     if jobs > 1:
+        index_text("转账 transfer")  # load jieba's dictionary once, before the workers fork
         with get_context("fork").Pool(jobs) as pool:
             for entries in pool.imap(_entries, _batches(batch_size)):
                 done = _save(backend, entries, done, total, started, progress)
