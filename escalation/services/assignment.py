@@ -175,7 +175,7 @@ _ASSIGNED_EVENT_ROWS = BulkInsert(
 )
 
 
-def auto_assign(tickets: list[Ticket], *, now) -> dict[int, int]:
+def auto_assign(*, tickets: list[Ticket], now) -> dict[int, int]:
     """Assign new, unassigned tickets to on-duty agents (see choose above).
 
     A few statements for any number of tickets: the sweep calls this per batch. Returns

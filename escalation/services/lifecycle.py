@@ -263,13 +263,13 @@ def _reopen(ticket: Ticket, *, actor, now) -> Ticket:
             key=f"reopened:{ticket.pk}:{ticket.escalation_count}",
             now=now,
         )
-    tell_assignee_reopened(ticket, actor=actor, now=now)
+    tell_assignee_reopened(actor=actor, ticket=ticket, now=now)
     if ticket.assignee_id is None:
-        auto_assign([ticket], now=now)
+        auto_assign(tickets=[ticket], now=now)
     return ticket
 
 
-def tell_assignee_reopened(ticket: Ticket, *, actor, now) -> None:
+def tell_assignee_reopened(*, actor, ticket: Ticket, now) -> None:
     """The agent who has a ticket hears that it came back (unless they brought it back)."""
     if ticket.assignee_id and (actor is None or actor.pk != ticket.assignee_id):
         tell(

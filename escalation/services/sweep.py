@@ -194,7 +194,7 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
         ]
         _flag(unflagged, result=result, facts=batch.facts, now=now)
         tickets = opening.open_tickets(
-            [batch.facts[tid] for tid in batch.ready], book=book, now=now
+            due=[batch.facts[tid] for tid in batch.ready], book=book, now=now
         )
         result.escalated += len(tickets)
         result.ticket_refs.extend(ticket.reference for ticket in tickets[:20])

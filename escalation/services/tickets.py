@@ -100,7 +100,9 @@ def require_escalatable(facts: Facts) -> None:
 # --- One path: the row, the writes, the side effects -----------------------------------
 
 
-def build_ticket(facts: Facts, rules: Rules, *, reason: str, note: str, now, reference: str):
+def build_ticket(
+    facts: Facts, rules: Rules, *, reason: str, note: str, now, reference: str
+) -> Ticket:
     """A new ticket's row, unsaved: the one builder of both the single and the bulk path."""
     policy = rules.policy
     ticket = Ticket(
@@ -160,7 +162,7 @@ def open_ticket(*, actor, facts: Facts, rules: Rules, reason: str, note: str, no
     return ticket
 
 
-def open_tickets(due: list[Facts], *, book: PolicyBook, now) -> list[Ticket]:
+def open_tickets(*, due: list[Facts], book: PolicyBook, now) -> list[Ticket]:
     """New tickets for many unanswered (or unsolved) threads, none of which has a ticket:
     a few statements per batch. The sweep's path; caller holds the claimed clocks' locks.
 
@@ -189,6 +191,8 @@ def open_tickets(due: list[Facts], *, book: PolicyBook, now) -> list[Ticket]:
 
 
 def _open_one_by_one(opened: list["_Opened"], *, book: PolicyBook, now) -> list[Ticket]:
+    """The batch again, each thread under its own locks through open_ticket, less those
+    that got a ticket meanwhile."""
     tickets = []
     for each in opened:
         thread_id = each.facts.id
@@ -268,9 +272,9 @@ def _after_opening(opened: list[_Opened], *, actor, now) -> None:
     )
     # Who had a reopened ticket keeps it and hears so; the others go to someone on duty.
     kept = [t for t in tickets if t.assignee_id is not None and t.escalation_count > 1]
-    auto_assign(tickets, now=now)
+    auto_assign(tickets=tickets, now=now)
     for ticket in kept:
-        tell_assignee_reopened(ticket, actor=actor, now=now)
+        tell_assignee_reopened(actor=actor, ticket=ticket, now=now)
 
 
 def _escalated_note(ticket: Ticket, *, facts: Facts, url: str) -> dict:

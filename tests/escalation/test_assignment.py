@@ -268,7 +268,7 @@ def test_assigning_a_batch_costs_the_same_queries_whatever_its_size(ask):
     counts = []
     for tickets in (small, large):
         with CaptureQueriesContext(connection) as queries:
-            chosen = assigning.auto_assign(tickets, now=T0 + 30 * HOUR)
+            chosen = assigning.auto_assign(tickets=tickets, now=T0 + 30 * HOUR)
         assert len(chosen) == len(tickets)
         counts.append(len(queries))
 
