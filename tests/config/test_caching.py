@@ -239,7 +239,7 @@ def test_the_module_docstring_lists_every_cache():
     for cache_name, owner, key_helper, lifetime in (
         ("post fragment", "forum/fragments.py", "fragment_key", "FRAGMENT_TTL"),
         ("thread row", "forum/_thread_row.html", "fragment_key", "FRAGMENT_TTL"),
-        ("staff queue row", "escalation/views_queue.py", "fragment_key", "QUEUE_ROW_TTL"),
+        ("staff queue row", "escalation/views/queue.py", "fragment_key", "QUEUE_ROW_TTL"),
         ("page chrome", "site_chrome.py", "chrome_key", "CHROME_TTL"),
         ("visitor page", "forum/pagecache.py", "visitor_page_key", "VISITOR_PAGE_CACHE_SECONDS"),
         ("member page", "forum/pagecache.py", "member_page_key", "MEMBER_PAGE_TTL"),

@@ -4,9 +4,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import powers
-from escalation.asker import expected_answer_at
-from escalation.forms import AskStaffForm
+from escalation.forms.asker import AskStaffForm
 from escalation.models import ThreadClock, Ticket
+from escalation.selectors.asker import expected_answer_at
 from forum.models import Thread
 
 

@@ -12,16 +12,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from config import caching
 from config.redirects import safe_next_url
-from escalation import queue as queue_selectors
-from escalation import workflow
-from escalation.models import Ticket
-from escalation.permissions import agent_required, staff_nav_context
-from escalation.queue_forms import (
+from escalation.forms.queue import (
     BULK_PRIORITIES,
     BULK_STATUSES,
     BulkActionForm,
     QueueFilterForm,
 )
+from escalation.models import Ticket
+from escalation.permissions import agent_required, staff_nav_context
+from escalation.selectors import queue as queue_selectors
+from escalation.services import triage
 
 # How many refusals a bulk action lists one by one; the rest are summed up.
 MAX_PROBLEMS_SHOWN = 10
@@ -58,12 +58,14 @@ def queue(request):
 @agent_required
 @require_POST
 def bulk_action(request):
-    """Assign, re-status or re-prioritise the ticked tickets, each through the workflow.
+    """Assign, re-status or re-prioritise the ticked tickets, each through its service.
 
     Reports how many changed and why any did not, then goes back to the queue as it was
     filtered (the form's `next`, if it is a URL of this site).
     """
-    back = _next_url(request)
+    back = safe_next_url(
+        request, request.POST.get("next", ""), default=reverse("escalation:staff-queue")
+    )
     form = BulkActionForm(request.POST, user=request.user, agents=queue_selectors.load_agents())
     if not form.is_valid():
         for errors in form.errors.values():
@@ -76,7 +78,7 @@ def bulk_action(request):
         for ticket in Ticket.objects.filter(reference__in=references).select_related("thread")
     }
     tickets = [found[reference] for reference in references if reference in found]
-    changed, problems = workflow.bulk(
+    changed, problems = triage.bulk(
         actor=request.user,
         tickets=tickets,
         action=form.cleaned_data["action"],
@@ -151,11 +153,4 @@ def _row_values(ticket) -> tuple:
         ticket.sla_text,
         ticket.sla_due_at,
         ticket.created_at,
-    )
-
-
-def _next_url(request) -> str:
-    """Where the queue was: the posted `next` if it stays on this site, else the queue."""
-    return safe_next_url(
-        request, request.POST.get("next", ""), default=reverse("escalation:staff-queue")
     )

@@ -1,5 +1,5 @@
 """The asker's side: what their pages read (their requests, one request's public
-timeline) and rating the help from the request's page.
+timeline). Rating the help is escalation.services.surveys.
 
 Only what the asker may see leaves this module: events of TicketEvent.ASKER_KINDS, told
 in plain words. Internal notes, assignments, priorities, queues and missed targets are
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.keyset import decode_cursor, encode_cursor
-from escalation import surveys, workflow
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from escalation.services import surveys
+from escalation.services.lifecycle import can_asker_reopen
 from forum import access
-from forum.errors import InvalidTransition, NotAllowed
 from forum.states import QUESTION_STATE_FIELDS
 
 PER_PAGE = 25
@@ -231,7 +231,7 @@ def request_detail(ticket: Ticket, *, viewer=None, now=None) -> dict:
         "timeline": timeline(ticket),
         "expected_answer_at": expected,
         "is_late": expected is not None and expected < now,
-        "can_reopen": workflow.can_asker_reopen(ticket, now=now),
+        "can_reopen": can_asker_reopen(ticket, now=now),
         "reopen_until": reopen_until(ticket),
         "rating": rating,
         "rating_label": score_label(rating.score) if rating else "",
@@ -241,19 +241,3 @@ def request_detail(ticket: Ticket, *, viewer=None, now=None) -> dict:
         "can_comment": rating is not None and rating.commented_at is None,
         "scores": [(score, SCORE_LABELS[score]) for score in surveys.SCORES],
     }
-
-
-def rate_or_comment(*, actor, ticket: Ticket, score: int | None, comment: str = "", now=None):
-    """Rate this cycle's help (with an optional comment), change the score for a while, or,
-    once rated, add the comment. Returns (rating, surveys.Outcome).
-
-    The page's form sends both; the survey link rates without signing in (escalation.surveys).
-    Raises NotAllowed or InvalidTransition with the reason, and then records nothing.
-    """
-    if actor.pk != ticket.requester_id:
-        raise NotAllowed(_("Only the person who asked can rate this request."))
-    if surveys.current_rating(ticket) is None and not surveys.can_rate(ticket):
-        raise InvalidTransition(_("You can rate the help once your request is resolved."))
-    return surveys.rate_or_comment(
-        ticket=ticket, cycle=ticket.escalation_count, score=score, comment=comment, now=now
-    )

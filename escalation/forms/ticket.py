@@ -1,27 +1,21 @@
-"""The staff workspace's forms: what an agent may send, and the messages they see.
+"""The forms of a ticket's page: what an agent may send, and the messages they see.
 
 Each form checks the shape of the input (a known status, an agent, a note of sensible
-length); whether the move is allowed for the ticket as it is now is the workflow's
-call (escalation.workflow), so a stale page gets the workflow's message, not a form's.
+length); whether the move is allowed for the ticket as it is now is the services'
+call (escalation.services), so a stale page gets the service's message, not a form's.
 """
-
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
 from accounts.models import User
-from escalation import workflow
-from escalation.models import CannedReply, Priority, Queue, Ticket
+from escalation.models import Priority, Queue, Ticket
+from escalation.selectors.agents import agents
+from escalation.services.lifecycle import RESOLUTION_NOTE_MAX_CHARS
+from escalation.services.replies import NOTE_MAX_CHARS
 from forum.forms import BodyField, RefusesSecrets, clean_text
 from forum.models import SecretRefusal
-
-
-def agents():
-    """Everyone who may hold a ticket: active staff in the Agents group, and superusers."""
-    return User.objects.filter(roles.agents_q()).distinct()
 
 
 class AssignForm(forms.Form):
@@ -113,7 +107,7 @@ class NoteForm(RefusesSecrets, forms.Form):
 
     body = forms.CharField(
         label=_("What the team should know"),
-        max_length=workflow.NOTE_MAX_CHARS,
+        max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Only the support team sees this. Markdown works."),
         error_messages={
@@ -136,7 +130,7 @@ class ResolveForm(RefusesSecrets, forms.Form):
 
     note = forms.CharField(
         label=_("Resolution note"),
-        max_length=workflow.RESOLUTION_NOTE_MAX_CHARS,
+        max_length=RESOLUTION_NOTE_MAX_CHARS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What fixed it, for the team's records."),
@@ -145,83 +139,3 @@ class ResolveForm(RefusesSecrets, forms.Form):
 
     def clean_note(self):
         return clean_text(self.cleaned_data["note"]).strip()
-
-
-_PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+)\}")
-
-
-class CannedReplyForm(forms.ModelForm):
-    class Meta:
-        model = CannedReply
-        fields = ["title", "language", "body", "is_active"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
-        error_messages = {
-            "title": {"unique": _("Another canned reply already has this title.")},
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A form sent without it (an older page, a script) keeps the reply's language.
-        self.fields["language"].required = False
-
-    def clean_language(self):
-        return self.cleaned_data["language"] or self.instance.language
-
-    def clean_title(self):
-        title = " ".join(clean_text(self.cleaned_data["title"]).split())
-        if not title:
-            raise ValidationError(_("Give the reply a title."))
-        return title
-
-    def clean_body(self):
-        body = clean_text(self.cleaned_data["body"]).strip()
-        if not body:
-            raise ValidationError(_("Write the reply's text."))
-        unknown = sorted(set(_PLACEHOLDER_LIKE.findall(body)) - set(CannedReply.PLACEHOLDERS))
-        if unknown:
-            raise ValidationError(
-                _("Unknown placeholder %(names)s: use {asker_name}, {reference} or {thread_link}."),
-                params={"names": ", ".join(f"{{{name}}}" for name in unknown)},
-            )
-        return body
-
-
-class QueuesField(forms.ModelMultipleChoiceField):
-    """Queues by id; what cannot be an id is refused before the database sees it
-    (SQLite raises on an integer past 64 bits instead of finding nothing)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value"
-                )
-        return super()._check_values(value)
-
-
-class DutyForm(forms.Form):
-    """On duty or off duty; and, from the duty page, the queues the agent works."""
-
-    on_duty = forms.TypedChoiceField(
-        choices=[("1", _("On duty")), ("0", _("Off duty"))],
-        coerce=lambda value: value == "1",
-        required=False,
-        empty_value=None,
-        error_messages={"invalid_choice": _("Choose on duty or off duty.")},
-    )
-    # The page's queue checkboxes send this too, so that none ticked means "every queue"
-    # rather than "leave my queues as they are" (the nav's toggle sends no queues).
-    set_queues = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    queues = QueuesField(
-        label=_("Queues I work"),
-        queryset=Queue.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None chosen: every queue."),
-        error_messages={
-            "invalid_choice": _("Choose queues from the list."),
-            "invalid_pk_value": _("Choose queues from the list."),
-        },
-    )
-    next = forms.CharField(required=False, max_length=2000)

@@ -12,9 +12,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from escalation import queue as queue_selectors
 from escalation.models import Priority, Ticket
-from escalation.queue import QueueView
+from escalation.selectors import queue as queue_selectors
+from escalation.selectors.queue import QueueView
 
 Status = Ticket.Status
 

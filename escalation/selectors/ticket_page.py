@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from config import times
-from escalation import workflow
 from escalation.models import (
     LANGUAGE_TAGS,
     CannedReply,
@@ -29,8 +28,9 @@ from escalation.models import (
     TicketEvent,
     TicketNote,
 )
-from escalation.queue import overdue_text
-from escalation.staff_forms import agents
+from escalation.selectors.agents import agents
+from escalation.selectors.queue import overdue_text
+from escalation.services.lifecycle import AGENT_MOVES
 from forum.models import Post, Thread
 from forum.states import QUESTION_STATE_FIELDS
 
@@ -256,7 +256,7 @@ class TicketPage:
     @property
     def status_moves(self) -> list[tuple[str, str]]:
         """The statuses an agent may move the ticket to by hand, in the lifecycle's order."""
-        allowed = workflow.AGENT_MOVES.get(self.ticket.status, set())
+        allowed = AGENT_MOVES.get(self.ticket.status, set())
         return [(value, label) for value, label in Status.choices if value in allowed]
 
     @property

@@ -12,8 +12,9 @@ from django_ratelimit.core import get_usage
 
 from accounts import powers
 from config.ratelimit import RateLimited
-from escalation import asker, panels, services, surveys, workflow
-from escalation.forms import AskStaffForm, RatingForm
+from escalation.forms.asker import AskStaffForm, RatingForm
+from escalation.selectors import asker, panels
+from escalation.services import lifecycle, surveys, tickets
 from forum import access
 from forum.errors import ForumError
 from forum.views.thread import render_thread_update
@@ -65,7 +66,7 @@ def ask_staff(request, thread_id):
     return _hand_over(
         request,
         thread,
-        service=services.ask_for_staff,
+        service=tickets.ask_for_staff,
         success=_("The support team has your question. Your reference is %(reference)s."),
     )
 
@@ -81,7 +82,7 @@ def escalate(request, thread_id):
     return _hand_over(
         request,
         thread,
-        service=services.escalate_thread,
+        service=tickets.escalate_thread,
         success=_("Escalated to the support team as %(reference)s."),
     )
 
@@ -120,7 +121,7 @@ def _request_updated(request, reference):
 def reopen_request(request, reference):
     ticket = asker.get_request_for_asker(request.user, reference)
     try:
-        workflow.asker_reopen(actor=request.user, ticket=ticket)
+        lifecycle.asker_reopen(actor=request.user, ticket=ticket)
     except ForumError as error:
         messages.error(request, str(error))
     else:
@@ -142,7 +143,7 @@ def rate_request(request, reference):
                 messages.error(request, error)
         return _request_updated(request, reference)
     try:
-        _rating, outcome = asker.rate_or_comment(
+        _rating, outcome = surveys.rate_as_asker(
             actor=request.user, ticket=ticket, **form.cleaned_data
         )
     except ForumError as error:

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 
 from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from forum import services as forum_services
-from forum.errors import InvalidTransition
+from forum.errors import InvalidTransition, NotAllowed
 from forum.models import SecretRefusal
 
 SALT = "escalation.survey.key"
@@ -285,3 +285,19 @@ def rate_or_comment(
         if comment or score is None:
             rating = add_comment(rating=rating, comment=comment, now=now)
     return rating, outcome
+
+
+def rate_as_asker(*, actor, ticket: Ticket, score: int | None, comment: str = "", now=None):
+    """Rate this cycle's help (with an optional comment), change the score for a while, or,
+    once rated, add the comment. Returns (rating, Outcome).
+
+    The page's form sends both; the survey link rates without signing in (rate_or_comment).
+    Raises NotAllowed or InvalidTransition with the reason, and then records nothing.
+    """
+    if actor.pk != ticket.requester_id:
+        raise NotAllowed(_("Only the person who asked can rate this request."))
+    if current_rating(ticket) is None and not can_rate(ticket):
+        raise InvalidTransition(_("You can rate the help once your request is resolved."))
+    return rate_or_comment(
+        ticket=ticket, cycle=ticket.escalation_count, score=score, comment=comment, now=now
+    )

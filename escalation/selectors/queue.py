@@ -2,7 +2,7 @@
 many tickets each filter value would show.
 
 A view (QueueView) is the filters, the search, the sort and the page, as the URL has them
-(escalation.queue_forms parses and checks the URL). `load_queue` answers it in the same
+(escalation.forms.queue parses and checks the URL). `load_queue` answers it in the same
 number of queries whatever the number of tickets, each read from one index
 (ticket_queue_facets) rather than the ticket table:
 
@@ -24,7 +24,7 @@ the view asks for them, so the everyday views never read them.
 
 import math
 import re
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -289,14 +289,27 @@ def sla_text(ticket: Ticket, now: datetime) -> str:
 # The columns the counts group by, in ticket_queue_facets' order, and the filter that
 # looks at each. The SLA filter is counted within each group instead.
 GROUPED_BY = ("status", "queue_id", "priority", "assignee_id", "reason", "category_id")
-COLUMN_OF = {
-    "status": 0,
-    "queue": 1,
-    "priority": 2,
-    "assignee": 3,
-    "reason": 4,
-    "category": 5,
+FILTER_COLUMNS = {
+    "status": "status",
+    "queue": "queue_id",
+    "priority": "priority",
+    "assignee": "assignee_id",
+    "reason": "reason",
+    "category": "category_id",
 }
+# Each filter's position in a _Group (the filters' loop compares values by position).
+COLUMN_OF = {name: GROUPED_BY.index(column) for name, column in FILTER_COLUMNS.items()}
+
+
+class _Group(namedtuple("_Group", [*GROUPED_BY, "tickets", "breached", "soon"])):
+    """One row of the counts' GROUP BY: the grouped columns, then the aggregates, by name
+    (count_tickets annotates `tickets`, `breached` and `soon`)."""
+
+    __slots__ = ()
+
+    @property
+    def fine(self) -> int:
+        return self.tickets - self.breached - self.soon
 
 
 def _assignee_id(value: str, *, user) -> int | None:
@@ -332,7 +345,7 @@ def _conditions(allowed: dict[str, frozenset], view: QueueView, *, now) -> Q:
     """Every active filter, SLA included, as one condition for the page's query."""
     condition = Q()
     for name, values in allowed.items():
-        column = GROUPED_BY[COLUMN_OF[name]]
+        column = FILTER_COLUMNS[name]
         if values == {None}:
             condition &= Q(**{f"{column}__isnull": True})
         else:
@@ -395,7 +408,7 @@ def count_tickets(view: QueueView, *, user, now: datetime) -> Counts:
         tickets.order_by()
         .values_list(*GROUPED_BY)
         .annotate(
-            n=Count("pk"),
+            tickets=Count("pk"),
             breached=Count("pk", filter=sla["breached"]),
             soon=Count("pk", filter=sla["soon"]),
         )
@@ -405,20 +418,15 @@ def count_tickets(view: QueueView, *, user, now: datetime) -> Counts:
     sql, params = groups.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = list(map(_Group._make, cursor.fetchall()))
     tests = [(COLUMN_OF[name], values) for name, values in allowed.items()]
-    state = {"breached": 7, "soon": 8}.get("" if view.reference else view.sla)
-    is_fine = not view.reference and view.sla == "fine"
+    # The tickets of a group that the view's SLA filter lets through.
+    in_view = _IN_SLA_STATE["" if view.reference else view.sla]
     total = passing = breached = soon = 0
     # Per column: column value → tickets that pass the other filters.
     per_column: list[dict] = [defaultdict(int) for _ in GROUPED_BY]
     for row in rows:
-        if state is not None:
-            tickets_here = row[state]
-        elif is_fine:
-            tickets_here = row[6] - row[7] - row[8]
-        else:
-            tickets_here = row[6]
+        tickets_here = in_view(row)
         failed = -1
         for column, values in tests:
             if row[column] not in values:
@@ -430,9 +438,9 @@ def count_tickets(view: QueueView, *, user, now: datetime) -> Counts:
                 per_column[failed][row[failed]] += tickets_here
                 continue
             total += tickets_here
-            passing += row[6]
-            breached += row[7]
-            soon += row[8]
+            passing += row.tickets
+            breached += row.breached
+            soon += row.soon
             for column in range(len(GROUPED_BY)):
                 per_column[column][row[column]] += tickets_here
     by_filter = {
@@ -441,6 +449,15 @@ def count_tickets(view: QueueView, *, user, now: datetime) -> Counts:
     }
     by_filter["sla"] = {"breached": breached, "soon": soon, "fine": passing - breached - soon}
     return Counts(total=total, by_filter=by_filter)
+
+
+# A group's tickets in each SLA state the filter offers; "" (no SLA filter): all of them.
+_IN_SLA_STATE = {
+    "": lambda group: group.tickets,
+    "breached": lambda group: group.breached,
+    "soon": lambda group: group.soon,
+    "fine": lambda group: group.fine,
+}
 
 
 def _by_url_value(name: str, counts: dict, *, user_id: int) -> dict[str, int]:
@@ -544,7 +561,7 @@ def _tone(name: str, value: str) -> str:
 def _uncovered_condition(agents: list[Agent]) -> Q | None:
     """Unassigned active tickets that no on-duty agent works; None when there are none.
 
-    Mirrors escalation.assignment: an agent with no queues works every queue, and a
+    Mirrors escalation.services.assignment: an agent with no queues works every queue, and a
     ticket without a queue goes to anyone on duty.
     """
     on_duty = [agent for agent in agents if agent.is_on_duty]
