@@ -15,8 +15,9 @@ from accounts import roles
 from accounts.models import User
 from escalation import workflow
 from escalation.models import CannedReply, Priority, Queue, Ticket
-from forum.forms import BodyField, RefusesSecrets, clean_text
-from forum.models import SecretRefusal
+from forum.forms import BodyField
+from safety.forms import RefusesSecrets, clean_text
+from safety.models import SecretRefusal
 
 
 def agents():

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import get_usage
 
 from accounts import powers
+from config.errors import HandoffError
 from config.ratelimit import RateLimited
 from escalation import asker, panels, services, surveys, workflow
 from escalation.forms import AskStaffForm, RatingForm
 from forum import access
-from forum.errors import ForumError
 from forum.views.thread import render_thread_update
 
 
@@ -42,7 +42,7 @@ def _hand_over(request, thread, *, service, success: str):
         return _refused(request, thread, form)
     try:
         ticket = service(actor=request.user, thread=thread, note=form.cleaned_data["note"])
-    except ForumError as error:
+    except HandoffError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success % {"reference": ticket.reference})
@@ -121,7 +121,7 @@ def reopen_request(request, reference):
     ticket = asker.get_request_for_asker(request.user, reference)
     try:
         workflow.asker_reopen(actor=request.user, ticket=ticket)
-    except ForumError as error:
+    except HandoffError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -145,7 +145,7 @@ def rate_request(request, reference):
         _rating, outcome = asker.rate_or_comment(
             actor=request.user, ticket=ticket, **form.cleaned_data
         )
-    except ForumError as error:
+    except HandoffError as error:
         messages.error(request, str(error))
     else:
         if outcome == surveys.Outcome.CHANGED:
@@ -233,7 +233,7 @@ def survey_answer(request, token):
             _rating, outcome = surveys.rate_or_comment(
                 ticket=link.ticket, cycle=link.cycle, **form.cleaned_data
             )
-        except ForumError as error:
+        except HandoffError as error:
             form.add_error(None, str(error))
         else:
             return _survey_page(

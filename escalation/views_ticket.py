@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.errors import HandoffError
 from config.redirects import safe_next_url
 from escalation import workflow
 from escalation.models import AgentStatus, CannedReply, Priority, Ticket
@@ -31,7 +32,6 @@ from escalation.staff_forms import (
     agents,
 )
 from escalation.ticket_page import TicketPage, get_ticket
-from forum.errors import ForumError
 from notifications.services import absolute_url
 
 PAGE = "escalation/staff/ticket.html"
@@ -124,7 +124,7 @@ def _change(request, reference, *, action, form=None, keep_as: str = ""):
     else:
         try:
             message = action(ticket, form.cleaned_data if form else {})
-        except ForumError as error:
+        except HandoffError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, message)
@@ -225,7 +225,7 @@ def reply(request, reference):
             post = workflow.staff_reply(
                 actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
             )
-        except ForumError as error:  # the ticket or the thread says no, not the text
+        except HandoffError as error:  # the ticket or the thread says no, not the text
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your reply is posted in the thread."))
@@ -247,7 +247,7 @@ def note(request, reference):
     if form.is_valid():
         try:
             workflow.add_note(actor=request.user, ticket=ticket, body=form.cleaned_data["body"])
-        except ForumError as error:
+        except HandoffError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Internal note added. Only the support team sees it."))

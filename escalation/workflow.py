@@ -36,9 +36,11 @@ from escalation.policies import PolicyBook, Rules
 from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.markdown import render_markdown
-from forum.models import Post, SecretRefusal, Thread
+from forum.models import Post, Thread
 from notifications import services as notifications
 from notifications.models import Notification
+from safety import services as safety_services
+from safety.models import SecretRefusal
 
 Status = Ticket.Status
 NOTE_MAX_CHARS = 20_000
@@ -381,7 +383,7 @@ def resolve(*, actor: User, ticket: Ticket, note: str = "", resolution: str = "a
     note = (note or "").strip()
     if len(note) > RESOLUTION_NOTE_MAX_CHARS:
         raise InvalidTransition(_("Keep the resolution note under 2,000 characters."))
-    forum_services.refuse_secrets(where=SecretRefusal.Where.RESOLUTION, texts=[note], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.RESOLUTION, texts=[note], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _lock_ticket(ticket, with_thread=True)
@@ -648,7 +650,7 @@ def staff_reply(*, actor: User, ticket: Ticket, body: str, now=None) -> Post:
     waiting on the asker, in the same transaction.
     """
     _require_agent(actor)
-    forum_services.refuse_secrets(where=SecretRefusal.Where.STAFF_REPLY, texts=[body], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.STAFF_REPLY, texts=[body], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _lock_ticket(ticket, with_thread=True)
@@ -735,7 +737,7 @@ def add_note(*, actor: User, ticket: Ticket, body: str, now=None) -> TicketNote:
         raise InvalidTransition(_("Write the note first."))
     if len(body) > NOTE_MAX_CHARS:
         raise InvalidTransition(_("Keep the note under 20,000 characters."))
-    forum_services.refuse_secrets(where=SecretRefusal.Where.NOTE, texts=[body], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.NOTE, texts=[body], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = _lock_ticket(ticket)

@@ -11,8 +11,9 @@ from django.db.models import Q
 from accounts import roles
 from accounts.models import User
 from config import rawrows
-from forum import access, fragments, hosts
+from forum import access, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
+from safety import hosts
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20

@@ -7,9 +7,10 @@ time each worst body takes is measured by bench/abuse.py.
 import pytest
 from django.urls import reverse
 
-from forum import hosts, links, markdown, services
+from forum import markdown, services
 from forum.errors import NotAllowed
 from forum.models import Thread
+from safety import hosts, links
 from tests.factories import UserFactory
 from tests.forum.conftest import client_for
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import roles
-from forum import limits, links
+from accounts import roles, trust
 from forum.errors import NotAllowed
 from forum.models import Flag, Post, Thread
+from safety import links
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
 from tests.secret_samples import EN_12
@@ -91,10 +91,10 @@ def assert_429_page(response, *, says: str):
 
 
 def test_a_member_is_new_for_their_first_days_until_they_earn_reputation(newcomer):
-    assert limits.is_new_member(newcomer)
-    assert not limits.is_new_member(newcomer, now=timezone.now() + timedelta(days=3))
+    assert trust.is_new_member(newcomer)
+    assert not trust.is_new_member(newcomer, now=timezone.now() + timedelta(days=3))
     newcomer.reputation = 10
-    assert not limits.is_new_member(newcomer)
+    assert not trust.is_new_member(newcomer)
 
 
 def test_moderators_and_staff_are_never_new_and_always_trusted(db):
@@ -102,8 +102,8 @@ def test_moderators_and_staff_are_never_new_and_always_trusted(db):
     agent = UserFactory(role=roles.AGENTS)
 
     for person in (moderator, agent):
-        assert not limits.is_new_member(person)
-        assert limits.is_trusted(person)
+        assert not trust.is_new_member(person)
+        assert trust.is_trusted(person)
 
 
 def test_trust_takes_both_reputation_and_an_account_of_some_age(db):
@@ -111,9 +111,9 @@ def test_trust_takes_both_reputation_and_an_account_of_some_age(db):
     old_quiet = UserFactory(reputation=0, date_joined=timezone.now() - LONG_AGO)
     old_helpful = UserFactory(reputation=50, date_joined=timezone.now() - LONG_AGO)
 
-    assert not limits.is_trusted(young)
-    assert not limits.is_trusted(old_quiet)
-    assert limits.is_trusted(old_helpful)
+    assert not trust.is_trusted(young)
+    assert not trust.is_trusted(old_quiet)
+    assert trust.is_trusted(old_helpful)
 
 
 # --- What new members may post -----------------------------------------------------

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import hosts, links, services
+from forum import services
 from forum.errors import NotAllowed
 from forum.markdown import render_markdown
-from forum.models import BlockedDomain, Flag, OfficialDomain, Post, Thread
+from forum.models import Flag, Post, Thread
+from safety import hosts, links
+from safety.models import BlockedDomain, OfficialDomain
 from tests.factories import UserFactory
 from tests.forum.conftest import client_for
 
