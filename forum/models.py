@@ -387,7 +387,7 @@ class Flag(models.Model):
     )
     reason = models.CharField(max_length=20, choices=Reason)
     note = models.CharField(max_length=500, blank=True)
-    # Whether the reporter was trusted when flagging (limits.is_trusted, staff powers
+    # Whether the reporter was trusted when flagging (accounts.trust.is_trusted, staff powers
     # included): counted for auto-hide as it was then, not re-judged from the account.
     is_trusted = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)

@@ -1,7 +1,8 @@
 """Every change to forum state goes through a function here.
 
 Views, tasks, commands and tests call these; each checks its own preconditions (again,
-after the view did) and raises NotAllowed or InvalidTransition with a message for the user.
+after the view did) and raises NotAllowed or InvalidTransition with a message for the user
+(and safety's SecretRefused and LinkRefused for what the safety rules refuse).
 Counters move with F() expressions; rows that change together are locked first.
 """
 
