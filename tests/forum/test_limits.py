@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import roles, trust
 from forum import services
 from forum.models import Flag, Post, Thread
 from safety.errors import LinkRefused
@@ -85,35 +84,6 @@ def assert_429_page(response, *, says: str):
     assert says in page
     assert "You can try again at" in page
     assert 0 < int(response["Retry-After"]) <= 3600
-
-
-# --- Standing ------------------------------------------------------------------------
-
-
-def test_a_member_is_new_for_their_first_days_until_they_earn_reputation(newcomer):
-    assert trust.is_new_member(newcomer)
-    assert not trust.is_new_member(newcomer, now=timezone.now() + timedelta(days=3))
-    newcomer.reputation = 10
-    assert not trust.is_new_member(newcomer)
-
-
-def test_moderators_and_staff_are_never_new_and_always_trusted(db):
-    moderator = UserFactory(role=roles.MODERATORS)
-    agent = UserFactory(role=roles.AGENTS)
-
-    for person in (moderator, agent):
-        assert not trust.is_new_member(person)
-        assert trust.is_trusted(person)
-
-
-def test_trust_takes_both_reputation_and_an_account_of_some_age(db):
-    young = UserFactory(reputation=500, date_joined=timezone.now() - timedelta(days=2))
-    old_quiet = UserFactory(reputation=0, date_joined=timezone.now() - LONG_AGO)
-    old_helpful = UserFactory(reputation=50, date_joined=timezone.now() - LONG_AGO)
-
-    assert not trust.is_trusted(young)
-    assert not trust.is_trusted(old_quiet)
-    assert trust.is_trusted(old_helpful)
 
 
 # --- What new members may post -----------------------------------------------------

@@ -3,18 +3,18 @@
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from forum import services
 from forum.markdown import render_markdown
 from forum.models import Flag, Post, Thread
-from safety import hosts, links
+from safety import links
 from safety.errors import LinkRefused
 from safety.models import BlockedDomain, OfficialDomain
 from tests.factories import UserFactory
 from tests.forum.conftest import client_for
+from tests.safety.test_hosts import LOOKALIKES
 
 pytestmark = pytest.mark.django_db
 
@@ -229,67 +229,6 @@ def test_editing_a_link_to_a_blocked_domain_into_a_post_is_refused(reply, other_
     assert "evil.io" in response.content.decode()
     reply.refresh_from_db()
     assert "evil.io" not in reply.body
-
-
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [
-        ("Evil.IO", "evil.io"),
-        ("https://Phish.example/login?x=1", "phish.example"),
-        ("*.phish.example", "phish.example"),
-        ("例子.中国", "xn--fsqu00a.xn--fiqs8s"),
-    ],
-)
-def test_admins_may_type_a_domain_as_they_find_it(typed, stored):
-    assert BlockedDomain.objects.create(domain=typed).domain == stored
-
-
-@pytest.mark.parametrize("typed", ["co.uk", "com", "github.io", "not a domain", "localhost", ""])
-def test_public_suffixes_and_non_domains_cannot_be_listed(typed):
-    with pytest.raises(ValidationError):
-        BlockedDomain(domain=typed).full_clean()
-
-
-# --- Look-alikes of official domains ---------------------------------------------------
-
-LOOKALIKES = [
-    ("tpwallet-support.com", "tpwallet.com"),  # an extra word
-    ("tpwa11et.com", "tpwallet.com"),  # digits for letters
-    ("tpwallet.com.evil.example", "tpwallet.com"),  # the real name as a subdomain
-    ("xn--tpwllet-4fg.com", "tpwallet.com"),  # punycode of a Cyrillic а
-    ("tpwаllet.net", "tpwallet.com"),  # the same, typed in Unicode
-    ("tpvvallet.com", "tpwallet.com"),  # vv for w
-    ("tp-wallet.app", "tpwallet.com"),  # a hyphen
-    ("tpwalet.com", "tpwallet.com"),  # one letter missing
-    ("tpwallett.com", "tpwallet.com"),  # one letter too many
-    ("tpwlalet.com", "tpwallet.com"),  # two letters swapped
-    ("tpwallet.co.uk", "tpwallet.com"),  # another suffix
-    ("login-tokenpocket.pro.example", "tokenpocket.pro"),
-    ("tokenpocket-airdrop.xyz", "tokenpocket.pro"),
-]
-NOT_LOOKALIKES = [
-    "tpwallet.com",
-    "help.tpwallet.com",
-    "tokenpocket.pro",
-    "tronscan.org",
-    "etherscan.io",
-    "github.com",
-    "httpbin.org",
-    "wallet.example",
-    "pocket.example",
-]
-
-
-@pytest.mark.parametrize(("host", "official"), LOOKALIKES)
-def test_look_alikes_of_official_domains_are_recognised(host, official):
-    ascii_host = hosts.host_of(f"https://{host}/")
-
-    assert hosts.domain_rules().imitated_domain(ascii_host) == official
-
-
-@pytest.mark.parametrize("host", NOT_LOOKALIKES)
-def test_official_domains_and_ordinary_sites_are_not_look_alikes(host):
-    assert hosts.domain_rules().imitated_domain(host) is None
 
 
 @pytest.mark.parametrize(("host", "official"), LOOKALIKES[:4])
