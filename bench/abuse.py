@@ -133,7 +133,9 @@ def is_accepted(body: str) -> bool:
     from safety import links
 
     body += "\n\nrequest 99999"  # as Site.send sends it
-    return markdown.is_within_budget(body) and not links.find_links(body).has_too_many_hosts
+    if not markdown.is_within_budget(body):
+        return False
+    return not links.find_links(body, outbound=markdown.find_outbound(body)).has_too_many_hosts
 
 
 def worst_accepted(make) -> str | None:
