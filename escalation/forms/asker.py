@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forum.forms import RefusesSecrets
-from forum.models import SecretRefusal
+from safety.forms import RefusesSecrets
+from safety.models import SecretRefusal
 
 
 class AskStaffForm(RefusesSecrets, forms.Form):

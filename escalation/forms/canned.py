@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from escalation.models import CannedReply
-from forum.forms import clean_text
+from safety.forms import clean_text
 
 _PLACEHOLDER_LIKE = re.compile(r"\{([A-Za-z_]+)\}")
 

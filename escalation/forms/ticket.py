@@ -14,8 +14,9 @@ from escalation.models import Priority, Queue, Ticket
 from escalation.selectors.agents import agents
 from escalation.services.lifecycle import RESOLUTION_NOTE_MAX_CHARS
 from escalation.services.replies import NOTE_MAX_CHARS
-from forum.forms import BodyField, RefusesSecrets, clean_text
-from forum.models import SecretRefusal
+from forum.forms import BodyField
+from safety.forms import RefusesSecrets, clean_text
+from safety.models import SecretRefusal
 
 
 class AssignForm(forms.Form):

@@ -29,9 +29,11 @@ from escalation.services.locks import lock_thread, lock_ticket
 from escalation.services.timeline import record_event, tell
 from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
-from forum.models import Post, SecretRefusal, Thread
+from forum.models import Post, Thread
 from notifications import services as notifications
 from notifications.models import Notification
+from safety import services as safety_services
+from safety.models import SecretRefusal
 
 Status = Ticket.Status
 RESOLUTION_NOTE_MAX_CHARS = 2000
@@ -138,7 +140,7 @@ def resolve(*, actor: User, ticket: Ticket, note: str = "", resolution: str = "a
     note = (note or "").strip()
     if len(note) > RESOLUTION_NOTE_MAX_CHARS:
         raise InvalidTransition(_("Keep the resolution note under 2,000 characters."))
-    forum_services.refuse_secrets(where=SecretRefusal.Where.RESOLUTION, texts=[note], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.RESOLUTION, texts=[note], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = lock_ticket(ticket, with_thread=True)

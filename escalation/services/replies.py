@@ -21,8 +21,10 @@ from escalation.services.timeline import record_event, tell
 from forum import services as forum_services
 from forum.errors import InvalidTransition
 from forum.markdown import render_markdown
-from forum.models import Post, SecretRefusal, Thread
+from forum.models import Post, Thread
 from notifications.models import Notification
+from safety import services as safety_services
+from safety.models import SecretRefusal
 
 Status = Ticket.Status
 NOTE_MAX_CHARS = 20_000
@@ -39,7 +41,7 @@ def staff_reply(*, actor: User, ticket: Ticket, body: str, now=None) -> Post:
     waiting on the asker, in the same transaction.
     """
     require_agent(actor)
-    forum_services.refuse_secrets(where=SecretRefusal.Where.STAFF_REPLY, texts=[body], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.STAFF_REPLY, texts=[body], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = lock_ticket(ticket, with_thread=True)
@@ -128,7 +130,7 @@ def add_note(*, actor: User, ticket: Ticket, body: str, now=None) -> TicketNote:
         raise InvalidTransition(_("Write the note first."))
     if len(body) > NOTE_MAX_CHARS:
         raise InvalidTransition(_("Keep the note under 20,000 characters."))
-    forum_services.refuse_secrets(where=SecretRefusal.Where.NOTE, texts=[body], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.NOTE, texts=[body], now=now)
     now = now or timezone.now()
     with transaction.atomic():
         ticket = lock_ticket(ticket)

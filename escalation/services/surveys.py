@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
-from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
-from forum.models import SecretRefusal
+from safety import services as safety_services
+from safety.models import SecretRefusal
 
 SALT = "escalation.survey.key"
 # Emails sent before the invitations existed carry signing.dumps([ticket_id, cycle]) under
@@ -244,7 +244,7 @@ def _log(ticket: Ticket, kind: str, *, detail: str, now) -> None:
 def add_comment(*, rating: SatisfactionRating, comment: str, now=None) -> SatisfactionRating:
     """The optional comment after the click: once. Raises InvalidTransition with the reason
     (SecretRefused for a comment holding a recovery phrase or a private key)."""
-    forum_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
     now = now or timezone.now()
     comment = (comment or "").strip()
     if not comment:
@@ -270,7 +270,7 @@ def rate_or_comment(
     SecretRefused) with the reason, and then records nothing, the score included.
     """
     # Before the transaction, so that a refused secret is counted.
-    forum_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.SURVEY, texts=[comment], now=now)
     with transaction.atomic():
         rating = rating_for(ticket, cycle)
         before = rating.score if rating else None

@@ -30,9 +30,11 @@ from escalation.services.locks import lock_thread
 from forum import access
 from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
-from forum.models import SecretRefusal, Thread
+from forum.models import Thread
 from notifications import services as notifications
 from notifications.models import Notification
+from safety import services as safety_services
+from safety.models import SecretRefusal
 
 # How many fresh references a single ticket tries before giving up (a random reference
 # may, rarely, be taken already).
@@ -50,7 +52,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
     if not access.has_verified_email(actor):
         raise NotAllowed(_("Verify your email address first."))
     forum_services.require_good_standing(actor, now=now)
-    forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
     with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
@@ -78,7 +80,7 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
         reason = Ticket.Reason.MODERATOR
     else:
         raise NotAllowed(_("Only moderators and the support team can escalate a thread."))
-    forum_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
+    safety_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
     with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import get_usage
 
 from accounts import powers
+from config.errors import HandoffError
 from config.ratelimit import RateLimited
 from escalation.forms.asker import AskStaffForm, RatingForm
 from escalation.selectors import asker, panels
 from escalation.services import lifecycle, surveys, tickets
 from forum import access
-from forum.errors import ForumError
 from forum.views.thread import render_thread_update
 
 
@@ -43,7 +43,7 @@ def _hand_over(request, thread, *, service, success: str):
         return _refused(request, thread, form)
     try:
         ticket = service(actor=request.user, thread=thread, note=form.cleaned_data["note"])
-    except ForumError as error:
+    except HandoffError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success % {"reference": ticket.reference})
@@ -122,7 +122,7 @@ def reopen_request(request, reference):
     ticket = asker.get_request_for_asker(request.user, reference)
     try:
         lifecycle.asker_reopen(actor=request.user, ticket=ticket)
-    except ForumError as error:
+    except HandoffError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -146,7 +146,7 @@ def rate_request(request, reference):
         _rating, outcome = surveys.rate_as_asker(
             actor=request.user, ticket=ticket, **form.cleaned_data
         )
-    except ForumError as error:
+    except HandoffError as error:
         messages.error(request, str(error))
     else:
         if outcome == surveys.Outcome.CHANGED:
@@ -234,7 +234,7 @@ def survey_answer(request, token):
             _rating, outcome = surveys.rate_or_comment(
                 ticket=link.ticket, cycle=link.cycle, **form.cleaned_data
             )
-        except ForumError as error:
+        except HandoffError as error:
             form.add_error(None, str(error))
         else:
             return _survey_page(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.errors import HandoffError
 from escalation.forms.ticket import (
     AssignForm,
     NoteForm,
@@ -25,7 +26,6 @@ from escalation.models import CannedReply, Priority, Ticket
 from escalation.permissions import agent_required, staff_nav_context
 from escalation.selectors.ticket_page import TicketPage, get_ticket
 from escalation.services import assignment, lifecycle, replies, triage
-from forum.errors import ForumError
 from notifications.services import absolute_url
 
 PAGE = "escalation/staff/ticket.html"
@@ -119,7 +119,7 @@ def _change(request, reference, *, action, form=None, keep_as: str = ""):
     else:
         try:
             message = action(ticket, form.cleaned_data if form else {})
-        except ForumError as error:
+        except HandoffError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, message)
@@ -220,7 +220,7 @@ def reply(request, reference):
             post = replies.staff_reply(
                 actor=request.user, ticket=ticket, body=form.cleaned_data["body"]
             )
-        except ForumError as error:  # the ticket or the thread says no, not the text
+        except HandoffError as error:  # the ticket or the thread says no, not the text
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your reply is posted in the thread."))
@@ -242,7 +242,7 @@ def note(request, reference):
     if form.is_valid():
         try:
             replies.add_note(actor=request.user, ticket=ticket, body=form.cleaned_data["body"])
-        except ForumError as error:
+        except HandoffError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Internal note added. Only the support team sees it."))

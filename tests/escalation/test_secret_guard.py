@@ -13,8 +13,9 @@ from django.utils import timezone
 from escalation.models import Ticket, TicketNote
 from escalation.services import lifecycle, replies, surveys
 from escalation.services import tickets as opening
-from forum.errors import SecretRefused
-from forum.models import Post, SecretRefusal
+from forum.models import Post
+from safety.errors import SecretRefused
+from safety.models import SecretRefusal
 from tests.escalation.conftest import committed
 from tests.forum.conftest import client_for
 from tests.secret_samples import EN_24, TX_HASH, ZH_24, ZPRV, wif

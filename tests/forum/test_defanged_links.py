@@ -5,9 +5,10 @@ import time
 import pytest
 from django.urls import reverse
 
-from forum import defang, hosts, services
+from forum import defang, services
 from forum.markdown import render_markdown
 from forum.models import Flag, Post
+from safety import hosts
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
 

@@ -1,4 +1,4 @@
-"""forum.secrets: what the secret guard refuses, what it lets through, and how fast.
+"""safety.guard: what the secret guard refuses, what it lets through, and how fast.
 
 The two tables are the acceptance suite of issue 7: REFUSED (recovery phrases in every
 wordlist and layout people use, WIF keys, extended private keys, labelled hex keys) and
@@ -16,8 +16,8 @@ import pytest
 from django.test import RequestFactory
 from django.views.debug import ExceptionReporter
 
-from forum.error_reports import SecretScrubbingReporterFilter
-from forum.secrets import REDACTED, Kind, find_secrets, has_secret, redact, refused
+from safety.error_reports import SecretScrubbingReporterFilter
+from safety.guard import REDACTED, Kind, find_secrets, has_secret, redact, refused
 from tests.secret_samples import (
     CS_12,
     EN_12,

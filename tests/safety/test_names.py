@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from accounts.forms import SettingsForm
 from accounts.models import User
-from accounts.names import find_impersonation, find_reserved_word, skeleton, validate_name
 from notifications.models import OutboundEmail
+from safety.names import find_impersonation, find_reserved_word, skeleton, validate_name
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, PostFactory, ThreadFactory, UserFactory
 

@@ -64,7 +64,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from django.contrib.auth.models import AbstractUser as User
 
 # Short reserved words (up to this many letters) only match whole words: see the rules above.
 SHORT_WORD_LENGTH = 4

@@ -13,7 +13,7 @@ keep in the admin; `domain_rules()` reads them once per DOMAIN_RULES_TTL from th
 cache, and a change to a row clears it (apps.py connects `forget_domain_rules`).
 
 A look-alike of an official domain contains its name once both are folded to their
-skeleton (accounts.names: confusable letters, leetspeak, separators dropped), as in
+skeleton (safety.names: confusable letters, leetspeak, separators dropped), as in
 `tpwallet-support.com`, `tpwa11et.com`, `tpwallet.com.evil.io` or `tp-wаllet.net`, or has a
 label one typo away from it (`tpwalet.com`, `tpwallett.com`). Names and public suffixes
 are told apart with the Public Suffix List (publicsuffixlist, which ships the list and
@@ -44,8 +44,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from publicsuffixlist import PublicSuffixList
 
-from accounts.names import SHORT_WORD_LENGTH, skeleton
 from config import caching
+from safety.names import SHORT_WORD_LENGTH, skeleton
 
 DOMAIN_RULES_KEY = caching.DOMAIN_RULES_KEY
 DOMAIN_RULES_TTL = caching.DOMAIN_RULES_TTL
@@ -289,7 +289,7 @@ def _domains_from_settings(names: tuple[str, ...]) -> frozenset[str]:
 
 def domain_rules() -> DomainRules:
     """The blocked and official domains: the settings and the admin's rows, cached."""
-    from forum.models import BlockedDomain, OfficialDomain
+    from safety.models import BlockedDomain, OfficialDomain
 
     stored = cache.get(DOMAIN_RULES_KEY)
     if stored is None:

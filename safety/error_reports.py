@@ -8,7 +8,7 @@ raised. Set as DEFAULT_EXCEPTION_REPORTER_FILTER.
 
 from django.views.debug import SafeExceptionReporterFilter
 
-from forum import secrets
+from safety import guard
 
 # Past this, a value is cut before it is searched (the reporter cuts it shorter still).
 _SEARCHED_CHARS = 100_000
@@ -39,4 +39,4 @@ class SecretScrubbingReporterFilter(SafeExceptionReporterFilter):
             text = value if isinstance(value, str) else repr(value)
         except Exception:  # a broken __repr__: the reporter says so itself
             return False
-        return secrets.has_secret(text[:_SEARCHED_CHARS])
+        return guard.has_secret(text[:_SEARCHED_CHARS])

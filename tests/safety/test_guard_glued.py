@@ -1,4 +1,4 @@
-"""forum.secrets, issue 15: phrases typed without separators, checksums, labelled hashes.
+"""safety.guard, issue 15: phrases typed without separators, checksums, labelled hashes.
 
 - Chinese (simplified and traditional) and Japanese phrases glued together ("的三欧三考于据
   保量损破战") are refused, with a cue such as 助记词 nearby or without one; the ordinary
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from mnemonic import Mnemonic
 
-from forum import secrets
-from forum.secrets import REDACTED, Kind, find_secrets, redact, refused
+from safety import guard
+from safety.guard import REDACTED, Kind, find_secrets, redact, refused
 from tests.secret_samples import HEX_KEY, TX_HASH
 
 PARAGRAPHS = [
@@ -137,14 +137,14 @@ def test_every_chinese_message_of_our_own_catalogue_passes():
 
 def test_prose_windows_that_pass_the_checksum_by_chance_still_pass():
     # The trap: windows of ordinary text whose checksum holds, found in the fixture.
-    index = secrets._indexes("chinese_simplified")
+    index = guard._indexes("chinese_simplified")
     lucky = []
     for paragraph in PARAGRAPHS:
         for run in re.findall(f"[{''.join(index)}]{{12,}}", paragraph):
             lucky += [
                 run[start : start + 12]
                 for start in range(len(run) - 11)
-                if secrets._checksum_holds([index[ch] for ch in run[start : start + 12]])
+                if guard._checksum_holds([index[ch] for ch in run[start : start + 12]])
             ]
 
     assert len(lucky) >= 10
@@ -247,33 +247,33 @@ def _random_text(alphabet: list[str], length: int) -> str:
 @pytest.mark.parametrize("language", ["chinese_simplified", "chinese_traditional"])
 def test_a_long_run_of_wordlist_characters_costs_bounded_work(language):
     text = _random_text(Mnemonic(language).wordlist, 50_000)
-    work = secrets.Work()
+    work = guard.Work()
 
-    secrets._glued_phrases(text, work)
+    guard._glued_phrases(text, work)
 
-    assert work.checksums <= secrets.MAX_CHECKSUMS
-    assert work.scored <= secrets.MAX_SCORED
-    assert work.characters <= len(secrets._CHINESE) * len(text)  # each list looks once
+    assert work.checksums <= guard.MAX_CHECKSUMS
+    assert work.scored <= guard.MAX_SCORED
+    assert work.characters <= len(guard._CHINESE) * len(text)  # each list looks once
 
 
 def test_a_long_run_of_kana_costs_work_linear_in_its_length():
     words = [unicodedata.normalize("NFC", word) for word in Mnemonic("japanese").wordlist]
     short, long = (_random_text(words, count) for count in (1_000, 10_000))
-    short_work, long_work = secrets.Work(), secrets.Work()
+    short_work, long_work = guard.Work(), guard.Work()
 
-    secrets._glued_phrases(short, short_work)
-    secrets._glued_phrases(long, long_work)
+    guard._glued_phrases(short, short_work)
+    guard._glued_phrases(long, long_work)
 
-    assert long_work.checksums <= secrets.MAX_CHECKSUMS
-    assert long_work.characters <= len(long) * len(secrets._JAPANESE_WORD_LENGTHS)
+    assert long_work.checksums <= guard.MAX_CHECKSUMS
+    assert long_work.characters <= len(long) * len(guard._JAPANESE_WORD_LENGTHS)
     assert long_work.checksums <= 12 * short_work.checksums
 
 
 def test_ordinary_paragraphs_cost_little():
-    work = secrets.Work()
+    work = guard.Work()
 
     for paragraph in PARAGRAPHS:
-        secrets._glued_phrases(paragraph, work)
+        guard._glued_phrases(paragraph, work)
 
     # Fewer than one window scored by the segmenter a paragraph, and a checksum for fewer
     # than one character in two: the pairs of characters that make words rule most out.

@@ -1,10 +1,10 @@
-"""How much a member may do, by their standing: rate limits, and what new members may post.
+"""How much a member may do, by their trust: rate limits, and what new members may post.
 
-Standing comes from the account's age and reputation (settings NEW_MEMBER_* and
-TRUSTED_*), and from a moderator's silence or suspension (accounts.standing: never
-trusted, limited as a new member while it holds): a new member posts less often, with fewer links and no images; a trusted one
-may link to a look-alike of an official site (a moderator is told) and their flags can
-hide a post. Moderators and staff are always trusted and never new.
+A member's Trust (new or not, trusted or not) is worked out by accounts.trust from the
+account's age and reputation, its staff powers and its standing, and passed in by the
+caller: these rules know nothing of accounts. A new member posts less often, with fewer
+links and no images; a trusted one may link to a look-alike of an official site (a
+moderator is told) and their flags can hide a post.
 
 Rate limits count in the shared cache with django-ratelimit: a well-kept library that
 counts with the cache's atomic add/incr (so every web process shares one count with a
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
@@ -35,47 +33,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
-from accounts import powers, standing
 from config import times
 from config.ratelimit import RateLimited, client_ip, retry_moment
 
-if TYPE_CHECKING:
-    from accounts.models import User
 
+@dataclass(frozen=True)
+class Trust:
+    """What the rules need to know of the member acting (accounts.trust.trust_of).
 
-def _is_staff_or_moderator(user) -> bool:
-    """Acting as staff now: a staff password without its second factor earns no trust."""
-    return powers.acts_as_agent(user) or powers.acts_as_moderator(user)
+    A new member gets the strictest limits; a trusted one may link to a look-alike of an
+    official site. Neither, for an ordinary member.
+    """
 
-
-def _account_age(user, now) -> timedelta:
-    return (now or timezone.now()) - user.date_joined
-
-
-def is_new_member(user, *, now=None) -> bool:
-    """Joined fewer than NEW_MEMBER_DAYS ago and has less than NEW_MEMBER_REPUTATION, or
-    silenced or suspended now (accounts.standing): the strictest limits, whatever its age."""
-    if _is_staff_or_moderator(user):
-        return False
-    if standing.is_sanctioned(user, now=now):
-        return True
-    return (
-        _account_age(user, now) < timedelta(days=settings.NEW_MEMBER_DAYS)
-        and user.reputation < settings.NEW_MEMBER_REPUTATION
-    )
-
-
-def is_trusted(user, *, now=None) -> bool:
-    """A moderator or staff, or TRUSTED_REPUTATION and an account TRUSTED_ACCOUNT_DAYS old;
-    never while silenced or suspended (accounts.standing)."""
-    if _is_staff_or_moderator(user):
-        return True
-    return (
-        user.is_active
-        and not standing.is_sanctioned(user, now=now)
-        and user.reputation >= settings.TRUSTED_REPUTATION
-        and _account_age(user, now) >= timedelta(days=settings.TRUSTED_ACCOUNT_DAYS)
-    )
+    is_new_member: bool = False
+    is_trusted: bool = False
 
 
 # --- Rate limits ---------------------------------------------------------------------
@@ -86,16 +57,16 @@ class Limit:
     """One thing a member may do only so often: its counter, and its rate and words for a user."""
 
     group: str
-    rate: Callable[[User], str]
-    message: Callable[[User], str]
+    rate: Callable[[Trust], str]
+    message: Callable[[Trust], str]
 
 
-def _posting_rate(user: User) -> str:
-    return settings.NEW_MEMBER_POST_RATE if is_new_member(user) else settings.POST_RATE
+def _posting_rate(trust: Trust) -> str:
+    return settings.NEW_MEMBER_POST_RATE if trust.is_new_member else settings.POST_RATE
 
 
-def _posting_message(user: User) -> str:
-    if is_new_member(user):
+def _posting_message(trust: Trust) -> str:
+    if trust.is_new_member:
         return _(
             "New members can post only a few times an hour while they find their feet. "
             "The limit goes once your account is a few days old or your answers are "
@@ -104,8 +75,8 @@ def _posting_message(user: User) -> str:
     return _("You have posted many times in a short while.")
 
 
-def _follow_up_rate(user: User) -> str:
-    if is_new_member(user):
+def _follow_up_rate(trust: Trust) -> str:
+    if trust.is_new_member:
         return settings.NEW_MEMBER_FOLLOW_UP_RATE
     return settings.FOLLOW_UP_RATE
 
@@ -116,11 +87,11 @@ POSTING = Limit(group="forum:post", rate=_posting_rate, message=_posting_message
 FOLLOWING_UP = Limit(
     group="forum:follow-up",
     rate=_follow_up_rate,
-    message=lambda user: _("You have added to your question many times in a short while."),
+    message=lambda trust: _("You have added to your question many times in a short while."),
 )
 
 
-def posting_limit(*, user: User, thread) -> Limit:
+def posting_limit(*, user, thread) -> Limit:
     """The limit a reply by `user` in `thread` counts against.
 
     An asker answering the questions put to them, or saying what they tried, is not
@@ -132,27 +103,27 @@ def posting_limit(*, user: User, thread) -> Limit:
 
 FLAGGING = Limit(
     group="forum:flag",
-    rate=lambda user: settings.FLAG_RATE,
-    message=lambda user: _("You have flagged many posts in a short while."),
+    rate=lambda trust: settings.FLAG_RATE,
+    message=lambda trust: _("You have flagged many posts in a short while."),
 )
 
 
 SUBMITTING = Limit(
     group="forum:submit",
-    rate=lambda user: settings.SUBMIT_RATE,
-    message=lambda user: _(
+    rate=lambda trust: settings.SUBMIT_RATE,
+    message=lambda trust: _(
         "You have sent many posts in a short while, counting the ones that were not accepted."
     ),
 )
 EDITING = Limit(
     group="forum:edit",
-    rate=lambda user: settings.EDIT_RATE,
-    message=lambda user: _("You have edited posts many times in a short while."),
+    rate=lambda trust: settings.EDIT_RATE,
+    message=lambda trust: _("You have edited posts many times in a short while."),
 )
 PREVIEWING = Limit(
     group="forum:preview",
-    rate=lambda user: settings.PREVIEW_RATE,
-    message=lambda user: _("You have asked for many previews in a short while."),
+    rate=lambda trust: settings.PREVIEW_RATE,
+    message=lambda trust: _("You have asked for many previews in a short while."),
 )
 
 
@@ -163,32 +134,32 @@ def _client_key(_group, request) -> str:
     return f"address:{client_ip(request)}"
 
 
-def _usage(request, limit: Limit, *, increment: bool) -> dict | None:
+def _usage(request, limit: Limit, *, trust: Trust, increment: bool) -> dict | None:
     return get_usage(
         request,
         group=limit.group,
         key=_client_key,
-        rate=lambda _group, request: limit.rate(request.user),
+        rate=lambda _group, request: limit.rate(trust),
         increment=increment,
     )
 
 
-def check(request, limit: Limit) -> None:
-    """Raise RateLimited if the signed-in user has used up `limit`; count nothing."""
-    usage = _usage(request, limit, increment=False)
+def check(request, limit: Limit, *, trust: Trust) -> None:
+    """Raise RateLimited if the client (of this `trust`) has used up `limit`; count nothing."""
+    usage = _usage(request, limit, trust=trust, increment=False)
     if usage is not None and usage["count"] >= usage["limit"]:
-        raise RateLimited(retry_after=usage["time_left"], message=limit.message(request.user))
+        raise RateLimited(retry_after=usage["time_left"], message=limit.message(trust))
 
 
-def count(request, limit: Limit) -> None:
+def count(request, limit: Limit, *, trust: Trust) -> None:
     """Count one use of `limit`; raise RateLimited if that goes over it.
 
     Called just before the work is saved: check() came first, but two requests at once
     may both have passed it, and the cache's increment tells them apart.
     """
-    usage = _usage(request, limit, increment=True)
+    usage = _usage(request, limit, trust=trust, increment=True)
     if usage is not None and usage["should_limit"]:
-        raise RateLimited(retry_after=usage["time_left"], message=limit.message(request.user))
+        raise RateLimited(retry_after=usage["time_left"], message=limit.message(trust))
 
 
 # --- What new members may post -----------------------------------------------------
@@ -207,9 +178,9 @@ def unsent_message(limited: RateLimited, *, now=None) -> str:
     return f"{limited.message} {when}" if limited.message else when
 
 
-def new_member_refusal(user, *, link_count: int, image_count: int, now=None) -> str | None:
+def new_member_refusal(trust: Trust, *, link_count: int, image_count: int) -> str | None:
     """Why a new member may not post a body with these links and images; None if they may."""
-    if not is_new_member(user, now=now):
+    if not trust.is_new_member:
         return None
     if image_count:
         return _(

@@ -2,15 +2,15 @@
 
 Every link counts, however it is written: bare URLs, [written](links), <autolinks>,
 reference links, and links hidden behind entities or percent-escapes, because the rules
-read the links the renderer makes (markdown.find_outbound) and their hosts as a browser
-reads them (hosts.host_of). Domains named in the text without a link ("go to evil.io",
+read the links the renderer makes (the caller passes them: the forum's
+markdown.find_outbound) and their hosts as a browser reads them (hosts.host_of). Domains named in the text without a link ("go to evil.io",
 an email address, full-width letters) count for the blocked and look-alike rules too:
 people type what they read.
 
 - A link to a blocked domain or any of its subdomains refuses the post, naming the host.
 - A link to a look-alike of an official domain refuses the post from a member who is not
-  trusted yet (limits.is_trusted); from a trusted member it is posted, and the forum
-  flags the post for a moderator (services).
+  trusted yet (Trust.is_trusted, worked out by accounts.trust); from a trusted member it
+  is posted, and the forum flags the post for a moderator (forum.services).
 - New members put at most NEW_MEMBER_MAX_LINKS links to other sites in a post, and no
   images (limits.new_member_refusal).
 
@@ -20,20 +20,21 @@ a few lookups and a fold of each label, and a body naming thousands of them (50 
 unjudged: reading stops one host past the limit, so the work per body is bounded.
 
 Forms call check_body() to show the reason next to the text; the services call it again
-before they write, so no path skips it.
+before they write, so no path skips it (the forum's services.check_links does both).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
-from forum import hosts, limits
-from forum.errors import NotAllowed
-from forum.markdown import find_outbound
+from safety import hosts, limits
+from safety.errors import LinkRefused
 
 # A host name in plain text, after NFKC (full-width letters and dots become ASCII); not
 # a path segment ("/docs/evil.io"), but the host after "//" or "@" is one. Labels of any
@@ -64,6 +65,16 @@ def _named_hosts(body: str, *, limit: int) -> tuple[str, ...]:
     return tuple(named)
 
 
+class Outbound(Protocol):
+    """What a body points at, as its renderer reads it (forum.markdown.find_outbound)."""
+
+    @property
+    def hrefs(self) -> Sequence[str]: ...
+
+    @property
+    def image_count(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class PostLinks:
     """Where a body's links go (hosts, in order) and what the lists say about them."""
@@ -75,9 +86,11 @@ class PostLinks:
     has_too_many_hosts: bool = False  # more than MAX_HOSTS: the others were not judged
 
 
-def find_links(body: str) -> PostLinks:
-    """The body's links and images, and which hosts are blocked or look-alikes."""
-    outbound = find_outbound(body)
+def find_links(body: str, *, outbound: Outbound) -> PostLinks:
+    """The body's links and images, and which hosts are blocked or look-alikes.
+
+    `outbound` is what the renderer makes of `body`: its links and its number of images.
+    """
     link_hosts = tuple(host for host in map(hosts.host_of, outbound.hrefs) if host)
     judged = tuple(dict.fromkeys((*link_hosts, *_named_hosts(body, limit=MAX_HOSTS))))
     if len(judged) > MAX_HOSTS:
@@ -99,11 +112,12 @@ def find_links(body: str) -> PostLinks:
     )
 
 
-def check_body(*, author, body: str, now=None) -> PostLinks:
-    """The body's links if `author` may post them; raises NotAllowed saying why not."""
-    found = find_links(body)
+def check_body(*, body: str, outbound: Outbound, trust: limits.Trust) -> PostLinks:
+    """The body's links if a member of this `trust` may post them; raises LinkRefused
+    saying why not. `outbound` as for find_links()."""
+    found = find_links(body, outbound=outbound)
     if found.has_too_many_hosts:
-        raise NotAllowed(
+        raise LinkRefused(
             _(
                 "This post names more than %(max)d different web sites. Name only the "
                 "ones your question or answer is about."
@@ -111,7 +125,7 @@ def check_body(*, author, body: str, now=None) -> PostLinks:
             % {"max": MAX_HOSTS}
         )
     if found.blocked:
-        raise NotAllowed(
+        raise LinkRefused(
             _(
                 "This post points to %(host)s, which is on our list of phishing and scam "
                 "sites. Remove it to post. If someone sent you there, do not enter anything "
@@ -119,9 +133,9 @@ def check_body(*, author, body: str, now=None) -> PostLinks:
             )
             % {"host": hosts.display_host(found.blocked[0])}
         )
-    if found.lookalikes and not limits.is_trusted(author, now=now):
+    if found.lookalikes and not trust.is_trusted:
         host, official = next(iter(found.lookalikes.items()))
-        raise NotAllowed(
+        raise LinkRefused(
             _(
                 "%(host)s is not our official site, although it looks like %(official)s. "
                 "Sites like it are how scammers empty wallets, so links to them are "
@@ -131,8 +145,8 @@ def check_body(*, author, body: str, now=None) -> PostLinks:
             % {"host": hosts.display_host(host), "official": hosts.display_host(official)}
         )
     refusal = limits.new_member_refusal(
-        author, link_count=len(found.hosts), image_count=found.image_count, now=now
+        trust, link_count=len(found.hosts), image_count=found.image_count
     )
     if refusal is not None:
-        raise NotAllowed(refusal)
+        raise LinkRefused(refusal)
     return found
