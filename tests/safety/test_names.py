@@ -2,7 +2,6 @@
 
 import contextlib
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -270,12 +269,10 @@ def test_the_pair_words_come_from_settings():
         "钱包" * 75,
     ],
 )
-def test_long_names_are_judged_quickly(name):
-    started = time.perf_counter()
+def test_long_names_are_judged_without_error(name):
+    # Judged, refused or not, without an error; bench/rules.py times it.
     with contextlib.suppress(ValidationError):
         validate_name(name[:150], user=None)
-
-    assert time.perf_counter() - started < 0.2  # a few ms: the bound is for slow machines
 
 
 # --- Properties ------------------------------------------------------------------------
