@@ -8,10 +8,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
-from accounts import names, standing, timezones
+from accounts import standing, timezones
 from accounts.models import LANGUAGE_CODES
 from config.ratelimit import RateLimited, allauth_retry_after, client_ip
 from notifications.services import queue_email
+from safety import names
 
 # allauth's words for a used-up limit that it reports as a form error: failed sign-ins
 # (login_failed, per address and per login) and wrong two-factor codes.

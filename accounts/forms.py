@@ -5,10 +5,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts import names, timezones
+from accounts import timezones
 from accounts.models import User
-from forum.forms import RefusesSecrets
-from forum.models import SecretRefusal
+from safety import names
+from safety.forms import RefusesSecrets
+from safety.models import SecretRefusal
 
 _TIMEZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
 

@@ -1,7 +1,7 @@
 from accounts import timezones
 from accounts.models import LANGUAGE_CODES, User
-from forum.models import SecretRefusal
-from forum.services import refuse_secrets
+from safety.models import SecretRefusal
+from safety.services import refuse_secrets
 
 
 def update_settings(

@@ -6,8 +6,9 @@ only for someone under one. A sanction ends by the clock: nothing runs at its en
 comparison with `now` says it is over. forum.sanctions writes all of it.
 
 Everything that must refuse a sanctioned account asks here: posting and flagging
-(forum.services), trust and rate limits (forum.limits), signing in and the session's
-user (accounts.adapter, accounts.backends), the banner (accounts.templatetags).
+(forum.services), trust (accounts.trust, which the rate limits are told), signing in
+and the session's user (accounts.adapter, accounts.backends), the banner
+(accounts.templatetags).
 """
 
 from __future__ import annotations

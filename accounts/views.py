@@ -1,34 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from accounts import powers, services, timezones
+from accounts import powers, profiles, services, timezones
 from accounts.forms import SettingsForm
 from accounts.models import User
+from config.errors import HandoffError
 from config.redirects import safe_next_url
-from forum.errors import ForumError
 
 
 def profile(request, username):
     person = get_object_or_404(User, username=username, is_active=True)
-    context = {"person": person}
-    if powers.acts_as_moderator(request.user):
-        from forum import sanctions
-        from forum.forms import SanctionForm
-
-        now = timezone.now()
-        history = list(person.sanctions.select_related("created_by", "lifted_by")[:20])
-        for sanction in history:
-            sanction.in_force = sanction.is_in_force(now=now)
-        context.update(
-            sanctions=history,
-            can_sanction=sanctions.can_sanction(request.user, person),
-            sanction_form=SanctionForm(),
-        )
+    context = {"person": person, **profiles.context_for(viewer=request.user, person=person)}
     return render(request, "accounts/profile.html", context)
 
 
@@ -40,7 +26,7 @@ def settings_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_settings(actor=request.user, **form.cleaned_data)
-        except ForumError as error:
+        except HandoffError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your settings are saved."))

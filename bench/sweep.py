@@ -694,8 +694,8 @@ def sweep_due(options) -> dict:
 
     from django.db.models import Count
 
-    from escalation import services
     from escalation.models import ThreadClock, Ticket, TicketEvent
+    from escalation.services import sweep as sweeping
     from forum.models import Follow, Thread
     from notifications.models import Notification, NotificationSettings, OutboundEmail
 
@@ -724,7 +724,7 @@ def sweep_due(options) -> dict:
         profiler = Profiler()
         profiler.start()
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = services.sweep(now=SWEEP_AT)
+    result = sweeping.sweep(now=SWEEP_AT)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if profiler is not None:
@@ -777,11 +777,11 @@ def sweep_idle(options) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from escalation import services
+    from escalation.services import sweep as sweeping
 
     def one() -> float:
         started = time.perf_counter()
-        result = services.sweep(now=SWEEP_AT)
+        result = sweeping.sweep(now=SWEEP_AT)
         seconds = time.perf_counter() - started
         done = (result.flagged, result.escalated, result.breached, result.reconciled)
         if done != (0, 0, 0, 0) or result.examined:

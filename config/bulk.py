@@ -80,6 +80,18 @@ class BulkInsert:
                 written.extend(tuple(row) for row in cursor.fetchall())
         return written
 
+    def insert_instances(self, instances: list[models.Model]) -> None:
+        """Write unsaved model instances (their named columns), then give each its primary
+        key and mark it saved, as bulk_create leaves them: no save(), no signals, so a
+        field save() would derive is the caller's to set, from the function save() uses."""
+        ids = self.insert(
+            [tuple(getattr(instance, name) for name in self.columns) for instance in instances],
+            return_ids=True,
+        )
+        for instance, pk in zip(instances, ids, strict=True):
+            instance.pk = pk
+            instance._state.adding, instance._state.db = False, connection.alias
+
     def _copy(self, rows: list[tuple], *, return_ids: bool) -> list:
         """COPY: several times faster than a multi-row INSERT on PostgreSQL. The ids
         are taken from the table's sequence first, since COPY returns nothing.

@@ -1,6 +1,6 @@
 """429 Too Many Requests: one page for every limit, ours and allauth's.
 
-Code that finds a limit used up raises RateLimited (forum/limits.py does); the middleware
+Code that finds a limit used up raises RateLimited (safety/limits.py does); the middleware
 answers it with templates/429.html, saying when to try again, with a Retry-After header.
 allauth answers its own limits (sign-in, sign-up, password reset: ACCOUNT_RATE_LIMITS)
 through `handler429` in the root URLconf, which is `allauth_429` here.

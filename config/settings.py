@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "notifications",
+    "safety",
     "forum",
     "escalation",
     "demo",
@@ -293,7 +294,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 # Usernames and display names that contain or imitate these words are for staff only
-# (accounts/names.py has the matching rules). Each list is comma-separated in the
+# (safety/names.py has the matching rules). Each list is comma-separated in the
 # environment and replaces the default as a whole.
 RESERVED_NAMES = env_list(
     "HANDOFF_RESERVED_NAMES",
@@ -462,14 +463,14 @@ MEMBER_PAGE_CACHE = env_bool("HANDOFF_MEMBER_PAGE_CACHE", True)
 MEMBER_PAGE_CACHE_VERIFY = env_str("HANDOFF_MEMBER_PAGE_CACHE_VERIFY") or ""
 
 # --- Trust and safety --------------------------------------------------------
-# Links (forum/links.py). Blocked domains refuse a post that links to them or to any of
+# Links (safety/links.py). Blocked domains refuse a post that links to them or to any of
 # their subdomains; links to official domains (and their subdomains) get a check mark,
 # and hosts that imitate them are refused from members who are not trusted yet and
 # flagged for moderators otherwise. Admins add more of either in the admin, no deploy
 # needed; these lists are the part that comes with the configuration.
 BLOCKED_DOMAINS = env_list("HANDOFF_BLOCKED_DOMAINS", [])
 OFFICIAL_DOMAINS = env_list("HANDOFF_OFFICIAL_DOMAINS", ["tokenpocket.pro", "tpwallet.com"])
-# A new member (forum/limits.py) joined fewer than NEW_MEMBER_DAYS ago and has less
+# A new member (safety/limits.py) joined fewer than NEW_MEMBER_DAYS ago and has less
 # than NEW_MEMBER_REPUTATION: they post at NEW_MEMBER_POST_RATE, with at most
 # NEW_MEMBER_MAX_LINKS links to other sites in a post, and no images.
 NEW_MEMBER_DAYS = env_int("HANDOFF_NEW_MEMBER_DAYS", 3)
@@ -585,7 +586,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Error reports (debug page, emails to ADMINS) leave out any value that holds a recovery
 # phrase or private key.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "forum.error_reports.SecretScrubbingReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "safety.error_reports.SecretScrubbingReporterFilter"
 
 # --- Logging: one JSON object per line on stdout (plain lines in debug) -------
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")

@@ -20,7 +20,7 @@ PEOPLE = [
     ("li_na", "lina@example.com", "李娜", "member", "zh-hans", "Asia/Shanghai"),
     ("dmitri", "dmitri@example.com", "Dmitri", "member", "en", "Europe/Berlin"),
     # A scammer posing as support: the demo shows what flags and hidden posts are for. Names
-    # with "support" in them are kept for staff (accounts/names.py), so he picked another.
+    # with "support" in them are kept for staff (safety/names.py), so he picked another.
     ("wallet_recovery_desk", "desk@example.net", "Wallet Recovery 24/7", "member", "en", "UTC"),
 ]
 

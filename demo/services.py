@@ -10,8 +10,6 @@ from django.utils import timezone
 from accounts import powers, roles
 from accounts.models import User
 from demo import calendar, content
-from escalation import services as escalation
-from escalation import surveys, workflow
 from escalation.models import (
     AgentStatus,
     BusinessCalendar,
@@ -24,6 +22,10 @@ from escalation.models import (
     Ticket,
 )
 from escalation.policies import PolicyBook, Rules
+from escalation.services import assignment, lifecycle, surveys
+from escalation.services import replies as replying
+from escalation.services import sweep as sweeping
+from escalation.services import tickets as opening
 from forum import services as forum
 from forum.models import Category, Chain, Thread
 from notifications import services as notifications
@@ -356,7 +358,7 @@ def _sweep_until(thread: Thread, until: datetime) -> None:
         due = [deadline for deadline in _deadlines(thread) if deadline <= until]
         if not due:
             return
-        escalation.sweep(now=min(due))
+        sweeping.sweep(now=min(due))
 
 
 def _deadlines(thread: Thread) -> list[datetime]:
@@ -382,23 +384,23 @@ def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) 
         case "reply":
             forum.create_post(author=actor, thread=thread, body=step.body, now=at)
         case "ask_staff":
-            escalation.ask_for_staff(actor=actor, thread=thread, note=step.body, now=at)
+            opening.ask_for_staff(actor=actor, thread=thread, note=step.body, now=at)
         case "escalate":
-            escalation.escalate_thread(actor=actor, thread=thread, note=step.body, now=at)
+            opening.escalate_thread(actor=actor, thread=thread, note=step.body, now=at)
         case "claim":
-            workflow.claim(actor=actor, ticket=ticket, now=at)
+            assignment.claim(actor=actor, ticket=ticket, now=at)
         case "staff_reply":
-            workflow.staff_reply(actor=actor, ticket=ticket, body=step.body, now=at)
+            replying.staff_reply(actor=actor, ticket=ticket, body=step.body, now=at)
         case "canned_reply":
             reply = CannedReply.objects.get(title=step.body)
-            body = workflow.fill_canned_reply(
+            body = replying.fill_canned_reply(
                 reply, ticket, thread_url=notifications.absolute_url(thread.get_absolute_url())
             )
-            workflow.staff_reply(actor=actor, ticket=ticket, body=body, now=at)
+            replying.staff_reply(actor=actor, ticket=ticket, body=body, now=at)
         case "note":
-            workflow.add_note(actor=actor, ticket=ticket, body=step.body, now=at)
+            replying.add_note(actor=actor, ticket=ticket, body=step.body, now=at)
         case "resolve":
-            workflow.resolve(actor=actor, ticket=ticket, note=step.body, now=at)
+            lifecycle.resolve(actor=actor, ticket=ticket, note=step.body, now=at)
         case "accept":
             answer = (
                 thread.posts.filter(author__groups__name=roles.AGENTS).order_by("-number").first()
@@ -436,7 +438,7 @@ def _seed_duty(*, people, queues, now) -> None:
         current = AgentStatus.objects.filter(user=agent, on_duty=True).first()
         if current is not None and set(current.queues.values_list("pk", flat=True)) == wanted:
             continue
-        workflow.set_on_duty(
+        assignment.set_on_duty(
             actor=agent, on_duty=True, queues=[queues[slug] for slug in slugs], now=now
         )
 

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from config.adminlists import BoundedDateHierarchy
 from config.celery import enqueue
-from escalation import admin_forms, tasks
-from escalation.admin_forms import EscalationPolicyAdminForm
+from escalation import tasks
+from escalation.forms import admin as admin_forms
+from escalation.forms.admin import EscalationPolicyAdminForm
 from escalation.models import (
     AgentStatus,
     BusinessCalendar,
@@ -126,7 +127,7 @@ class TicketAdmin(admin.ModelAdmin):
     """Tickets, to look at. Every change goes through the staff workspace.
 
     Status, assignee, priority, queue and the SLA fields move only through
-    escalation.workflow, which logs an event and tells the people concerned; an admin
+    escalation.services, which log an event and tell the people concerned; an admin
     form that wrote them directly would leave the timeline lying and nobody told.
     """
 
@@ -201,7 +202,7 @@ class CannedReplyAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "updated_at"]
 
     def get_form(self, request, obj=None, **kwargs):
-        from escalation.staff_forms import CannedReplyForm
+        from escalation.forms.canned import CannedReplyForm
 
         kwargs["form"] = CannedReplyForm  # the same checks as the staff page (placeholders)
         return super().get_form(request, obj, **kwargs)

@@ -7,8 +7,10 @@ class EscalationConfig(AppConfig):
     verbose_name = _("Escalation")
 
     def ready(self) -> None:
-        from escalation import panels, receivers, workflow  # noqa: F401  (receivers: forum events)
+        from escalation import receivers  # noqa: F401  (forum events)
+        from escalation.selectors import panels
+        from escalation.services import replies
         from forum import extensions
 
         extensions.register_thread_panel(panels.thread_panel)
-        extensions.register_post_hook(workflow.on_post_created)
+        extensions.register_post_hook(replies.on_post_created)

@@ -378,7 +378,7 @@ class Ticket(models.Model):
     )
     # The thread's category, copied so that the staff queue counts and filters tickets
     # by category from its own index, without joining every ticket's thread. Set with
-    # the ticket (services._ticket_fields) and when its thread moves (receivers).
+    # the ticket (services.tickets.build_ticket) and when its thread moves (receivers).
     # Unindexed on its own: only deleting a category looks tickets up by it.
     category = models.ForeignKey(
         Category,
@@ -406,7 +406,7 @@ class Ticket(models.Model):
     resolution_time_left = models.DurationField(null=True, blank=True)
     # The next SLA deadline the team faces (first response while unanswered, then
     # resolution; none while waiting, resolved or closed): the queue's default order.
-    # save() keeps it in step with the fields it comes from.
+    # compute_sla_due_at (below) is its one rule; save() keeps it in step.
     sla_due_at = models.DateTimeField(null=True, blank=True)
     # When the ticket closes by itself: after resolution, or after waiting on the asker.
     close_at = models.DateTimeField(null=True, blank=True)
@@ -436,7 +436,7 @@ class Ticket(models.Model):
             # The staff queue: by SLA (its default order), and an agent's own tickets.
             models.Index(fields=["status", "sla_due_at"], name="ticket_sla_order"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee"),
-            # The staff queue's counts and pages (escalation.queue): every column they
+            # The staff queue's counts and pages (escalation.selectors.queue): every column they
             # filter, count or sort by, so both read this index alone, never the table.
             # The counts group by its leading columns in this order.
             models.Index(
@@ -473,7 +473,7 @@ class Ticket(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs):
-        self.sla_due_at = self.next_sla_due()
+        self.sla_due_at = compute_sla_due_at(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "sla_due_at" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "sla_due_at"]
@@ -493,22 +493,32 @@ class Ticket(models.Model):
     def asker_status_label(self) -> str:
         return str(self.ASKER_STATUS[self.status])
 
-    def next_sla_due(self):
-        """The deadline the team works to now, or None (paused, done)."""
-        if self.status not in (self.Status.NEW, self.Status.OPEN):
-            return None
-        if self.first_responded_at is None and self.first_response_due_at is not None:
-            if self.resolution_due_at is None:
-                return self.first_response_due_at
-            return min(self.first_response_due_at, self.resolution_due_at)
-        return self.resolution_due_at
-
     @property
     def is_sla_breached(self) -> bool:
         return bool(
             (self.first_response_breached_at and not self.first_responded_at)
             or (self.resolution_breached_at and self.is_active)
         )
+
+
+# The fields compute_sla_due_at reads: a write of any of them writes sla_due_at too.
+SLA_SOURCE_FIELDS = ("status", "first_responded_at", "first_response_due_at", "resolution_due_at")
+
+
+def compute_sla_due_at(ticket: Ticket):
+    """The deadline the team works to now, or None (paused, done): Ticket.sla_due_at.
+
+    The one rule for that column. Every writer sets it from here: save() does, the
+    sweep's bulk insert builds its rows with it (escalation.services.tickets), and an
+    .update() of any of SLA_SOURCE_FIELDS passes it (escalation.services.assignment).
+    """
+    if ticket.status not in (Ticket.Status.NEW, Ticket.Status.OPEN):
+        return None
+    if ticket.first_responded_at is None and ticket.first_response_due_at is not None:
+        if ticket.resolution_due_at is None:
+            return ticket.first_response_due_at
+        return min(ticket.first_response_due_at, ticket.resolution_due_at)
+    return ticket.resolution_due_at
 
 
 class TicketEvent(models.Model):
@@ -628,7 +638,7 @@ def new_survey_key() -> str:
 class SurveyInvitation(models.Model):
     """The survey of one escalation cycle of a ticket, as its email's links name it.
 
-    The links carry `key` (signed, with the time they were made: escalation.surveys), an
+    The links carry `key` (signed, with the time they were made: escalation.services.surveys), an
     opaque value: the ticket's id and reference never appear in a link.
     """
 
@@ -650,7 +660,7 @@ class SurveyInvitation(models.Model):
 
 class SatisfactionRating(models.Model):
     """How the asker rated the help, once per escalation cycle of a ticket (the score may
-    change for a while: escalation.surveys.rate)."""
+    change for a while: escalation.services.surveys.rate)."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ratings")
     cycle = models.PositiveSmallIntegerField()

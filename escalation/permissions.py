@@ -6,8 +6,10 @@ agent whose session has not verified a second factor is sent to set it up or con
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts import powers
+from forum.errors import NotAllowed
 
 agent_required = powers.power_required(powers.acts_as_agent, otherwise=Http404)
 
@@ -18,3 +20,9 @@ def staff_nav_context(user) -> dict:
 
     on_duty = AgentStatus.objects.filter(user_id=user.pk, on_duty=True).exists()
     return {"agent_on_duty": on_duty}
+
+
+def require_agent(actor) -> None:
+    """The services' own check, after the view's: only the support team works tickets."""
+    if not powers.acts_as_agent(actor):
+        raise NotAllowed(_("Only the support team can work on tickets."))

@@ -59,3 +59,8 @@ def _schedule(calendar: BusinessCalendar) -> business_time.Schedule | None:
         holidays=frozenset(holidays),
         extra_working_days=frozenset(working),
     )
+
+
+def rules_for(ticket) -> Rules:
+    """The rules a ticket works to now: its thread's category's (a fresh PolicyBook)."""
+    return PolicyBook.load().for_category(ticket.thread.category_id)

@@ -10,8 +10,8 @@ from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
 
-from escalation import clocks, workflow
 from escalation.models import Ticket
+from escalation.services import clocks, lifecycle
 from forum import events
 from forum.models import Thread
 
@@ -46,12 +46,12 @@ def follow_move(sender, *, thread_id, **kwargs) -> None:
 
 @receiver(events.post_created)
 def follow_reply(sender, *, thread_id, post_id, is_reply_by_other, **kwargs) -> None:
-    # The ticket moved with the post, in its transaction (workflow.on_post_created).
+    # The ticket moved with the post, in its transaction (services.replies.on_post_created).
     if is_reply_by_other:  # the asker's own follow-ups do not stop the clock
         _recompute(thread_id)
 
 
 @receiver(events.thread_solved)
 def follow_solution(sender, *, thread_id, actor_id=None, **kwargs) -> None:
-    workflow.resolve_solved_thread(thread_id=thread_id, actor_id=actor_id)
+    lifecycle.resolve_solved_thread(thread_id=thread_id, actor_id=actor_id)
     _recompute(thread_id)

@@ -3,7 +3,8 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from escalation import clocks, services
+from escalation.services import clocks
+from escalation.services import sweep as sweeping
 
 logger = logging.getLogger(__name__)
 
@@ -11,7 +12,7 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=300)
 def sweep() -> dict:
     """One sweep (beat runs it every HANDOFF_SWEEP_INTERVAL seconds). Safe to run twice at once."""
-    result = services.sweep()
+    result = sweeping.sweep()
     if result.flagged or result.escalated or result.breached or result.closed or result.reconciled:
         logger.info(
             "sweep: %s flagged, %s escalated, %s SLA breaches, %s tickets closed, %s clocks repaired",

@@ -21,7 +21,7 @@ import re
 
 from django.utils.html import escape
 
-from forum import hosts
+from safety import hosts
 
 _LINK_TAG = re.compile(r"<a\s[^>]*>|</a>")
 _HREF = re.compile(r'\shref="([^"]*)"')

@@ -11,7 +11,7 @@ moderation buttons) is rendered around them on every request.
 from django.urls import reverse
 
 from config import caching
-from forum import hosts
+from safety import hosts
 
 
 def attach_post_html(view, *, user) -> None:

@@ -44,7 +44,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from forum import hosts
+from safety import hosts
 
 LINK_REL = "nofollow ugc noopener"
 

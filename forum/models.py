@@ -8,8 +8,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from forum import secrets
-from forum.hosts import normalize_domain
 from forum.states import QuestionState, state_of
 from forum.wallet import TxFormat
 
@@ -363,7 +361,7 @@ class Flag(models.Model):
     """A member's report that a post needs a moderator's eyes.
 
     A flag without a reporter was raised by the forum itself (a link to a look-alike of
-    an official site from a trusted member: forum/links.py).
+    an official site from a trusted member: safety/links.py).
     """
 
     class Reason(models.TextChoices):
@@ -389,7 +387,7 @@ class Flag(models.Model):
     )
     reason = models.CharField(max_length=20, choices=Reason)
     note = models.CharField(max_length=500, blank=True)
-    # Whether the reporter was trusted when flagging (limits.is_trusted, staff powers
+    # Whether the reporter was trusted when flagging (accounts.trust.is_trusted, staff powers
     # included): counted for auto-hide as it was then, not re-judged from the account.
     is_trusted = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -487,103 +485,6 @@ class ModerationLog(models.Model):
     def __str__(self) -> str:
         actor = self.actor_id or "system"
         return f"{actor} {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class SecretRefusal(models.Model):
-    """How many texts the secret guard refused: one counter a day per kind and form.
-
-    Never any content, nor who wrote it: the analytics page shows how often people try to
-    post their recovery phrase or private key, and where, without keeping a trace of one.
-    """
-
-    class Kind(models.TextChoices):
-        RECOVERY_PHRASE = secrets.Kind.RECOVERY_PHRASE, _("Recovery phrase")
-        WIF = secrets.Kind.WIF, _("Private key (WIF)")
-        XPRV = secrets.Kind.XPRV, _("Extended private key")
-        LABELLED_HEX_KEY = secrets.Kind.LABELLED_HEX_KEY, _("Private key (hexadecimal)")
-
-    class Where(models.TextChoices):
-        ASK = "ask", _("Question")
-        REPLY = "reply", _("Reply")
-        EDIT = "edit", _("Edit")
-        STAFF_REPLY = "staff_reply", _("Staff reply")
-        NOTE = "note", _("Internal note")
-        ASK_STAFF = "ask_staff", _("Note to the support team")
-        PROFILE = "profile", _("Profile")
-        FLAG = "flag", _("Flag note")
-        SURVEY = "survey", _("Survey comment")
-        RESOLUTION = "resolution", _("Resolution note")
-
-    day = models.DateField()
-    kind = models.CharField(max_length=20, choices=Kind)
-    where = models.CharField(max_length=20, choices=Where)
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-day", "kind", "where"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "kind", "where"], name="secret_refusal_one_counter_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.kind} in {self.where}: {self.count}"
-
-
-class _DomainRule(models.Model):
-    """A domain admins manage without a deploy; it covers every subdomain too."""
-
-    domain = models.CharField(
-        _("domain"),
-        max_length=253,
-        unique=True,
-        help_text=_("For example phish.example; its subdomains are covered too."),
-    )
-    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
-
-    class Meta:
-        abstract = True
-        ordering = ["domain"]
-
-    def __str__(self) -> str:
-        return self.domain
-
-    def save(self, *args, **kwargs):
-        self.domain = normalize_domain(self.domain)
-        super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        self.domain = normalize_domain(self.domain)
-
-
-class BlockedDomain(_DomainRule):
-    """A phishing or scam site: a post that links to it is refused, naming the domain."""
-
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-
-    class Meta(_DomainRule.Meta):
-        verbose_name = _("blocked domain")
-        verbose_name_plural = _("blocked domains")
-
-
-class OfficialDomain(_DomainRule):
-    """A site of the wallet's own: links to it are marked verified, and look-alikes caught."""
-
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta(_DomainRule.Meta):
-        verbose_name = _("official domain")
-        verbose_name_plural = _("official domains")
 
 
 class SearchEntry(models.Model):

@@ -72,6 +72,24 @@ def can_sanction(actor: User, member: User) -> bool:
     )
 
 
+def profile_panel(*, viewer: User, person: User) -> dict:
+    """The sanctions part of `person`'s profile page (accounts.profiles): their history and
+    the form, for a moderator acting with their powers; nothing for anyone else."""
+    from forum.forms import SanctionForm
+
+    if not powers.acts_as_moderator(viewer):
+        return {}
+    now = timezone.now()
+    history = list(person.sanctions.select_related("created_by", "lifted_by")[:20])
+    for sanction in history:
+        sanction.in_force = sanction.is_in_force(now=now)
+    return {
+        "sanctions": history,
+        "can_sanction": can_sanction(viewer, person),
+        "sanction_form": SanctionForm(),
+    }
+
+
 def silence_member(
     *, actor: User, member: User, reason: str, ends_at: datetime | None, now=None
 ) -> Sanction:

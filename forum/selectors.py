@@ -10,8 +10,9 @@ from accounts import roles
 from accounts.models import User
 from config import rawrows
 from config.keyset import decode_cursor, encode_cursor
-from forum import access, fragments, hosts
+from forum import access, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
+from safety import hosts
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20

@@ -1,12 +1,12 @@
 """Every change to forum state goes through a function here.
 
 Views, tasks, commands and tests call these; each checks its own preconditions (again,
-after the view did) and raises NotAllowed or InvalidTransition with a message for the user.
+after the view did) and raises NotAllowed or InvalidTransition with a message for the user
+(and safety's SecretRefused and LinkRefused for what the safety rules refuse).
 Counters move with F() expressions; rows that change together are locked first.
 """
 
 import html
-from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,11 +17,11 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from accounts import powers, standing
+from accounts import powers, standing, trust
 from accounts.models import User
-from forum import access, events, extensions, hosts, limits, links, pagecache, secrets
-from forum.errors import AlreadyPosted, InvalidTransition, NotAllowed, SecretRefused
-from forum.markdown import is_within_budget, over_budget_message, render_markdown
+from forum import access, events, extensions, pagecache
+from forum.errors import AlreadyPosted, InvalidTransition, NotAllowed
+from forum.markdown import find_outbound, is_within_budget, over_budget_message, render_markdown
 from forum.models import (
     Category,
     Chain,
@@ -30,13 +30,15 @@ from forum.models import (
     ModerationLog,
     Post,
     PostRevision,
-    SecretRefusal,
     Thread,
     Vote,
 )
 from forum.search import index as search_index
 from notifications import services as notifications
 from notifications.models import Notification
+from safety import hosts, links
+from safety.models import SecretRefusal
+from safety.services import refuse_secrets
 
 REPUTATION_FOR_VOTE = 10
 REPUTATION_FOR_ACCEPTED = 15
@@ -79,38 +81,13 @@ def _locked_thread(thread_id: int) -> Thread:
     return Thread.objects.select_for_update().get(pk=thread_id)
 
 
-# --- The secret guard -----------------------------------------------------------
-
-
-def refuse_secrets(*, where: str, texts: Iterable[str], now=None) -> None:
-    """Raise SecretRefused if a text holds a recovery phrase or a private key; count it.
-
-    Every service that saves text people wrote calls this first, outside its transaction
-    (so the count survives the refusal). The forms refuse first, with the secret taken out
-    of the page they show again; this is the backstop for every other way in.
-    """
-    kinds = {finding.kind for text in texts if text for finding in _refused_findings(text)}
-    if kinds:
-        record_secret_refusal(kinds=kinds, where=where, now=now)
-        raise SecretRefused(kinds)
-
-
-def _refused_findings(text: str) -> list[secrets.Finding]:
-    return secrets.refused(secrets.find_secrets(text))
-
-
-def record_secret_refusal(*, kinds: Iterable[str], where: str, now=None) -> None:
-    """Count a refused text: one more for each kind, today, in `where`. No content."""
-    day = timezone.localdate(now or timezone.now(), timezone.get_default_timezone())
-    for kind in sorted(set(kinds)):
-        counter = SecretRefusal.objects.filter(day=day, kind=kind, where=where)
-        if counter.update(count=F("count") + 1):
-            continue
-        try:
-            with transaction.atomic():
-                SecretRefusal.objects.create(day=day, kind=kind, where=where, count=1)
-        except IntegrityError:  # another request made today's row first
-            counter.update(count=F("count") + 1)
+def check_links(*, author: User, body: str, now=None) -> links.PostLinks:
+    """The body's links if `author` may post them (safety.links, as the markdown renders
+    them, for the author's trust); raises LinkRefused saying why not. The forms call it to
+    show the reason next to the text, the services again before they write."""
+    return links.check_body(
+        body=body, outbound=find_outbound(body), trust=trust.trust_of(author, now=now)
+    )
 
 
 # --- Asking and answering ----------------------------------------------------
@@ -161,7 +138,7 @@ def create_thread(
         raise NotAllowed(_("This category is read only."))
     now = now or timezone.now()
     _require_renderable(body)
-    found = links.check_body(author=author, body=body, now=now)
+    found = check_links(author=author, body=body, now=now)
     with transaction.atomic():
         # One author's questions one at a time, so two copies sent at once find each other.
         User.objects.select_for_update().filter(pk=author.pk).first()
@@ -211,7 +188,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     refuse_secrets(where=SecretRefusal.Where.REPLY, texts=[body], now=now)
     now = now or timezone.now()
     _require_renderable(body)
-    found = links.check_body(author=author, body=body, now=now)
+    found = check_links(author=author, body=body, now=now)
     with transaction.atomic(), notifications.unread_counts_at_end():
         thread = _locked_thread(thread.pk)
         _require_open(thread)
@@ -291,8 +268,8 @@ def edit_post(
         if body == post.body and new_title == thread.title:
             return post
         _require_renderable(body)
-        found = links.check_body(author=actor, body=body, now=now)
-        already_there = links.find_links(post.body).lookalikes
+        found = check_links(author=actor, body=body, now=now)
+        already_there = links.find_links(post.body, outbound=find_outbound(post.body)).lookalikes
         PostRevision.objects.create(
             post=post,
             editor=actor,
@@ -503,7 +480,7 @@ def unfollow_category(*, actor: User, category: Category) -> None:
 def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None) -> Flag:
     """Report a post to the moderators.
 
-    Once members who are trusted (limits.is_trusted), other than the author, have flags
+    Once members who are trusted (trust.is_trusted), other than the author, have flags
     open on a post AUTO_HIDE_FLAGS at a time, the post is hidden at once, pending a
     moderator's review (confirm_hidden_post, or set_post_hidden to show it again).
     """
@@ -518,7 +495,7 @@ def flag_post(*, actor: User, post: Post, reason: str, note: str = "", now=None)
     with transaction.atomic():
         # Locked first, so two flags at once count each other and hide the post once.
         post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
-        is_trusted = limits.is_trusted(actor, now=now)
+        is_trusted = trust.is_trusted(actor, now=now)
         try:
             with transaction.atomic():
                 flag = Flag.objects.create(
@@ -573,7 +550,7 @@ def _hide_if_flagged_by_trusted_members(*, post: Post, now) -> None:
 def _flag_lookalike_links(*, post: Post, lookalikes: dict[str, str], now) -> None:
     """The forum's own flag on a post that links to look-alikes of official sites.
 
-    Only trusted members get such a post through (links.check_body), so a moderator
+    Only trusted members get such a post through (check_links), so a moderator
     looks at it rather than the post being refused. One open flag of ours per post.
     """
     if not lookalikes:

@@ -36,23 +36,6 @@ NOT_APPS = {"tests", "bench", "locale", "static", "templates", "var"}
 NOBODY_IMPORTS = ("bench",)
 KNOWS_NOTHING_OF = {"forum": "escalation", "safety": "escalation"}
 
-# Imports that break the rules today, each (importing module, imported module). Delete
-# an entry once its import is gone: an entry that matches nothing fails the suite.
-KNOWN_VIOLATIONS = frozenset(
-    {
-        # removed by the safety app move
-        ("accounts.forms", "forum.forms"),
-        ("accounts.forms", "forum.models"),  # SecretRefusal
-        ("accounts.services", "forum.models"),  # SecretRefusal
-        ("accounts.services", "forum.services"),  # refuse_secrets
-        ("accounts.views", "forum.errors"),
-        # Not in issue 16's list: the profile page's sanction form and check (the lead
-        # decides where sanctions live).
-        ("accounts.views", "forum.sanctions"),
-        ("accounts.views", "forum.forms"),
-    }
-)
-
 
 @dataclass(frozen=True)
 class Import:
@@ -179,16 +162,7 @@ def _path_back(edges, start: str) -> list[str] | None:
 
 
 def test_the_apps_import_only_downwards_without_cycles_or_bench():
-    assert violations(ROOT, allowed=KNOWN_VIOLATIONS) == []
-
-
-def test_every_known_violation_is_still_there():
-    """So the allow-list shrinks as the imports go: delete the entries this names."""
-    present = {
-        (found.importer, found.imported)
-        for found in imports_between_packages(ROOT, app_packages(ROOT))
-    }
-    assert sorted(KNOWN_VIOLATIONS - present) == []
+    assert violations(ROOT) == []
 
 
 # --- The checker, on a tiny tree -------------------------------------------------------

@@ -1,16 +1,16 @@
 """The five rating links of the "request resolved" email, made when it is rendered.
 
 Each opens the survey page with its score chosen; the page's button records it. The
-links carry a signed token that expires (escalation.surveys), so they are made at
+links carry a signed token that expires (escalation.services.surveys), so they are made at
 delivery, from the ticket and cycle the notification names, rather than stored with it.
 """
 
 from django import template
 from django.urls import reverse
 
-from escalation import surveys
-from escalation.asker import score_label
 from escalation.models import Ticket
+from escalation.selectors.asker import score_label
+from escalation.services import surveys
 from notifications.services import absolute_url
 
 register = template.Library()

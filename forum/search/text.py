@@ -22,7 +22,7 @@ import jieba
 import opencc
 import snowballstemmer
 
-from forum import secrets
+from safety import guard
 
 # A run of letters and digits (underscore separates, as it does for FTS5's tokenizer).
 _RUN = re.compile(r"[^\W_]+")
@@ -66,7 +66,7 @@ class Token:
 def _segmenter() -> jieba.Tokenizer:
     """The secret guard's jieba, with its wallet words: one dictionary per process
     (each costs about 65 MB), and the same readings of Chinese everywhere."""
-    return secrets.word_segmenter()
+    return guard.word_segmenter()
 
 
 @functools.cache

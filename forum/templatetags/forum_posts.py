@@ -3,7 +3,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from forum import defang, hosts
+from forum import defang
+from safety import hosts
 
 register = template.Library()
 

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import powers
 from accounts.models import Sanction, User
+from config.errors import HandoffError
 from config.redirects import safe_next_url
 from forum import access, sanctions, services
-from forum.errors import ForumError
 from forum.forms import ModerationReasonForm, MoveThreadForm, SanctionForm
 from forum.models import Flag, ModerationLog, Post
 from forum.views.thread import render_thread_update
@@ -42,7 +42,7 @@ def _moderate(request, *, action, target, done_message, thread=None):
     form = ModerationReasonForm(request.POST)
     try:
         action(reason=form.cleaned_data["reason"] if form.is_valid() else "")
-    except ForumError as error:
+    except HandoffError as error:
         messages.error(request, str(error))
         if request.htmx and thread is not None:
             return render_thread_update(request, thread)
@@ -97,7 +97,7 @@ def move_thread(request, thread_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.move_thread(actor=request.user, thread=thread, **form.cleaned_data)
-        except ForumError as error:
+        except HandoffError as error:
             form.add_error("category", str(error))
         else:
             messages.success(request, _("The thread is moved."))
@@ -207,7 +207,7 @@ def sanction_member(request, username):
             ends_at=sanctions.ends_at_for(form.cleaned_data["duration"], now=now),
             now=now,
         )
-    except ForumError as error:
+    except HandoffError as error:
         return _sanction_refused(request, str(error), target)
     done = (
         _("%(name)s is suspended, and their posts waiting for review are hidden.")
@@ -244,7 +244,7 @@ def sanction_members(request):
             ends_at=sanctions.ends_at_for(form.cleaned_data["duration"], now=now),
             now=now,
         )
-    except ForumError as error:
+    except HandoffError as error:
         return _sanction_refused(request, str(error), target)
     messages.success(
         request,
@@ -272,7 +272,7 @@ def lift_sanction(request, sanction_id):
             sanction=sanction,
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
         )
-    except ForumError as error:
+    except HandoffError as error:
         return _sanction_refused(request, str(error), target)
     messages.success(
         request, _("Lifted: %(name)s may post again.") % {"name": sanction.user.public_name}

@@ -8,16 +8,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.trust import trust_of
+from config.errors import HandoffError
 from config.ratelimit import RateLimited
-from forum import access, limits, secrets, selectors, services
-from forum.errors import AlreadyPosted, ForumError, SecretRefused
+from forum import access, selectors, services
+from forum.errors import AlreadyPosted
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
 from forum.views.thread import page_number, render_thread, render_thread_update
+from safety import guard, limits
+from safety.errors import SecretRefused
 
 
-def _refused(request, error: ForumError, thread):
+def _refused(request, error: HandoffError, thread):
     """A rule said no: tell the user, change nothing."""
     messages.error(request, str(error))
     return render_thread_update(request, thread) if request.htmx else redirect(thread)
@@ -40,15 +44,15 @@ def ask(request):
     limited = None
     if request.method == "POST":
         try:
-            limits.count(request, limits.SUBMITTING)
-            limits.check(request, limits.POSTING)
+            limits.count(request, limits.SUBMITTING, trust=trust_of(request.user))
+            limits.check(request, limits.POSTING, trust=trust_of(request.user))
         except RateLimited as error:
             form.keep_unsent(limits.unsent_message(error))
             limited = error
     if request.method == "POST" and limited is None and form.is_valid():
         data = form.cleaned_data
         try:
-            limits.count(request, limits.POSTING)
+            limits.count(request, limits.POSTING, trust=trust_of(request.user))
             thread = services.create_thread(
                 author=request.user,
                 category=data["category"],
@@ -65,7 +69,7 @@ def ask(request):
         except AlreadyPosted as already:
             messages.info(request, str(already))
             return redirect(already.post.thread)
-        except ForumError as error:
+        except HandoffError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -83,11 +87,11 @@ def ask(request):
 
 @require_POST
 def preview(request):
-    limits.count(request, limits.PREVIEWING)
+    limits.count(request, limits.PREVIEWING, trust=trust_of(request.user))
     body = request.POST.get("body", "")[:50_000]
-    refused = secrets.refused(secrets.find_secrets(body))
+    refused = guard.refused(guard.find_secrets(body))
     if refused:  # say why instead, and show none of it
-        context = {"preview_refusal": secrets.message_for(finding.kind for finding in refused)}
+        context = {"preview_refusal": guard.message_for(finding.kind for finding in refused)}
     elif not is_within_budget(body):
         context = {"preview_refusal": over_budget_message()}
     else:
@@ -115,15 +119,15 @@ def reply(request, thread_id):
     form = ReplyForm(request.POST, author=request.user)
     posting = limits.posting_limit(user=request.user, thread=thread)
     try:
-        limits.count(request, limits.SUBMITTING)
-        limits.check(request, posting)
+        limits.count(request, limits.SUBMITTING, trust=trust_of(request.user))
+        limits.check(request, posting, trust=trust_of(request.user))
     except RateLimited as limited:
         form.keep_unsent(limits.unsent_message(limited))
         return _limited(_reply_form_again(request, thread, form), limited)
     if not form.is_valid():
         return _reply_form_again(request, thread, form)
     try:
-        limits.count(request, posting)
+        limits.count(request, posting, trust=trust_of(request.user))
     except RateLimited as limited:
         form.add_error(None, limits.unsent_message(limited))
         return _limited(_reply_form_again(request, thread, form), limited)
@@ -136,7 +140,7 @@ def reply(request, thread_id):
         messages.info(request, str(already))
     except SecretRefused as error:  # never shown again, not even to its writer
         return _refused(request, error, thread)
-    except ForumError as error:
+    except HandoffError as error:
         if not request.htmx:
             return _refused(request, error, thread)
         messages.error(request, str(error))  # above the thread, the reply kept in its box
@@ -158,7 +162,7 @@ def edit_post(request, post_id):
         messages.error(request, _("You can only edit your own posts."))
         return redirect(post.get_absolute_url())
     if request.method == "POST":
-        limits.count(request, limits.EDITING)
+        limits.count(request, limits.EDITING, trust=trust_of(request.user))
     initial = {"body": post.body, "title": post.thread.title}
     form = EditPostForm(
         request.POST or None, initial=initial, is_question=post.is_question, author=request.user
@@ -172,7 +176,7 @@ def edit_post(request, post_id):
                 title=form.cleaned_data.get("title"),
                 reason=form.cleaned_data["reason"],
             )
-        except ForumError as error:
+        except HandoffError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your edit is saved."))
@@ -186,7 +190,7 @@ def _thread_action(request, thread, action, done_message=""):
     """Run a member's action on a thread; re-render its body (htmx) or go back to it."""
     try:
         action()
-    except ForumError as error:
+    except HandoffError as error:
         return _refused(request, error, thread)
     if request.htmx:
         return render_thread_update(request, thread)
@@ -238,7 +242,7 @@ def vote(request, post_id):
             post = services.unvote(actor=request.user, post=post)
         else:
             post = services.vote(actor=request.user, post=post)
-    except ForumError as error:
+    except HandoffError as error:
         if request.htmx:
             return render(
                 request,
@@ -276,13 +280,13 @@ def follow(request, thread_id):
 def flag(request, post_id):
     post = access.get_post_for_user(request.user, post_id)
     if request.method == "POST":
-        limits.check(request, limits.FLAGGING)
+        limits.check(request, limits.FLAGGING, trust=trust_of(request.user))
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        limits.count(request, limits.FLAGGING)
+        limits.count(request, limits.FLAGGING, trust=trust_of(request.user))
         try:
             services.flag_post(actor=request.user, post=post, **form.cleaned_data)
-        except ForumError as error:
+        except HandoffError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Thank you. A moderator will look at this post."))

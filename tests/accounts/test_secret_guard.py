@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from accounts import services
-from forum.errors import SecretRefused
-from forum.models import SecretRefusal
+from safety.errors import SecretRefused
+from safety.models import SecretRefusal
 from tests.secret_samples import EN_12, JA_12, TV1_XPRV
 from tests.traces import assert_no_trace, messages_sent, words_in
 

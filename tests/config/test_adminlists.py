@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
     "url",
     [
         "/admin/accounts/rolechange/?changed_at__year=99999999999999999999",
-        "/admin/forum/secretrefusal/?day__year=2026&day__month=99999999999999999999",
+        "/admin/safety/secretrefusal/?day__year=2026&day__month=99999999999999999999",
         "/admin/escalation/satisfactionrating/?created_at__year=-99999999999999999999",
     ],
 )

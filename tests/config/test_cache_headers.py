@@ -11,9 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from escalation import services as escalation_services
-from escalation import surveys, workflow
 from escalation.models import CannedReply, EscalationPolicy
+from escalation.services import lifecycle, replies, surveys, tickets
 from tests.escalation.conftest import T0, committed
 from tests.factories import PASSWORD, CategoryFactory, ThreadFactory
 from tests.forum.conftest import client_for
@@ -43,13 +42,9 @@ def ticket(thread, moderator, agent):
         first_response_target=timedelta(hours=8),
         resolution_target=timedelta(hours=72),
     )
-    ticket = committed(
-        escalation_services.escalate_thread, actor=moderator, thread=thread, now=T0 + HOUR
-    )
-    committed(
-        workflow.staff_reply, actor=agent, ticket=ticket, body="Check the TRC-20 tab.", now=T0
-    )
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
+    ticket = committed(tickets.escalate_thread, actor=moderator, thread=thread, now=T0 + HOUR)
+    committed(replies.staff_reply, actor=agent, ticket=ticket, body="Check the TRC-20 tab.", now=T0)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
     ticket.refresh_from_db()
     return ticket
 

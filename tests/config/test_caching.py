@@ -239,12 +239,12 @@ def test_the_module_docstring_lists_every_cache():
     for cache_name, owner, key_helper, lifetime in (
         ("post fragment", "forum/fragments.py", "fragment_key", "FRAGMENT_TTL"),
         ("thread row", "forum/_thread_row.html", "fragment_key", "FRAGMENT_TTL"),
-        ("staff queue row", "escalation/views_queue.py", "fragment_key", "QUEUE_ROW_TTL"),
+        ("staff queue row", "escalation/views/queue.py", "fragment_key", "QUEUE_ROW_TTL"),
         ("page chrome", "site_chrome.py", "chrome_key", "CHROME_TTL"),
         ("visitor page", "forum/pagecache.py", "visitor_page_key", "VISITOR_PAGE_CACHE_SECONDS"),
         ("member page", "forum/pagecache.py", "member_page_key", "MEMBER_PAGE_TTL"),
         ("role names", "accounts/roles.py", "roles_key", "ROLES_TTL"),
-        ("domain rules", "forum/hosts.py", "DOMAIN_RULES_KEY", "DOMAIN_RULES_TTL"),
+        ("domain rules", "safety/hosts.py", "DOMAIN_RULES_KEY", "DOMAIN_RULES_TTL"),
     ):
         row = next(line for line in doc.splitlines() if line.startswith(f"| {cache_name} |"))
         assert owner in row
@@ -266,7 +266,7 @@ def test_only_the_modules_in_the_table_use_the_cache():
         "accounts/roles.py",
         "accounts/templatetags/site_chrome.py",
         "config/caching.py",
-        "forum/hosts.py",
+        "safety/hosts.py",
         "forum/pagecache.py",
         "forum/viewcounts.py",
     }

@@ -26,9 +26,8 @@ from django.test import TestCase
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from escalation import services as escalation_services
-from escalation import surveys
 from escalation.models import CannedReply, EscalationPolicy
+from escalation.services import surveys, tickets
 from forum import sanctions
 from notifications.models import Notification
 from tests.factories import CategoryFactory, PostFactory, ThreadFactory, UserFactory
@@ -89,7 +88,7 @@ def world(member, other_member, moderator, agent):
     )
     with TestCase.captureOnCommitCallbacks(execute=True):  # the asker is told of the reply
         reply = PostFactory(thread=thread, author=other_member, body="Look it up on tronscan.")
-    ticket = escalation_services.escalate_thread(actor=moderator, thread=thread)
+    ticket = tickets.escalate_thread(actor=moderator, thread=thread)
     canned = CannedReply.objects.create(title="Hello", body="Hello {asker_name}", created_by=agent)
     notification = Notification.objects.filter(recipient=member).first()
     sanction = sanctions.silence_member(

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from escalation import services as escalation_services
+from escalation.services import tickets as opening
 from tests.conftest import sign_in
 from tests.escalation.conftest import committed
 from tests.factories import CategoryFactory, ThreadFactory
@@ -161,7 +161,7 @@ def inline_code(html: str) -> list[str]:
 
 @pytest.fixture
 def ticket(thread, agent):
-    return committed(escalation_services.escalate_thread, actor=agent, thread=thread)
+    return committed(opening.escalate_thread, actor=agent, thread=thread)
 
 
 @pytest.mark.parametrize(

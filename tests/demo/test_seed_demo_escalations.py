@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.names import validate_name
 from demo import calendar, content
 from escalation.models import (
     AgentStatus,
@@ -28,6 +27,7 @@ from escalation.models import (
 from escalation.policies import PolicyBook
 from forum.models import Category, Post, Thread
 from notifications.models import Notification
+from safety.names import validate_name
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Status, Reason = Ticket.Status, Ticket.Reason

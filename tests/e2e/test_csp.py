@@ -14,7 +14,7 @@ from allauth.mfa.totp.internal.auth import generate_totp_secret
 from playwright.sync_api import Page, expect
 
 from accounts import roles
-from escalation import services as escalation_services
+from escalation.services import tickets as opening
 from forum import services as forum_services
 from notifications.models import Notification
 from tests.e2e.test_forum_journeys import sign_in, sign_in_with_code
@@ -102,7 +102,7 @@ def forum(db):
         author=asker, category=category, title=QUESTION, body=DETAILS
     )
     answer = forum_services.create_post(author=helper, thread=thread, body=ANSWER)
-    ticket = escalation_services.escalate_thread(actor=agent, thread=thread)
+    ticket = opening.escalate_thread(actor=agent, thread=thread)
     assert Notification.objects.filter(recipient=asker, read_at=None).exists()
     return {
         "asker": asker,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts import roles
-from escalation import services, workflow
+from escalation.services import lifecycle, tickets
 from tests.e2e.test_forum_journeys import sign_in
 from tests.factories import CategoryFactory, PostFactory, ThreadFactory, UserFactory
 
@@ -139,10 +139,10 @@ def test_the_rating_scale_is_one_row_of_five_on_a_phone(phone: Page, forum):
     moderator = UserFactory(username="moddy", role=roles.MODERATORS)
     agent = UserFactory(username="agent_amy", role=roles.AGENTS)
     now = timezone.now()
-    ticket = services.escalate_thread(
+    ticket = tickets.escalate_thread(
         actor=moderator, thread=forum["thread"], now=now - timedelta(hours=2)
     )
-    workflow.resolve(actor=agent, ticket=ticket, now=now - timedelta(hours=1))
+    lifecycle.resolve(actor=agent, ticket=ticket, now=now - timedelta(hours=1))
 
     sign_in(phone, forum["asker"])
     check_phone_page(phone, ticket.get_absolute_url())

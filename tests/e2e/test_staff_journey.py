@@ -21,8 +21,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts import roles
-from escalation import services, workflow
 from escalation.models import CannedReply, EscalationPolicy, Queue, Ticket
+from escalation.services import assignment
+from escalation.services import sweep as sweeping
 from notifications.services import deliver_pending_emails
 from tests.e2e.test_escalation_journey import look, shots, zh  # noqa: F401  (shots: a fixture)
 from tests.e2e.test_forum_journeys import new_page, sign_in, sign_in_with_code
@@ -56,7 +57,7 @@ def setting(db):
     agent = UserFactory(
         username="agent_amy", display_name="Amy", role=roles.AGENTS, second_factor=secret
     )
-    workflow.set_on_duty(actor=agent, on_duty=True, queues=[queue])
+    assignment.set_on_duty(actor=agent, on_duty=True, queues=[queue])
     CannedReply.objects.create(title="Confirmed on chain: ask the exchange", body=CANNED_BODY)
     asker = UserFactory(username="asker", display_name="Ada Asker")
     now = timezone.now()
@@ -66,8 +67,8 @@ def setting(db):
     ThreadFactory(
         category=category, title=LATER_QUESTION, now=now - timedelta(hours=23, minutes=50)
     )
-    services.sweep(now=now)
-    services.sweep(now=now + timedelta(minutes=15))
+    sweeping.sweep(now=now)
+    sweeping.sweep(now=now + timedelta(minutes=15))
     assert Ticket.objects.count() == 2
     ticket = Ticket.objects.get(thread__title=QUESTION)
     assert ticket.assignee == agent  # the only on-duty agent of the Transfers queue

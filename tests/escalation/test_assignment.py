@@ -9,8 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
-from escalation import services, workflow
 from escalation.models import AgentStatus, EscalationPolicy, Queue, Ticket, TicketEvent
+from escalation.services import assignment as assigning
+from escalation.services import lifecycle
+from escalation.services import sweep as sweeping
+from escalation.services import tickets as opening
 from forum.errors import InvalidTransition, NotAllowed
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
@@ -24,7 +27,7 @@ Status = Ticket.Status
 
 def make_agent(username: str, *, on_duty=True, queues=None, at=T0):
     user = UserFactory(username=username, role=roles.AGENTS)
-    workflow.set_on_duty(actor=user, on_duty=on_duty, queues=queues, now=at)
+    assigning.set_on_duty(actor=user, on_duty=on_duty, queues=queues, now=at)
     return user
 
 
@@ -34,7 +37,7 @@ def escalate(ask, moderator):
 
     def escalate(*, at=T0 + HOUR, category=None):
         thread = ask(at=at - HOUR) if category is None else ask_in(category, at=at - HOUR)
-        return committed(services.escalate_thread, actor=moderator, thread=thread, now=at)
+        return committed(opening.escalate_thread, actor=moderator, thread=thread, now=at)
 
     return escalate
 
@@ -115,7 +118,7 @@ def test_ties_go_to_whoever_waited_longest_and_first_to_who_never_had_one(escala
     for agent, at in ((amy, T0 + HOUR), (bo, T0 + 2 * HOUR)):
         ticket = escalate(at=at)
         assert ticket.assignee == agent
-        workflow.resolve(actor=agent, ticket=ticket, now=at)
+        lifecycle.resolve(actor=agent, ticket=ticket, now=at)
     make_agent("cy", at=T0 + 3 * HOUR)
 
     tickets = [escalate(at=T0 + n * HOUR) for n in (4, 5, 6)]
@@ -158,7 +161,7 @@ def test_nobody_serving_the_queue_leaves_the_ticket_new_and_unassigned(
 
 
 def away(agent):
-    workflow.set_on_duty(actor=agent, on_duty=False)
+    assigning.set_on_duty(actor=agent, on_duty=False)
 
 
 def inactive(agent):
@@ -200,14 +203,14 @@ def test_a_member_or_moderator_with_a_duty_row_never_gets_a_ticket(escalate, mem
 def test_only_agents_go_on_duty(member, moderator):
     for person in (member, moderator):
         with pytest.raises(NotAllowed):
-            workflow.set_on_duty(actor=person, on_duty=True)
+            assigning.set_on_duty(actor=person, on_duty=True)
 
     assert not AgentStatus.objects.exists()
 
 
 def test_going_on_duty_and_away_keeps_the_chosen_queues(agent, security_queue):
-    workflow.set_on_duty(actor=agent, on_duty=True, queues=[security_queue], now=T0)
-    status = workflow.set_on_duty(actor=agent, on_duty=False, now=T0 + HOUR)
+    assigning.set_on_duty(actor=agent, on_duty=True, queues=[security_queue], now=T0)
+    status = assigning.set_on_duty(actor=agent, on_duty=False, now=T0 + HOUR)
 
     assert (status.on_duty, status.changed_at) == (False, T0 + HOUR)
     assert list(status.queues.all()) == [security_queue]
@@ -220,7 +223,7 @@ def test_with_nobody_on_duty_a_ticket_waits_unassigned_and_is_due_first_response
     assert (ticket.status, ticket.assignee) == (Status.NEW, None)
     assert ticket.sla_due_at == T0 + HOUR + 8 * HOUR
     # Going on duty later does not reach back: someone claims it from the queue.
-    workflow.set_on_duty(actor=agent, on_duty=True)
+    assigning.set_on_duty(actor=agent, on_duty=True)
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
 
 
@@ -232,7 +235,7 @@ def test_the_sweep_spreads_a_batch_of_tickets_evenly(ask, escalate):
     escalate()  # Amy already has one open ticket
     threads = [ask(at=T0 + n * timedelta(minutes=1)) for n in range(10)]
 
-    assert services.sweep(now=T0 + 25 * HOUR).escalated == 10
+    assert sweeping.sweep(now=T0 + 25 * HOUR).escalated == 10
 
     load = Counter(
         Ticket.objects.filter(thread__in=threads).values_list("assignee__username", flat=True)
@@ -260,12 +263,12 @@ def test_assigning_a_batch_costs_the_same_queries_whatever_its_size(ask):
     agents = [make_agent(name, on_duty=False) for name in ("amy", "bo", "cy")]
     small, large = _new_tickets(ask, 3), _new_tickets(ask, 12)
     for agent in agents:
-        workflow.set_on_duty(actor=agent, on_duty=True)
+        assigning.set_on_duty(actor=agent, on_duty=True)
 
     counts = []
     for tickets in (small, large):
         with CaptureQueriesContext(connection) as queries:
-            chosen = workflow.auto_assign(tickets, now=T0 + 30 * HOUR)
+            chosen = assigning.auto_assign(tickets=tickets, now=T0 + 30 * HOUR)
         assert len(chosen) == len(tickets)
         counts.append(len(queries))
 
@@ -274,7 +277,7 @@ def test_assigning_a_batch_costs_the_same_queries_whatever_its_size(ask):
 
 def _new_tickets(ask, count: int) -> list[Ticket]:
     threads = [ask(at=T0) for _ in range(count)]
-    services.sweep(now=T0 + 25 * HOUR)
+    sweeping.sweep(now=T0 + 25 * HOUR)
     return list(Ticket.objects.filter(thread__in=threads, status=Status.NEW, assignee=None))
 
 
@@ -284,9 +287,9 @@ def _new_tickets(ask, count: int) -> list[Ticket]:
 def test_reassigning_tells_the_new_assignee_not_the_agent_who_did_it(escalate, agent):
     bo = UserFactory(username="agent_bo", role=roles.AGENTS)
     ticket = escalate()
-    workflow.claim(actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
+    assigning.claim(actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
 
-    workflow.assign(actor=agent, ticket=ticket, assignee=bo, now=T0 + 3 * HOUR)
+    assigning.assign(actor=agent, ticket=ticket, assignee=bo, now=T0 + 3 * HOUR)
 
     assert not Notification.objects.filter(recipient=agent).exists()  # not for claiming either
     [note] = Notification.objects.filter(recipient=bo)
@@ -309,9 +312,9 @@ def test_reassigning_tells_the_new_assignee_not_the_agent_who_did_it(escalate, a
 
 def test_unassigning_logs_it_and_a_second_time_is_refused(escalate, agent):
     ticket = escalate()
-    workflow.claim(actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
+    assigning.claim(actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
 
-    workflow.assign(actor=agent, ticket=ticket, assignee=None, now=T0 + 3 * HOUR)
+    assigning.assign(actor=agent, ticket=ticket, assignee=None, now=T0 + 3 * HOUR)
 
     ticket.refresh_from_db()
     assert ticket.assignee is None
@@ -322,20 +325,20 @@ def test_unassigning_logs_it_and_a_second_time_is_refused(escalate, agent):
         T0 + 3 * HOUR,
     )
     with pytest.raises(InvalidTransition, match="already unassigned"):
-        workflow.assign(actor=agent, ticket=ticket, assignee=None)
-    workflow.claim(actor=agent, ticket=ticket, now=T0 + 4 * HOUR)
+        assigning.assign(actor=agent, ticket=ticket, assignee=None)
+    assigning.claim(actor=agent, ticket=ticket, now=T0 + 4 * HOUR)
     with pytest.raises(InvalidTransition, match="already assigned to"):
-        workflow.claim(actor=agent, ticket=ticket, now=T0 + 5 * HOUR)
+        assigning.claim(actor=agent, ticket=ticket, now=T0 + 5 * HOUR)
 
 
 def test_a_reopened_ticket_whose_agent_left_goes_to_someone_on_duty(escalate, agent, member):
     ticket = escalate(at=T0 + HOUR)
-    workflow.claim(actor=agent, ticket=ticket, now=T0 + HOUR)
-    workflow.resolve(actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
+    assigning.claim(actor=agent, ticket=ticket, now=T0 + HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
     inactive(agent)
     bo = make_agent("bo")
 
-    workflow.asker_reopen(actor=member, ticket=ticket, now=T0 + 3 * HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=T0 + 3 * HOUR)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee) == (Status.OPEN, bo)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from escalation import services
 from escalation.models import Ticket
+from escalation.services import sweep as sweeping
 from forum import services as forum_services
 from notifications.models import OutboundEmail
 from notifications.services import deliver_pending_emails
@@ -132,7 +132,7 @@ def test_a_sweep_works_and_its_emails_wait_to_be_written_in_each_readers_languag
 
     with broker_at(down):
         started = time.monotonic()
-        result = services.sweep()
+        result = sweeping.sweep()
         elapsed = time.monotonic() - started
 
     assert (result.flagged, result.escalated) == (2, 2)

@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escalation import business_time, services
+from escalation import business_time
 from escalation.models import (
     BusinessCalendar,
     EscalationPolicy,
@@ -19,6 +19,8 @@ from escalation.models import (
     ThreadClock,
     Ticket,
 )
+from escalation.services import sweep
+from escalation.services import tickets as opening
 from tests.escalation.conftest import committed
 from tests.factories import CategoryFactory, ThreadFactory
 from tests.forum.conftest import client_for
@@ -113,7 +115,7 @@ def test_the_sweeps_ticket_counts_its_targets_across_the_holiday(shanghai_office
     thread = ask(at=local(SHANGHAI, "2026-09-25 16:00"))
     escalate_at = clock_of(thread).escalate_at
 
-    assert services.sweep(now=escalate_at).escalated == 1
+    assert sweep.sweep(now=escalate_at).escalated == 1
 
     ticket = Ticket.objects.get(thread=thread)
     # 8 hours from Monday 14:00: 4 on Monday, 4 on Tuesday.
@@ -136,7 +138,7 @@ def test_asking_for_staff_after_hours_starts_the_targets_at_the_next_opening(
 ):
     thread = ask(at=local(SHANGHAI, "2026-09-25 10:00"))
 
-    ticket = services.ask_for_staff(
+    ticket = opening.ask_for_staff(
         actor=member, thread=thread, now=local(SHANGHAI, "2026-09-25 18:30")
     )
 

@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from escalation import services, workflow
 from escalation.models import CannedReply, SatisfactionRating, Ticket
+from escalation.services import assignment, lifecycle, tickets
+from escalation.services import replies as replying
 from notifications.services import absolute_url
 from tests.forum.conftest import client_for
 
@@ -31,7 +32,7 @@ def canned(agent):
 @pytest.fixture
 def ticket(ask, moderator):
     thread = ask(at=timezone.now(), title="USDT on TRON has been pending for hours")
-    return services.escalate_thread(actor=moderator, thread=thread)
+    return tickets.escalate_thread(actor=moderator, thread=thread)
 
 
 # --- The staff page ---------------------------------------------------------------
@@ -158,7 +159,7 @@ def test_the_list_costs_the_same_for_one_reply_and_twenty(
 
 
 def test_placeholders_are_filled_for_the_ticket(canned, ticket, member):
-    text = workflow.fill_canned_reply(
+    text = replying.fill_canned_reply(
         canned, ticket, thread_url=absolute_url(ticket.thread.get_absolute_url())
     )
 
@@ -222,9 +223,9 @@ def test_the_ticket_admin_is_read_only(admin_client, ticket, agent):
 
 
 def test_the_admin_lists_duty_notes_and_ratings(admin_client, ticket, agent):
-    workflow.set_on_duty(actor=agent, on_duty=True)
-    workflow.add_note(actor=agent, ticket=ticket, body="A note for the team")
-    workflow.resolve(actor=agent, ticket=ticket)
+    assignment.set_on_duty(actor=agent, on_duty=True)
+    replying.add_note(actor=agent, ticket=ticket, body="A note for the team")
+    lifecycle.resolve(actor=agent, ticket=ticket)
     SatisfactionRating.objects.create(ticket=ticket, cycle=1, score=5, comment="Great")
 
     for path in (

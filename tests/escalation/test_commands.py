@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from escalation import services, workflow
 from escalation.models import ThreadClock, Ticket
+from escalation.services import assignment, lifecycle
+from escalation.services import tickets as opening
 from forum.models import Thread
 from notifications.models import OutboundEmail
 from notifications.services import deliver_pending_emails
@@ -45,9 +46,9 @@ def test_the_sweep_prints_its_counts_and_escalates(ask):
 
 
 def test_the_sweep_prints_how_many_tickets_it_closed(ask, moderator, agent):
-    ticket = services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
-    workflow.resolve(actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
+    ticket = opening.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
 
     dry = run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00", "--dry-run")
     assert dry.rstrip().endswith(
@@ -96,10 +97,10 @@ def test_a_dry_run_names_the_threads_it_would_escalate_not_references(ask):
 
 
 def test_a_dry_run_logs_nothing_as_done(ask, moderator, agent, caplog):
-    ticket = services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
-    resolved = services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
-    workflow.assign(actor=agent, ticket=resolved, assignee=agent, now=T0 + 2 * HOUR)
-    workflow.resolve(actor=agent, ticket=resolved, now=T0 + 3 * HOUR)
+    ticket = opening.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
+    resolved = opening.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR)
+    assignment.assign(actor=agent, ticket=resolved, assignee=agent, now=T0 + 2 * HOUR)
+    lifecycle.resolve(actor=agent, ticket=resolved, now=T0 + 3 * HOUR)
 
     with caplog.at_level("INFO"):
         dry = run("escalation_sweep", "--now", "2026-11-10T12:00:00+00:00", "--dry-run")

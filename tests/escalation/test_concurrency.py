@@ -19,8 +19,10 @@ from django.db import connection
 
 from accounts import roles
 from accounts.models import User
-from escalation import clocks, services
 from escalation.models import ThreadClock, Ticket, TicketEvent
+from escalation.services import assignment, clocks, lifecycle, replies
+from escalation.services import sweep as sweeping
+from escalation.services import tickets as opening
 from forum import services as forum_services
 from forum.errors import InvalidTransition
 from forum.models import Thread
@@ -106,7 +108,7 @@ def assert_told_once(*, flagged, escalated, helper):
 
 
 def sweep():
-    return services.sweep(now=NOW, batch_size=BATCH)
+    return sweeping.sweep(now=NOW, batch_size=BATCH)
 
 
 @pytest.mark.parametrize("sweeps", [2, 4])
@@ -180,7 +182,7 @@ def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due
     def ask_for_staff(thread):
         def work():
             try:
-                return services.ask_for_staff(actor=thread.author, thread=thread, now=NOW)
+                return opening.ask_for_staff(actor=thread.author, thread=thread, now=NOW)
             except InvalidTransition:  # the sweep got there first: "the team already has it"
                 return None
 
@@ -204,7 +206,7 @@ def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due
 def flagged(ask, member):
     """A question already flagged as needing help, so only its escalation is due at NOW."""
     thread = ask()
-    services.sweep(now=T0 + 5 * HOUR)
+    sweeping.sweep(now=T0 + 5 * HOUR)
     return thread
 
 
@@ -217,7 +219,7 @@ def test_an_asker_asking_while_the_sweep_escalates_their_question_waits_for_it(
         sweeper.start()
         pause.wait()  # the sweep holds the question's clock row
         asker = Worker(
-            lambda: services.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
+            lambda: opening.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
         )
         asker.start()
         asker.join(1)  # long enough to have deadlocked or finished, had it not waited
@@ -242,7 +244,7 @@ def test_a_sweep_passes_by_a_question_its_asker_is_escalating(
     pause = Pause(monkeypatch, clocks, "load_facts", thread_name="asker")
     with shared_database(tmp_path):
         asker = Worker(
-            lambda: services.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
+            lambda: opening.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
         )
         asker.start()
         pause.wait()  # the asker holds the question's rows
@@ -269,11 +271,10 @@ def test_a_sweep_passes_by_a_question_its_asker_is_escalating(
 @pytest.fixture
 def waiting_ticket(ask, member, moderator, agent):
     """Answered by the agent and left waiting on the asker: due to close a week later."""
-    from escalation import workflow
 
     thread = ask()
-    ticket = services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
-    workflow.staff_reply(actor=agent, ticket=ticket, body="The hash, please?", now=T0 + 2 * HOUR)
+    ticket = opening.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+    replies.staff_reply(actor=agent, ticket=ticket, body="The hash, please?", now=T0 + 2 * HOUR)
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.WAITING
     return ticket
@@ -288,7 +289,7 @@ def test_an_asker_replying_while_the_sweep_closes_their_ticket_waits_for_it(
     thread = waiting_ticket.thread
     pause = Pause(monkeypatch, forum_services, "set_support_resolved", thread_name="sweeper")
     with shared_database(tmp_path):
-        sweeper = Worker(lambda: services.sweep(now=closes_at), name="sweeper")
+        sweeper = Worker(lambda: sweeping.sweep(now=closes_at), name="sweeper")
         sweeper.start()
         pause.wait()  # the sweep is closing the ticket
         asker = Worker(
@@ -314,15 +315,14 @@ def test_an_asker_replying_while_the_sweep_closes_their_ticket_waits_for_it(
 @pytest.fixture
 def tickets_due(ask, member, moderator, agent):
     """Eight tickets: four resolved a week ago, four past their first response target."""
-    from escalation import workflow
 
     tickets = []
     for n in range(8):
         thread = ask(at=T0 + n * timedelta(minutes=1))
-        ticket = services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+        ticket = opening.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
         if n % 2:
-            workflow.claim(actor=agent, ticket=ticket, now=T0 + HOUR)
-            workflow.resolve(actor=agent, ticket=ticket, now=T0 + HOUR)
+            assignment.claim(actor=agent, ticket=ticket, now=T0 + HOUR)
+            lifecycle.resolve(actor=agent, ticket=ticket, now=T0 + HOUR)
         tickets.append(ticket)
     return tickets
 
@@ -332,7 +332,7 @@ def test_sweeps_at_the_same_instant_close_and_mark_each_ticket_once(tickets_due,
     later = T0 + 10 * 24 * HOUR
 
     with shared_database(tmp_path):
-        results = at_once(*[lambda: services.sweep(now=later, batch_size=2)] * sweeps)
+        results = at_once(*[lambda: sweeping.sweep(now=later, batch_size=2)] * sweeps)
 
         assert sum(result.closed for result in results) == 4
         assert sum(result.breached for result in results) == 8  # first response and resolution
@@ -351,11 +351,10 @@ def test_sweeps_at_the_same_instant_close_and_mark_each_ticket_once(tickets_due,
 @pytest.fixture
 def agents_on_duty(db):
     from accounts import roles
-    from escalation import workflow
 
     agents = [UserFactory(username=f"agent_{name}", role=roles.AGENTS) for name in "abcd"]
     for agent in agents:
-        workflow.set_on_duty(actor=agent, on_duty=True, now=T0)
+        assignment.set_on_duty(actor=agent, on_duty=True, now=T0)
     return agents
 
 
@@ -372,7 +371,7 @@ def test_sweeps_at_the_same_instant_assign_each_ticket_once_and_evenly(
         assert sum(load.values()) == len(due["escalate"])
         assert None not in load
         # Sweeps running at once may each see an agent as least loaded (see
-        # escalation.assignment): the loads still differ by little.
+        # escalation.services.assignment): the loads still differ by little.
         assert max(load.values()) - min(load.values()) <= sweeps
         assigned = Counter(
             TicketEvent.objects.filter(kind=TicketEvent.Kind.ASSIGNED).values_list(
@@ -423,11 +422,10 @@ def crowd(policy, category):
     transaction. Batch one holds agent A (an asker) and waits for agent B (an assignee);
     batch two holds B (an asker) and waits for A. Ordering each set is not enough.
     """
-    from escalation import workflow
 
     agents = [UserFactory(username=f"duty_{n}", role=roles.AGENTS) for n in range(3)]
     for agent in agents:
-        workflow.set_on_duty(actor=agent, on_duty=True, now=T0)
+        assignment.set_on_duty(actor=agent, on_duty=True, now=T0)
         choose(agent, is_helper=True)
         forum_services.follow_category(actor=agent, category=category)
     # Agents ask questions too: a batch tells an agent its question is escalated, then

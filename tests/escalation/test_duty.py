@@ -2,8 +2,8 @@
 
 import pytest
 
-from escalation import workflow
 from escalation.models import AgentStatus, Queue
+from escalation.services import assignment
 from tests.factories import UserFactory
 from tests.forum.conftest import client_for
 
@@ -46,7 +46,7 @@ def test_the_nav_shows_the_state_in_plain_duty_words(agent, agent_client):
     assert '<span class="badge">Off duty</span>' in text
     assert "Go on duty" in text
 
-    workflow.set_on_duty(actor=agent, on_duty=True)
+    assignment.set_on_duty(actor=agent, on_duty=True)
 
     text = agent_client.get("/staff/canned/").content.decode()
     assert '<span class="badge badge-staff">On duty</span>' in text
@@ -55,7 +55,7 @@ def test_the_nav_shows_the_state_in_plain_duty_words(agent, agent_client):
 
 
 def test_going_away_keeps_the_chosen_queues(agent, agent_client, queues):
-    workflow.set_on_duty(actor=agent, on_duty=True, queues=queues[:1])
+    assignment.set_on_duty(actor=agent, on_duty=True, queues=queues[:1])
 
     agent_client.post(DUTY, {"on_duty": "0", "next": "/staff/tickets/"})
 
@@ -105,7 +105,7 @@ def test_choosing_queues_on_the_duty_page(agent, agent_client, queues):
 
 
 def test_no_queue_ticked_means_every_queue(agent, agent_client, queues):
-    workflow.set_on_duty(actor=agent, on_duty=True, queues=queues)
+    assignment.set_on_duty(actor=agent, on_duty=True, queues=queues)
 
     agent_client.post(DUTY, {"on_duty": "1", "set_queues": "1"})
 
@@ -122,7 +122,7 @@ def test_no_queue_ticked_means_every_queue(agent, agent_client, queues):
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(agent, agent_client, queues, data, message):
-    workflow.set_on_duty(actor=agent, on_duty=False, queues=queues[:1])
+    assignment.set_on_duty(actor=agent, on_duty=False, queues=queues[:1])
 
     response = agent_client.post(DUTY, data)
 
@@ -133,7 +133,7 @@ def test_bad_input_is_refused_and_changes_nothing(agent, agent_client, queues, d
 
 def test_the_duty_page_shows_the_team_and_its_load(agent, agent_client, queues):
     colleague = UserFactory(username="agent_bo", display_name="Bo Agent", role="Agents")
-    workflow.set_on_duty(actor=colleague, on_duty=True, queues=queues[:1])
+    assignment.set_on_duty(actor=colleague, on_duty=True, queues=queues[:1])
 
     text = agent_client.get(DUTY).content.decode()
 
@@ -151,7 +151,7 @@ def test_the_duty_page_costs_the_same_for_two_agents_and_ten(
     def team_of(size):
         for n in range(size):
             person = UserFactory(role="Agents")
-            workflow.set_on_duty(actor=person, on_duty=n % 2 == 0, queues=queues[: n % 3])
+            assignment.set_on_duty(actor=person, on_duty=n % 2 == 0, queues=queues[: n % 3])
 
     team_of(1)
     agent_client.get(DUTY)

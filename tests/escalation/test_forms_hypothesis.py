@@ -9,7 +9,7 @@ from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from escalation.forms import AskStaffForm
+from escalation.forms.asker import AskStaffForm
 from escalation.models import Ticket
 from tests.escalation.conftest import T0
 from tests.forum.conftest import client_for

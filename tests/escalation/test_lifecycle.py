@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from accounts import roles
-from escalation import services, workflow
 from escalation.models import Priority, Queue, ThreadClock, Ticket, TicketEvent
+from escalation.services import assignment, lifecycle, replies, tickets, triage
+from escalation.services import sweep as sweeping
 from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Post, Thread
@@ -30,15 +31,15 @@ Kind = TicketEvent.Kind
 @pytest.fixture
 def ticket(ask, moderator, agent):
     """Escalated by a moderator, claimed by the agent: open."""
-    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=ESCALATED_AT)
-    return workflow.claim(actor=agent, ticket=ticket, now=ESCALATED_AT)
+    ticket = committed(tickets.escalate_thread, actor=moderator, thread=ask(), now=ESCALATED_AT)
+    return assignment.claim(actor=agent, ticket=ticket, now=ESCALATED_AT)
 
 
 @pytest.fixture
 def waiting(ticket, agent):
     """The agent answered in the thread two hours after the escalation."""
     committed(
-        workflow.staff_reply,
+        replies.staff_reply,
         actor=agent,
         ticket=ticket,
         body="Please send the transaction hash.",
@@ -54,7 +55,7 @@ RESOLVED_AT = ESCALATED_AT + 3 * HOUR
 
 @pytest.fixture
 def resolved(ticket, agent):
-    workflow.resolve(actor=agent, ticket=ticket, note="Confirmed on chain.", now=RESOLVED_AT)
+    lifecycle.resolve(actor=agent, ticket=ticket, note="Confirmed on chain.", now=RESOLVED_AT)
     ticket.refresh_from_db()
     return ticket
 
@@ -113,10 +114,10 @@ def test_the_askers_reply_to_an_open_ticket_leaves_it_open(ticket, member, reply
 
 def test_a_resolved_ticket_closes_by_itself_after_the_policys_delay(resolved, member, policy):
     due = RESOLVED_AT + policy.close_resolved_after
-    assert services.sweep(now=due - SECOND).closed == 0
+    assert sweeping.sweep(now=due - SECOND).closed == 0
 
-    first = services.sweep(now=due)
-    second = services.sweep(now=due + DAY)
+    first = sweeping.sweep(now=due)
+    second = sweeping.sweep(now=due + DAY)
 
     assert (first.closed, second.closed) == (1, 0)
     resolved.refresh_from_db()
@@ -139,9 +140,9 @@ def test_a_ticket_left_waiting_closes_by_itself_and_the_asker_may_ask_again(
 ):
     due = ESCALATED_AT + 2 * HOUR + policy.close_waiting_after
     assert waiting.close_at == due
-    assert services.sweep(now=due - SECOND).closed == 0
+    assert sweeping.sweep(now=due - SECOND).closed == 0
 
-    assert services.sweep(now=due).closed == 1
+    assert sweeping.sweep(now=due).closed == 1
 
     waiting.refresh_from_db()
     assert (waiting.status, waiting.closed_at) == (Status.CLOSED, due)
@@ -157,14 +158,14 @@ def test_a_ticket_left_waiting_closes_by_itself_and_the_asker_may_ask_again(
     # The support team no longer has the thread: the asker can ask again, right away.
     assert Thread.objects.get(pk=waiting.thread_id).escalated_at is None
     assert ThreadClock.objects.get(thread_id=waiting.thread_id).member_can_request_at <= due
-    again = services.ask_for_staff(actor=member, thread=waiting.thread, now=due + HOUR)
+    again = tickets.ask_for_staff(actor=member, thread=waiting.thread, now=due + HOUR)
     assert (again.pk, again.status, again.escalation_count) == (waiting.pk, Status.OPEN, 2)
 
 
 def test_the_askers_reply_stops_the_close_delay(waiting, member, reply, policy):
     reply(waiting.thread, author=member, at=ESCALATED_AT + 6 * DAY)
 
-    assert services.sweep(now=ESCALATED_AT + 30 * DAY).closed == 0
+    assert sweeping.sweep(now=ESCALATED_AT + 30 * DAY).closed == 0
     assert Ticket.objects.get(pk=waiting.pk).status == Status.OPEN
 
 
@@ -173,21 +174,21 @@ def test_the_close_delays_come_from_the_policy(ticket, agent, policy):
     policy.close_waiting_after = None  # never close a ticket waiting on the asker
     policy.save()
     committed(
-        workflow.staff_reply, actor=agent, ticket=ticket, body="Hash?", now=ESCALATED_AT + HOUR
+        replies.staff_reply, actor=agent, ticket=ticket, body="Hash?", now=ESCALATED_AT + HOUR
     )
 
     assert Ticket.objects.get(pk=ticket.pk).close_at is None
-    assert services.sweep(now=ESCALATED_AT + 365 * DAY).closed == 0
+    assert sweeping.sweep(now=ESCALATED_AT + 365 * DAY).closed == 0
 
-    workflow.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + 366 * DAY)
-    assert services.sweep(now=ESCALATED_AT + 368 * DAY).closed == 1
+    lifecycle.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + 366 * DAY)
+    assert sweeping.sweep(now=ESCALATED_AT + 368 * DAY).closed == 1
 
 
 def test_a_close_time_left_on_an_active_ticket_is_dropped_not_acted_on(ticket):
     # Never expected (every path clears close_at when the ticket moves on): a repair.
     Ticket.objects.filter(pk=ticket.pk).update(close_at=ESCALATED_AT)
 
-    assert services.sweep(now=ESCALATED_AT + DAY).closed == 0
+    assert sweeping.sweep(now=ESCALATED_AT + DAY).closed == 0
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.close_at) == (Status.OPEN, None)
@@ -198,9 +199,9 @@ def test_a_close_time_left_on_an_active_ticket_is_dropped_not_acted_on(ticket):
 
 def test_the_asker_reopens_within_the_window(resolved, member, agent, policy):
     at = RESOLVED_AT + policy.reopen_within
-    assert workflow.can_asker_reopen(resolved, now=at)
+    assert lifecycle.can_asker_reopen(resolved, now=at)
 
-    workflow.asker_reopen(actor=member, ticket=resolved, now=at)
+    lifecycle.asker_reopen(actor=member, ticket=resolved, now=at)
 
     resolved.refresh_from_db()
     assert (resolved.status, resolved.assignee, resolved.escalation_count) == (
@@ -225,11 +226,11 @@ def test_the_asker_reopens_within_the_window(resolved, member, agent, policy):
 
 def test_reopening_after_the_window_is_refused_with_a_clear_message(resolved, member, policy):
     late = RESOLVED_AT + policy.reopen_within + SECOND
-    assert not workflow.can_asker_reopen(resolved, now=late)
+    assert not lifecycle.can_asker_reopen(resolved, now=late)
     before = snapshot(resolved)
 
     with pytest.raises(InvalidTransition) as refused:
-        workflow.asker_reopen(actor=member, ticket=resolved, now=late)
+        lifecycle.asker_reopen(actor=member, ticket=resolved, now=late)
 
     assert str(refused.value) == (
         "It is too late to reopen this request: ask the support team again from the thread."
@@ -242,7 +243,7 @@ def test_only_the_asker_reopens_their_request(request, resolved, who):
     before = snapshot(resolved)
 
     with pytest.raises(NotAllowed, match="Only the person who asked"):
-        workflow.asker_reopen(
+        lifecycle.asker_reopen(
             actor=request.getfixturevalue(who), ticket=resolved, now=RESOLVED_AT + HOUR
         )
 
@@ -250,10 +251,10 @@ def test_only_the_asker_reopens_their_request(request, resolved, who):
 
 
 def test_the_asker_cannot_reopen_a_closed_or_an_active_request(resolved, ticket, member, agent):
-    workflow.set_status(actor=agent, ticket=resolved, status=Status.CLOSED, now=RESOLVED_AT)
+    lifecycle.set_status(actor=agent, ticket=resolved, status=Status.CLOSED, now=RESOLVED_AT)
     before = snapshot(resolved)
     with pytest.raises(InvalidTransition, match="This request is closed"):
-        workflow.asker_reopen(actor=member, ticket=resolved, now=RESOLVED_AT + HOUR)
+        lifecycle.asker_reopen(actor=member, ticket=resolved, now=RESOLVED_AT + HOUR)
     assert snapshot(resolved) == before
 
 
@@ -261,7 +262,7 @@ def test_the_asker_cannot_reopen_a_request_still_being_worked(ticket, member):
     before = snapshot(ticket)
 
     with pytest.raises(InvalidTransition, match="Only a resolved request can be reopened"):
-        workflow.asker_reopen(actor=member, ticket=ticket, now=ESCALATED_AT + HOUR)
+        lifecycle.asker_reopen(actor=member, ticket=ticket, now=ESCALATED_AT + HOUR)
 
     assert snapshot(ticket) == before
 
@@ -273,7 +274,7 @@ def test_the_asker_cannot_reopen_a_request_whose_thread_is_closed(resolved, memb
     before = snapshot(resolved)
 
     with pytest.raises(InvalidTransition, match="thread is closed"):
-        workflow.asker_reopen(actor=member, ticket=resolved, now=RESOLVED_AT + HOUR)
+        lifecycle.asker_reopen(actor=member, ticket=resolved, now=RESOLVED_AT + HOUR)
 
     assert snapshot(resolved) == before
 
@@ -286,17 +287,17 @@ def test_every_transition_is_logged_with_its_actor_and_time(
 ):
     security = Queue.objects.create(name="Security", slug="security")
     at = [ESCALATED_AT + n * HOUR for n in range(10)]
-    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=at[0])
-    workflow.claim(actor=agent, ticket=ticket, now=at[1])
-    workflow.set_priority(actor=agent, ticket=ticket, priority=Priority.HIGH, now=at[2])
-    committed(workflow.staff_reply, actor=agent, ticket=ticket, body="Hash?", now=at[3])
+    ticket = committed(tickets.escalate_thread, actor=moderator, thread=ask(), now=at[0])
+    assignment.claim(actor=agent, ticket=ticket, now=at[1])
+    triage.set_priority(actor=agent, ticket=ticket, priority=Priority.HIGH, now=at[2])
+    committed(replies.staff_reply, actor=agent, ticket=ticket, body="Hash?", now=at[3])
     reply(ticket.thread, author=member, at=at[4])
-    workflow.set_queue(actor=agent, ticket=ticket, queue=security, now=at[5])
-    workflow.resolve(actor=agent, ticket=ticket, now=at[6])
-    workflow.asker_reopen(actor=member, ticket=ticket, now=at[7])
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.RESOLVED, now=at[8])
+    triage.set_queue(actor=agent, ticket=ticket, queue=security, now=at[5])
+    lifecycle.resolve(actor=agent, ticket=ticket, now=at[6])
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=at[7])
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.RESOLVED, now=at[8])
     closes_at = at[8] + policy.close_resolved_after
-    services.sweep(now=closes_at)
+    sweeping.sweep(now=closes_at)
 
     log = list(
         ticket.events.values_list(
@@ -346,7 +347,7 @@ def test_a_moderator_marking_the_thread_solved_is_named_on_the_resolution(ticket
 
 @pytest.fixture
 def closed(resolved, agent):
-    workflow.set_status(actor=agent, ticket=resolved, status=Status.CLOSED, now=RESOLVED_AT)
+    lifecycle.set_status(actor=agent, ticket=resolved, status=Status.CLOSED, now=RESOLVED_AT)
     resolved.refresh_from_db()
     return resolved
 
@@ -355,7 +356,7 @@ def _refusals():
     """(the ticket's state, the move, the error, words of its message)."""
     yield (
         "closed",
-        lambda t, agent, member: workflow.resolve(actor=agent, ticket=t),
+        lambda t, agent, member: lifecycle.resolve(actor=agent, ticket=t),
         (
             InvalidTransition,
             "This ticket is closed",
@@ -363,7 +364,7 @@ def _refusals():
     )
     yield (
         "resolved",
-        lambda t, agent, member: workflow.resolve(actor=agent, ticket=t),
+        lambda t, agent, member: lifecycle.resolve(actor=agent, ticket=t),
         (
             InvalidTransition,
             "already resolved",
@@ -371,17 +372,17 @@ def _refusals():
     )
     yield (
         "closed",
-        lambda t, agent, member: workflow.staff_reply(actor=agent, ticket=t, body="Hello"),
+        lambda t, agent, member: replies.staff_reply(actor=agent, ticket=t, body="Hello"),
         (InvalidTransition, "This ticket is closed"),
     )
     yield (
         "resolved",
-        lambda t, agent, member: workflow.staff_reply(actor=agent, ticket=t, body="Hello"),
+        lambda t, agent, member: replies.staff_reply(actor=agent, ticket=t, body="Hello"),
         (InvalidTransition, "reopen it before you reply"),
     )
     yield (
         "open",
-        lambda t, agent, member: workflow.assign(actor=agent, ticket=t, assignee=member),
+        lambda t, agent, member: assignment.assign(actor=agent, ticket=t, assignee=member),
         (
             NotAllowed,
             "only be assigned to the support team",
@@ -389,19 +390,19 @@ def _refusals():
     )
     yield (
         "closed",
-        lambda t, agent, member: workflow.assign(actor=agent, ticket=t, assignee=agent),
+        lambda t, agent, member: assignment.assign(actor=agent, ticket=t, assignee=agent),
         (InvalidTransition, "resolved or closed"),
     )
     yield (
         "closed",
-        lambda t, agent, member: workflow.set_priority(
+        lambda t, agent, member: triage.set_priority(
             actor=agent, ticket=t, priority=Priority.URGENT
         ),
         (InvalidTransition, "This ticket is closed"),
     )
     yield (
         "closed",
-        lambda t, agent, member: workflow.set_queue(actor=agent, ticket=t, queue=None),
+        lambda t, agent, member: triage.set_queue(actor=agent, ticket=t, queue=None),
         (
             InvalidTransition,
             "This ticket is closed",
@@ -410,29 +411,29 @@ def _refusals():
     for status in (Status.NEW, Status.OPEN, Status.WAITING, Status.RESOLVED):
         yield (
             "closed",
-            lambda t, agent, member, status=status: workflow.set_status(
+            lambda t, agent, member, status=status: lifecycle.set_status(
                 actor=agent, ticket=t, status=status
             ),
             (InvalidTransition, "This ticket is closed"),
         )
     yield (
         "open",
-        lambda t, agent, member: workflow.set_status(actor=agent, ticket=t, status="escalated"),
+        lambda t, agent, member: lifecycle.set_status(actor=agent, ticket=t, status="escalated"),
         (InvalidTransition, "cannot go from Open to escalated"),
     )
     yield (
         "open",
-        lambda t, agent, member: workflow.set_priority(actor=agent, ticket=t, priority="urgent!"),
+        lambda t, agent, member: triage.set_priority(actor=agent, ticket=t, priority="urgent!"),
         (InvalidTransition, "Choose a priority from the list"),
     )
     yield (
         "open",
-        lambda t, agent, member: workflow.set_priority(actor=agent, ticket=t, priority=99),
+        lambda t, agent, member: triage.set_priority(actor=agent, ticket=t, priority=99),
         (InvalidTransition, "Choose a priority from the list"),
     )
     yield (
         "open",
-        lambda t, agent, member: workflow.resolve(actor=agent, ticket=t, note="x" * 2001),
+        lambda t, agent, member: lifecycle.resolve(actor=agent, ticket=t, note="x" * 2001),
         (
             InvalidTransition,
             "under 2,000 characters",
@@ -440,7 +441,9 @@ def _refusals():
     )
     yield (
         "open",
-        lambda t, agent, member: workflow.set_status(actor=member, ticket=t, status=Status.WAITING),
+        lambda t, agent, member: lifecycle.set_status(
+            actor=member, ticket=t, status=Status.WAITING
+        ),
         (NotAllowed, "Only the support team"),
     )
 
@@ -473,6 +476,6 @@ def test_a_ticket_cannot_be_handed_to_someone_who_left_the_team(ticket, agent):
     before = snapshot(ticket)
 
     with pytest.raises(NotAllowed):
-        workflow.assign(actor=agent, ticket=ticket, assignee=former)
+        assignment.assign(actor=agent, ticket=ticket, assignee=former)
 
     assert snapshot(ticket) == before

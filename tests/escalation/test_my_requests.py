@@ -7,8 +7,11 @@ import time_machine
 from django.test import Client
 from django.utils import formats, timezone
 
-from escalation import services, workflow
 from escalation.models import Priority, Queue, SatisfactionRating, Ticket, TicketEvent
+from escalation.selectors import asker
+from escalation.services import assignment, lifecycle, replies, triage
+from escalation.services import sweep as sweeping
+from escalation.services import tickets as opening
 from forum import services as forum_services
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
@@ -24,21 +27,21 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def ticket(ask, member):
     """`member`'s question, escalated by the sweep at ESCALATED_AT (first answer due 8 hours on)."""
     thread = ask(title="USDT on TRON stuck for a day")
-    services.sweep(now=ESCALATED_AT)
+    sweeping.sweep(now=ESCALATED_AT)
     return Ticket.objects.get(thread=thread)
 
 
 @pytest.fixture
 def others_ticket(ask, other_member, moderator):
     thread = ask(author=other_member, title="Which network fee applies to BNB?")
-    return services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+    return opening.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
 
 
 @pytest.fixture
 def answered(ticket, agent):
     """The support team answered in the thread an hour after the escalation."""
     post = committed(
-        workflow.staff_reply,
+        replies.staff_reply,
         actor=agent,
         ticket=ticket,
         body="The transfer is confirmed on chain: the exchange has to credit it.",
@@ -50,7 +53,7 @@ def answered(ticket, agent):
 
 @pytest.fixture
 def resolved(answered, ticket, agent):
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=ESCALATED_AT + 2 * HOUR)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=ESCALATED_AT + 2 * HOUR)
     ticket.refresh_from_db()
     return ticket
 
@@ -132,7 +135,7 @@ def test_a_late_answer_is_owned_up_to_in_the_list(ticket, member):
 def test_the_newest_request_comes_first(ask, member, moderator):
     for n, at in enumerate([T0, T0 + 2 * HOUR, T0 + HOUR]):
         thread = ask(title=f"Question {n}", at=at)
-        committed(services.escalate_thread, actor=moderator, thread=thread, now=at)
+        committed(opening.escalate_thread, actor=moderator, thread=thread, now=at)
 
     text = client_for(member).get("/my/requests/").text
 
@@ -147,7 +150,7 @@ def test_the_list_costs_the_same_for_one_request_as_for_five(
     with django_assert_num_queries(2) as one:  # the session's user, the tickets (roles: cached)
         client.get("/my/requests/")
     for n in range(4):
-        services.escalate_thread(actor=moderator, thread=ask(title=f"Question {n}"))
+        opening.escalate_thread(actor=moderator, thread=ask(title=f"Question {n}"))
 
     with django_assert_num_queries(len(one)):
         response = client.get("/my/requests/")
@@ -156,13 +159,12 @@ def test_the_list_costs_the_same_for_one_request_as_for_five(
 
 
 def test_a_long_list_pages_by_keyset(ask, member, moderator, monkeypatch):
-    from escalation import asker
 
     monkeypatch.setattr(asker, "PER_PAGE", 2)
     for n in range(3):
         at = T0 + n * HOUR
         committed(
-            services.escalate_thread,
+            opening.escalate_thread,
             actor=moderator,
             thread=ask(title=f"Question {n}", at=at),
             now=at,
@@ -327,9 +329,9 @@ def test_a_community_solution_is_told_as_such(ticket, member, other_member, repl
 
 
 def test_a_status_change_is_told_in_the_askers_words(ask, member, moderator, agent):
-    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0)
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
-    workflow.set_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING)
+    ticket = committed(opening.escalate_thread, actor=moderator, thread=ask(), now=T0)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING)
 
     text = history(client_for(member).get(ticket.get_absolute_url()).text)
 
@@ -339,11 +341,11 @@ def test_a_status_change_is_told_in_the_askers_words(ask, member, moderator, age
 
 def test_the_history_never_shows_the_teams_business(ticket, member, agent, other_member):
     queue = Queue.objects.create(name="Transfers desk", slug="transfers-desk")
-    workflow.add_note(actor=agent, ticket=ticket, body="Asker seems to be a reseller, careful")
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
-    workflow.set_priority(actor=agent, ticket=ticket, priority=Priority.URGENT)
-    workflow.set_queue(actor=agent, ticket=ticket, queue=queue)
-    services.sweep(now=ESCALATED_AT + 100 * HOUR)  # both targets missed
+    replies.add_note(actor=agent, ticket=ticket, body="Asker seems to be a reseller, careful")
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
+    triage.set_priority(actor=agent, ticket=ticket, priority=Priority.URGENT)
+    triage.set_queue(actor=agent, ticket=ticket, queue=queue)
+    sweeping.sweep(now=ESCALATED_AT + 100 * HOUR)  # both targets missed
     assert ticket.events.filter(kind=TicketEvent.Kind.FIRST_RESPONSE_BREACHED).exists()
 
     text = get(member, f"/my/requests/{ticket.reference}/", at=ESCALATED_AT + 101 * HOUR).text
@@ -370,7 +372,7 @@ def test_the_page_costs_the_same_whatever_its_history(
     client.get(path)
     with django_assert_num_queries(4) as few:  # user, ticket, events, rating (roles: cached)
         client.get(path)
-    workflow.asker_reopen(actor=member, ticket=resolved, now=ESCALATED_AT + 3 * HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=resolved, now=ESCALATED_AT + 3 * HOUR)
     for n in range(3):
         reply(resolved.thread, author=member, at=ESCALATED_AT + (4 + n) * HOUR)
 
@@ -543,9 +545,9 @@ def test_an_active_request_cannot_be_rated(ticket, member):
 
 def test_a_reopened_request_is_rated_again_for_its_new_cycle(resolved, member, agent):
     post(member, f"/my/requests/{resolved.reference}/rate/", {"score": "2"})
-    workflow.asker_reopen(actor=member, ticket=resolved, now=ESCALATED_AT + 3 * HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=resolved, now=ESCALATED_AT + 3 * HOUR)
     resolved.refresh_from_db()
-    committed(workflow.resolve, actor=agent, ticket=resolved, now=ESCALATED_AT + 4 * HOUR)
+    committed(lifecycle.resolve, actor=agent, ticket=resolved, now=ESCALATED_AT + 4 * HOUR)
 
     page = get(member, f"/my/requests/{resolved.reference}/", at=ESCALATED_AT + 5 * HOUR)
     post(

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from escalation import services, workflow
+from escalation.services import lifecycle, sweep, tickets
 from forum import services as forum_services
 from forum.models import Thread
 from tests.escalation.conftest import T0, committed
@@ -31,7 +31,7 @@ def threads(ask, reply, member, other_member, moderator):
     }
     made["answered in time"] = ask(title="answered in time", at=T0)
     reply(made["answered in time"], author=other_member, at=T0 + HOUR)
-    assert services.sweep(now=FLAGGED_AT).flagged == 3
+    assert sweep.sweep(now=FLAGGED_AT).flagged == 3
     # Closing does not clear the flag, and no service hides a thread: the list must filter.
     committed(
         forum_services.set_thread_closed,
@@ -95,7 +95,7 @@ def test_the_home_section_goes_away_when_the_last_flagged_thread_is_answered(
 def test_an_escalated_thread_leaves_the_home_section_and_the_tab(threads, moderator, agent):
     """ "Help out before they go to the support team": once they have, they are not listed."""
     ticket = committed(
-        services.escalate_thread, actor=moderator, thread=threads["flagged"], now=FLAGGED_AT
+        tickets.escalate_thread, actor=moderator, thread=threads["flagged"], now=FLAGGED_AT
     )
 
     home = Client().get("/").text
@@ -107,7 +107,7 @@ def test_an_escalated_thread_leaves_the_home_section_and_the_tab(threads, modera
     assert "With the support team</span>" in row
     assert "Needs help</span>" not in row
 
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=FLAGGED_AT + HOUR)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=FLAGGED_AT + HOUR)
 
     home = Client().get("/").text
     assert HOME_SECTION not in home

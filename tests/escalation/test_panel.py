@@ -2,7 +2,7 @@
 
 import pytest
 
-from escalation import services
+from escalation.services import tickets
 from forum import services as forum
 from tests.conftest import sign_in
 from tests.escalation.conftest import T0, committed
@@ -23,7 +23,7 @@ def test_the_asker_of_a_solved_question_sees_no_empty_box(ask, reply, member, ot
 
 def test_the_asker_sees_where_the_ticket_stands(ask, member, moderator, client):
     thread = ask()
-    ticket = committed(services.escalate_thread, actor=moderator, thread=thread, now=T0)
+    ticket = committed(tickets.escalate_thread, actor=moderator, thread=thread, now=T0)
     sign_in(client, member)
 
     page = client.get(thread.get_absolute_url()).content.decode()

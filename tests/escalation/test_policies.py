@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 
-from escalation import services, tasks
+from escalation import tasks
 from escalation.models import EscalationPolicy, ThreadClock, Ticket
+from escalation.services import sweep
 from tests.escalation.conftest import T0, committed
 from tests.factories import CategoryFactory, ThreadFactory
 from tests.forum.conftest import client_for
@@ -54,7 +55,7 @@ def test_a_category_policy_overrides_the_site_default(strict_policy, ask, member
 def test_a_ticket_takes_its_targets_from_the_category_policy(strict_policy, ask):
     thread = ask()
 
-    services.sweep(now=T0 + 2 * HOUR)
+    sweep.sweep(now=T0 + 2 * HOUR)
 
     ticket = Ticket.objects.get(thread=thread)
     assert ticket.policy == strict_policy
@@ -72,7 +73,7 @@ def test_without_any_policy_the_built_in_defaults_apply(category, member):
         T0 + defaults.escalate_after,
         T0 + defaults.member_can_request_after,
     )
-    services.sweep(now=T0 + defaults.escalate_after)
+    sweep.sweep(now=T0 + defaults.escalate_after)
     ticket = Ticket.objects.get(thread=thread)
     assert ticket.policy is None
     assert ticket.priority == defaults.ticket_priority
@@ -129,7 +130,7 @@ def policy_form(**changes) -> dict:
         "_save": "Save",
         **changes,
     }
-    # The admin takes each duration as hours and minutes (escalation/admin_forms.py).
+    # The admin takes each duration as hours and minutes (escalation/forms/admin.py).
     for name, value in list(fields.items()):
         if name in DURATION_FIELDS:
             del fields[name]

@@ -13,8 +13,9 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from escalation import services, workflow
 from escalation.models import Ticket
+from escalation.services import lifecycle, replies, tickets
+from escalation.services import sweep as sweeping
 from forum import services as forum_services
 from forum.states import QuestionState
 from notifications import services as notifications
@@ -112,7 +113,7 @@ def test_every_surface_shows_the_same_state_at_every_step(
     walk.check(QuestionState.NEW, has_request=False, has_news=False)
 
     walk.at = T0 + 4 * HOUR + HOUR / 6
-    assert services.sweep(now=walk.at).flagged == 1
+    assert sweeping.sweep(now=walk.at).flagged == 1
     walk.check(QuestionState.NEEDS_HELP, has_request=False, has_news=True, email=True)
 
     walk.at = T0 + 5 * HOUR
@@ -120,12 +121,12 @@ def test_every_surface_shows_the_same_state_at_every_step(
     walk.check(QuestionState.ANSWERED, has_request=False, has_news=True, email=True)
 
     walk.at = T0 + 6 * HOUR
-    ticket = committed(services.ask_for_staff, actor=member, thread=thread, now=walk.at)
+    ticket = committed(tickets.ask_for_staff, actor=member, thread=thread, now=walk.at)
     walk.check(QuestionState.WITH_SUPPORT, has_request=True, has_news=True, email=True)
 
     walk.at = T0 + 7 * HOUR
     answer = committed(
-        workflow.staff_reply,
+        replies.staff_reply,
         actor=agent,
         ticket=ticket,
         body="The exchange needs the transaction hash: send it to them with your deposit address.",
@@ -134,12 +135,12 @@ def test_every_surface_shows_the_same_state_at_every_step(
     walk.check(QuestionState.WITH_SUPPORT, has_request=True, has_news=True, email=True)
 
     walk.at = T0 + 8 * HOUR
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=walk.at)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=walk.at)
     walk.check(QuestionState.RESOLVED_BY_SUPPORT, has_request=True, has_news=True, email=True)
 
     walk.at = T0 + 9 * HOUR
     ticket.refresh_from_db()
-    committed(workflow.asker_reopen, actor=member, ticket=ticket, now=walk.at)
+    committed(lifecycle.asker_reopen, actor=member, ticket=ticket, now=walk.at)
     walk.check(QuestionState.WITH_SUPPORT, has_request=True, has_news=True)
 
     walk.at = T0 + 10 * HOUR

@@ -10,10 +10,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from escalation import asker, services, surveys, workflow
 from escalation.models import Ticket, TicketNote
-from forum.errors import SecretRefused
-from forum.models import Post, SecretRefusal
+from escalation.services import lifecycle, replies, surveys
+from escalation.services import tickets as opening
+from forum.models import Post
+from safety.errors import SecretRefused
+from safety.models import SecretRefusal
 from tests.escalation.conftest import committed
 from tests.forum.conftest import client_for
 from tests.secret_samples import EN_24, TX_HASH, ZH_24, ZPRV, wif
@@ -34,7 +36,7 @@ def thread(ask):
 
 @pytest.fixture
 def ticket(thread, moderator):
-    return services.escalate_thread(actor=moderator, thread=thread, now=timezone.now() - HOUR)
+    return opening.escalate_thread(actor=moderator, thread=thread, now=timezone.now() - HOUR)
 
 
 @pytest.fixture
@@ -133,9 +135,9 @@ def test_escalating_with_a_private_key_in_the_note_is_refused(headers, thread, m
 
 def test_the_workflow_refuses_a_secret_whoever_calls_it(ticket, agent):
     with pytest.raises(SecretRefused):
-        workflow.staff_reply(actor=agent, ticket=ticket, body=pasted(EN_24))
+        replies.staff_reply(actor=agent, ticket=ticket, body=pasted(EN_24))
     with pytest.raises(SecretRefused):
-        workflow.add_note(actor=agent, ticket=ticket, body=ZPRV)
+        replies.add_note(actor=agent, ticket=ticket, body=ZPRV)
 
     assert not TicketNote.objects.exists()
     assert counted("staff_reply") == 1
@@ -144,7 +146,7 @@ def test_the_workflow_refuses_a_secret_whoever_calls_it(ticket, agent):
 
 def test_asking_for_staff_refuses_a_secret_in_the_note(thread, member):
     with pytest.raises(SecretRefused):
-        services.ask_for_staff(actor=member, thread=thread, note=EN_24)
+        opening.ask_for_staff(actor=member, thread=thread, note=EN_24)
 
     assert not Ticket.objects.exists()
     assert words_in(EN_24.split()[:3], str(list(SecretRefusal.objects.values()))) == []
@@ -164,7 +166,7 @@ def test_a_resolution_note_with_a_phrase_is_refused_and_the_ticket_stays_open(ti
 
 
 def test_a_resolution_note_may_hold_a_hash_without_a_question(ticket, agent):
-    workflow.resolve(actor=agent, ticket=ticket, note=f"Confirmed on chain: {TX_HASH}")
+    lifecycle.resolve(actor=agent, ticket=ticket, note=f"Confirmed on chain: {TX_HASH}")
 
     ticket.refresh_from_db()
     assert ticket.resolution_note.endswith(TX_HASH)
@@ -172,8 +174,8 @@ def test_a_resolution_note_may_hold_a_hash_without_a_question(ticket, agent):
 
 @pytest.fixture
 def rating(ticket, agent):
-    committed(workflow.staff_reply, actor=agent, ticket=ticket, body="It is confirmed now.")
-    workflow.resolve(actor=agent, ticket=ticket, note="On chain.")
+    committed(replies.staff_reply, actor=agent, ticket=ticket, body="It is confirmed now.")
+    lifecycle.resolve(actor=agent, ticket=ticket, note="On chain.")
     ticket.refresh_from_db()
     return surveys.rate(ticket=ticket, cycle=ticket.escalation_count, score=2)
 
@@ -195,7 +197,7 @@ def test_a_survey_comment_with_a_phrase_is_refused_and_not_kept(rating, member, 
 
 def test_rating_from_the_request_page_refuses_a_phrase_in_the_comment(rating, member):
     with pytest.raises(SecretRefused):
-        asker.rate_or_comment(actor=member, ticket=rating.ticket, score=None, comment=EN_24)
+        surveys.rate_as_asker(actor=member, ticket=rating.ticket, score=None, comment=EN_24)
 
     rating.refresh_from_db()
     assert rating.comment == ""

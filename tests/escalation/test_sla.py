@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts import roles
-from escalation import services, workflow
 from escalation.models import (
     BusinessCalendar,
     EscalationPolicy,
@@ -17,6 +16,8 @@ from escalation.models import (
     Ticket,
     TicketEvent,
 )
+from escalation.services import assignment, lifecycle, sweep
+from escalation.services import tickets as opening
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
 from tests.factories import UserFactory
@@ -37,7 +38,7 @@ Breached = Notification.Kind
 def escalate(ask, moderator):
     def escalate(*, at=ESCALATED_AT, **ask_kwargs):
         thread = ask(at=at - HOUR, **ask_kwargs)
-        return committed(services.escalate_thread, actor=moderator, thread=thread, now=at)
+        return committed(opening.escalate_thread, actor=moderator, thread=thread, now=at)
 
     return escalate
 
@@ -45,7 +46,7 @@ def escalate(ask, moderator):
 @pytest.fixture
 def ticket(escalate, agent):
     """Escalated while the agent was on duty: theirs, and open."""
-    workflow.set_on_duty(actor=agent, on_duty=True)
+    assignment.set_on_duty(actor=agent, on_duty=True)
     ticket = escalate()
     assert (ticket.status, ticket.assignee) == (Status.OPEN, agent)
     return ticket
@@ -54,7 +55,7 @@ def ticket(escalate, agent):
 def make_agent(username: str, *, queues=()):
     """An agent who is away (so gets no tickets) and has chosen these queues."""
     user = UserFactory(username=username, role=roles.AGENTS)
-    workflow.set_on_duty(actor=user, on_duty=False, queues=list(queues))
+    assignment.set_on_duty(actor=user, on_duty=False, queues=list(queues))
     return user
 
 
@@ -71,11 +72,11 @@ def test_a_missed_first_response_is_marked_once_logged_and_told_to_the_assignee(
     ticket, agent, caplog
 ):
     bystander = make_agent("agent_bo")
-    assert services.sweep(now=FIRST_RESPONSE_DUE - SECOND).breached == 0
+    assert sweep.sweep(now=FIRST_RESPONSE_DUE - SECOND).breached == 0
 
     with caplog.at_level(logging.WARNING, logger="escalation.services"):
-        first = services.sweep(now=FIRST_RESPONSE_DUE)
-        second = services.sweep(now=FIRST_RESPONSE_DUE + HOUR)
+        first = sweep.sweep(now=FIRST_RESPONSE_DUE)
+        second = sweep.sweep(now=FIRST_RESPONSE_DUE + HOUR)
 
     assert (first.breached, second.breached) == (1, 0)
     ticket.refresh_from_db()
@@ -104,8 +105,8 @@ def test_a_missed_resolution_is_marked_once_and_told_to_the_assignee(
     reply(ticket.thread, author=member, at=ESCALATED_AT + HOUR)  # back at once: clock runs
 
     with caplog.at_level(logging.WARNING, logger="escalation.services"):
-        first = services.sweep(now=RESOLUTION_DUE)
-        second = services.sweep(now=RESOLUTION_DUE + 5 * HOUR)
+        first = sweep.sweep(now=RESOLUTION_DUE)
+        second = sweep.sweep(now=RESOLUTION_DUE + 5 * HOUR)
 
     assert (first.breached, second.breached) == (1, 0)
     ticket.refresh_from_db()
@@ -122,24 +123,24 @@ def test_a_missed_resolution_is_marked_once_and_told_to_the_assignee(
 
 
 def test_a_reopened_ticket_can_miss_its_new_resolution_target_once_more(ticket, agent, member):
-    services.sweep(now=RESOLUTION_DUE)
-    workflow.resolve(actor=agent, ticket=ticket, now=RESOLUTION_DUE + HOUR)
-    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLUTION_DUE + 2 * HOUR)
+    sweep.sweep(now=RESOLUTION_DUE)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=RESOLUTION_DUE + HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=RESOLUTION_DUE + 2 * HOUR)
     ticket.refresh_from_db()
     assert (ticket.resolution_breached_at, ticket.escalation_count) == (None, 2)
 
-    services.sweep(now=RESOLUTION_DUE + 2 * HOUR + 72 * HOUR)
-    services.sweep(now=RESOLUTION_DUE + 2 * HOUR + 73 * HOUR)
+    sweep.sweep(now=RESOLUTION_DUE + 2 * HOUR + 72 * HOUR)
+    sweep.sweep(now=RESOLUTION_DUE + 2 * HOUR + 73 * HOUR)
 
     assert ticket.events.filter(kind=Kind.RESOLUTION_BREACHED).count() == 2
     assert Notification.objects.filter(kind=Breached.RESOLUTION_BREACHED).count() == 2
 
 
 def test_resolved_and_closed_tickets_miss_no_target(ticket, agent):
-    workflow.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + HOUR)
 
-    assert services.sweep(now=RESOLUTION_DUE + HOUR).breached == 0
-    assert services.sweep(now=RESOLUTION_DUE + 1000 * HOUR).breached == 0  # closed by now
+    assert sweep.sweep(now=RESOLUTION_DUE + HOUR).breached == 0
+    assert sweep.sweep(now=RESOLUTION_DUE + 1000 * HOUR).breached == 0  # closed by now
     assert Ticket.objects.get(pk=ticket.pk).status == Status.CLOSED
     assert not Notification.objects.filter(
         kind__in=[Breached.FIRST_RESPONSE_BREACHED, Breached.RESOLUTION_BREACHED]
@@ -167,8 +168,8 @@ def test_an_unassigned_breach_is_told_to_the_agents_of_its_queue(escalate, trans
     ticket = escalate()
     assert ticket.assignee is None
 
-    services.sweep(now=FIRST_RESPONSE_DUE)
-    services.sweep(now=FIRST_RESPONSE_DUE + HOUR)
+    sweep.sweep(now=FIRST_RESPONSE_DUE)
+    sweep.sweep(now=FIRST_RESPONSE_DUE + HOUR)
 
     assert breach_notes(Breached.FIRST_RESPONSE_BREACHED) == ["amy", "cy"]
 
@@ -180,7 +181,7 @@ def test_an_unassigned_breach_in_a_queue_nobody_chose_is_told_to_every_agent(
     make_agent("bo", queues=[Queue.objects.create(name="Install", slug="install")])
     escalate()
 
-    services.sweep(now=FIRST_RESPONSE_DUE)
+    sweep.sweep(now=FIRST_RESPONSE_DUE)
 
     assert breach_notes(Breached.FIRST_RESPONSE_BREACHED) == ["amy", "bo"]
 
@@ -189,7 +190,7 @@ def test_an_unassigned_breach_outside_any_queue_is_told_to_every_agent(escalate,
     make_agent("amy", queues=[Queue.objects.create(name="Security", slug="security")])
     escalate()
 
-    services.sweep(now=FIRST_RESPONSE_DUE)
+    sweep.sweep(now=FIRST_RESPONSE_DUE)
 
     assert breach_notes(Breached.FIRST_RESPONSE_BREACHED) == ["agent_amy", "amy"]
 
@@ -200,7 +201,7 @@ def test_an_unassigned_breach_outside_any_queue_is_told_to_every_agent(escalate,
 def test_a_waiting_ticket_never_misses_its_resolution_target(ticket, agent, reply):
     reply(ticket.thread, author=agent, at=ESCALATED_AT + HOUR)
 
-    result = services.sweep(now=RESOLUTION_DUE + 24 * HOUR)
+    result = sweep.sweep(now=RESOLUTION_DUE + 24 * HOUR)
 
     ticket.refresh_from_db()
     assert (result.breached, ticket.status) == (0, Status.WAITING)
@@ -209,7 +210,7 @@ def test_a_waiting_ticket_never_misses_its_resolution_target(ticket, agent, repl
 
 
 def test_waiting_set_by_hand_pauses_the_clock_and_open_resumes_it(ticket, agent):
-    workflow.set_status(
+    lifecycle.set_status(
         actor=agent, ticket=ticket, status=Status.WAITING, now=ESCALATED_AT + 10 * HOUR
     )
     ticket.refresh_from_db()
@@ -218,7 +219,7 @@ def test_waiting_set_by_hand_pauses_the_clock_and_open_resumes_it(ticket, agent)
         62 * HOUR,
     )
 
-    workflow.set_status(
+    lifecycle.set_status(
         actor=agent, ticket=ticket, status=Status.OPEN, now=ESCALATED_AT + 40 * HOUR
     )
 
@@ -229,21 +230,21 @@ def test_waiting_set_by_hand_pauses_the_clock_and_open_resumes_it(ticket, agent)
         None,
         None,
     )
-    assert services.sweep(now=ESCALATED_AT + 102 * HOUR - SECOND).breached == 1  # first response
-    assert services.sweep(now=ESCALATED_AT + 102 * HOUR).breached == 1  # resolution
+    assert sweep.sweep(now=ESCALATED_AT + 102 * HOUR - SECOND).breached == 1  # first response
+    assert sweep.sweep(now=ESCALATED_AT + 102 * HOUR).breached == 1  # resolution
 
 
 def test_a_ticket_already_late_when_it_waits_is_late_as_soon_as_it_resumes(ticket, agent, member):
-    workflow.set_status(
+    lifecycle.set_status(
         actor=agent, ticket=ticket, status=Status.WAITING, now=RESOLUTION_DUE + HOUR
     )
-    workflow.set_status(
+    lifecycle.set_status(
         actor=agent, ticket=ticket, status=Status.OPEN, now=RESOLUTION_DUE + 9 * HOUR
     )
 
     ticket.refresh_from_db()
     assert ticket.resolution_due_at == RESOLUTION_DUE + 9 * HOUR
-    services.sweep(now=RESOLUTION_DUE + 9 * HOUR)
+    sweep.sweep(now=RESOLUTION_DUE + 9 * HOUR)
     assert Ticket.objects.get(pk=ticket.pk).resolution_breached_at == RESOLUTION_DUE + 9 * HOUR
 
 
@@ -275,7 +276,7 @@ def office_hours(policy, category):
 def test_waiting_pauses_the_resolution_clock_in_business_time(
     office_hours, escalate, agent, member, reply
 ):
-    workflow.set_on_duty(actor=agent, on_duty=True)
+    assignment.set_on_duty(actor=agent, on_duty=True)
     ticket = escalate(at=shanghai("2026-11-02 10:00"))  # a Monday
     # 24 office hours: Monday 10–18, Tuesday 9–18, Wednesday 9–16.
     assert ticket.resolution_due_at == shanghai("2026-11-04 16:00")
@@ -286,7 +287,7 @@ def test_waiting_pauses_the_resolution_clock_in_business_time(
     assert (ticket.resolution_due_at, ticket.resolution_time_left) == (None, 19 * HOUR)
     assert ticket.sla_due_at is None
     # Wednesday 16:00 passes while the asker takes their time: no breach.
-    assert services.sweep(now=shanghai("2026-11-05 10:00")).breached == 0
+    assert sweep.sweep(now=shanghai("2026-11-05 10:00")).breached == 0
 
     reply(ticket.thread, author=member, at=shanghai("2026-11-05 16:00"))  # Thursday
 
@@ -295,8 +296,8 @@ def test_waiting_pauses_the_resolution_clock_in_business_time(
     # The 19 hours left: Thursday 16–18, Friday 9–18, then Monday 9–17.
     assert ticket.resolution_due_at == ticket.sla_due_at == shanghai("2026-11-09 17:00")
     assert (ticket.waiting_since, ticket.resolution_time_left) == (None, None)
-    assert services.sweep(now=shanghai("2026-11-09 17:00") - SECOND).breached == 0
-    assert services.sweep(now=shanghai("2026-11-09 17:00")).breached == 1
+    assert sweep.sweep(now=shanghai("2026-11-09 17:00") - SECOND).breached == 0
+    assert sweep.sweep(now=shanghai("2026-11-09 17:00")).breached == 1
     assert ticket.events.get(kind=Kind.RESOLUTION_BREACHED).created_at == shanghai(
         "2026-11-09 17:00"
     )
@@ -315,12 +316,12 @@ def test_the_next_deadline_follows_the_ticket_through_its_life(ticket, agent, me
     # Answered: the resolution, with the two waiting hours added.
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == RESOLUTION_DUE + 2 * HOUR
 
-    workflow.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + 4 * HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + 4 * HOUR)
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at is None
 
-    workflow.asker_reopen(actor=member, ticket=ticket, now=ESCALATED_AT + 5 * HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=ESCALATED_AT + 5 * HOUR)
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == ESCALATED_AT + 5 * HOUR + 72 * HOUR
 
-    workflow.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + 6 * HOUR)
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=ESCALATED_AT + 6 * HOUR)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at is None

@@ -11,8 +11,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from escalation import services, workflow
 from escalation.models import CannedReply, Ticket
+from escalation.services import assignment, lifecycle, sweep
+from escalation.services import tickets as opening
 from tests.escalation.conftest import T0
 from tests.forum.conftest import client_for
 
@@ -35,7 +36,7 @@ def selected_status(page: str) -> list[str]:
 @pytest.fixture
 def ticket(ask, moderator):
     """`member`'s question, escalated at T0: new, unassigned, first response due at T0 + 8 h."""
-    return services.escalate_thread(actor=moderator, thread=ask(at=T0 - HOUR), now=T0)
+    return opening.escalate_thread(actor=moderator, thread=ask(at=T0 - HOUR), now=T0)
 
 
 # --- The status select ---------------------------------------------------------------
@@ -43,7 +44,7 @@ def ticket(ask, moderator):
 
 def test_after_resolving_the_status_select_shows_resolved(ticket, agent):
     client = client_for(agent)
-    workflow.claim(actor=agent, ticket=ticket)
+    assignment.claim(actor=agent, ticket=ticket)
     assert selected_status(client.get(url(ticket)).text) == ["open"]
 
     client.post(url(ticket) + "resolve/", {"note": ""})
@@ -54,7 +55,7 @@ def test_after_resolving_the_status_select_shows_resolved(ticket, agent):
 
 
 def test_moving_to_the_status_it_has_changes_nothing(ticket, agent):
-    workflow.claim(actor=agent, ticket=ticket)
+    assignment.claim(actor=agent, ticket=ticket)
     ticket.refresh_from_db()
     events = ticket.events.count()
 
@@ -72,14 +73,14 @@ def test_moving_to_the_status_it_has_changes_nothing(ticket, agent):
 def test_a_missed_target_has_one_label_in_the_queue_and_on_the_ticket(ticket, agent):
     """The first response was due at T0 + 8 h; at T0 + 56 h it is two days overdue,
     whether the ticket is still open or now waits on the asker (no next deadline)."""
-    workflow.claim(actor=agent, ticket=ticket, now=T0 + HOUR)
-    services.sweep(now=T0 + 9 * HOUR)  # marks the first response missed
+    assignment.claim(actor=agent, ticket=ticket, now=T0 + HOUR)
+    sweep.sweep(now=T0 + 9 * HOUR)  # marks the first response missed
     client = client_for(agent)
 
     for status in (Status.OPEN, Status.WAITING):
         if status == Status.WAITING:
             ticket.refresh_from_db()
-            workflow.set_status(actor=agent, ticket=ticket, status=status, now=T0 + 10 * HOUR)
+            lifecycle.set_status(actor=agent, ticket=ticket, status=status, now=T0 + 10 * HOUR)
         with time_machine.travel(T0 + 56 * HOUR, tick=False):
             queue = client.get("/staff/tickets/?status=all").text
             page = client.get(url(ticket)).text
@@ -135,7 +136,7 @@ def test_canned_replies_are_tagged_and_the_askers_language_comes_first(
 ):
     member.language = language
     member.save(update_fields=["language"])
-    ticket = services.escalate_thread(actor=moderator, thread=ask(title=title), now=T0)
+    ticket = opening.escalate_thread(actor=moderator, thread=ask(title=title), now=T0)
 
     page = client_for(agent).get(url(ticket)).text
 

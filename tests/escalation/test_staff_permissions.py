@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from escalation import services, surveys
 from escalation.models import CannedReply, Ticket, TicketEvent, TicketNote
+from escalation.services import surveys, sweep
 from tests.escalation.conftest import T0
 from tests.forum.conftest import client_for
 
@@ -39,7 +39,7 @@ STAFF = ("agent", "admin_user")
 @pytest.fixture
 def ticket(ask, member):
     thread = ask(title="USDT on TRON stuck for a day")
-    services.sweep(now=T0 + timedelta(hours=24, minutes=1))
+    sweep.sweep(now=T0 + timedelta(hours=24, minutes=1))
     return Ticket.objects.get(thread=thread)
 
 

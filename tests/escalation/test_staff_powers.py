@@ -23,8 +23,8 @@ from allauth.mfa.utils import decrypt
 from django.urls import reverse
 
 from accounts import roles
-from escalation import services
 from escalation.models import Ticket
+from escalation.services import tickets as opening
 from forum import services as forum_services
 from forum.models import Post, Thread
 from notifications import services as notifications
@@ -42,7 +42,7 @@ BADGE = "✔ Support team"
 def ticket(ask, moderator):
     """A question the moderator handed to the support team: new, nobody on it yet."""
     thread = ask()
-    ticket = committed(services.escalate_thread, actor=moderator, thread=thread)
+    ticket = committed(opening.escalate_thread, actor=moderator, thread=thread)
     assert ticket.status == Ticket.Status.NEW
     return ticket
 

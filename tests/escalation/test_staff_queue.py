@@ -13,9 +13,10 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
-from escalation import queue as queue_selectors
-from escalation import services, workflow
 from escalation.models import Priority, Queue, Ticket, TicketEvent
+from escalation.selectors import queue as queue_selectors
+from escalation.services import assignment, lifecycle, sweep, triage
+from escalation.services import tickets as opening
 from forum import services as forum_services
 from tests.conftest import sign_in
 from tests.escalation.conftest import T0, committed
@@ -65,7 +66,7 @@ def escalate(policy, category, member, moderator):
             title=title,
             now=at - HOUR,
         )
-        return services.escalate_thread(actor=by or moderator, thread=thread, now=at)
+        return opening.escalate_thread(actor=by or moderator, thread=thread, now=at)
 
     return escalate
 
@@ -95,22 +96,22 @@ def desk(escalate, agent, colleague, queues, security, member, other_member):
     }
     at = NOW - 20 * timedelta(minutes=1)
     work = [
-        (workflow.set_queue, "breached", {"queue": queues["transfers"]}),
-        (workflow.set_priority, "breached", {"priority": Priority.URGENT}),
-        (workflow.set_queue, "soon", {"queue": queues["transfers"]}),
-        (workflow.set_priority, "soon", {"priority": Priority.HIGH}),
-        (workflow.assign, "soon", {"assignee": agent}),
-        (workflow.set_queue, "fine", {"queue": queues["security"]}),
-        (workflow.assign, "fine", {"assignee": colleague}),
-        (workflow.assign, "waiting", {"assignee": agent}),
-        (workflow.set_status, "waiting", {"status": Status.WAITING}),
-        (workflow.resolve, "resolved", {}),
-        (workflow.resolve, "closed", {}),
-        (workflow.set_status, "closed", {"status": Status.CLOSED}),
+        (triage.set_queue, "breached", {"queue": queues["transfers"]}),
+        (triage.set_priority, "breached", {"priority": Priority.URGENT}),
+        (triage.set_queue, "soon", {"queue": queues["transfers"]}),
+        (triage.set_priority, "soon", {"priority": Priority.HIGH}),
+        (assignment.assign, "soon", {"assignee": agent}),
+        (triage.set_queue, "fine", {"queue": queues["security"]}),
+        (assignment.assign, "fine", {"assignee": colleague}),
+        (assignment.assign, "waiting", {"assignee": agent}),
+        (lifecycle.set_status, "waiting", {"status": Status.WAITING}),
+        (lifecycle.resolve, "resolved", {}),
+        (lifecycle.resolve, "closed", {}),
+        (lifecycle.set_status, "closed", {"status": Status.CLOSED}),
     ]
     for action, name, arguments in work:
         action(actor=agent, ticket=tickets[name], now=at, **arguments)
-    services.sweep(now=NOW)  # marks the missed first response, as the beat does
+    sweep.sweep(now=NOW)  # marks the missed first response, as the beat does
     for ticket in tickets.values():
         ticket.refresh_from_db()
     return tickets
@@ -221,7 +222,7 @@ def test_a_change_to_a_ticket_shows_at_once_despite_the_cached_rows(desk, agent,
     assert "Unassigned" in before
     assert "Bo Agent" not in before
 
-    workflow.assign(actor=agent, ticket=desk["breached"], assignee=colleague)
+    assignment.assign(actor=agent, ticket=desk["breached"], assignee=colleague)
 
     after = client.get("/staff/tickets/").text.split('<tr class="queue-row')[1]
     assert "Bo Agent" in after
@@ -439,8 +440,8 @@ def test_the_queue_sorts(desk, agent, at_now, sort, expected):
 
 
 def test_priority_sort_puts_the_most_urgent_first_then_the_sla(desk, agent, at_now):
-    workflow.set_priority(actor=agent, ticket=desk["waiting"], priority=Priority.URGENT)
-    workflow.set_priority(actor=agent, ticket=desk["breached"], priority=Priority.LOW)
+    triage.set_priority(actor=agent, ticket=desk["waiting"], priority=Priority.URGENT)
+    triage.set_priority(actor=agent, ticket=desk["breached"], priority=Priority.LOW)
 
     assert shown(get(client_for(agent), sort="priority")) == refs(
         desk, "waiting", "soon", "fine", "breached"
@@ -628,7 +629,7 @@ def test_nobody_on_duty_shows_how_many_tickets_wait(desk, agent, at_now):
 def test_an_agent_on_duty_for_other_queues_leaves_the_rest_uncovered(
     desk, agent, colleague, queues, escalate, at_now
 ):
-    workflow.set_on_duty(actor=colleague, on_duty=True, queues=[queues["security"]])
+    assignment.set_on_duty(actor=colleague, on_duty=True, queues=[queues["security"]])
     escalate("Nobody's queue", at=NOW - HOUR)  # no queue: anyone on duty may take it
 
     text = client_for(agent).get("/staff/tickets/").text
@@ -637,7 +638,7 @@ def test_an_agent_on_duty_for_other_queues_leaves_the_rest_uncovered(
 
 
 def test_an_agent_on_duty_for_every_queue_leaves_nothing_uncovered(desk, agent, at_now):
-    workflow.set_on_duty(actor=agent, on_duty=True)
+    assignment.set_on_duty(actor=agent, on_duty=True)
 
     text = client_for(agent).get("/staff/tickets/").text
 
@@ -656,11 +657,11 @@ def _add_tickets(escalate, agent, colleague, queues, categories, *, count, start
             at=T0 + n * timedelta(minutes=3),
             in_category=categories[n % len(categories)],
         )
-        workflow.set_queue(actor=agent, ticket=ticket, queue=queues[n % len(queues)])
+        triage.set_queue(actor=agent, ticket=ticket, queue=queues[n % len(queues)])
         if people[n % 3]:
-            workflow.assign(actor=agent, ticket=ticket, assignee=people[n % 3])
+            assignment.assign(actor=agent, ticket=ticket, assignee=people[n % 3])
         if n % 4 == 0:
-            workflow.set_priority(actor=agent, ticket=ticket, priority=Priority.HIGH)
+            triage.set_priority(actor=agent, ticket=ticket, priority=Priority.HIGH)
 
 
 @pytest.mark.parametrize(
@@ -675,14 +676,14 @@ def test_the_queue_costs_the_same_queries_for_3_tickets_as_for_60(
         params = {**params, "queue": queue_list[0].pk}
     client = client_for(agent)
     _add_tickets(escalate, agent, colleague, queue_list, categories, count=3, start=0)
-    services.sweep(now=NOW)
+    sweep.sweep(now=NOW)
     with time_machine.travel(NOW, tick=False):
         client.get("/staff/tickets/", params)
         with django_assert_num_queries(8) as captured:  # no query for two-factor: the session says
             few_page = client.get("/staff/tickets/", params)
         few = len(captured)  # read now: the next request empties the log
     _add_tickets(escalate, agent, colleague, queue_list, categories, count=57, start=3)
-    services.sweep(now=NOW)
+    sweep.sweep(now=NOW)
 
     with time_machine.travel(NOW, tick=False):
         client.get("/staff/tickets/", params)

@@ -1,5 +1,5 @@
 """A staff reply moves its ticket, whichever way it is posted: the ticket page's reply box
-(workflow.staff_reply) or the thread's own (forum.services.create_post, through the forum's
+(replies.staff_reply) or the thread's own (forum.services.create_post, through the forum's
 post hook). Either way the reply is the first response, the ticket waits on the asker,
 and the asker hears "the support team answered" once, instead of the forum's "new reply"."""
 
@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
-from escalation import services, workflow
 from escalation.models import Ticket, TicketEvent
+from escalation.services import assignment, lifecycle, replies, tickets
 from forum import extensions
 from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
@@ -36,7 +36,7 @@ def thread(ask):
 @pytest.fixture
 def ticket(thread, moderator):
     """Escalated by a moderator with nobody on duty: new and unassigned."""
-    ticket = committed(services.escalate_thread, actor=moderator, thread=thread, now=ESCALATED_AT)
+    ticket = committed(tickets.escalate_thread, actor=moderator, thread=thread, now=ESCALATED_AT)
     assert (ticket.status, ticket.assignee) == (Status.NEW, None)
     return ticket
 
@@ -47,7 +47,7 @@ def staff_answer(request):
 
     def answer(ticket, *, author, at, body="Your transfer is confirmed on chain now."):
         if request.param == "ticket page":
-            return committed(workflow.staff_reply, actor=author, ticket=ticket, body=body, now=at)
+            return committed(replies.staff_reply, actor=author, ticket=ticket, body=body, now=at)
         return committed(
             forum_services.create_post, author=author, thread=ticket.thread, body=body, now=at
         )
@@ -134,7 +134,7 @@ def test_an_answer_to_a_ticket_assigned_to_someone_else_keeps_its_assignee(
     ticket, staff_answer, agent
 ):
     colleague = UserFactory(username="agent_bo", role=roles.AGENTS)
-    workflow.assign(actor=agent, ticket=ticket, assignee=colleague, now=ESCALATED_AT + HOUR)
+    assignment.assign(actor=agent, ticket=ticket, assignee=colleague, now=ESCALATED_AT + HOUR)
 
     staff_answer(ticket, author=agent, at=ESCALATED_AT + 2 * HOUR)
 
@@ -187,7 +187,7 @@ def test_a_reply_in_a_thread_without_a_ticket_costs_the_hook_no_query(thread, ag
     post = Post.objects.get(thread=thread, number=1)
 
     with CaptureQueriesContext(connection) as queries:
-        told_ids = workflow.on_post_created(thread=thread, post=post, author=agent, now=T0)
+        told_ids = replies.on_post_created(thread=thread, post=post, author=agent, now=T0)
 
     assert told_ids == set()
     assert len(queries) == 0
@@ -196,25 +196,25 @@ def test_a_reply_in_a_thread_without_a_ticket_costs_the_hook_no_query(thread, ag
 def test_a_reply_in_a_thread_whose_ticket_is_resolved_costs_the_hook_no_query(
     ticket, agent, django_assert_num_queries
 ):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
-    workflow.resolve(actor=agent, ticket=ticket)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
+    lifecycle.resolve(actor=agent, ticket=ticket)
     thread = Thread.objects.get(pk=ticket.thread_id)
     post = Post.objects.get(thread=thread, number=1)
 
     with django_assert_num_queries(0):
-        assert workflow.on_post_created(thread=thread, post=post, author=agent, now=T0) == set()
+        assert replies.on_post_created(thread=thread, post=post, author=agent, now=T0) == set()
 
 
 def test_the_ticket_page_refuses_to_answer_a_resolved_or_closed_ticket(ticket, agent):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
-    workflow.resolve(actor=agent, ticket=ticket)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
+    lifecycle.resolve(actor=agent, ticket=ticket)
     posts = Post.objects.count()
 
     with pytest.raises(InvalidTransition, match="resolved: reopen it"):
-        workflow.staff_reply(actor=agent, ticket=ticket, body="Hello")
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
+        replies.staff_reply(actor=agent, ticket=ticket, body="Hello")
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
     with pytest.raises(InvalidTransition, match="closed"):
-        workflow.staff_reply(actor=agent, ticket=ticket, body="Hello")
+        replies.staff_reply(actor=agent, ticket=ticket, body="Hello")
 
     assert Post.objects.count() == posts
 
@@ -223,7 +223,7 @@ def test_only_the_support_team_answers_from_the_ticket_page(ticket, moderator):
     before = snapshot(ticket)
 
     with pytest.raises(NotAllowed):
-        workflow.staff_reply(actor=moderator, ticket=ticket, body="Try restarting.")
+        replies.staff_reply(actor=moderator, ticket=ticket, body="Try restarting.")
 
     assert snapshot(ticket) == before
     assert not Post.objects.filter(author=moderator).exists()
@@ -238,7 +238,7 @@ def test_an_answer_in_a_closed_thread_is_refused_and_the_ticket_stays_as_it_was(
     before = snapshot(ticket)
 
     with pytest.raises(InvalidTransition, match="thread is closed"):
-        workflow.staff_reply(actor=agent, ticket=ticket, body="Hello")
+        replies.staff_reply(actor=agent, ticket=ticket, body="Hello")
 
     assert snapshot(ticket) == before
 
@@ -252,7 +252,7 @@ def test_a_hook_that_fails_takes_the_post_back_with_it(ticket, agent, monkeypatc
     posts = Post.objects.count()
 
     with pytest.raises(RuntimeError):
-        workflow.staff_reply(actor=agent, ticket=ticket, body="Hello")
+        replies.staff_reply(actor=agent, ticket=ticket, body="Hello")
 
     assert (Post.objects.count(), snapshot(ticket)) == (posts, before)
 

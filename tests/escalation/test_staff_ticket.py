@@ -11,8 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import roles
-from escalation import services, surveys, workflow
 from escalation.models import Queue, Ticket, TicketEvent, TicketNote
+from escalation.services import assignment, lifecycle, surveys, triage
+from escalation.services import replies as replying
+from escalation.services import tickets as opening
 from forum import services as forum_services
 from forum.models import Post
 from notifications.models import Notification, OutboundEmail
@@ -63,7 +65,7 @@ def thread(ask):
 @pytest.fixture
 def ticket(thread, moderator):
     """`member`'s question, escalated an hour ago: new and unassigned (nobody on duty)."""
-    return services.escalate_thread(actor=moderator, thread=thread, now=timezone.now() - HOUR)
+    return opening.escalate_thread(actor=moderator, thread=thread, now=timezone.now() - HOUR)
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def agent_client(agent):
 @pytest.fixture
 def mine(ticket, agent):
     """The ticket, assigned to `agent` (open)."""
-    workflow.claim(actor=agent, ticket=ticket)
+    assignment.claim(actor=agent, ticket=ticket)
     ticket.refresh_from_db()
     return ticket
 
@@ -164,7 +166,7 @@ def test_the_page_shows_the_whole_thread_in_order_hidden_posts_marked(
 def test_a_long_thread_shows_the_question_the_answer_and_the_latest_replies(
     thread, ticket, agent_client, other_member, monkeypatch
 ):
-    monkeypatch.setattr("escalation.ticket_page.MAX_POSTS", 4)
+    monkeypatch.setattr("escalation.selectors.ticket_page.MAX_POSTS", 4)
     posts = [
         PostFactory(thread=thread, author=other_member, body=f"Reply number {n} with enough words")
         for n in range(6)
@@ -186,8 +188,8 @@ def test_the_asker_card_shows_who_they_are_and_their_other_requests(
     member.timezone, member.language, member.reputation = "Asia/Shanghai", "zh-hans", 42
     member.save(update_fields=["timezone", "language", "reputation"])
     other_thread = ask(at=timezone.now() - 5 * HOUR, title="How do I add a custom token?")
-    other_ticket = services.escalate_thread(actor=moderator, thread=other_thread)
-    workflow.resolve(actor=moderator_agent(moderator), ticket=other_ticket)
+    other_ticket = opening.escalate_thread(actor=moderator, thread=other_thread)
+    lifecycle.resolve(actor=moderator_agent(moderator), ticket=other_ticket)
 
     with time_machine.travel("2026-11-05 12:00:00+00:00", tick=False):
         text = agent_client.get(url(ticket)).content.decode()
@@ -218,7 +220,7 @@ def test_the_first_response_countdown_has_a_colour_for_where_it_stands(
     thread, moderator, agent_client, hours_since_escalation, state
 ):
     escalated_at = timezone.now() - timedelta(hours=hours_since_escalation)
-    ticket = services.escalate_thread(actor=moderator, thread=thread, now=escalated_at)
+    ticket = opening.escalate_thread(actor=moderator, thread=thread, now=escalated_at)
 
     text = agent_client.get(url(ticket)).content.decode()
 
@@ -228,7 +230,7 @@ def test_the_first_response_countdown_has_a_colour_for_where_it_stands(
 def test_a_staff_answer_meets_the_first_response_and_pauses_the_resolution_clock(
     ticket, agent, agent_client
 ):
-    workflow.staff_reply(actor=agent, ticket=ticket, body="We are looking into it, one moment.")
+    replying.staff_reply(actor=agent, ticket=ticket, body="We are looking into it, one moment.")
 
     text = agent_client.get(url(ticket)).content.decode()
 
@@ -241,7 +243,7 @@ def test_sla_due_times_are_in_the_viewers_time_zone(thread, moderator, agent, ag
     agent.timezone = "Asia/Shanghai"
     agent.save(update_fields=["timezone"])
     escalated_at = timezone.now().replace(hour=2, minute=0, second=0, microsecond=0)
-    ticket = services.escalate_thread(actor=moderator, thread=thread, now=escalated_at)
+    ticket = opening.escalate_thread(actor=moderator, thread=thread, now=escalated_at)
 
     text = agent_client.get(url(ticket)).content.decode()
 
@@ -261,9 +263,9 @@ def test_the_timeline_merges_events_notes_and_the_rating_in_order(
     ticket, agent, agent_client, member
 ):
     now = timezone.now()
-    workflow.claim(actor=agent, ticket=ticket, now=now)
-    workflow.add_note(actor=agent, ticket=ticket, body="Checked the **explorer**.", now=now)
-    workflow.resolve(actor=agent, ticket=ticket, note="Fee was too low.", now=now + HOUR)
+    assignment.claim(actor=agent, ticket=ticket, now=now)
+    replying.add_note(actor=agent, ticket=ticket, body="Checked the **explorer**.", now=now)
+    lifecycle.resolve(actor=agent, ticket=ticket, note="Fee was too low.", now=now + HOUR)
     rating = surveys.rate(ticket=ticket, cycle=1, score=4, now=now + 2 * HOUR)
     surveys.add_comment(rating=rating, comment="Quick and kind, thank you")
 
@@ -303,12 +305,12 @@ def test_the_page_costs_the_same_for_a_short_and_a_long_ticket(
         thread = ask(at=timezone.now() - 3 * HOUR)
         for _n in range(posts - 1):
             PostFactory(thread=thread, author=other_member)
-        ticket = services.escalate_thread(actor=moderator, thread=thread)
-        workflow.claim(actor=agent, ticket=ticket)
+        ticket = opening.escalate_thread(actor=moderator, thread=thread)
+        assignment.claim(actor=agent, ticket=ticket)
         for n in range(events_and_notes - 1):
-            workflow.set_priority(actor=agent, ticket=ticket, priority=30 if n % 2 == 0 else 20)
+            triage.set_priority(actor=agent, ticket=ticket, priority=30 if n % 2 == 0 else 20)
         for n in range(events_and_notes):
-            workflow.add_note(actor=colleague, ticket=ticket, body=f"Note {n}")
+            replying.add_note(actor=colleague, ticket=ticket, body=f"Note {n}")
         return ticket
 
     short, long = make(5, 2), make(60, 30)
@@ -506,8 +508,8 @@ def test_resolving_with_a_note_tells_the_asker_with_the_survey(mine, agent_clien
 
 
 def test_resolving_a_closed_ticket_is_refused(mine, agent):
-    workflow.set_status(actor=agent, ticket=mine, status=Status.RESOLVED)
-    workflow.set_status(actor=agent, ticket=mine, status=Status.CLOSED)
+    lifecycle.set_status(actor=agent, ticket=mine, status=Status.RESOLVED)
+    lifecycle.set_status(actor=agent, ticket=mine, status=Status.CLOSED)
     before = snapshot(mine)
 
     response = client_for(agent).post(url(mine, "resolve"), {"note": "again"}, follow=True)
@@ -595,8 +597,8 @@ def test_a_refused_reply_without_javascript_keeps_what_was_typed(ticket, agent_c
 
 
 def test_replying_to_a_closed_ticket_is_refused(mine, agent, agent_client):
-    workflow.set_status(actor=agent, ticket=mine, status=Status.RESOLVED)
-    workflow.set_status(actor=agent, ticket=mine, status=Status.CLOSED)
+    lifecycle.set_status(actor=agent, ticket=mine, status=Status.RESOLVED)
+    lifecycle.set_status(actor=agent, ticket=mine, status=Status.CLOSED)
     before = snapshot(mine)
 
     response = agent_client.post(
@@ -610,7 +612,7 @@ def test_replying_to_a_closed_ticket_is_refused(mine, agent, agent_client):
 
 
 def test_replying_to_a_resolved_ticket_is_refused(mine, agent, agent_client):
-    workflow.resolve(actor=agent, ticket=mine)
+    lifecycle.resolve(actor=agent, ticket=mine)
     before = snapshot(mine)
 
     response = agent_client.post(url(mine, "reply"), {"body": "One more thing about it."})

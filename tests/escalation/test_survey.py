@@ -16,8 +16,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from escalation import services, surveys, workflow
 from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
+from escalation.services import lifecycle, replies, surveys, tickets
 from notifications.models import OutboundEmail
 from notifications.services import absolute_url
 from tests.escalation.conftest import T0, committed
@@ -36,16 +36,16 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def ticket(ask, moderator, agent):
     """Escalated, answered by the support team, resolved at RESOLVED_AT: the survey is out."""
     ticket = committed(
-        services.escalate_thread, actor=moderator, thread=ask(title="Lost my USDT"), now=T0 + HOUR
+        tickets.escalate_thread, actor=moderator, thread=ask(title="Lost my USDT"), now=T0 + HOUR
     )
     committed(
-        workflow.staff_reply,
+        replies.staff_reply,
         actor=agent,
         ticket=ticket,
         body="It arrived: check the TRC-20 tab.",
         now=T0 + 2 * HOUR,
     )
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT)
     ticket.refresh_from_db()
     return ticket
 
@@ -293,8 +293,8 @@ def test_a_comment_follows_the_rating_once(ticket):
 
 def test_the_first_cycles_link_still_reads_its_rating_after_a_second_cycle(ticket, member, agent):
     send(ticket, score="3")
-    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
     ticket.refresh_from_db()
 
     old = Client().get(link(ticket, 5, cycle=1))
@@ -308,7 +308,7 @@ def test_the_first_cycles_link_still_reads_its_rating_after_a_second_cycle(ticke
 
 def test_a_survey_for_a_request_reopened_since_is_refused(ticket, member):
     path = link(ticket, 5)
-    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
 
     opened = Client().get(path)
     sent = send(ticket, score="5")
@@ -422,8 +422,8 @@ def test_a_link_names_neither_the_ticket_id_nor_its_reference(ticket):
 
 def test_each_cycle_has_its_own_key(ticket, member, agent):
     first = token_of(link(ticket, 5, cycle=1)).split(":")[0]
-    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
 
     second = token_of(link(ticket, 5, cycle=2)).split(":")[0]
 

@@ -8,8 +8,8 @@ import time_machine
 from django.core import signing
 from django.test import override_settings
 
-from escalation import services, surveys, workflow
 from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
+from escalation.services import lifecycle, replies, surveys, sweep, tickets
 from forum.errors import InvalidTransition
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
@@ -25,11 +25,9 @@ INVALID = "This survey link is not valid."
 @pytest.fixture
 def ticket(ask, moderator, agent):
     """Answered by the agent and resolved: the asker has their survey."""
-    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0 + HOUR)
-    committed(
-        workflow.staff_reply, actor=agent, ticket=ticket, body="Confirmed.", now=T0 + 2 * HOUR
-    )
-    workflow.resolve(actor=agent, ticket=ticket, note="On chain.", now=RESOLVED_AT)
+    ticket = committed(tickets.escalate_thread, actor=moderator, thread=ask(), now=T0 + HOUR)
+    committed(replies.staff_reply, actor=agent, ticket=ticket, body="Confirmed.", now=T0 + 2 * HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, note="On chain.", now=RESOLVED_AT)
     ticket.refresh_from_db()
     assert (ticket.status, ticket.escalation_count) == (Ticket.Status.RESOLVED, 1)
     return ticket
@@ -254,7 +252,7 @@ def test_the_window_is_a_setting(ticket):
 
 
 def test_a_closed_ticket_can_still_be_rated(ticket, policy):
-    services.sweep(now=RESOLVED_AT + policy.close_resolved_after)
+    sweep.sweep(now=RESOLVED_AT + policy.close_resolved_after)
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.CLOSED
 
@@ -262,7 +260,7 @@ def test_a_closed_ticket_can_still_be_rated(ticket, policy):
 
 
 def test_the_old_cycles_link_is_refused_after_a_reopening(ticket, member, agent):
-    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
     before = snapshot(ticket)
 
     with pytest.raises(InvalidTransition, match="reopened after this survey was sent"):
@@ -270,7 +268,7 @@ def test_the_old_cycles_link_is_refused_after_a_reopening(ticket, member, agent)
     assert snapshot(ticket) == before
 
     # Resolved again: the second cycle's link works, the first cycle's still does not.
-    workflow.resolve(actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
     ticket.refresh_from_db()
     with pytest.raises(InvalidTransition, match="reopened after this survey was sent"):
         rate(ticket, 5, cycle=1)
@@ -280,8 +278,8 @@ def test_the_old_cycles_link_is_refused_after_a_reopening(ticket, member, agent)
 
 def test_each_cycle_has_its_own_rating(ticket, member, agent):
     rate(ticket, 2, cycle=1)
-    workflow.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
-    workflow.resolve(actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=RESOLVED_AT + HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=RESOLVED_AT + 2 * HOUR)
     ticket.refresh_from_db()
 
     rate(ticket, 5, cycle=2)
@@ -292,7 +290,7 @@ def test_each_cycle_has_its_own_rating(ticket, member, agent):
 
 
 def test_a_ticket_still_being_worked_cannot_be_rated(ask, moderator):
-    ticket = committed(services.escalate_thread, actor=moderator, thread=ask(), now=T0 + HOUR)
+    ticket = committed(tickets.escalate_thread, actor=moderator, thread=ask(), now=T0 + HOUR)
 
     assert not surveys.can_rate(ticket)
     with pytest.raises(InvalidTransition):

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from escalation import services
 from escalation.models import ThreadClock, Ticket, TicketEvent
+from escalation.services import sweep as sweeping
+from escalation.services import tickets
 from forum.models import Thread
 from notifications.models import Notification, OutboundEmail
 from tests.escalation.conftest import T0, at_once, committed
@@ -17,7 +18,7 @@ HOUR = timedelta(hours=1)
 
 
 def sweep(at):
-    return services.sweep(now=at)
+    return sweeping.sweep(now=at)
 
 
 def test_a_new_question_gets_its_deadlines(ask):
@@ -157,7 +158,7 @@ def test_unsolved_threads_escalate_when_the_policy_says_so(ask, reply, policy, o
 def test_a_dry_run_changes_nothing(ask):
     thread = ask()
 
-    result = services.sweep(now=T0 + 48 * HOUR, dry_run=True)
+    result = sweeping.sweep(now=T0 + 48 * HOUR, dry_run=True)
 
     assert (result.flagged, result.escalated) == (1, 1)
     assert not Ticket.objects.exists()
@@ -168,7 +169,7 @@ def test_a_dry_run_changes_nothing(ask):
 
 def test_a_crash_after_the_first_batch_loses_nothing(ask, member, monkeypatch):
     threads = [ask(at=T0 + timedelta(minutes=n)) for n in range(5)]
-    real = services._open_tickets_in_bulk
+    real = tickets.open_tickets
     calls = []
 
     def crash_on_second_batch(*args, **kwargs):
@@ -177,13 +178,13 @@ def test_a_crash_after_the_first_batch_loses_nothing(ask, member, monkeypatch):
             raise RuntimeError("the worker died")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_open_tickets_in_bulk", crash_on_second_batch)
+    monkeypatch.setattr(tickets, "open_tickets", crash_on_second_batch)
     with pytest.raises(RuntimeError):
-        services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+        sweeping.sweep(now=T0 + 48 * HOUR, batch_size=2)
     assert Ticket.objects.count() == 2
 
-    monkeypatch.setattr(services, "_open_tickets_in_bulk", real)
-    result = services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+    monkeypatch.setattr(tickets, "open_tickets", real)
+    result = sweeping.sweep(now=T0 + 48 * HOUR, batch_size=2)
 
     assert result.escalated == 3
     assert Ticket.objects.count() == 5
@@ -196,18 +197,18 @@ def test_a_crash_after_the_first_batch_loses_nothing(ask, member, monkeypatch):
 def test_a_crash_inside_the_needs_help_batches_loses_nothing(ask, member, monkeypatch):
     threads = [ask(at=T0 + timedelta(minutes=n)) for n in range(5)]
     monkeypatch.setattr(
-        services, "_tell_needs_help", _dies_on_second_call(services._tell_needs_help)
+        sweeping, "_tell_needs_help", _dies_on_second_call(sweeping._tell_needs_help)
     )
 
     with pytest.raises(RuntimeError):
-        services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+        sweeping.sweep(now=T0 + 48 * HOUR, batch_size=2)
 
     assert Thread.objects.exclude(needs_help_at=None).count() == 2
     assert Notification.objects.filter(kind="needs_help").count() == 2
     assert not Ticket.objects.exists()
 
     monkeypatch.undo()
-    result = services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+    result = sweeping.sweep(now=T0 + 48 * HOUR, batch_size=2)
 
     assert (result.flagged, result.escalated) == (3, 5)
     assert Thread.objects.filter(needs_help_at=None).count() == 0
@@ -221,8 +222,8 @@ def test_a_crash_inside_the_needs_help_batches_loses_nothing(ask, member, monkey
 @pytest.mark.parametrize(
     ("crash_in", "kind", "done_before_the_crash"),
     [
-        ("_tell_needs_help", "needs_help", {"flagged": 2, "escalated": 0}),
-        ("_open_tickets_in_bulk", "escalated", {"flagged": 5, "escalated": 2}),
+        ((sweeping, "_tell_needs_help"), "needs_help", {"flagged": 2, "escalated": 0}),
+        ((tickets, "open_tickets"), "escalated", {"flagged": 5, "escalated": 2}),
     ],
 )
 def test_a_crash_between_committed_batches_loses_nothing(
@@ -230,10 +231,11 @@ def test_a_crash_between_committed_batches_loses_nothing(
 ):
     """Each batch commits on its own (real commits here, not the test's savepoints)."""
     threads = [ask(at=T0 + timedelta(minutes=n)) for n in range(5)]
-    monkeypatch.setattr(services, crash_in, _dies_on_second_call(getattr(services, crash_in)))
+    module, name = crash_in
+    monkeypatch.setattr(module, name, _dies_on_second_call(getattr(module, name)))
 
     with pytest.raises(RuntimeError):
-        services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+        sweeping.sweep(now=T0 + 48 * HOUR, batch_size=2)
 
     # What the batches before the crash committed, as another connection sees it.
     [seen] = at_once(
@@ -246,7 +248,7 @@ def test_a_crash_between_committed_batches_loses_nothing(
     assert seen == {**done_before_the_crash, "told": 2}
 
     monkeypatch.undo()
-    result = services.sweep(now=T0 + 48 * HOUR, batch_size=2)
+    result = sweeping.sweep(now=T0 + 48 * HOUR, batch_size=2)
 
     assert result.flagged == 5 - done_before_the_crash["flagged"]
     assert result.escalated == 5 - done_before_the_crash["escalated"]
@@ -302,12 +304,12 @@ def test_a_taken_reference_does_not_send_the_batch_one_thread_at_a_time(ask, mon
     taken = Ticket.objects.get(thread=first).reference
     threads = [ask(at=T0 + 48 * HOUR + timedelta(minutes=n)) for n in range(3)]
     draws = iter([taken, taken, "HO-1000001", "HO-1000002", taken, "HO-1000003"])
-    monkeypatch.setattr(services, "new_reference", lambda: next(draws))
+    monkeypatch.setattr(tickets, "new_reference", lambda: next(draws))
 
     def one_at_a_time(**kwargs):
         raise AssertionError("the batch fell back to one thread at a time")
 
-    monkeypatch.setattr(services, "_open_ticket", one_at_a_time)
+    monkeypatch.setattr(tickets, "open_ticket", one_at_a_time)
     result = sweep(T0 + 96 * HOUR)
 
     assert result.escalated == 3

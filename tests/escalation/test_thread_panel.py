@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from escalation import services
+from escalation.services import tickets
 from forum import services as forum_services
 from tests.escalation.conftest import T0, committed
 from tests.factories import ThreadFactory
@@ -30,7 +30,7 @@ def thread(ask):
 
 @pytest.fixture
 def escalated(thread, moderator):
-    return services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+    return tickets.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
 
 
 def page(user, thread, *, at=T0 + 3 * HOUR) -> str:

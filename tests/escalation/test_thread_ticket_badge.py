@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from escalation import services, workflow
 from escalation.models import Ticket, TicketEvent
+from escalation.services import lifecycle, replies
+from escalation.services import tickets as opening
 from forum.models import Thread
 from notifications.models import Notification, OutboundEmail
 from tests.escalation.conftest import T0, committed
@@ -32,13 +33,13 @@ def thread(ask):
 @pytest.fixture
 def ticket(thread, moderator):
     """Escalated at T0 + 1 hour: the first answer is due 8 hours later, at 18:00 UTC."""
-    return committed(services.escalate_thread, actor=moderator, thread=thread, now=T0 + HOUR)
+    return committed(opening.escalate_thread, actor=moderator, thread=thread, now=T0 + HOUR)
 
 
 @pytest.fixture
 def staff_answer(ticket, agent):
     return committed(
-        workflow.staff_reply,
+        replies.staff_reply,
         actor=agent,
         ticket=ticket,
         body="The transfer is confirmed on chain: the exchange has to credit it.",
@@ -77,7 +78,7 @@ def test_nobody_sees_the_badge_before_escalation(request, thread, who):
 def test_the_badge_goes_once_the_ticket_is_resolved(ticket, thread, agent, other_member):
     assert BADGE in page(other_member, thread)  # the header is cached: the next page must change
 
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=T0 + 2 * HOUR)
 
     assert BADGE not in page(other_member, thread)
 
@@ -146,7 +147,7 @@ def test_a_moderator_gets_no_link_to_the_staff_workspace(ticket, thread, moderat
 def test_after_resolution_the_asker_can_find_the_request_to_rate_it(
     staff_answer, ticket, thread, agent, member
 ):
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
 
     panel = page(member, thread, at=T0 + 4 * HOUR).split('id="escalation-panel"', 1)[1]
 
@@ -159,7 +160,7 @@ def test_a_request_resolved_before_the_asker_could_ask_shows_as_resolved_not_wai
     staff_answer, ticket, thread, agent, member
 ):
     """The asker may ask for staff from T0 + 2 hours; the team resolved it before that."""
-    committed(workflow.resolve, actor=agent, ticket=ticket, now=T0 + HOUR + HOUR / 2)
+    committed(lifecycle.resolve, actor=agent, ticket=ticket, now=T0 + HOUR + HOUR / 2)
 
     text = page(member, thread, at=T0 + HOUR + 3 * HOUR / 4)
 

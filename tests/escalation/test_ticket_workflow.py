@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from escalation import services, workflow
 from escalation.models import CannedReply, ThreadClock, Ticket, TicketEvent
+from escalation.services import assignment, lifecycle, triage
+from escalation.services import replies as replying
+from escalation.services import tickets as opening
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Thread
 from notifications.models import Notification
@@ -21,11 +23,11 @@ Status = Ticket.Status
 @pytest.fixture
 def ticket(ask, moderator):
     thread = ask()
-    return services.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
+    return opening.escalate_thread(actor=moderator, thread=thread, now=T0 + HOUR)
 
 
 def test_assigning_a_new_ticket_opens_it(ticket, agent):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee) == (Status.OPEN, agent)
@@ -40,9 +42,9 @@ def test_assigning_a_new_ticket_opens_it(ticket, agent):
 
 def test_handing_an_open_ticket_to_another_agent_keeps_it_open(ticket, agent):
     colleague = UserFactory(username="agent_bo", role="Agents")
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
 
-    workflow.assign(actor=agent, ticket=ticket, assignee=colleague)
+    assignment.assign(actor=agent, ticket=ticket, assignee=colleague)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee) == (Status.OPEN, colleague)
@@ -50,23 +52,23 @@ def test_handing_an_open_ticket_to_another_agent_keeps_it_open(ticket, agent):
 
 def test_only_agents_work_tickets(ticket, moderator, member, agent):
     with pytest.raises(NotAllowed):
-        workflow.assign(actor=moderator, ticket=ticket, assignee=agent)
+        assignment.assign(actor=moderator, ticket=ticket, assignee=agent)
     with pytest.raises(NotAllowed):
-        workflow.assign(actor=agent, ticket=ticket, assignee=member)
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
+        assignment.assign(actor=agent, ticket=ticket, assignee=member)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
     with pytest.raises(NotAllowed):
-        workflow.set_status(actor=moderator, ticket=ticket, status=Status.RESOLVED)
+        lifecycle.set_status(actor=moderator, ticket=ticket, status=Status.RESOLVED)
 
 
 @pytest.mark.parametrize("assigned", [False, True])
 def test_an_active_ticket_is_resolved_before_it_is_closed(ticket, agent, assigned):
     if assigned:
-        workflow.assign(actor=agent, ticket=ticket, assignee=agent)
+        assignment.assign(actor=agent, ticket=ticket, assignee=agent)
     before = Ticket.objects.get(pk=ticket.pk)
     events = ticket.events.count()
 
     with pytest.raises(InvalidTransition, match="cannot go from"):
-        workflow.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
+        lifecycle.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
 
     after = Ticket.objects.get(pk=ticket.pk)
     assert (after.status, after.closed_at, after.updated_at) == (
@@ -78,11 +80,11 @@ def test_an_active_ticket_is_resolved_before_it_is_closed(ticket, agent, assigne
 
 
 def test_a_ticket_waits_on_the_asker_and_comes_back(ticket, agent):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
 
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.WAITING)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.WAITING)
     assert Ticket.objects.get(pk=ticket.pk).status == Status.WAITING
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.OPEN)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.OPEN)
 
     assert Ticket.objects.get(pk=ticket.pk).status == Status.OPEN
     assert list(ticket.events.values_list("kind", "from_status", "to_status")) == [
@@ -94,9 +96,9 @@ def test_a_ticket_waits_on_the_asker_and_comes_back(ticket, agent):
 
 
 def test_resolving_hands_the_thread_back_and_lets_the_asker_ask_again(ticket, agent, member):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
 
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.RESOLVED, now=T0 + 3 * HOUR)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.RESOLVED, now=T0 + 3 * HOUR)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.resolution, ticket.resolved_at) == (
@@ -108,7 +110,7 @@ def test_resolving_hands_the_thread_back_and_lets_the_asker_ask_again(ticket, ag
     assert ThreadClock.objects.get(thread_id=ticket.thread_id).member_can_request_at == (
         T0 + 2 * HOUR
     )
-    reopened = services.ask_for_staff(
+    reopened = opening.ask_for_staff(
         actor=member, thread=ticket.thread, note="Still broken", now=T0 + 4 * HOUR
     )
     # The agent who had it keeps it: the same ticket, open again, in its second cycle.
@@ -117,23 +119,23 @@ def test_resolving_hands_the_thread_back_and_lets_the_asker_ask_again(ticket, ag
 
 
 def test_reescalating_a_ticket_whose_agent_left_the_team_makes_it_new_again(ticket, agent, member):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
-    workflow.resolve(actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    lifecycle.resolve(actor=agent, ticket=ticket, now=T0 + 3 * HOUR)
     agent.is_staff = False
     agent.save(update_fields=["is_staff"])
 
-    reopened = services.ask_for_staff(actor=member, thread=ticket.thread, now=T0 + 4 * HOUR)
+    reopened = opening.ask_for_staff(actor=member, thread=ticket.thread, now=T0 + 4 * HOUR)
 
     assert (reopened.status, reopened.assignee, reopened.escalation_count) == (Status.NEW, None, 2)
 
 
 def test_a_resolved_ticket_is_reopened_before_it_is_worked_again(ticket, agent, member):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.RESOLVED, now=T0 + 3 * HOUR)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent, now=T0 + 2 * HOUR)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.RESOLVED, now=T0 + 3 * HOUR)
 
     with pytest.raises(InvalidTransition, match="resolved or closed"):
-        workflow.assign(actor=agent, ticket=ticket, assignee=None)
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.OPEN, now=T0 + 4 * HOUR)
+        assignment.assign(actor=agent, ticket=ticket, assignee=None)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.OPEN, now=T0 + 4 * HOUR)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee, ticket.escalation_count) == (Status.OPEN, agent, 2)
@@ -151,15 +153,15 @@ def test_a_resolved_ticket_is_reopened_before_it_is_worked_again(ticket, agent, 
 
 
 def test_a_closed_ticket_never_moves_again(ticket, agent):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent)
-    workflow.resolve(actor=agent, ticket=ticket)
-    workflow.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent)
+    lifecycle.resolve(actor=agent, ticket=ticket)
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Status.CLOSED)
     before = Ticket.objects.get(pk=ticket.pk)
     events = ticket.events.count()
 
     for status in Status.values:
         with pytest.raises(InvalidTransition, match="closed"):
-            workflow.set_status(actor=agent, ticket=ticket, status=status)
+            lifecycle.set_status(actor=agent, ticket=ticket, status=status)
 
     after = Ticket.objects.get(pk=ticket.pk)
     assert (after.status, after.updated_at, after.escalation_count) == (
@@ -181,7 +183,7 @@ def test_the_asker_asks_for_staff_with_a_note(ask, member):
     thread = ask()
 
     ticket = committed(
-        services.ask_for_staff,
+        opening.ask_for_staff,
         actor=member,
         thread=thread,
         note="I need this before Friday",
@@ -199,7 +201,7 @@ def test_the_asker_asks_for_staff_with_a_note(ask, member):
 
 
 def test_an_internal_note_is_kept_as_markdown_and_tells_nobody(ticket, agent, member):
-    note = workflow.add_note(
+    note = replying.add_note(
         actor=agent,
         ticket=ticket,
         body="  Asked **chain ops**: tx stuck <script>alert(1)</script>  ",
@@ -221,7 +223,7 @@ def test_an_internal_note_is_kept_as_markdown_and_tells_nobody(ticket, agent, me
 )
 def test_an_empty_or_overlong_note_is_refused(ticket, agent, body, message):
     with pytest.raises(InvalidTransition, match=message):
-        workflow.add_note(actor=agent, ticket=ticket, body=body)
+        replying.add_note(actor=agent, ticket=ticket, body=body)
 
     assert not ticket.notes.exists()
 
@@ -229,7 +231,7 @@ def test_an_empty_or_overlong_note_is_refused(ticket, agent, body, message):
 def test_only_the_support_team_writes_internal_notes(ticket, moderator, member):
     for person in (moderator, member):
         with pytest.raises(NotAllowed):
-            workflow.add_note(actor=person, ticket=ticket, body="I think it is a scam")
+            replying.add_note(actor=person, ticket=ticket, body="I think it is a scam")
 
     assert not ticket.notes.exists()
 
@@ -243,7 +245,7 @@ def test_a_canned_reply_fills_in_its_placeholders(ticket, member):
         body="Hi {asker_name}, about {reference} ({thread_link}): {unknown} stays {as is}.",
     )
 
-    text = workflow.fill_canned_reply(reply, ticket, thread_url="https://handoff.example/t/1/usdt/")
+    text = replying.fill_canned_reply(reply, ticket, thread_url="https://handoff.example/t/1/usdt/")
 
     assert text == (
         f"Hi Mia Member, about {ticket.reference} (https://handoff.example/t/1/usdt/): "
@@ -256,7 +258,7 @@ def test_a_placeholder_filled_with_braces_is_not_filled_again(ticket, member):
     member.save(update_fields=["display_name"])
     reply = CannedReply.objects.create(title="Hello", body="Hi {asker_name}")
 
-    assert workflow.fill_canned_reply(reply, ticket, thread_url="/t/1/") == "Hi {reference}"
+    assert replying.fill_canned_reply(reply, ticket, thread_url="/t/1/") == "Hi {reference}"
 
 
 # --- Bulk actions ------------------------------------------------------------------------
@@ -264,17 +266,17 @@ def test_a_placeholder_filled_with_braces_is_not_filled_again(ticket, member):
 
 def test_a_bulk_action_moves_what_it_can_and_says_what_it_could_not(ask, moderator, agent):
     tickets = [
-        services.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR) for _ in range(3)
+        opening.escalate_thread(actor=moderator, thread=ask(), now=T0 + HOUR) for _ in range(3)
     ]
-    workflow.assign(actor=agent, ticket=tickets[1], assignee=agent)
-    workflow.resolve(actor=agent, ticket=tickets[1])
+    assignment.assign(actor=agent, ticket=tickets[1], assignee=agent)
+    lifecycle.resolve(actor=agent, ticket=tickets[1])
 
-    changed, problems = workflow.bulk(
+    changed, problems = triage.bulk(
         actor=agent, tickets=tickets, action="priority", value=40, now=T0 + 2 * HOUR
     )
 
     assert (changed, problems) == (3, [])
-    changed, problems = workflow.bulk(
+    changed, problems = triage.bulk(
         actor=agent, tickets=tickets, action="assign", value=agent, now=T0 + 3 * HOUR
     )
     assert changed == 2
@@ -291,7 +293,7 @@ def test_a_bulk_action_moves_what_it_can_and_says_what_it_could_not(ask, moderat
 
 
 def test_a_bulk_action_nobody_knows_changes_nothing(ticket, agent):
-    changed, problems = workflow.bulk(actor=agent, tickets=[ticket], action="delete", value=None)
+    changed, problems = triage.bulk(actor=agent, tickets=[ticket], action="delete", value=None)
 
     assert (changed, problems) == (0, [f"{ticket.reference}: Choose an action."])
     assert Ticket.objects.get(pk=ticket.pk).status == Status.NEW
@@ -299,6 +301,6 @@ def test_a_bulk_action_nobody_knows_changes_nothing(ticket, agent):
 
 def test_only_the_support_team_acts_in_bulk(ticket, moderator):
     with pytest.raises(NotAllowed):
-        workflow.bulk(actor=moderator, tickets=[ticket], action="priority", value=40)
+        triage.bulk(actor=moderator, tickets=[ticket], action="priority", value=40)
 
     assert Ticket.objects.get(pk=ticket.pk).priority == ticket.priority

@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
-from escalation import services, workflow
 from escalation.models import Ticket, TicketEvent, new_reference
+from escalation.services import assignment, tickets
+from escalation.services import sweep as sweeping
 from forum import services as forum_services
 from notifications.models import Notification
 from tests.conftest import sign_in
@@ -30,7 +31,7 @@ def thread(ask):
 @pytest.fixture
 def ticket(thread):
     """The ticket the sweep opened for the unanswered question."""
-    assert services.sweep(now=ESCALATED_AT).escalated == 1
+    assert sweeping.sweep(now=ESCALATED_AT).escalated == 1
     return Ticket.objects.get(thread=thread)
 
 
@@ -78,7 +79,7 @@ def test_a_moderator_marking_the_thread_solved_resolves_a_new_ticket_too(ticket,
 def test_an_open_ticket_is_resolved_too_when_the_community_solves_the_thread(
     ticket, thread, reply, member, other_member, agent
 ):
-    workflow.assign(actor=agent, ticket=ticket, assignee=agent, now=ESCALATED_AT + HOUR)
+    assignment.assign(actor=agent, ticket=ticket, assignee=agent, now=ESCALATED_AT + HOUR)
 
     solve(thread, answerer=other_member, asker=member, reply=reply, at=ESCALATED_AT + 2 * HOUR)
 
@@ -103,10 +104,10 @@ def test_an_open_ticket_is_resolved_too_when_the_community_solves_the_thread(
 
 
 def test_a_missed_first_response_is_recorded_once_over_two_sweeps(ticket):
-    assert services.sweep(now=FIRST_RESPONSE_DUE - timedelta(seconds=1)).breached == 0
+    assert sweeping.sweep(now=FIRST_RESPONSE_DUE - timedelta(seconds=1)).breached == 0
 
-    first = services.sweep(now=FIRST_RESPONSE_DUE + HOUR)
-    second = services.sweep(now=FIRST_RESPONSE_DUE + 2 * HOUR)
+    first = sweeping.sweep(now=FIRST_RESPONSE_DUE + HOUR)
+    second = sweeping.sweep(now=FIRST_RESPONSE_DUE + 2 * HOUR)
 
     ticket.refresh_from_db()
     assert (first.breached, second.breached) == (1, 0)
@@ -121,7 +122,7 @@ def test_an_agents_reply_in_the_thread_is_the_first_response(ticket, thread, rep
     with time_machine.travel(ESCALATED_AT + 2 * HOUR, tick=False):
         reply(thread, author=agent, at=ESCALATED_AT + 2 * HOUR)
 
-    services.sweep(now=FIRST_RESPONSE_DUE + HOUR)
+    sweeping.sweep(now=FIRST_RESPONSE_DUE + HOUR)
 
     ticket.refresh_from_db()
     assert ticket.first_responded_at == ESCALATED_AT + 2 * HOUR
@@ -141,7 +142,7 @@ def test_a_reply_by_anyone_but_an_agent_is_not_a_first_response(
         author = request.getfixturevalue(who)
     reply(thread, author=author, at=ESCALATED_AT + 2 * HOUR)
 
-    assert services.sweep(now=FIRST_RESPONSE_DUE + HOUR).breached == 1
+    assert sweeping.sweep(now=FIRST_RESPONSE_DUE + HOUR).breached == 1
     ticket.refresh_from_db()
     assert ticket.first_responded_at is None
 
@@ -149,7 +150,7 @@ def test_a_reply_by_anyone_but_an_agent_is_not_a_first_response(
 def test_the_askers_own_follow_up_is_not_a_first_response(ticket, thread, reply, member):
     reply(thread, author=member, at=ESCALATED_AT + 2 * HOUR)
 
-    assert services.sweep(now=FIRST_RESPONSE_DUE + HOUR).breached == 1
+    assert sweeping.sweep(now=FIRST_RESPONSE_DUE + HOUR).breached == 1
 
 
 def test_a_missed_resolution_is_recorded_once(ticket, thread, reply, agent, member):
@@ -158,9 +159,9 @@ def test_a_missed_resolution_is_recorded_once(ticket, thread, reply, agent, memb
     reply(thread, author=agent, at=ESCALATED_AT + HOUR)
     reply(thread, author=member, at=ESCALATED_AT + 2 * HOUR)
 
-    early = services.sweep(now=RESOLUTION_DUE)
-    first = services.sweep(now=RESOLUTION_DUE + HOUR)
-    second = services.sweep(now=RESOLUTION_DUE + 2 * HOUR)
+    early = sweeping.sweep(now=RESOLUTION_DUE)
+    first = sweeping.sweep(now=RESOLUTION_DUE + HOUR)
+    second = sweeping.sweep(now=RESOLUTION_DUE + 2 * HOUR)
 
     assert (early.breached, first.breached, second.breached) == (0, 1, 0)
     assert kinds(ticket).count(TicketEvent.Kind.RESOLUTION_BREACHED) == 1
@@ -171,7 +172,7 @@ def test_a_missed_resolution_is_recorded_once(ticket, thread, reply, agent, memb
 def test_a_resolved_ticket_misses_no_target(ticket, thread, reply, member, other_member):
     solve(thread, answerer=other_member, asker=member, reply=reply, at=ESCALATED_AT + HOUR)
 
-    assert services.sweep(now=RESOLUTION_DUE + HOUR).breached == 0
+    assert sweeping.sweep(now=RESOLUTION_DUE + HOUR).breached == 0
 
 
 # --- Events are append-only -----------------------------------------------------
@@ -230,10 +231,10 @@ def test_a_taken_reference_is_drawn_again_for_a_person_escalating(
     ticket, ask, other_member, moderator, monkeypatch
 ):
     draws = iter([ticket.reference, "HO-7654321"])
-    monkeypatch.setattr(services, "new_reference", lambda: next(draws))
+    monkeypatch.setattr(tickets, "new_reference", lambda: next(draws))
     other = ask(author=other_member)
 
-    escalated = services.escalate_thread(actor=moderator, thread=other, now=T0 + HOUR)
+    escalated = tickets.escalate_thread(actor=moderator, thread=other, now=T0 + HOUR)
 
     assert escalated.reference == "HO-7654321"
     assert Ticket.objects.count() == 2
@@ -241,10 +242,10 @@ def test_a_taken_reference_is_drawn_again_for_a_person_escalating(
 
 def test_a_taken_reference_is_drawn_again_in_the_sweep(ticket, ask, other_member, monkeypatch):
     draws = iter([ticket.reference, "HO-7654321"])
-    monkeypatch.setattr(services, "new_reference", lambda: next(draws))
+    monkeypatch.setattr(tickets, "new_reference", lambda: next(draws))
     other = ask(author=other_member, at=T0 + HOUR)
 
-    assert services.sweep(now=ESCALATED_AT + HOUR).escalated == 1
+    assert sweeping.sweep(now=ESCALATED_AT + HOUR).escalated == 1
 
     assert Ticket.objects.get(thread=other).reference == "HO-7654321"
     assert Ticket.objects.count() == 2
@@ -276,7 +277,7 @@ def resolved_and_unsolved(ticket, thread, reply, member, other_member):
 
 def test_the_sweep_never_reopens_a_ticket_only_people_do(resolved_and_unsolved):
     ticket = resolved_and_unsolved
-    soon = services.sweep(now=ESCALATED_AT + 100 * HOUR)
+    soon = sweeping.sweep(now=ESCALATED_AT + 100 * HOUR)
     ticket.refresh_from_db()
     assert (soon.escalated, ticket.status, ticket.escalation_count) == (
         0,
@@ -285,7 +286,7 @@ def test_the_sweep_never_reopens_a_ticket_only_people_do(resolved_and_unsolved):
     )
 
     # A week after resolution the sweep closes it, still without reopening it.
-    later = services.sweep(now=ESCALATED_AT + 1000 * HOUR)
+    later = sweeping.sweep(now=ESCALATED_AT + 1000 * HOUR)
     ticket.refresh_from_db()
     assert (later.escalated, later.closed) == (0, 1)
     assert (ticket.status, ticket.escalation_count) == (Ticket.Status.CLOSED, 1)
@@ -294,7 +295,7 @@ def test_the_sweep_never_reopens_a_ticket_only_people_do(resolved_and_unsolved):
 def test_a_moderator_escalating_again_reopens_the_same_ticket(
     resolved_and_unsolved, thread, moderator
 ):
-    reopened = services.escalate_thread(
+    reopened = tickets.escalate_thread(
         actor=moderator, thread=thread, note="Still failing", now=ESCALATED_AT + 3 * HOUR
     )
 
@@ -318,7 +319,7 @@ def test_an_asker_whose_email_is_no_longer_verified_cannot_ask_for_staff(ask, me
     EmailAddress.objects.filter(user=member).update(verified=False)
 
     with pytest.raises(NotAllowed):
-        services.ask_for_staff(actor=member, thread=thread, now=T0 + timedelta(hours=3))
+        tickets.ask_for_staff(actor=member, thread=thread, now=T0 + timedelta(hours=3))
     assert not Ticket.objects.exists()
 
 
@@ -330,7 +331,7 @@ def test_nobody_escalates_a_closed_thread(ask, moderator):
     committed(forum_services.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
 
     with pytest.raises(InvalidTransition):
-        services.escalate_thread(actor=moderator, thread=thread, now=T0 + timedelta(hours=1))
+        tickets.escalate_thread(actor=moderator, thread=thread, now=T0 + timedelta(hours=1))
     assert not Ticket.objects.exists()
 
 
@@ -338,8 +339,8 @@ def test_the_asker_does_not_see_missed_targets_in_their_history(ask, member):
     from django.test import Client
 
     thread = ask()
-    services.sweep(now=T0 + timedelta(days=1))
-    services.sweep(now=T0 + timedelta(days=5))
+    sweeping.sweep(now=T0 + timedelta(days=1))
+    sweeping.sweep(now=T0 + timedelta(days=5))
     ticket = Ticket.objects.get(thread=thread)
     assert ticket.events.filter(kind=TicketEvent.Kind.FIRST_RESPONSE_BREACHED).exists()
 

@@ -7,9 +7,11 @@ time each worst body takes is measured by bench/abuse.py.
 import pytest
 from django.urls import reverse
 
-from forum import hosts, links, markdown, services
+from forum import markdown, services
 from forum.errors import NotAllowed
 from forum.models import Thread
+from safety import hosts, links
+from safety.errors import LinkRefused
 from tests.factories import UserFactory
 from tests.forum.conftest import client_for
 
@@ -58,16 +60,16 @@ def test_padding_a_blocked_host_does_not_get_it_past_the_block(author):
         "Go to https://" + "a." * 300 + "evil.io/fix for the fix, it works.",
         "Go to " + "x" * 70 + ".evil.io for the fix, it works.",
     ):
-        with pytest.raises(NotAllowed, match=r"evil\.io"):
-            links.check_body(author=author, body=body)
+        with pytest.raises(LinkRefused, match=r"evil\.io"):
+            services.check_links(author=author, body=body)
 
 
 def test_padding_a_look_alike_does_not_get_it_past_the_rule(db):
     newcomer = UserFactory(username="newbie")
     body = "Official help: " + "a." * 24000 + "tpwallet-support.com ask them."
 
-    with pytest.raises(NotAllowed, match="not our official site"):
-        links.check_body(author=newcomer, body=body)
+    with pytest.raises(LinkRefused, match="not our official site"):
+        services.check_links(author=newcomer, body=body)
 
 
 def test_a_link_longer_than_any_real_one_stays_text_and_is_never_parsed(monkeypatch):
@@ -89,23 +91,23 @@ def test_a_link_longer_than_any_real_one_stays_text_and_is_never_parsed(monkeypa
 
 
 def test_a_blocked_site_in_a_link_too_long_to_link_is_still_refused(author):
-    with pytest.raises(NotAllowed):
-        links.check_body(author=author, body="See https://" + "a." * 1100 + "evil.io/ now")
+    with pytest.raises(LinkRefused):
+        services.check_links(author=author, body="See https://" + "a." * 1100 + "evil.io/ now")
 
 
 def test_a_body_naming_too_many_sites_is_refused_after_judging_a_bounded_number(author):
     body = " ".join(f"x{n}.com" for n in range(7000))
 
     assert len(links._named_hosts(body, limit=links.MAX_HOSTS)) == links.MAX_HOSTS + 1
-    with pytest.raises(NotAllowed, match="more than 100 different web sites"):
-        links.check_body(author=author, body=body)
+    with pytest.raises(LinkRefused, match="more than 100 different web sites"):
+        services.check_links(author=author, body=body)
 
 
 def test_a_blocked_site_after_a_hundred_harmless_ones_is_not_let_through(author):
     body = " ".join(f"x{n}.com" for n in range(150)) + " evil.io"
 
-    with pytest.raises(NotAllowed):
-        links.check_body(author=author, body=body)
+    with pytest.raises(LinkRefused):
+        services.check_links(author=author, body=body)
 
 
 # --- The markdown render budget ------------------------------------------------------

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forum import hosts
 from forum.markdown import LINK_REL, link_hosts, quote_markdown, render_markdown
+from safety import hosts
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
-from forum import hosts, services, viewcounts
+from forum import services, viewcounts
 from forum.models import Thread
 from notifications import services as notifications
+from safety import hosts
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 

@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import roles, standing
+from accounts import roles, standing, trust
 from accounts.models import Sanction
 from config import times
-from forum import limits, sanctions, services
+from forum import sanctions, services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Flag, ModerationLog, Post
 from notifications.models import OutboundEmail
@@ -394,16 +394,16 @@ def test_trust_and_limits_read_the_same_standing(moderator, settings):
     settings.TRUSTED_REPUTATION = 50
     settings.TRUSTED_ACCOUNT_DAYS = 14
     veteran = UserFactory(reputation=500, date_joined=timezone.now() - timedelta(days=400))
-    assert limits.is_trusted(veteran)
-    assert not limits.is_new_member(veteran)
+    assert trust.is_trusted(veteran)
+    assert not trust.is_new_member(veteran)
     now = timezone.now()
     silence(moderator, veteran, days=1, now=now)
     veteran.refresh_from_db()
-    assert not limits.is_trusted(veteran)
-    assert limits.is_new_member(veteran)
+    assert not trust.is_trusted(veteran)
+    assert trust.is_new_member(veteran)
     later = now + timedelta(days=2)
-    assert limits.is_trusted(veteran, now=later)
-    assert not limits.is_new_member(veteran, now=later)
+    assert trust.is_trusted(veteran, now=later)
+    assert not trust.is_new_member(veteran, now=later)
 
 
 def test_a_fresh_sign_in_of_a_silenced_member_keeps_them_signed_in(moderator, scammer):

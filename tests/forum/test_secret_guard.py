@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forum import services
-from forum.errors import SecretRefused
 from forum.forms import AskForm, ReplyForm
-from forum.models import Flag, Post, PostRevision, SecretRefusal, Thread
+from forum.models import Flag, Post, PostRevision, Thread
+from safety.errors import SecretRefused
+from safety.models import SecretRefusal
 from tests.secret_samples import EN_12, EN_24, HEX_KEY, TX_HASH, WIKI_WIF, ZH_12, wif
 from tests.traces import assert_no_trace, messages_sent, words_in
 

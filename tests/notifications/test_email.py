@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts import roles
-from escalation import services as escalation
-from escalation import workflow
 from escalation.models import EscalationPolicy, Ticket
+from escalation.services import assignment, lifecycle, replies
+from escalation.services import tickets as opening
 from notifications import services
 from notifications.models import Notification, OutboundEmail
 from tests.factories import ThreadFactory, UserFactory
@@ -179,9 +179,7 @@ def test_the_resolved_email_without_its_ticket_any_more_renders_no_survey_links(
 
 def test_the_resolved_email_links_each_score_in_the_readers_language(chinese_reader, moderator):
     EscalationPolicy.objects.create()
-    ticket = escalation.escalate_thread(
-        actor=moderator, thread=ThreadFactory(author=chinese_reader)
-    )
+    ticket = opening.escalate_thread(actor=moderator, thread=ThreadFactory(author=chinese_reader))
     OutboundEmail.objects.all().delete()
     notify(
         chinese_reader,
@@ -240,18 +238,18 @@ def test_internal_notes_never_reach_an_email(member, agent, moderator):
     at = [start + timedelta(hours=n) for n in range(12)]
     EscalationPolicy.objects.create()
     lead = UserFactory(username="lead", role=roles.AGENTS)
-    ticket = escalation.escalate_thread(
+    ticket = opening.escalate_thread(
         actor=moderator, thread=ThreadFactory(author=member, now=at[0]), now=at[0]
     )
-    workflow.add_note(actor=agent, ticket=ticket, body=secret, now=at[1])
-    workflow.assign(actor=lead, ticket=ticket, assignee=agent, now=at[2])
-    workflow.staff_reply(actor=agent, ticket=ticket, body="Check the TRC-20 tab.", now=at[3])
-    workflow.resolve(actor=agent, ticket=ticket, note=secret, now=at[4])
-    workflow.set_status(actor=agent, ticket=ticket, status=Ticket.Status.OPEN, now=at[5])
-    workflow.resolve(actor=agent, ticket=ticket, note=secret, now=at[6])
-    workflow.asker_reopen(actor=member, ticket=ticket, now=at[7])
-    workflow.set_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING, now=at[8])
-    workflow.close_due_tickets(now=at[8] + timedelta(days=30))
+    replies.add_note(actor=agent, ticket=ticket, body=secret, now=at[1])
+    assignment.assign(actor=lead, ticket=ticket, assignee=agent, now=at[2])
+    replies.staff_reply(actor=agent, ticket=ticket, body="Check the TRC-20 tab.", now=at[3])
+    lifecycle.resolve(actor=agent, ticket=ticket, note=secret, now=at[4])
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Ticket.Status.OPEN, now=at[5])
+    lifecycle.resolve(actor=agent, ticket=ticket, note=secret, now=at[6])
+    lifecycle.asker_reopen(actor=member, ticket=ticket, now=at[7])
+    lifecycle.set_status(actor=agent, ticket=ticket, status=Ticket.Status.WAITING, now=at[8])
+    lifecycle.close_due_tickets(now=at[8] + timedelta(days=30))
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert kinds >= {

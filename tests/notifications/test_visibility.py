@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from accounts import roles
-from escalation import services as escalation
 from escalation.models import EscalationPolicy
+from escalation.services import sweep
 from forum import services as forum
 from notifications.models import Notification, OutboundEmail
 from notifications.services import deliver_pending_emails
@@ -82,7 +82,7 @@ def test_a_question_hidden_before_its_needs_help_email_goes_is_not_sent(member, 
         needs_help_after=timedelta(hours=4), escalate_after=timedelta(hours=24)
     )
     thread = ThreadFactory(author=member, title="Send me your words to fix it")
-    escalation.sweep(now=thread.created_at + timedelta(hours=5))
+    sweep.sweep(now=thread.created_at + timedelta(hours=5))
     assert Notification.objects.filter(recipient=member, kind=Kind.NEEDS_HELP).exists()
 
     forum.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from escalation import clocks
+from escalation.services import clocks
 from forum.models import Category
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from escalation import services
+from escalation.services import sweep as sweeping
 
 # How far past --now a sweep may compute deadlines (policy durations, SLA targets, the
 # days before a resolved ticket closes): generous, so any instant that passes is safe.
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             help="Work out what a sweep would do, say so (the threads it would escalate, "
             "the tickets it would close), and change, send and log nothing.",
         )
-        parser.add_argument("--batch-size", type=int, default=services.SWEEP_BATCH)
+        parser.add_argument("--batch-size", type=int, default=sweeping.SWEEP_BATCH)
 
     def handle(self, *args, now=None, dry_run=False, batch_size=None, **options):
         instant = None
@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 ) from exc
         if batch_size is not None and batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
-        result = services.sweep(now=instant, dry_run=dry_run, batch_size=batch_size)
+        result = sweeping.sweep(now=instant, dry_run=dry_run, batch_size=batch_size)
         self.stdout.write(report(result, dry_run=dry_run))
         if instant is not None and not dry_run and instant > timezone.now():
             self.stdout.write(
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} {result.reconciled} new thread(s) their missing clocks.")
 
 
-def report(result: services.SweepResult, *, dry_run: bool) -> str:
+def report(result: sweeping.SweepResult, *, dry_run: bool) -> str:
     """One line: what the sweep did, or (a dry run) what it would do.
 
     A dry run names the threads it would escalate, not ticket references: the tickets
