@@ -32,18 +32,10 @@ class BulkInsert:
             if self.upsert_on:
                 return self._upsert_from_arrays(rows)
             return self._copy(rows, return_ids=return_ids)
-        per_statement = max(1, min(500, self._max_params // sql.width))
         ids = []
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start : start + per_statement]
-                params = []
-                for row in chunk:
-                    params.extend(self._adapted(row))
-                    params.extend(sql.defaults)
-                statement = (
-                    f"{sql.insert} VALUES {', '.join([sql.placeholders] * len(chunk))}{sql.tail}"
-                )
+            for values, params in self._statements(rows):
+                statement = f"{sql.insert} VALUES {values}{sql.tail}"
                 if return_ids:
                     cursor.execute(f"{statement} RETURNING {sql.pk}", params)
                     ids.extend(row[0] for row in cursor.fetchall())
@@ -64,16 +56,9 @@ class BulkInsert:
         quote = connection.ops.quote_name
         fields = {field.attname: field for field in self.model._meta.concrete_fields}
         back = ", ".join([sql.pk, *(quote(fields[name].column) for name in returning)])
-        per_statement = max(1, min(500, self._max_params // sql.width))
         written = []
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start : start + per_statement]
-                params = []
-                for row in chunk:
-                    params.extend(self._adapted(row))
-                    params.extend(sql.defaults)
-                values = ", ".join([sql.placeholders] * len(chunk))
+            for values, params in self._statements(rows):
                 cursor.execute(
                     f"{sql.insert} VALUES {values} ON CONFLICT DO NOTHING RETURNING {back}", params
                 )
@@ -91,6 +76,19 @@ class BulkInsert:
         for instance, pk in zip(instances, ids, strict=True):
             instance.pk = pk
             instance._state.adding, instance._state.db = False, connection.alias
+
+    def _statements(self, rows: list[tuple]):
+        """(VALUES list, parameters) for each multi-row statement the rows need: as many
+        rows a statement as the database's parameter limit allows, at most 500."""
+        sql = self._sql
+        per_statement = max(1, min(500, self._max_params // sql.width))
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = []
+            for row in chunk:
+                params.extend(self._adapted(row))
+                params.extend(sql.defaults)
+            yield ", ".join([sql.placeholders] * len(chunk)), params
 
     def _copy(self, rows: list[tuple], *, return_ids: bool) -> list:
         """COPY: several times faster than a multi-row INSERT on PostgreSQL. The ids

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from forum import services as forum
+from forum.errors import InvalidTransition
 from notifications.models import Notification, OutboundEmail
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
@@ -136,7 +137,7 @@ def test_accepting_ones_own_answer_tells_nobody(thread, member):
 def test_a_refused_reply_tells_nobody(thread, member, other_member, moderator):
     forum.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
-    with pytest.raises(forum.InvalidTransition):
+    with pytest.raises(InvalidTransition):
         PostFactory(thread=thread, author=other_member)
 
     assert not Notification.objects.exists()
