@@ -179,8 +179,8 @@ class Site:
         from django.utils import timezone
 
         from accounts.models import User
-        from forum import services
         from forum.models import Category
+        from forum.services import posting as forum_posting
 
         self.category = Category.objects.create(slug="transfers", name="Transfers")
         self.member = User.objects.create_user(
@@ -193,13 +193,13 @@ class Site:
         EmailAddress.objects.create(
             user=self.member, email=self.member.email, verified=True, primary=True
         )
-        self.thread = services.create_thread(
+        self.thread = forum_posting.create_thread(
             author=self.member,
             category=self.category,
             title="USDT sent on TRON is pending for hours",
             body="I sent 50 USDT to an exchange and the wallet still says pending.",
         )
-        self.own_reply = services.create_post(
+        self.own_reply = forum_posting.create_post(
             author=self.member,
             thread=self.thread,
             body="The first version of an answer, to be edited by the benchmark.",

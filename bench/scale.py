@@ -41,7 +41,8 @@ from config.bulk import BulkInsert
 from forum.markdown import render_markdown
 from forum.models import Category, Chain, Follow, ModerationLog, Post, Thread, Vote
 from forum.search import index as search_index
-from forum.services import REPUTATION_FOR_ACCEPTED, REPUTATION_FOR_VOTE, make_slug
+from forum.services.answers import REPUTATION_FOR_ACCEPTED, REPUTATION_FOR_VOTE
+from forum.services.common import make_slug
 from forum.wallet import TxFormat
 
 BATCH_SIZE = 5_000

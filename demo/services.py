@@ -26,8 +26,11 @@ from escalation.services import assignment, lifecycle, surveys
 from escalation.services import replies as replying
 from escalation.services import sweep as sweeping
 from escalation.services import tickets as opening
-from forum import services as forum
 from forum.models import Category, Chain, Thread
+from forum.services import answers as forum_answers
+from forum.services import following as forum_following
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from notifications import services as notifications
 from notifications.models import NotificationSettings
 
@@ -222,7 +225,7 @@ def _seed_helpers(*, people, categories) -> None:
             user=helper, channels={}, is_helper=True, quiet_hours_start=None, quiet_hours_end=None
         )
         for slug in slugs:
-            forum.follow_category(actor=helper, category=categories[slug])
+            forum_following.follow_category(actor=helper, category=categories[slug])
 
 
 def _seed_threads(*, people, categories, chains, now) -> int:
@@ -244,7 +247,7 @@ def _play_thread(spec: content.DemoThread, *, people, categories, chains, now) -
     """The question, its replies, votes, flags, moderation and acceptance, in time order."""
     asked_at = now - timedelta(hours=spec.hours_ago)
     asker = people[spec.author]
-    thread = forum.create_thread(
+    thread = forum_posting.create_thread(
         author=asker,
         category=categories[spec.category],
         title=spec.title,
@@ -257,20 +260,20 @@ def _play_thread(spec: content.DemoThread, *, people, categories, chains, now) -
     )
     question = thread.posts.get(number=1)
     for voter in spec.votes:
-        forum.vote(actor=people[voter], post=question)
+        forum_answers.vote(actor=people[voter], post=question)
 
     last_at = asked_at
     accepted = None
     for reply in spec.replies:
         at = min(now, asked_at + timedelta(minutes=reply.minutes_after_question))
-        post = forum.create_post(
+        post = forum_posting.create_post(
             author=people[reply.author], thread=thread, body=reply.body, now=at
         )
         last_at = at
         for voter in reply.votes:
-            forum.vote(actor=people[voter], post=post)
+            forum_answers.vote(actor=people[voter], post=post)
         for flag in reply.flags:
-            forum.flag_post(
+            forum_moderation.flag_post(
                 actor=people[flag.reporter],
                 post=post,
                 reason=flag.reason,
@@ -278,7 +281,7 @@ def _play_thread(spec: content.DemoThread, *, people, categories, chains, now) -
                 now=min(now, at + timedelta(minutes=5)),
             )
         if reply.hidden_by:
-            forum.set_post_hidden(
+            forum_moderation.set_post_hidden(
                 actor=people[reply.hidden_by],
                 post=post,
                 is_hidden=True,
@@ -288,11 +291,11 @@ def _play_thread(spec: content.DemoThread, *, people, categories, chains, now) -
         if reply.is_accepted:
             accepted = post
     if accepted is not None:
-        forum.accept_answer(
+        forum_answers.accept_answer(
             actor=asker, post=accepted, now=min(now, last_at + timedelta(minutes=10))
         )
     if spec.closed_by:
-        forum.set_thread_closed(
+        forum_moderation.set_thread_closed(
             actor=people[spec.closed_by],
             thread=thread,
             is_closed=True,
@@ -324,7 +327,7 @@ def _seed_escalations(*, people, categories, chains, now) -> int:
 def _play_escalation(spec: content.EscalationDemo, *, people, categories, chains, book, now):
     category = categories[spec.category]
     asked_at = _counted_back(book.for_category(category.pk), end=now, hours=spec.open_hours_ago)
-    thread = forum.create_thread(
+    thread = forum_posting.create_thread(
         author=people[spec.author],
         category=category,
         title=spec.title,
@@ -382,7 +385,7 @@ def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) 
     ticket = Ticket.objects.filter(thread=thread).first()
     match step.action:
         case "reply":
-            forum.create_post(author=actor, thread=thread, body=step.body, now=at)
+            forum_posting.create_post(author=actor, thread=thread, body=step.body, now=at)
         case "ask_staff":
             opening.ask_for_staff(actor=actor, thread=thread, note=step.body, now=at)
         case "escalate":
@@ -405,7 +408,7 @@ def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) 
             answer = (
                 thread.posts.filter(author__groups__name=roles.AGENTS).order_by("-number").first()
             )
-            forum.accept_answer(actor=actor, post=answer, now=at)
+            forum_answers.accept_answer(actor=actor, post=answer, now=at)
         case "rate":
             rating = surveys.rate(
                 ticket=ticket, cycle=ticket.escalation_count, score=step.score, now=at

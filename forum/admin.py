@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from forum import services
 from forum.models import (
     Category,
     Chain,
@@ -10,6 +9,7 @@ from forum.models import (
     Thread,
 )
 from forum.search import index as search_index
+from forum.services import moderation
 
 
 @admin.register(Category)
@@ -58,7 +58,7 @@ class ThreadAdmin(admin.ModelAdmin):
             obj.is_hidden = not is_hidden
         super().save_model(request, obj, form, change)
         if toggles:
-            services.set_thread_hidden(actor=request.user, thread=obj, is_hidden=is_hidden)
+            moderation.set_thread_hidden(actor=request.user, thread=obj, is_hidden=is_hidden)
             obj.is_hidden = is_hidden
         if change and {"title", "tx_hash"} & set(form.changed_data):
             search_index.index_question(obj)

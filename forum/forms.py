@@ -2,8 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from forum import markdown, services, wallet
+from forum import markdown, wallet
 from forum.models import Category, Chain, Flag
+from forum.services import posting
 from safety.errors import LinkRefused
 from safety.forms import RefusesSecrets, clean_text
 from safety.models import SecretRefusal
@@ -78,7 +79,7 @@ class _LinkRules:
         body = self.cleaned_data["body"]
         if self.author is not None:
             try:
-                services.check_links(author=self.author, body=body)
+                posting.check_links(author=self.author, body=body)
             except LinkRefused as error:
                 raise ValidationError(str(error), code="links") from None
         return body

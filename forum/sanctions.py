@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts import powers, standing
 from accounts.models import Sanction, User
-from forum import access, services
+from forum import access
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Flag, ModerationLog, Post
+from forum.services import moderation
 from notifications import services as notifications
 
 # The periods a moderator chooses from; None is "until a moderator lifts it".
@@ -198,9 +199,11 @@ def _hide_posts_waiting_for_review(*, actor, member, reason, now) -> list[int]:
     )
     for post in Post.objects.filter(pk__in=post_ids).order_by("pk"):
         if post.is_awaiting_review:
-            services.confirm_hidden_post(actor=actor, post=post, reason=reason, now=now)
+            moderation.confirm_hidden_post(actor=actor, post=post, reason=reason, now=now)
         elif not post.is_hidden:
-            services.set_post_hidden(actor=actor, post=post, is_hidden=True, reason=reason, now=now)
+            moderation.set_post_hidden(
+                actor=actor, post=post, is_hidden=True, reason=reason, now=now
+            )
     return post_ids
 
 

@@ -61,7 +61,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
 
 
 class ThreadFactory(factory.django.DjangoModelFactory):
-    """A question asked through forum.services.create_thread, as a member asks it."""
+    """A question asked through forum.services.posting.create_thread, as a member asks it."""
 
     class Meta:
         model = "forum.Thread"
@@ -73,13 +73,13 @@ class ThreadFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, **kwargs):
-        from forum import services
+        from forum.services import posting as forum_posting
 
-        return services.create_thread(**kwargs)
+        return forum_posting.create_thread(**kwargs)
 
 
 class PostFactory(factory.django.DjangoModelFactory):
-    """A reply posted through forum.services.create_post."""
+    """A reply posted through forum.services.posting.create_post."""
 
     class Meta:
         model = "forum.Post"
@@ -90,6 +90,6 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, **kwargs):
-        from forum import services
+        from forum.services import posting as forum_posting
 
-        return services.create_post(**kwargs)
+        return forum_posting.create_post(**kwargs)

@@ -27,9 +27,9 @@ from escalation.services import clocks
 from escalation.services.assignment import auto_assign
 from escalation.services.locks import lock_thread, lock_ticket
 from escalation.services.timeline import record_event, tell
-from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Post, Thread
+from forum.services import support as forum_support
 from notifications import services as notifications
 from notifications.models import Notification
 from safety import services as safety_services
@@ -171,7 +171,7 @@ def _resolve(
         previous=previous,
         detail=resolution,
     )
-    forum_services.set_support_resolved(thread_ids=[ticket.thread_id], resolved_at=now)
+    forum_support.set_support_resolved(thread_ids=[ticket.thread_id], resolved_at=now)
     clocks.recompute_clocks([ticket.thread_id], now=now)
     if survey:
         # The asker who clicked "This solved my problem" is the actor, and notify() tells
@@ -253,7 +253,7 @@ def _reopen(ticket: Ticket, *, actor, now) -> Ticket:
     ticket.updated_at = now
     ticket.save()
     record_event(ticket, TicketEvent.Kind.REOPENED, actor=actor, now=now, previous=previous)
-    forum_services.set_escalated(thread_ids=[ticket.thread_id], escalated_at=now)
+    forum_support.set_escalated(thread_ids=[ticket.thread_id], escalated_at=now)
     clocks.recompute_clocks([ticket.thread_id], now=now)
     if actor is None or actor.pk != ticket.requester_id:
         tell(
@@ -378,7 +378,7 @@ def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
             detail="no_reply" if previous == Status.WAITING else "auto",
         )
         if previous == Status.WAITING:  # the support team had the thread until now
-            forum_services.set_support_resolved(thread_ids=[thread_id], resolved_at=now)
+            forum_support.set_support_resolved(thread_ids=[thread_id], resolved_at=now)
             clocks.recompute_clocks([thread_id], now=now)
         # After the thread says so: the email shows where the question stands now.
         tell(

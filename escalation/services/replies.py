@@ -18,10 +18,10 @@ from escalation.policies import rules_for
 from escalation.services.lifecycle import PAUSE_FIELDS, pause_resolution, resume_resolution
 from escalation.services.locks import lock_ticket
 from escalation.services.timeline import record_event, tell
-from forum import services as forum_services
 from forum.errors import InvalidTransition
 from forum.markdown import render_markdown
 from forum.models import Post, Thread
+from forum.services import posting as forum_posting
 from notifications.models import Notification
 from safety import services as safety_services
 from safety.models import SecretRefusal
@@ -51,7 +51,7 @@ def staff_reply(*, actor: User, ticket: Ticket, body: str, now=None) -> Post:
             )
         if ticket.status == Status.RESOLVED:
             raise InvalidTransition(_("This ticket is resolved: reopen it before you reply."))
-        return forum_services.create_post(author=actor, thread=ticket.thread, body=body, now=now)
+        return forum_posting.create_post(author=actor, thread=ticket.thread, body=body, now=now)
 
 
 def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int]:
@@ -116,7 +116,7 @@ def on_post_created(*, thread: Thread, post: Post, author: User, now) -> set[int
         actor=author,
         key=f"staff-reply:{post.pk}",
         now=now,
-        excerpt=forum_services.excerpt(post),
+        excerpt=forum_posting.excerpt(post),
         post_id=post.pk,
     )
     return {ticket.requester_id} if note is not None else set()

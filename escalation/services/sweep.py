@@ -21,8 +21,8 @@ from escalation.services import clocks
 from escalation.services import tickets as opening
 from escalation.services.clocks import Facts
 from escalation.services.lifecycle import close_due_tickets
-from forum import services as forum_services
 from forum.models import Follow, Thread
+from forum.services import support as forum_support
 from notifications import services as notifications
 from notifications.models import Notification
 from notifications.selectors import helpers_among
@@ -171,7 +171,7 @@ def _flag(thread_ids: list[int], *, result: SweepResult, facts: dict[int, Facts]
 
     Returns those flagged now (the forum leaves alone any answered or flagged meanwhile).
     """
-    flagged = forum_services.mark_needs_help(thread_ids=thread_ids, now=now)
+    flagged = forum_support.mark_needs_help(thread_ids=thread_ids, now=now)
     result.flagged += len(flagged)
     for tid in flagged:
         facts[tid].needs_help_at = now

@@ -28,9 +28,10 @@ from escalation.services.clocks import Facts
 from escalation.services.lifecycle import tell_assignee_reopened
 from escalation.services.locks import lock_thread
 from forum import access
-from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Thread
+from forum.services import common as forum_common
+from forum.services import support as forum_support
 from notifications import services as notifications
 from notifications.models import Notification
 from safety import services as safety_services
@@ -51,7 +52,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
         raise NotAllowed(_("Only the person who asked can ask the support team."))
     if not access.has_verified_email(actor):
         raise NotAllowed(_("Verify your email address first."))
-    forum_services.require_good_standing(actor, now=now)
+    forum_common.require_good_standing(actor, now=now)
     safety_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
     with transaction.atomic(), notifications.unread_counts_at_end():
         lock_thread(thread.pk)
@@ -260,7 +261,7 @@ def _after_opening(opened: list[_Opened], *, actor, now) -> None:
             for each in opened
         ]
     )
-    forum_services.set_escalated(thread_ids=thread_ids, escalated_at=now)
+    forum_support.set_escalated(thread_ids=thread_ids, escalated_at=now)
     ThreadClock.objects.filter(thread_id__in=thread_ids).update(
         needs_help_at=None, escalate_at=None, member_can_request_at=None, computed_at=now
     )

@@ -10,10 +10,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import search as forum_search
-from forum import selectors, services
+from forum import selectors
 from forum.forms import SearchForm
 from forum.models import Category
 from forum.pagecache import render_for_visitors
+from forum.services import following
 
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -141,9 +142,9 @@ def follow_category(request, slug):
     category = get_object_or_404(Category, slug=slug)
     is_following = request.POST.get("undo") != "1"
     if is_following:
-        services.follow_category(actor=request.user, category=category)
+        following.follow_category(actor=request.user, category=category)
     else:
-        services.unfollow_category(actor=request.user, category=category)
+        following.unfollow_category(actor=request.user, category=category)
     if request.htmx:
         return render(
             request,

@@ -17,9 +17,10 @@ from accounts import powers
 from accounts.models import Sanction, User
 from config.errors import HandoffError
 from config.redirects import safe_next_url
-from forum import access, sanctions, services
+from forum import access, sanctions
 from forum.forms import ModerationReasonForm, MoveThreadForm, SanctionForm
 from forum.models import Flag, ModerationLog, Post
+from forum.services import moderation
 from forum.views.thread import render_thread_update
 
 
@@ -59,7 +60,7 @@ def set_post_hidden(request, post_id, hide):
     post = access.get_post_for_user(request.user, post_id)
     return _moderate(
         request,
-        action=partial(services.set_post_hidden, actor=request.user, post=post, is_hidden=hide),
+        action=partial(moderation.set_post_hidden, actor=request.user, post=post, is_hidden=hide),
         target=post.get_absolute_url(),
         done_message=_("The post is hidden.") if hide else _("The post is visible again."),
         thread=post.thread,
@@ -72,7 +73,7 @@ def confirm_hidden_post(request, post_id):
     post = access.get_post_for_user(request.user, post_id)
     return _moderate(
         request,
-        action=partial(services.confirm_hidden_post, actor=request.user, post=post),
+        action=partial(moderation.confirm_hidden_post, actor=request.user, post=post),
         target="forum:flag-queue",
         done_message=_("The post stays hidden, and its flags are closed."),
     )
@@ -84,7 +85,7 @@ def dismiss_flags(request, post_id):
     post = access.get_post_for_user(request.user, post_id)
     return _moderate(
         request,
-        action=partial(services.dismiss_flags, actor=request.user, post=post),
+        action=partial(moderation.dismiss_flags, actor=request.user, post=post),
         target="forum:flag-queue",
         done_message=_("Flags dismissed."),
     )
@@ -96,7 +97,7 @@ def move_thread(request, thread_id):
     form = MoveThreadForm(request.POST or None, initial={"category": thread.category_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.move_thread(actor=request.user, thread=thread, **form.cleaned_data)
+            moderation.move_thread(actor=request.user, thread=thread, **form.cleaned_data)
         except HandoffError as error:
             form.add_error("category", str(error))
         else:
@@ -112,7 +113,7 @@ def set_thread_closed(request, thread_id, close):
     return _moderate(
         request,
         action=partial(
-            services.set_thread_closed, actor=request.user, thread=thread, is_closed=close
+            moderation.set_thread_closed, actor=request.user, thread=thread, is_closed=close
         ),
         target=thread,
         done_message=_("The thread is closed.") if close else _("The thread is open again."),
@@ -126,7 +127,7 @@ def set_thread_solved(request, thread_id, solved):
     return _moderate(
         request,
         action=partial(
-            services.set_thread_solved, actor=request.user, thread=thread, is_solved=solved
+            moderation.set_thread_solved, actor=request.user, thread=thread, is_solved=solved
         ),
         target=thread,
         done_message=_("The thread is marked solved.")

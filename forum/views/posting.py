@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 from accounts.trust import trust_of
 from config.errors import HandoffError
 from config.ratelimit import RateLimited
-from forum import access, selectors, services
+from forum import access, selectors
 from forum.errors import AlreadyPosted
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
 from forum.models import Category
+from forum.services import answers, following, moderation
+from forum.services import posting as forum_posting
 from forum.views.thread import page_number, render_thread, render_thread_update
 from safety import guard, limits
 from safety.errors import SecretRefused
@@ -53,7 +55,7 @@ def ask(request):
         data = form.cleaned_data
         try:
             limits.count(request, limits.POSTING, trust=trust_of(request.user))
-            thread = services.create_thread(
+            thread = forum_posting.create_thread(
                 author=request.user,
                 category=data["category"],
                 title=data["title"],
@@ -132,7 +134,7 @@ def reply(request, thread_id):
         form.add_error(None, limits.unsent_message(limited))
         return _limited(_reply_form_again(request, thread, form), limited)
     try:
-        post = services.create_post(
+        post = forum_posting.create_post(
             author=request.user, thread=thread, body=form.cleaned_data["body"]
         )
     except AlreadyPosted as already:  # land on the reply as if this one had made it
@@ -169,7 +171,7 @@ def edit_post(request, post_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_post(
+            forum_posting.edit_post(
                 actor=request.user,
                 post=post,
                 body=form.cleaned_data["body"],
@@ -206,7 +208,7 @@ def delete_post(request, post_id):
     return _thread_action(
         request,
         post.thread,
-        partial(services.delete_post, actor=request.user, post=post),
+        partial(forum_posting.delete_post, actor=request.user, post=post),
         _("Your post is deleted."),
     )
 
@@ -218,7 +220,7 @@ def accept(request, post_id):
     return _thread_action(
         request,
         post.thread,
-        partial(services.accept_answer, actor=request.user, post=post),
+        partial(answers.accept_answer, actor=request.user, post=post),
         _("Answer accepted. Thank you for closing the loop!"),
     )
 
@@ -228,7 +230,7 @@ def accept(request, post_id):
 def unaccept(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
     return _thread_action(
-        request, thread, partial(services.unaccept_answer, actor=request.user, thread=thread)
+        request, thread, partial(answers.unaccept_answer, actor=request.user, thread=thread)
     )
 
 
@@ -239,9 +241,9 @@ def vote(request, post_id):
     is_undo = request.POST.get("undo") == "1"
     try:
         if is_undo:
-            post = services.unvote(actor=request.user, post=post)
+            post = answers.unvote(actor=request.user, post=post)
         else:
-            post = services.vote(actor=request.user, post=post)
+            post = answers.vote(actor=request.user, post=post)
     except HandoffError as error:
         if request.htmx:
             return render(
@@ -264,9 +266,9 @@ def follow(request, thread_id):
     thread = access.get_thread_for_user(request.user, thread_id)
     is_following = request.POST.get("undo") != "1"
     if is_following:
-        services.follow_thread(actor=request.user, thread=thread)
+        following.follow_thread(actor=request.user, thread=thread)
     else:
-        services.unfollow_thread(actor=request.user, thread=thread)
+        following.unfollow_thread(actor=request.user, thread=thread)
     if request.htmx:
         return render(
             request,
@@ -285,7 +287,7 @@ def flag(request, post_id):
     if request.method == "POST" and form.is_valid():
         limits.count(request, limits.FLAGGING, trust=trust_of(request.user))
         try:
-            services.flag_post(actor=request.user, post=post, **form.cleaned_data)
+            moderation.flag_post(actor=request.user, post=post, **form.cleaned_data)
         except HandoffError as error:
             messages.error(request, str(error))
         else:

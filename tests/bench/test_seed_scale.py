@@ -8,10 +8,11 @@ from django.db.models import Count, F, Max, Min
 
 from accounts.models import User
 from bench import scale
-from forum import services
 from forum.forms import BodyField, TitleField
 from forum.markdown import render_markdown
 from forum.models import Category, Follow, ModerationLog, Post, Thread, Vote
+from forum.services import answers as forum_answers
+from forum.services import posting as forum_posting
 from forum.wallet import normalize_tx_hash
 from tests.factories import CategoryFactory
 
@@ -65,7 +66,7 @@ def assert_forum_is_consistent():
         vote_count=F("votes_found")
     )
     assert not Vote.objects.filter(user=F("post__author"))
-    assert services.recompute_reputation() == 0, "reputation disagrees with votes and answers"
+    assert forum_answers.recompute_reputation() == 0, "reputation disagrees with votes and answers"
 
 
 def test_seed_scale_writes_a_consistent_forum(db):
@@ -166,10 +167,10 @@ def test_a_second_run_adds_to_the_first(db):
 
 def test_it_adds_to_a_forum_built_through_the_services(db, member, other_member):
     transfers = CategoryFactory(slug="transfers", name="Transfers")
-    thread = services.create_thread(
+    thread = forum_posting.create_thread(
         author=member, category=transfers, title="My own question", body="Some details here."
     )
-    services.create_post(author=other_member, thread=thread, body="An answer from someone.")
+    forum_posting.create_post(author=other_member, thread=thread, body="An answer from someone.")
 
     _seed(threads=30)
 

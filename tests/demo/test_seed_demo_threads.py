@@ -15,9 +15,10 @@ from escalation.models import (
     Ticket,
     TicketEvent,
 )
-from forum import services
 from forum.forms import BodyField, TitleField
 from forum.models import Category, Chain, Flag, Follow, ModerationLog, Post, Thread, Vote
+from forum.services import answers as forum_answers
+from forum.services import posting as forum_posting
 from forum.wallet import TxFormat, normalize_app_version, normalize_tx_hash
 from notifications.models import Notification, NotificationSettings, OutboundEmail
 from tests.demo.conftest import seed
@@ -126,7 +127,7 @@ def test_a_second_run_adds_nothing(db):
 def test_a_second_run_leaves_what_people_did_to_demo_threads(db):
     seed()
     thread = Thread.objects.get(title="Swap on a DEX failed but the network fee was taken")
-    services.create_post(
+    forum_posting.create_post(
         author=User.objects.get(username="alice"),
         thread=thread,
         body="The fee pays for the attempt, even when the swap reverts.",
@@ -176,7 +177,7 @@ def test_wallet_details_are_what_the_ask_form_would_store(seeded):
 
 
 def test_the_accepted_answers_credit_their_authors(seeded):
-    assert services.recompute_reputation() == 0
+    assert forum_answers.recompute_reputation() == 0
     assert User.objects.get(username="bob").reputation > 0
     assert User.objects.get(username="wallet_recovery_desk").reputation == 0
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from accounts import roles
 from escalation.services import tickets as opening
-from forum import services as forum_services
+from forum.services import posting as forum_posting
 from notifications.models import Notification
 from tests.e2e.test_forum_journeys import sign_in, sign_in_with_code
 from tests.factories import CategoryFactory, UserFactory
@@ -98,10 +98,10 @@ def forum(db):
     agent = UserFactory(
         username="agent_amy", display_name="Amy", role=roles.AGENTS, second_factor=secret
     )
-    thread = forum_services.create_thread(
+    thread = forum_posting.create_thread(
         author=asker, category=category, title=QUESTION, body=DETAILS
     )
-    answer = forum_services.create_post(author=helper, thread=thread, body=ANSWER)
+    answer = forum_posting.create_post(author=helper, thread=thread, body=ANSWER)
     ticket = opening.escalate_thread(actor=agent, thread=thread)
     assert Notification.objects.filter(recipient=asker, read_at=None).exists()
     return {

@@ -105,7 +105,7 @@ def test_a_member_asks_another_answers_and_the_asker_accepts(
 
 
 def test_a_moderator_hides_a_flagged_post(page: Page, browser: Browser, base_url, transfers):
-    from forum import services
+    from forum.services import posting as forum_posting
 
     asker = UserFactory(username="asker", display_name="Ada Asker")
     scammer = UserFactory(username="scammer", display_name="Sly")
@@ -113,8 +113,10 @@ def test_a_moderator_hides_a_flagged_post(page: Page, browser: Browser, base_url
     moderator = UserFactory(
         username="wendy", display_name="Wendy Mod", role="Moderators", second_factor=secret
     )
-    thread = services.create_thread(author=asker, category=transfers, title=QUESTION, body=DETAILS)
-    spam = services.create_post(
+    thread = forum_posting.create_thread(
+        author=asker, category=transfers, title=QUESTION, body=DETAILS
+    )
+    spam = forum_posting.create_post(
         author=scammer,
         thread=thread,
         body="Message our *support desk* on Telegram to recover it fast!",

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from forum import services
 from forum.models import Post, Thread
+from forum.services import posting as forum_posting
 from tests.e2e.test_forum_journeys import DETAILS, QUESTION, sign_in
 from tests.factories import CategoryFactory, UserFactory
 
@@ -19,7 +19,7 @@ REPLY = "Check the hash on the explorer first, then tell us what it says about e
 @pytest.fixture
 def thread(db):
     asker = UserFactory(username="asker", display_name="Ada Asker")
-    return services.create_thread(
+    return forum_posting.create_thread(
         author=asker,
         category=CategoryFactory(slug="transfers", name="Transfers"),
         title=QUESTION,

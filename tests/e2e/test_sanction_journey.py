@@ -22,7 +22,8 @@ REASON = "Impersonates support and links to a fake recovery site"
 def test_a_moderator_silences_a_scam_account_from_the_flag_queue(
     page: Page, browser: Browser, base_url, db
 ):
-    from forum import services
+    from forum.services import moderation as forum_moderation
+    from forum.services import posting as forum_posting
 
     transfers = CategoryFactory(slug="transfers", name="Transfers")
     asker = UserFactory(username="asker", display_name="Ada Asker")
@@ -32,16 +33,18 @@ def test_a_moderator_silences_a_scam_account_from_the_flag_queue(
     moderator = UserFactory(
         username="wendy", display_name="Wendy Mod", role="Moderators", second_factor=secret
     )
-    thread = services.create_thread(author=asker, category=transfers, title=QUESTION, body=DETAILS)
+    thread = forum_posting.create_thread(
+        author=asker, category=transfers, title=QUESTION, body=DETAILS
+    )
     scams = [
-        services.create_post(author=scammer, thread=thread, body=body)
+        forum_posting.create_post(author=scammer, thread=thread, body=body)
         for body in (
             "Message our recovery desk on Telegram to get it back fast!",
             "Our recovery team can verify your wallet, write to us now.",
         )
     ]
-    services.flag_post(actor=asker, post=scams[0], reason=Flag.Reason.SCAM)
-    services.flag_post(actor=helper, post=scams[1], reason=Flag.Reason.SCAM)
+    forum_moderation.flag_post(actor=asker, post=scams[0], reason=Flag.Reason.SCAM)
+    forum_moderation.flag_post(actor=helper, post=scams[1], reason=Flag.Reason.SCAM)
 
     sign_in_with_code(page, moderator, secret)  # moderators act with two-factor only
     page.get_by_role("banner").get_by_role("link", name="Flags").click()

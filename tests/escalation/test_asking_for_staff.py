@@ -7,8 +7,9 @@ import time_machine
 from django.test import Client
 
 from escalation.models import Ticket, TicketEvent
-from forum import services as forum_services
 from forum.models import Thread
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
@@ -189,7 +190,7 @@ def test_asking_twice_says_the_team_already_has_it_and_keeps_one_ticket(thread, 
 @both_ways
 def test_the_asker_cannot_ask_on_a_solved_thread(thread, reply, member, other_member, htmx):
     answer = reply(thread, author=other_member, at=T0 + HOUR)
-    committed(forum_services.accept_answer, actor=member, post=answer, now=T0 + 2 * HOUR)
+    committed(forum_answers.accept_answer, actor=member, post=answer, now=T0 + 2 * HOUR)
 
     response = send(client_for(member), ask_staff_url(thread), htmx=htmx)
 
@@ -200,7 +201,7 @@ def test_the_asker_cannot_ask_on_a_solved_thread(thread, reply, member, other_me
 
 @both_ways
 def test_the_asker_cannot_ask_on_a_closed_thread(thread, member, moderator, htmx):
-    committed(forum_services.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
+    committed(forum_moderation.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
 
     response = send(client_for(member), ask_staff_url(thread), htmx=htmx)
 
@@ -310,8 +311,8 @@ def test_asking_again_after_the_ticket_was_resolved_reopens_the_same_ticket(
     first = Ticket.objects.get()
     answer = reply(thread, author=other_member, at=T0 + 4 * HOUR)
     with time_machine.travel(T0 + 5 * HOUR, tick=False):
-        committed(forum_services.accept_answer, actor=member, post=answer)
-        committed(forum_services.unaccept_answer, actor=member, thread=thread)
+        committed(forum_answers.accept_answer, actor=member, post=answer)
+        committed(forum_answers.unaccept_answer, actor=member, thread=thread)
     assert Ticket.objects.get().status == Ticket.Status.RESOLVED
 
     response = send(client, ask_staff_url(thread), htmx=htmx, at=T0 + 6 * HOUR)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from escalation.models import Ticket
 from escalation.services import sweep as sweeping
-from forum import services as forum_services
+from forum.services import following as forum_following
 from notifications.models import OutboundEmail
 from notifications.services import deliver_pending_emails
 from tests.conftest import broker_at, sign_in
@@ -65,7 +65,7 @@ def test_a_reply_is_posted_at_once_and_its_emails_wait(
 ):
     followers = UserFactory.create_batch(5)
     for follower in followers:
-        forum_services.follow_thread(actor=follower, thread=question)
+        forum_following.follow_thread(actor=follower, thread=question)
     sign_in(client, other_member)
 
     with broker_at(down):

@@ -23,9 +23,11 @@ from escalation.models import ThreadClock, Ticket, TicketEvent
 from escalation.services import assignment, clocks, lifecycle, replies
 from escalation.services import sweep as sweeping
 from escalation.services import tickets as opening
-from forum import services as forum_services
 from forum.errors import InvalidTransition
 from forum.models import Thread
+from forum.services import following as forum_following
+from forum.services import posting as forum_posting
+from forum.services import support as forum_support
 from notifications.models import Channels, Notification, OutboundEmail
 from tests.conftest import require_service
 from tests.escalation.conftest import T0, Pause, Worker, at_once, committed, shared_database
@@ -45,7 +47,7 @@ def helper(db, category):
     """A helper who follows the category and wants its alerts by email too."""
     user = UserFactory(username="helen", display_name="Helen Helper")
     choose(user, is_helper=True, helper_needs_help=Channels(in_app=True, email=True))
-    forum_services.follow_category(actor=user, category=category)
+    forum_following.follow_category(actor=user, category=category)
     return user
 
 
@@ -287,13 +289,13 @@ def test_an_asker_replying_while_the_sweep_closes_their_ticket_waits_for_it(
     that thread and wants the ticket. Both take the thread first, so neither deadlocks."""
     closes_at = waiting_ticket.close_at
     thread = waiting_ticket.thread
-    pause = Pause(monkeypatch, forum_services, "set_support_resolved", thread_name="sweeper")
+    pause = Pause(monkeypatch, forum_support, "set_support_resolved", thread_name="sweeper")
     with shared_database(tmp_path):
         sweeper = Worker(lambda: sweeping.sweep(now=closes_at), name="sweeper")
         sweeper.start()
         pause.wait()  # the sweep is closing the ticket
         asker = Worker(
-            lambda: forum_services.create_post(
+            lambda: forum_posting.create_post(
                 author=member, thread=thread, body="Here it is: 0xabc", now=closes_at
             ),
             name="asker",
@@ -427,7 +429,7 @@ def crowd(policy, category):
     for agent in agents:
         assignment.set_on_duty(actor=agent, on_duty=True, now=T0)
         choose(agent, is_helper=True)
-        forum_services.follow_category(actor=agent, category=category)
+        forum_following.follow_category(actor=agent, category=category)
     # Agents ask questions too: a batch tells an agent its question is escalated, then
     # (at the end) tells other agents of the tickets they are given.
     askers = agents + [UserFactory(username=f"asker_{n}") for n in range(6)]

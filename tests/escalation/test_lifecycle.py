@@ -11,9 +11,10 @@ from accounts import roles
 from escalation.models import Priority, Queue, ThreadClock, Ticket, TicketEvent
 from escalation.services import assignment, lifecycle, replies, tickets, triage
 from escalation.services import sweep as sweeping
-from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Post, Thread
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
 from tests.factories import UserFactory
@@ -269,7 +270,7 @@ def test_the_asker_cannot_reopen_a_request_still_being_worked(ticket, member):
 
 def test_the_asker_cannot_reopen_a_request_whose_thread_is_closed(resolved, member, moderator):
     committed(
-        forum_services.set_thread_closed, actor=moderator, thread=resolved.thread, is_closed=True
+        forum_moderation.set_thread_closed, actor=moderator, thread=resolved.thread, is_closed=True
     )
     before = snapshot(resolved)
 
@@ -327,7 +328,7 @@ def test_a_moderator_accepting_an_answer_is_named_on_the_resolution(
 ):
     answer = reply(ticket.thread, author=other_member, at=ESCALATED_AT + HOUR)
 
-    committed(forum_services.accept_answer, actor=moderator, post=answer)
+    committed(forum_answers.accept_answer, actor=moderator, post=answer)
 
     resolved = ticket.events.get(kind=Kind.RESOLVED)
     assert (resolved.actor, resolved.detail) == (moderator, "solved_by_community")
@@ -335,7 +336,7 @@ def test_a_moderator_accepting_an_answer_is_named_on_the_resolution(
 
 def test_a_moderator_marking_the_thread_solved_is_named_on_the_resolution(ticket, moderator):
     committed(
-        forum_services.set_thread_solved, actor=moderator, thread=ticket.thread, is_solved=True
+        forum_moderation.set_thread_solved, actor=moderator, thread=ticket.thread, is_solved=True
     )
 
     resolved = ticket.events.get(kind=Kind.RESOLVED)

@@ -12,7 +12,8 @@ from escalation.selectors import asker
 from escalation.services import assignment, lifecycle, replies, triage
 from escalation.services import sweep as sweeping
 from escalation.services import tickets as opening
-from forum import services as forum_services
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
 
@@ -309,7 +310,7 @@ def test_the_asker_replying_to_the_team_shows_in_the_history(answered, ticket, m
 
 
 def test_accepting_the_staff_answer_is_told_as_the_askers_solution(answered, ticket, member):
-    committed(forum_services.accept_answer, actor=member, post=answered)
+    committed(forum_answers.accept_answer, actor=member, post=answered)
 
     text = get(member, f"/my/requests/{ticket.reference}/").text
 
@@ -318,7 +319,7 @@ def test_accepting_the_staff_answer_is_told_as_the_askers_solution(answered, tic
 
 def test_a_community_solution_is_told_as_such(ticket, member, other_member, reply):
     answer = reply(ticket.thread, author=other_member, at=ESCALATED_AT + HOUR)
-    committed(forum_services.accept_answer, actor=member, post=answer)
+    committed(forum_answers.accept_answer, actor=member, post=answer)
 
     text = get(member, f"/my/requests/{ticket.reference}/").text
 
@@ -566,7 +567,7 @@ def test_a_reopened_request_is_rated_again_for_its_new_cycle(resolved, member, a
 
 @pytest.fixture
 def hidden_ticket(ticket, moderator):
-    forum_services.set_thread_hidden(actor=moderator, thread=ticket.thread, is_hidden=True)
+    forum_moderation.set_thread_hidden(actor=moderator, thread=ticket.thread, is_hidden=True)
     return ticket
 
 

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 
 from escalation.services import lifecycle, sweep, tickets
-from forum import services as forum_services
 from forum.models import Thread
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
+from forum.services import support as forum_support
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
 
@@ -34,7 +36,7 @@ def threads(ask, reply, member, other_member, moderator):
     assert sweep.sweep(now=FLAGGED_AT).flagged == 3
     # Closing does not clear the flag, and no service hides a thread: the list must filter.
     committed(
-        forum_services.set_thread_closed,
+        forum_moderation.set_thread_closed,
         actor=moderator,
         thread=made["closed after the flag"],
         is_closed=True,
@@ -115,7 +117,7 @@ def test_an_escalated_thread_leaves_the_home_section_and_the_tab(threads, modera
     assert "Resolved by the support team</span>" in row
 
 
-# --- forum.services.mark_needs_help ---------------------------------------------
+# --- forum.services.support.mark_needs_help ---------------------------------------------
 
 
 def test_mark_needs_help_returns_only_the_threads_it_flagged(
@@ -126,16 +128,16 @@ def test_mark_needs_help_returns_only_the_threads_it_flagged(
     reply(answered, author=other_member, at=T0 + HOUR)
     solved = ask(title="solved")
     answer = reply(solved, author=other_member, at=T0 + HOUR)
-    committed(forum_services.accept_answer, actor=member, post=answer, now=T0 + HOUR)
+    committed(forum_answers.accept_answer, actor=member, post=answer, now=T0 + HOUR)
     hidden = ask(title="hidden")
     Thread.objects.filter(pk=hidden.pk).update(is_hidden=True)
     closed = ask(title="closed")
-    committed(forum_services.set_thread_closed, actor=moderator, thread=closed, is_closed=True)
+    committed(forum_moderation.set_thread_closed, actor=moderator, thread=closed, is_closed=True)
     already = ask(title="already flagged")
-    assert forum_services.mark_needs_help(thread_ids=[already.pk], now=T0) == [already.pk]
+    assert forum_support.mark_needs_help(thread_ids=[already.pk], now=T0) == [already.pk]
     everything = [fresh.pk, answered.pk, solved.pk, hidden.pk, closed.pk, already.pk, 10**9]
 
-    flagged = forum_services.mark_needs_help(thread_ids=everything, now=FLAGGED_AT)
+    flagged = forum_support.mark_needs_help(thread_ids=everything, now=FLAGGED_AT)
 
     assert flagged == [fresh.pk]
     assert Thread.objects.get(pk=fresh.pk).needs_help_at == FLAGGED_AT
@@ -149,12 +151,12 @@ def test_mark_needs_help_returns_only_the_threads_it_flagged(
 def test_mark_needs_help_twice_flags_once(ask):
     thread = ask()
 
-    assert forum_services.mark_needs_help(thread_ids=[thread.pk], now=FLAGGED_AT) == [thread.pk]
-    assert forum_services.mark_needs_help(thread_ids=[thread.pk], now=FLAGGED_AT + HOUR) == []
+    assert forum_support.mark_needs_help(thread_ids=[thread.pk], now=FLAGGED_AT) == [thread.pk]
+    assert forum_support.mark_needs_help(thread_ids=[thread.pk], now=FLAGGED_AT + HOUR) == []
 
 
 def test_mark_needs_help_with_no_ids_flags_nothing(ask):
     ask()
 
-    assert forum_services.mark_needs_help(thread_ids=[], now=FLAGGED_AT) == []
+    assert forum_support.mark_needs_help(thread_ids=[], now=FLAGGED_AT) == []
     assert not Thread.objects.filter(needs_help_at__isnull=False).exists()

@@ -3,7 +3,7 @@
 import pytest
 
 from escalation.services import tickets
-from forum import services as forum
+from forum.services import answers as forum_answers
 from tests.conftest import sign_in
 from tests.escalation.conftest import T0, committed
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_the_asker_of_a_solved_question_sees_no_empty_box(ask, reply, member, other_member, client):
     thread = ask()
     answer = reply(thread, author=other_member, at=T0)
-    committed(forum.accept_answer, actor=member, post=answer)
+    committed(forum_answers.accept_answer, actor=member, post=answer)
     sign_in(client, member)
 
     page = client.get(thread.get_absolute_url()).content.decode()

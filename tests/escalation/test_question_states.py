@@ -16,7 +16,8 @@ from django.utils import translation
 from escalation.models import Ticket
 from escalation.services import lifecycle, replies, tickets
 from escalation.services import sweep as sweeping
-from forum import services as forum_services
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
 from forum.states import QuestionState
 from notifications import services as notifications
 from notifications.models import OutboundEmail
@@ -144,9 +145,9 @@ def test_every_surface_shows_the_same_state_at_every_step(
     walk.check(QuestionState.WITH_SUPPORT, has_request=True, has_news=True)
 
     walk.at = T0 + 10 * HOUR
-    committed(forum_services.accept_answer, actor=member, post=answer, now=walk.at)
+    committed(forum_answers.accept_answer, actor=member, post=answer, now=walk.at)
     walk.check(QuestionState.SOLVED, has_request=True, has_news=True)
 
     walk.at = T0 + 11 * HOUR
-    committed(forum_services.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
+    committed(forum_moderation.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
     walk.check(QuestionState.CLOSED, has_request=True, has_news=True)

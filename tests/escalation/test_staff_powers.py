@@ -25,8 +25,9 @@ from django.urls import reverse
 from accounts import roles
 from escalation.models import Ticket
 from escalation.services import tickets as opening
-from forum import services as forum_services
 from forum.models import Post, Thread
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from notifications import services as notifications
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
@@ -59,7 +60,7 @@ def password_only(request, agent, agent_without_mfa):
 def spam(ask):
     """A reply for a moderator to hide."""
     return committed(
-        forum_services.create_post, author=UserFactory(), thread=ask(), body="Spam spam spam."
+        forum_posting.create_post, author=UserFactory(), thread=ask(), body="Spam spam spam."
     )
 
 
@@ -129,13 +130,13 @@ def test_a_password_only_agent_cannot_read_hidden_threads_or_posts(password_only
     _user, client = password_only
     thread = ask()
     reply = committed(
-        forum_services.create_post,
+        forum_posting.create_post,
         author=UserFactory(),
         thread=thread,
         body="Send me your recovery phrase on Telegram and I will fix it for you.",
     )
     committed(
-        forum_services.set_post_hidden, actor=moderator, post=reply, is_hidden=True, reason="scam"
+        forum_moderation.set_post_hidden, actor=moderator, post=reply, is_hidden=True, reason="scam"
     )
 
     assert "Telegram" not in _thread_page(client, thread)

@@ -17,7 +17,7 @@ from escalation.models import Priority, Queue, Ticket, TicketEvent
 from escalation.selectors import queue as queue_selectors
 from escalation.services import assignment, lifecycle, sweep, triage
 from escalation.services import tickets as opening
-from forum import services as forum_services
+from forum.services import moderation as forum_moderation
 from tests.conftest import sign_in
 from tests.escalation.conftest import T0, committed
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
@@ -282,7 +282,7 @@ def test_a_moved_thread_takes_its_ticket_to_the_new_category(
     desk, agent, moderator, security, at_now
 ):
     thread = desk["breached"].thread
-    committed(forum_services.move_thread, actor=moderator, thread=thread, category=security)
+    committed(forum_moderation.move_thread, actor=moderator, thread=thread, category=security)
 
     assert shown(get(client_for(agent), category=security.pk)) == refs(desk, "breached", "fine")
 

@@ -1,5 +1,5 @@
 """A staff reply moves its ticket, whichever way it is posted: the ticket page's reply box
-(replies.staff_reply) or the thread's own (forum.services.create_post, through the forum's
+(replies.staff_reply) or the thread's own (forum.services.posting.create_post, through the forum's
 post hook). Either way the reply is the first response, the ticket waits on the asker,
 and the asker hears "the support team answered" once, instead of the forum's "new reply"."""
 
@@ -13,9 +13,11 @@ from accounts import roles
 from escalation.models import Ticket, TicketEvent
 from escalation.services import assignment, lifecycle, replies, tickets
 from forum import extensions
-from forum import services as forum_services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Post, Thread
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from notifications.models import Notification
 from tests.escalation.conftest import T0, committed
 from tests.factories import UserFactory
@@ -49,7 +51,7 @@ def staff_answer(request):
         if request.param == "ticket page":
             return committed(replies.staff_reply, actor=author, ticket=ticket, body=body, now=at)
         return committed(
-            forum_services.create_post, author=author, thread=ticket.thread, body=body, now=at
+            forum_posting.create_post, author=author, thread=ticket.thread, body=body, now=at
         )
 
     return answer
@@ -233,7 +235,7 @@ def test_an_answer_in_a_closed_thread_is_refused_and_the_ticket_stays_as_it_was(
     ticket, agent, moderator
 ):
     committed(
-        forum_services.set_thread_closed, actor=moderator, thread=ticket.thread, is_closed=True
+        forum_moderation.set_thread_closed, actor=moderator, thread=ticket.thread, is_closed=True
     )
     before = snapshot(ticket)
 
@@ -262,7 +264,7 @@ def test_this_solved_my_problem_on_a_staff_answer_resolves_the_ticket_and_sends_
 ):
     post = staff_answer(ticket, author=agent, at=ESCALATED_AT + 2 * HOUR)
 
-    committed(forum_services.accept_answer, actor=member, post=post, now=ESCALATED_AT + 3 * HOUR)
+    committed(forum_answers.accept_answer, actor=member, post=post, now=ESCALATED_AT + 3 * HOUR)
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.resolution) == (Status.RESOLVED, "accepted_staff_answer")

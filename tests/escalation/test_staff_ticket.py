@@ -15,8 +15,9 @@ from escalation.models import Queue, Ticket, TicketEvent, TicketNote
 from escalation.services import assignment, lifecycle, surveys, triage
 from escalation.services import replies as replying
 from escalation.services import tickets as opening
-from forum import services as forum_services
 from forum.models import Post
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
 from notifications.models import Notification, OutboundEmail
 from notifications.services import deliver_pending_emails
 from tests.conftest import sign_in
@@ -150,8 +151,8 @@ def test_the_page_shows_the_whole_thread_in_order_hidden_posts_marked(
     first = reply(thread, author=other_member, at=now - timedelta(minutes=50))
     hidden = reply(thread, author=other_member, at=now - timedelta(minutes=40))
     last = reply(thread, author=member, at=now - timedelta(minutes=30))
-    committed(forum_services.set_post_hidden, actor=moderator, post=hidden, is_hidden=True)
-    committed(forum_services.accept_answer, actor=member, post=first)
+    committed(forum_moderation.set_post_hidden, actor=moderator, post=hidden, is_hidden=True)
+    committed(forum_answers.accept_answer, actor=member, post=first)
 
     text = agent_client.get(url(ticket)).content.decode()
 
@@ -786,7 +787,9 @@ def test_the_badge_follows_the_role_not_the_post(ticket, agent, agent_client, me
 
 
 def test_replying_in_a_thread_a_moderator_closed_is_refused(mine, moderator, agent_client):
-    committed(forum_services.set_thread_closed, actor=moderator, thread=mine.thread, is_closed=True)
+    committed(
+        forum_moderation.set_thread_closed, actor=moderator, thread=mine.thread, is_closed=True
+    )
     before = snapshot(mine)
 
     page = agent_client.get(url(mine)).content.decode()

@@ -119,11 +119,11 @@ def test_a_reply_after_the_flag_takes_it_off_the_needs_help_list(ask, reply, oth
 
 
 def test_a_solved_thread_never_escalates(ask, reply, member, other_member):
-    from forum import services as forum_services
+    from forum.services import answers as forum_answers
 
     thread = ask()
     answer = reply(thread, author=other_member, at=T0 + HOUR)
-    committed(forum_services.accept_answer, actor=member, post=answer)
+    committed(forum_answers.accept_answer, actor=member, post=answer)
 
     assert sweep(T0 + 100 * HOUR).escalated == 0
     assert ThreadClock.objects.get(thread=thread).escalate_at is None
@@ -131,10 +131,10 @@ def test_a_solved_thread_never_escalates(ask, reply, member, other_member):
 
 def test_a_stale_clock_does_not_escalate_an_answered_thread(ask, other_member):
     """The reply's event was lost: the sweep checks the facts before it acts."""
-    from forum import services as forum_services
+    from forum.services import posting as forum_posting
 
     thread = ask()
-    forum_services.create_post(
+    forum_posting.create_post(
         author=other_member, thread=thread, body="Try the explorer first, please.", now=T0 + HOUR
     )
 
@@ -288,11 +288,11 @@ def test_an_answered_question_without_an_accepted_answer_is_nudged_twice(
 
 
 def test_an_accepted_answer_stops_the_nudges(ask, reply, member, other_member):
-    from forum import services as forum_services
+    from forum.services import answers as forum_answers
 
     thread = ask()
     answer = reply(thread, author=other_member, at=T0 + HOUR)
-    committed(forum_services.accept_answer, actor=member, post=answer)
+    committed(forum_answers.accept_answer, actor=member, post=answer)
 
     assert sweep(T0 + timedelta(days=30)).nudged == 0
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from escalation.services import tickets
-from forum import services as forum_services
+from forum.services import answers as forum_answers
 from tests.escalation.conftest import T0, committed
 from tests.factories import ThreadFactory
 from tests.forum.conftest import client_for
@@ -130,7 +130,7 @@ def test_a_ticket_the_community_solved_shows_as_resolved_without_the_badge(
     escalated, thread, reply, member, other_member
 ):
     answer = reply(thread, author=other_member, at=T0 + 2 * HOUR)
-    committed(forum_services.accept_answer, actor=member, post=answer, now=T0 + 2 * HOUR)
+    committed(forum_answers.accept_answer, actor=member, post=answer, now=T0 + 2 * HOUR)
 
     text = page(member, thread)
 

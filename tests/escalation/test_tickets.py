@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from escalation.models import Ticket, TicketEvent, new_reference
 from escalation.services import assignment, tickets
 from escalation.services import sweep as sweeping
-from forum import services as forum_services
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
 from notifications.models import Notification
 from tests.conftest import sign_in
 from tests.escalation.conftest import T0, committed
@@ -42,7 +43,7 @@ def kinds(ticket) -> list[str]:
 def solve(thread, *, answerer, asker, reply, at):
     answer = reply(thread, author=answerer, at=at)
     with time_machine.travel(at, tick=False):
-        committed(forum_services.accept_answer, actor=asker, post=answer)
+        committed(forum_answers.accept_answer, actor=asker, post=answer)
 
 
 # --- Solved by the community ----------------------------------------------------
@@ -69,7 +70,9 @@ def test_a_new_ticket_is_resolved_when_the_community_solves_the_thread(
 
 def test_a_moderator_marking_the_thread_solved_resolves_a_new_ticket_too(ticket, thread, moderator):
     with time_machine.travel(ESCALATED_AT + HOUR, tick=False):
-        committed(forum_services.set_thread_solved, actor=moderator, thread=thread, is_solved=True)
+        committed(
+            forum_moderation.set_thread_solved, actor=moderator, thread=thread, is_solved=True
+        )
 
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.RESOLVED
@@ -269,7 +272,7 @@ def resolved_and_unsolved(ticket, thread, reply, member, other_member):
     """The community solved it (resolving the ticket), then the asker took the answer back."""
     solve(thread, answerer=other_member, asker=member, reply=reply, at=ESCALATED_AT + HOUR)
     with time_machine.travel(ESCALATED_AT + 2 * HOUR, tick=False):
-        committed(forum_services.unaccept_answer, actor=member, thread=thread)
+        committed(forum_answers.unaccept_answer, actor=member, thread=thread)
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.RESOLVED
     return ticket
@@ -324,11 +327,11 @@ def test_an_asker_whose_email_is_no_longer_verified_cannot_ask_for_staff(ask, me
 
 
 def test_nobody_escalates_a_closed_thread(ask, moderator):
-    from forum import services as forum_services
     from forum.errors import InvalidTransition
+    from forum.services import moderation as forum_moderation
 
     thread = ask()
-    committed(forum_services.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
+    committed(forum_moderation.set_thread_closed, actor=moderator, thread=thread, is_closed=True)
 
     with pytest.raises(InvalidTransition):
         tickets.escalate_thread(actor=moderator, thread=thread, now=T0 + timedelta(hours=1))

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from forum import events, services
+from forum import events
 from forum.errors import NotAllowed
 from forum.models import Flag, ModerationLog, Post
+from forum.services import moderation as forum_moderation
 from tests.factories import UserFactory
 from tests.forum.conftest import client_for
 
@@ -36,7 +37,7 @@ def untrusted(n: int) -> list:
 
 def flag_by(people, post) -> None:
     for person in people:
-        services.flag_post(actor=person, post=post, reason=SCAM)
+        forum_moderation.flag_post(actor=person, post=post, reason=SCAM)
 
 
 def fresh(post) -> Post:
@@ -95,7 +96,7 @@ def test_the_author_cannot_flag_their_own_post_towards_hiding_it(reply, other_me
     flag_by(trusted(2), reply)
 
     with pytest.raises(NotAllowed):
-        services.flag_post(actor=other_member, post=reply, reason=SCAM)
+        forum_moderation.flag_post(actor=other_member, post=reply, reason=SCAM)
 
     assert not fresh(reply).is_hidden
 
@@ -115,7 +116,7 @@ def test_the_forums_own_flag_does_not_count(reply):
 
 def test_flags_a_moderator_already_dismissed_do_not_count(reply, moderator):
     flag_by(trusted(2), reply)
-    services.dismiss_flags(actor=moderator, post=reply)
+    forum_moderation.dismiss_flags(actor=moderator, post=reply)
 
     flag_by(trusted(1), reply)
 
@@ -208,7 +209,7 @@ def test_a_moderator_shows_it_again_and_the_flags_are_dismissed(reply, moderator
 
 def test_a_post_shown_again_needs_a_full_set_of_new_flags_to_hide_again(reply, moderator):
     flag_by(trusted(3), reply)
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
 
     flag_by([UserFactory(reputation=99, date_joined=timezone.now() - timedelta(days=99))], reply)
 
@@ -218,7 +219,7 @@ def test_a_post_shown_again_needs_a_full_set_of_new_flags_to_hide_again(reply, m
 def test_dismissing_the_flags_shows_the_post_again(reply, moderator):
     flag_by(trusted(3), reply)
 
-    services.dismiss_flags(actor=moderator, post=reply)
+    forum_moderation.dismiss_flags(actor=moderator, post=reply)
 
     assert not fresh(reply).is_hidden
     assert not fresh(reply).is_awaiting_review
@@ -231,7 +232,7 @@ def test_members_cannot_review(reply, other_member):
 
     assert response.status_code == 403
     with pytest.raises(NotAllowed):
-        services.confirm_hidden_post(actor=other_member, post=reply)
+        forum_moderation.confirm_hidden_post(actor=other_member, post=reply)
 
 
 def test_only_a_post_waiting_for_review_can_be_kept_hidden(reply, moderator_client):

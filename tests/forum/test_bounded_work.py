@@ -7,9 +7,10 @@ time each worst body takes is measured by bench/abuse.py.
 import pytest
 from django.urls import reverse
 
-from forum import markdown, services
+from forum import markdown
 from forum.errors import NotAllowed
 from forum.models import Thread
+from forum.services import posting as forum_posting
 from safety import hosts, links
 from safety.errors import LinkRefused
 from tests.factories import UserFactory
@@ -61,7 +62,7 @@ def test_padding_a_blocked_host_does_not_get_it_past_the_block(author):
         "Go to " + "x" * 70 + ".evil.io for the fix, it works.",
     ):
         with pytest.raises(LinkRefused, match=r"evil\.io"):
-            services.check_links(author=author, body=body)
+            forum_posting.check_links(author=author, body=body)
 
 
 def test_padding_a_look_alike_does_not_get_it_past_the_rule(db):
@@ -69,7 +70,7 @@ def test_padding_a_look_alike_does_not_get_it_past_the_rule(db):
     body = "Official help: " + "a." * 24000 + "tpwallet-support.com ask them."
 
     with pytest.raises(LinkRefused, match="not our official site"):
-        services.check_links(author=newcomer, body=body)
+        forum_posting.check_links(author=newcomer, body=body)
 
 
 def test_a_link_longer_than_any_real_one_stays_text_and_is_never_parsed(monkeypatch):
@@ -92,7 +93,7 @@ def test_a_link_longer_than_any_real_one_stays_text_and_is_never_parsed(monkeypa
 
 def test_a_blocked_site_in_a_link_too_long_to_link_is_still_refused(author):
     with pytest.raises(LinkRefused):
-        services.check_links(author=author, body="See https://" + "a." * 1100 + "evil.io/ now")
+        forum_posting.check_links(author=author, body="See https://" + "a." * 1100 + "evil.io/ now")
 
 
 def test_a_body_naming_too_many_sites_is_refused_after_judging_a_bounded_number(author):
@@ -100,14 +101,14 @@ def test_a_body_naming_too_many_sites_is_refused_after_judging_a_bounded_number(
 
     assert len(links._named_hosts(body, limit=links.MAX_HOSTS)) == links.MAX_HOSTS + 1
     with pytest.raises(LinkRefused, match="more than 100 different web sites"):
-        services.check_links(author=author, body=body)
+        forum_posting.check_links(author=author, body=body)
 
 
 def test_a_blocked_site_after_a_hundred_harmless_ones_is_not_let_through(author):
     body = " ".join(f"x{n}.com" for n in range(150)) + " evil.io"
 
     with pytest.raises(LinkRefused):
-        services.check_links(author=author, body=body)
+        forum_posting.check_links(author=author, body=body)
 
 
 # --- The markdown render budget ------------------------------------------------------
@@ -185,7 +186,7 @@ def test_asking_with_a_body_over_the_budget_says_how_to_fix_it_and_stores_nothin
 
 def test_replying_with_a_body_over_the_budget_is_refused_by_the_service_too(author, thread):
     with pytest.raises(NotAllowed, match="too much formatting"):
-        services.create_post(author=author, thread=thread, body="|a" * 20000)
+        forum_posting.create_post(author=author, thread=thread, body="|a" * 20000)
 
     assert thread.posts.count() == 1
 

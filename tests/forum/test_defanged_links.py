@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from forum import defang, services
+from forum import defang
 from forum.markdown import render_markdown
 from forum.models import Flag, Post
+from forum.services import moderation as forum_moderation
 from safety import hosts
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
@@ -45,7 +46,7 @@ def _page(client, thread) -> str:
 
 def _flag(post, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.flag_post(actor=UserFactory(), post=post, reason=SCAM)
+        forum_moderation.flag_post(actor=UserFactory(), post=post, reason=SCAM)
 
 
 # --- The transformation ---------------------------------------------------------------
@@ -113,11 +114,11 @@ def test_the_pass_is_linear_in_the_body():
 
 
 def test_open_flags_are_counted_and_cleared_when_a_moderator_decides(linked_reply, moderator):
-    services.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
-    services.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
+    forum_moderation.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
+    forum_moderation.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
     assert Post.objects.get(pk=linked_reply.pk).open_flag_count == 2
 
-    services.dismiss_flags(actor=moderator, post=linked_reply)
+    forum_moderation.dismiss_flags(actor=moderator, post=linked_reply)
 
     assert Post.objects.get(pk=linked_reply.pk).open_flag_count == 0
 
@@ -125,9 +126,9 @@ def test_open_flags_are_counted_and_cleared_when_a_moderator_decides(linked_repl
 def test_hiding_a_flagged_post_clears_the_count_but_keeps_the_links_as_text(
     linked_reply, moderator
 ):
-    services.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
+    forum_moderation.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
 
-    services.set_post_hidden(actor=moderator, post=linked_reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=linked_reply, is_hidden=True)
 
     post = Post.objects.get(pk=linked_reply.pk)
     assert post.open_flag_count == 0
@@ -162,7 +163,7 @@ def test_the_link_works_again_once_a_moderator_dismisses_the_flags(
     assert LIVE_LINK not in _page(reader, thread)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.dismiss_flags(actor=moderator, post=linked_reply)
+        forum_moderation.dismiss_flags(actor=moderator, post=linked_reply)
 
     page = _page(reader, thread)
     assert LIVE_LINK in page
@@ -174,17 +175,17 @@ def test_a_hidden_posts_links_are_text_for_the_moderator_until_it_is_shown_again
 ):
     mod = client_for(moderator)
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_post_hidden(actor=moderator, post=linked_reply, is_hidden=True)
+        forum_moderation.set_post_hidden(actor=moderator, post=linked_reply, is_hidden=True)
     assert LIVE_LINK not in _page(mod, thread)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_post_hidden(actor=moderator, post=linked_reply, is_hidden=False)
+        forum_moderation.set_post_hidden(actor=moderator, post=linked_reply, is_hidden=False)
 
     assert LIVE_LINK in _page(mod, thread)
 
 
 def test_the_flag_queue_shows_links_as_text(linked_reply, moderator):
-    services.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
+    forum_moderation.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
 
     page = client_for(moderator).get(reverse("forum:flag-queue")).content.decode()
 
@@ -194,7 +195,7 @@ def test_the_flag_queue_shows_links_as_text(linked_reply, moderator):
 
 
 def test_the_edit_history_of_a_flagged_post_shows_links_as_text(linked_reply, moderator):
-    services.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
+    forum_moderation.flag_post(actor=UserFactory(), post=linked_reply, reason=SCAM)
 
     page = client_for(moderator).get(reverse("forum:post-history", args=[linked_reply.pk]))
 

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import services
 from forum.errors import AlreadyPosted
 from forum.models import Post, Thread
+from forum.services import posting as forum_posting
 from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -78,10 +78,10 @@ def test_sending_the_same_reply_twice_with_htmx_shows_the_thread_at_the_reply(ot
 
 def test_the_service_refuses_a_copy_and_names_the_post_already_made(other_member, thread):
     now = timezone.now()
-    first = services.create_post(author=other_member, thread=thread, body=BODY, now=now)
+    first = forum_posting.create_post(author=other_member, thread=thread, body=BODY, now=now)
 
     with pytest.raises(AlreadyPosted) as refused:
-        services.create_post(
+        forum_posting.create_post(
             author=other_member, thread=thread, body=BODY, now=now + timedelta(seconds=5)
         )
 
@@ -90,23 +90,23 @@ def test_the_service_refuses_a_copy_and_names_the_post_already_made(other_member
 
 def test_the_same_reply_later_or_by_someone_else_is_a_new_post(other_member, member, thread):
     now = timezone.now()
-    services.create_post(author=other_member, thread=thread, body=BODY, now=now)
+    forum_posting.create_post(author=other_member, thread=thread, body=BODY, now=now)
 
-    services.create_post(author=member, thread=thread, body=BODY, now=now)
-    services.create_post(
+    forum_posting.create_post(author=member, thread=thread, body=BODY, now=now)
+    forum_posting.create_post(
         author=other_member,
         thread=thread,
         body=BODY,
-        now=now + services.DUPLICATE_WINDOW + timedelta(seconds=1),
+        now=now + forum_posting.DUPLICATE_WINDOW + timedelta(seconds=1),
     )
 
     assert thread.posts.count() == 4
 
 
 def test_a_deleted_reply_can_be_posted_again(other_member, thread):
-    first = services.create_post(author=other_member, thread=thread, body=BODY)
-    services.delete_post(actor=other_member, post=first)
+    first = forum_posting.create_post(author=other_member, thread=thread, body=BODY)
+    forum_posting.delete_post(actor=other_member, post=first)
 
-    services.create_post(author=other_member, thread=thread, body=BODY)
+    forum_posting.create_post(author=other_member, thread=thread, body=BODY)
 
     assert thread.posts.filter(deleted_at=None).count() == 2

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import services
 from forum.models import Flag, Post, Thread
+from forum.services import posting as forum_posting
 from safety.errors import LinkRefused
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
@@ -93,28 +93,30 @@ def test_a_new_member_may_put_two_links_in_a_post_but_not_three(newcomer):
     two = "See https://tronscan.org/a and https://etherscan.io/b please."
     three = two + " Also https://bscscan.com/c."
 
-    services.check_links(author=newcomer, body=two)
+    forum_posting.check_links(author=newcomer, body=two)
     with pytest.raises(
         LinkRefused, match="at most 2 links to other sites in a post; this one has 3"
     ):
-        services.check_links(author=newcomer, body=three)
+        forum_posting.check_links(author=newcomer, body=three)
 
 
 def test_links_to_this_site_do_not_count_towards_a_new_members_links(newcomer):
     body = "Like [this one](/t/1/) and [that one](/t/2/) and [the other](/t/3/) and https://tronscan.org"
 
-    services.check_links(author=newcomer, body=body)
+    forum_posting.check_links(author=newcomer, body=body)
 
 
 def test_a_new_member_cannot_post_images(newcomer):
     with pytest.raises(LinkRefused, match="New members cannot post images"):
-        services.check_links(author=newcomer, body="Here is my screen: ![error](/media/shot.png)")
+        forum_posting.check_links(
+            author=newcomer, body="Here is my screen: ![error](/media/shot.png)"
+        )
 
 
 def test_an_established_member_may_post_images_and_many_links(regular):
     body = "![error](/media/shot.png) " + " ".join(f"https://site{n}.example" for n in range(6))
 
-    services.check_links(author=regular, body=body)
+    forum_posting.check_links(author=regular, body=body)
 
 
 def test_a_new_members_refused_post_keeps_its_text_and_stores_nothing(newcomer, category):

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import services
 from forum.markdown import render_markdown
 from forum.models import Flag, Post, Thread
+from forum.services import posting as forum_posting
 from safety import links
 from safety.errors import LinkRefused
 from safety.models import BlockedDomain, OfficialDomain
@@ -125,7 +125,7 @@ BLOCKED_SPELLINGS = [
 @pytest.mark.parametrize("link", BLOCKED_SPELLINGS)
 def test_a_link_to_a_blocked_domain_is_refused_however_it_is_written(trusted_member, link):
     with pytest.raises(LinkRefused, match=r"points to [\w.]*evil\.io, which is on our list"):
-        services.check_links(author=trusted_member, body=body_with(link))
+        forum_posting.check_links(author=trusted_member, body=body_with(link))
 
 
 @pytest.mark.parametrize(
@@ -140,12 +140,12 @@ def test_a_link_to_a_blocked_domain_is_refused_however_it_is_written(trusted_mem
 )
 def test_a_blocked_domain_named_without_a_link_is_refused_too(member, text):
     with pytest.raises(LinkRefused, match=r"evil\.io"):
-        services.check_links(author=member, body=body_with(text))
+        forum_posting.check_links(author=member, body=body_with(text))
 
 
 def test_a_look_alike_named_without_a_link_is_refused_from_a_new_member(member):
     with pytest.raises(LinkRefused, match=r"looks like tpwallet\.com"):
-        services.check_links(author=member, body="下载地址是tpwallet-app.com，官方的")
+        forum_posting.check_links(author=member, body="下载地址是tpwallet-app.com，官方的")
 
 
 def test_file_names_and_versions_in_the_text_are_not_taken_for_sites(member):
@@ -154,33 +154,35 @@ def test_file_names_and_versions_in_the_text_are_not_taken_for_sites(member):
         "app v5.12.3, then sent 1.5 USDT to TQ1...x9."
     )
 
-    assert services.check_links(author=member, body=body) == links.PostLinks()
+    assert forum_posting.check_links(author=member, body=body) == links.PostLinks()
 
 
 @pytest.mark.parametrize(
     "link", ["https://notevil.io/", "https://evil.io.example/", "https://example.com/evil.io"]
 )
 def test_hosts_that_only_contain_a_blocked_name_pass(member, link):
-    assert services.check_links(author=member, body=body_with(link)).blocked == ()
+    assert forum_posting.check_links(author=member, body=body_with(link)).blocked == ()
 
 
 def test_a_domain_blocked_in_the_admin_is_refused_at_once(member):
-    services.check_links(author=member, body=body_with("https://drainer.example/x"))  # cached now
+    forum_posting.check_links(
+        author=member, body=body_with("https://drainer.example/x")
+    )  # cached now
 
     BlockedDomain.objects.create(domain="drainer.example", reason="Wallet drainer")
 
     with pytest.raises(LinkRefused, match=r"drainer\.example"):
-        services.check_links(author=member, body=body_with("https://app.drainer.example/x"))
+        forum_posting.check_links(author=member, body=body_with("https://app.drainer.example/x"))
 
 
 def test_deleting_a_blocked_domain_in_the_admin_lets_links_through_again(member):
     BlockedDomain.objects.create(domain="drainer.example")
     with pytest.raises(LinkRefused):
-        services.check_links(author=member, body=body_with("https://drainer.example"))
+        forum_posting.check_links(author=member, body=body_with("https://drainer.example"))
 
     BlockedDomain.objects.filter(domain="drainer.example").delete()  # the admin's bulk delete
 
-    assert services.check_links(author=member, body=body_with("https://drainer.example")).hosts
+    assert forum_posting.check_links(author=member, body=body_with("https://drainer.example")).hosts
 
 
 def test_asking_with_a_blocked_link_keeps_the_text_names_the_domain_and_stores_nothing(
@@ -216,7 +218,9 @@ def test_replying_with_a_blocked_link_by_htmx_shows_why_and_stores_nothing(threa
 
 def test_the_service_refuses_a_blocked_link_whatever_called_it(thread, other_member):
     with pytest.raises(LinkRefused):
-        services.create_post(author=other_member, thread=thread, body=body_with("https://evil.io"))
+        forum_posting.create_post(
+            author=other_member, thread=thread, body=body_with("https://evil.io")
+        )
 
 
 def test_editing_a_link_to_a_blocked_domain_into_a_post_is_refused(reply, other_member):
@@ -234,13 +238,13 @@ def test_editing_a_link_to_a_blocked_domain_into_a_post_is_refused(reply, other_
 @pytest.mark.parametrize(("host", "official"), LOOKALIKES[:4])
 def test_a_member_who_is_not_trusted_yet_cannot_link_to_a_look_alike(member, host, official):
     with pytest.raises(LinkRefused, match=rf"looks like {official}"):
-        services.check_links(author=member, body=body_with(f"https://{host}/login"))
+        forum_posting.check_links(author=member, body=body_with(f"https://{host}/login"))
 
 
 def test_a_trusted_members_look_alike_link_is_posted_and_flagged_for_moderators(
     thread, trusted_member, moderator
 ):
-    post = services.create_post(
+    post = forum_posting.create_post(
         author=trusted_member, thread=thread, body=body_with("https://tpwallet-support.com")
     )
 
@@ -255,7 +259,7 @@ def test_a_trusted_members_look_alike_link_is_posted_and_flagged_for_moderators(
 
 
 def test_a_moderators_look_alike_link_is_flagged_too(thread, moderator):
-    post = services.create_post(
+    post = forum_posting.create_post(
         author=moderator, thread=thread, body=body_with("[site](https://tpwa11et.com)")
     )
 
@@ -263,7 +267,7 @@ def test_a_moderators_look_alike_link_is_flagged_too(thread, moderator):
 
 
 def test_a_question_with_a_look_alike_is_flagged_once(trusted_member, category):
-    thread = services.create_thread(
+    thread = forum_posting.create_thread(
         author=trusted_member,
         category=category,
         title="Which of these two sites is the real one?",
@@ -277,12 +281,14 @@ def test_a_question_with_a_look_alike_is_flagged_once(trusted_member, category):
 def test_an_edit_that_adds_a_look_alike_is_flagged_but_one_already_there_is_not(
     thread, trusted_member
 ):
-    post = services.create_post(author=trusted_member, thread=thread, body=body_with("nothing"))
-    services.edit_post(actor=trusted_member, post=post, body=body_with("https://tpwa11et.com"))
+    post = forum_posting.create_post(
+        author=trusted_member, thread=thread, body=body_with("nothing")
+    )
+    forum_posting.edit_post(actor=trusted_member, post=post, body=body_with("https://tpwa11et.com"))
     assert Flag.objects.filter(post=post, reporter=None).count() == 1
     Flag.objects.update(resolved_at=timezone.now())
 
-    services.edit_post(
+    forum_posting.edit_post(
         actor=trusted_member, post=post, body=body_with("https://tpwa11et.com, really")
     )
 
@@ -290,7 +296,7 @@ def test_an_edit_that_adds_a_look_alike_is_flagged_but_one_already_there_is_not(
 
 
 def test_links_to_official_sites_are_fine_for_everyone(member, thread):
-    post = services.create_post(
+    post = forum_posting.create_post(
         author=member, thread=thread, body=body_with("https://tpwallet.com/download")
     )
 

@@ -16,8 +16,10 @@ from django.template import loader
 from accounts import roles
 from accounts.models import User
 from config import caching
-from forum import pagecache, services
+from forum import pagecache
 from forum.models import Post
+from forum.services import answers as forum_answers
+from forum.services import posting as forum_posting
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
 
@@ -76,21 +78,23 @@ def test_the_view_count_is_current_on_every_serve(thread, other_client, no_verif
 
 def test_a_new_reply_shows_on_the_next_view(thread, other_client, member, no_verify):
     other_client.get(thread.get_absolute_url())
-    services.create_post(author=member, thread=thread, body="A fresh answer about the gas fee.")
+    forum_posting.create_post(
+        author=member, thread=thread, body="A fresh answer about the gas fee."
+    )
 
     assert "A fresh answer about the gas fee." in other_client.get(thread.get_absolute_url()).text
 
 
 def test_an_edit_shows_on_the_next_view(thread, reply, other_member, other_client, no_verify):
     other_client.get(thread.get_absolute_url())
-    services.edit_post(actor=other_member, post=reply, body="Edited: check the nonce first.")
+    forum_posting.edit_post(actor=other_member, post=reply, body="Edited: check the nonce first.")
 
     assert "Edited: check the nonce first." in other_client.get(thread.get_absolute_url()).text
 
 
 def test_someone_elses_vote_shows_on_the_next_view(thread, reply, other_client, no_verify):
     before = other_client.get(thread.get_absolute_url()).text
-    services.vote(actor=UserFactory(), post=reply)
+    forum_answers.vote(actor=UserFactory(), post=reply)
     after = other_client.get(thread.get_absolute_url()).text
 
     assert before != after

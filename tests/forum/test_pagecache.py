@@ -8,7 +8,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
-from forum import pagecache, services
+from forum import pagecache
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +163,7 @@ def test_a_cached_page_sends_htmx_the_token_of_its_own_visitor(thread):
 
 
 def test_a_post_quoting_a_placeholder_shows_the_text_and_no_token(thread, other_member):
-    services.create_post(
+    forum_posting.create_post(
         author=other_member, thread=thread, body="What is `__handoff:csrf__` in the page source?"
     )
     Client().get(thread.get_absolute_url())
@@ -179,7 +181,7 @@ def test_a_thread_hidden_by_a_moderator_leaves_the_visitors_cached_lists_at_once
     assert thread.title in Client().get(url).text  # cached for 30 seconds
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
+        forum_moderation.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
 
     assert thread.title not in Client().get(url).text
 
@@ -187,10 +189,12 @@ def test_a_thread_hidden_by_a_moderator_leaves_the_visitors_cached_lists_at_once
 def test_a_post_hidden_by_a_moderator_leaves_the_visitors_cached_thread_page_at_once(
     thread, other_member, moderator, django_capture_on_commit_callbacks
 ):
-    reply = services.create_post(author=other_member, thread=thread, body="Try tronscan.example")
+    reply = forum_posting.create_post(
+        author=other_member, thread=thread, body="Try tronscan.example"
+    )
     assert "tronscan.example" in Client().get(thread.get_absolute_url()).text
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+        forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
     assert "tronscan.example" not in Client().get(thread.get_absolute_url()).text

@@ -7,8 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forum import selectors, services
+from forum import selectors
 from forum.models import Thread
+from forum.services import answers as forum_answers
+from forum.services import following as forum_following
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +48,7 @@ def many_threads(category, member, other_member):
     threads = []
     for n in range(11):
         asked_at = start + timedelta(hours=n // 3)  # three threads share each instant
-        thread = services.create_thread(
+        thread = forum_posting.create_thread(
             author=member if n % 2 else other_member,
             category=category,
             title=f"Question number {n} about a pending transfer",
@@ -53,12 +57,12 @@ def many_threads(category, member, other_member):
         )
         question = thread.posts.get()
         for voter in voters[: n % 3]:
-            services.vote(actor=voter, post=question)
+            forum_answers.vote(actor=voter, post=question)
         threads.append(thread)
     # Replies move some threads' activity, including onto the same instant.
     later = start + timedelta(days=1)
     for thread in threads[::4]:
-        services.create_post(
+        forum_posting.create_post(
             author=voters[0], thread=thread, body="Same thing here since today.", now=later
         )
     return threads
@@ -213,12 +217,12 @@ def threads_in_every_state(category, member, other_member, moderator):
     answered = ask(other_member, "Somebody answered but it is not solved")
     PostFactory(thread=answered, author=moderator)
     solved = ask(other_member, "This one has an accepted answer now")
-    services.accept_answer(actor=other_member, post=PostFactory(thread=solved, author=member))
+    forum_answers.accept_answer(actor=other_member, post=PostFactory(thread=solved, author=member))
     closed = ask(other_member, "This one was closed by a moderator")
-    services.set_thread_closed(actor=moderator, thread=closed, is_closed=True)
+    forum_moderation.set_thread_closed(actor=moderator, thread=closed, is_closed=True)
     mine = ask(member, "A question the member asked themself")
     followed = ask(other_member, "A question the member follows closely")
-    services.follow_thread(actor=member, thread=followed)
+    forum_following.follow_thread(actor=member, thread=followed)
     return {
         "unanswered": unanswered,
         "own_follow_up": own_follow_up,

@@ -7,8 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts import roles
-from forum import services, viewcounts
+from forum import viewcounts
 from forum.models import Thread
+from forum.services import answers as forum_answers
+from forum.services import following as forum_following
 from notifications import services as notifications
 from safety import hosts
 from tests.factories import PostFactory, ThreadFactory, UserFactory
@@ -60,7 +62,7 @@ class Forum:
             # Votes from 0 to 3 people, different on each post.
             for voter in self.voters[: post.number % 4]:
                 if voter.pk != post.author_id:
-                    services.vote(actor=voter, post=post)
+                    forum_answers.vote(actor=voter, post=post)
         for _ in range(threads - len(self.threads)):
             self.threads.append(ThreadFactory(author=next(authors), category=self.category))
         self.thread.refresh_from_db()
@@ -85,9 +87,9 @@ def forum(member, category):
     forum = Forum(category=category, reader=member)
     forum.grow(posts=5, threads=2)
     answer = forum.thread.posts.get(number=3)
-    services.accept_answer(actor=forum.thread.author, post=answer)
-    services.vote(actor=member, post=forum.thread.posts.get(number=1))
-    services.follow_thread(actor=member, thread=forum.thread)
+    forum_answers.accept_answer(actor=forum.thread.author, post=answer)
+    forum_answers.vote(actor=member, post=forum.thread.posts.get(number=1))
+    forum_following.follow_thread(actor=member, thread=forum.thread)
     forum.read_everything()
     return forum
 

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from config import rawrows
 from escalation.models import BusinessCalendar, EscalationPolicy, Holiday, OpeningHours
-from forum import access, selectors, services
+from forum import access, selectors
 from forum.models import Chain, Thread
+from forum.services import moderation as forum_moderation
 from tests.factories import PostFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_load_thread_answers_none_for_what_is_not_a_thread(thread_id):
 
 def test_page_posts_hide_hidden_posts_from_members_only(thread, other_member, moderator):
     hidden = PostFactory(thread=thread, author=other_member)
-    services.set_post_hidden(actor=moderator, post=hidden, is_hidden=True, reason="spam")
+    forum_moderation.set_post_hidden(actor=moderator, post=hidden, is_hidden=True, reason="spam")
     shown = PostFactory(thread=thread, author=other_member)
 
     for_members = selectors._page_posts(thread=thread, first=1, last=20, include_hidden=False)
@@ -89,7 +90,7 @@ def test_page_posts_hide_hidden_posts_from_members_only(thread, other_member, mo
 
 def test_page_posts_match_the_orm_field_for_field(thread, other_member, moderator):
     reply = PostFactory(thread=thread, author=other_member)
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True, reason="spam")
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True, reason="spam")
 
     loaded = selectors._page_posts(thread=thread, first=1, last=20, include_hidden=True)
     expected = list(

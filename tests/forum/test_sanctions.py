@@ -11,9 +11,11 @@ from django.utils import timezone
 from accounts import roles, standing, trust
 from accounts.models import Sanction
 from config import times
-from forum import sanctions, services
+from forum import sanctions
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Flag, ModerationLog, Post
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from notifications.models import OutboundEmail
 from tests.conftest import sign_in
 from tests.factories import UserFactory
@@ -37,10 +39,14 @@ def scammer(db):
 @pytest.fixture
 def scam_posts(thread, scammer, member, other_member):
     """Two of the scammer's replies, flagged; the first hidden automatically by the flags."""
-    first = services.create_post(author=scammer, thread=thread, body="DM me to recover your funds")
-    second = services.create_post(author=scammer, thread=thread, body="Visit my recovery desk site")
-    services.flag_post(actor=member, post=first, reason=SCAM)
-    services.flag_post(actor=other_member, post=second, reason=SCAM)
+    first = forum_posting.create_post(
+        author=scammer, thread=thread, body="DM me to recover your funds"
+    )
+    second = forum_posting.create_post(
+        author=scammer, thread=thread, body="Visit my recovery desk site"
+    )
+    forum_moderation.flag_post(actor=member, post=first, reason=SCAM)
+    forum_moderation.flag_post(actor=other_member, post=second, reason=SCAM)
     Post.objects.filter(pk=first.pk).update(is_hidden=True, auto_hidden_at=timezone.now())
     return [first, second]
 
@@ -59,7 +65,7 @@ def test_a_silenced_member_cannot_reply_and_is_told_why_and_until_when(moderator
     now = timezone.now()
     silence(moderator, scammer, now=now)
     with pytest.raises(NotAllowed) as refused:
-        services.create_post(author=scammer, thread=thread, body="one more try")
+        forum_posting.create_post(author=scammer, thread=thread, body="one more try")
     message = str(refused.value)
     assert REASON in message
     assert times.absolute_text(now + timedelta(days=7)) in message
@@ -78,16 +84,16 @@ def test_the_reply_view_shows_the_refusal_and_posts_nothing(moderator, scammer, 
 
 
 def test_a_silenced_member_cannot_ask_edit_or_flag(moderator, scammer, thread, category, question):
-    mine = services.create_post(author=scammer, thread=thread, body="an answer of mine")
+    mine = forum_posting.create_post(author=scammer, thread=thread, body="an answer of mine")
     silence(moderator, scammer)
     with pytest.raises(NotAllowed):
-        services.create_thread(
+        forum_posting.create_thread(
             author=scammer, category=category, title="A title here", body="x" * 30
         )
     with pytest.raises(NotAllowed):
-        services.edit_post(actor=scammer, post=mine, body="changed")
+        forum_posting.edit_post(actor=scammer, post=mine, body="changed")
     with pytest.raises(NotAllowed):
-        services.flag_post(actor=scammer, post=question, reason=SCAM)
+        forum_moderation.flag_post(actor=scammer, post=question, reason=SCAM)
 
 
 def test_a_silenced_member_may_still_read_and_sees_a_banner(moderator, scammer, thread):
@@ -104,7 +110,7 @@ def test_the_silence_ends_by_the_clock(moderator, scammer, thread):
     later = now + timedelta(days=3, seconds=1)
     assert standing.is_silenced(scammer, now=now + timedelta(days=2))
     assert not standing.is_silenced(scammer, now=later)
-    post = services.create_post(author=scammer, thread=thread, body="back again", now=later)
+    post = forum_posting.create_post(author=scammer, thread=thread, body="back again", now=later)
     assert post.pk
 
 
@@ -199,7 +205,7 @@ def test_lifting_lets_them_post_again_and_is_logged(moderator, scammer, thread):
     sanctions.lift_sanction(actor=moderator, sanction=sanction, reason="Appeal accepted")
     scammer.refresh_from_db()
     assert not standing.is_silenced(scammer)
-    assert services.create_post(author=scammer, thread=thread, body="thank you").pk
+    assert forum_posting.create_post(author=scammer, thread=thread, body="thank you").pk
     entry = ModerationLog.objects.get(action=ModerationLog.Action.LIFT_SANCTION)
     assert (entry.actor, entry.member, entry.reason) == (moderator, scammer, "Appeal accepted")
 
@@ -359,8 +365,8 @@ def test_the_flag_queue_silences_the_author_and_hides_their_posts(moderator, sca
 
 def test_the_bulk_form_silences_every_member_ticked(moderator, scammer, thread, member):
     accomplice = UserFactory(username="help_desk_team")
-    post = services.create_post(author=accomplice, thread=thread, body="I can help, DM me")
-    services.flag_post(actor=member, post=post, reason=SCAM)
+    post = forum_posting.create_post(author=accomplice, thread=thread, body="I can help, DM me")
+    forum_moderation.flag_post(actor=member, post=post, reason=SCAM)
     response = client_for(moderator).post(
         reverse("forum:sanction-members"),
         {

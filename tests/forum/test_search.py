@@ -12,10 +12,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum import search, services
+from forum import search
 from forum.models import SearchEntry, Thread
 from forum.search import text
 from forum.search.engine import MAX_QUERY_CHARS
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
+from forum.services import support as forum_support
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 
@@ -127,7 +131,7 @@ def test_a_solved_thread_comes_before_an_unsolved_one(member, other_member, cate
     unsolved = ThreadFactory(author=member, category=category, title="Bandwidth question one")
     solved = ThreadFactory(author=member, category=category, title="Bandwidth question two")
     answer = PostFactory(thread=solved, author=other_member, body="Freeze some TRX.")
-    services.accept_answer(actor=member, post=answer)
+    forum_answers.accept_answer(actor=member, post=answer)
 
     assert found("bandwidth") == [solved, unsolved]
 
@@ -163,14 +167,14 @@ def test_a_new_reply_is_found_at_once(thread, other_member):
 
 
 def test_an_edit_replaces_the_old_words(thread, question, member):
-    services.edit_post(actor=member, post=question, body="Now about a swap on PancakeSwap.")
+    forum_posting.edit_post(actor=member, post=question, body="Now about a swap on PancakeSwap.")
 
     assert found("pancakeswap") == [thread]
     assert found("exchange") == []
 
 
 def test_an_edited_title_is_found(thread, question, member):
-    services.edit_post(
+    forum_posting.edit_post(
         actor=member, post=question, body=question.body, title="Staking question instead"
     )
 
@@ -179,14 +183,14 @@ def test_an_edited_title_is_found(thread, question, member):
 
 
 def test_a_deleted_reply_is_not_found(thread, reply, other_member):
-    services.delete_post(actor=other_member, post=reply)
+    forum_posting.delete_post(actor=other_member, post=reply)
 
     assert found("tronscan") == []
     assert not SearchEntry.objects.filter(post=reply).exists()
 
 
 def test_a_hidden_reply_is_found_by_moderators_only(reply, thread, moderator, member):
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
     assert found("tronscan") == []
     assert found("tronscan", user=member) == []
@@ -194,14 +198,14 @@ def test_a_hidden_reply_is_found_by_moderators_only(reply, thread, moderator, me
 
 
 def test_an_unhidden_reply_is_found_again(reply, thread, moderator):
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
 
     assert found("tronscan") == [thread]
 
 
 def test_a_hidden_thread_is_found_by_moderators_only(thread, moderator):
-    services.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
+    forum_moderation.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
 
     assert found("pending") == []
     assert found("pending", user=moderator) == [thread]
@@ -209,7 +213,7 @@ def test_a_hidden_thread_is_found_by_moderators_only(thread, moderator):
 
 def test_a_moderator_without_a_verified_second_factor_does_not_see_hidden_posts(thread, reply):
     moderator = UserFactory(username="mod_nofa", role="Moderators", second_factor=False)
-    services.set_thread_hidden(
+    forum_moderation.set_thread_hidden(
         actor=UserFactory(username="mod_ok", role="Moderators"), thread=thread, is_hidden=True
     )
 
@@ -217,7 +221,7 @@ def test_a_moderator_without_a_verified_second_factor_does_not_see_hidden_posts(
 
 
 def test_a_moved_thread_is_found_in_its_new_category(thread, moderator, other_category):
-    services.move_thread(actor=moderator, thread=thread, category=other_category)
+    forum_moderation.move_thread(actor=moderator, thread=thread, category=other_category)
 
     assert found("pending", category_id=other_category.pk) == [thread]
     assert found("pending", category_id=thread.category_id) == []
@@ -227,7 +231,7 @@ def test_a_rolled_back_post_never_enters_the_index(thread, other_member, monkeyp
     def fail(**kwargs):
         raise RuntimeError("after the post was written")
 
-    monkeypatch.setattr(services.notifications, "notify_many", fail)
+    monkeypatch.setattr("notifications.services.notify_many", fail)
     with pytest.raises(RuntimeError):
         PostFactory(thread=thread, author=other_member, body="A helpdesk answer.")
 
@@ -259,7 +263,7 @@ def three_threads(member, other_member, agent, category, other_category):
         author=member, category=category, title="Energy old", now=now - timedelta(days=40)
     )
     solved = ThreadFactory(author=member, category=category, title="Energy solved")
-    services.accept_answer(
+    forum_answers.accept_answer(
         actor=member, post=PostFactory(thread=solved, author=other_member, body="Stake TRX.")
     )
     staff = ThreadFactory(author=member, category=other_category, title="Energy with the team")
@@ -282,7 +286,7 @@ def test_filters_narrow_the_results(three_threads, other_category):
 
 def test_a_thread_the_team_resolved_counts_as_answered_by_it(three_threads):
     old, _, staff = three_threads
-    services.set_support_resolved(thread_ids=[old.pk], resolved_at=timezone.now())
+    forum_support.set_support_resolved(thread_ids=[old.pk], resolved_at=timezone.now())
 
     assert set(found("energy", is_staff_answered=True)) == {old, staff}
 

@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from forum import search, services
+from forum import search
+from forum.services import answers as forum_answers
 from tests.factories import CategoryFactory, PostFactory, ThreadFactory, UserFactory
 from tests.forum.search_corpus import RELEVANCE, TARGETS, distractors
 
@@ -32,7 +33,7 @@ def corpus(db):
         for index, body in enumerate(doc.replies):
             reply = PostFactory(thread=thread, author=helpers[(number + index) % 4], body=body)
             if number % 3 == 0:
-                services.accept_answer(actor=asker, post=reply)
+                forum_answers.accept_answer(actor=asker, post=reply)
         threads[doc.key] = thread
     return threads
 

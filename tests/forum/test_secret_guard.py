@@ -16,9 +16,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forum import services
 from forum.forms import AskForm, ReplyForm
 from forum.models import Flag, Post, PostRevision, Thread
+from forum.services import posting as forum_posting
 from safety.errors import SecretRefused
 from safety.models import SecretRefusal
 from tests.secret_samples import EN_12, EN_24, HEX_KEY, TX_HASH, WIKI_WIF, ZH_12, wif
@@ -298,9 +298,9 @@ def test_refusals_are_counted_per_day_kind_and_place_without_content(thread, oth
     day = datetime(2026, 11, 3, 12, tzinfo=UTC)
     for _attempt in range(2):
         with pytest.raises(SecretRefused):
-            services.create_post(author=other_member, thread=thread, body=EN_12, now=day)
+            forum_posting.create_post(author=other_member, thread=thread, body=EN_12, now=day)
     with pytest.raises(SecretRefused):
-        services.create_post(author=other_member, thread=thread, body=WIKI_WIF, now=day)
+        forum_posting.create_post(author=other_member, thread=thread, body=WIKI_WIF, now=day)
 
     rows = set(SecretRefusal.objects.values_list("day", "kind", "where", "count"))
     assert rows == {
@@ -313,10 +313,16 @@ def test_every_forum_service_refuses_a_secret_whoever_calls_it(
     member, other_member, category, thread, reply
 ):
     calls = [
-        lambda: services.create_thread(author=member, category=category, title=EN_12, body="x"),
-        lambda: services.create_thread(author=member, category=category, title="t", body=EN_24),
-        lambda: services.create_post(author=other_member, thread=thread, body=WIKI_WIF),
-        lambda: services.edit_post(actor=other_member, post=reply, body=f"private key {HEX_KEY}"),
+        lambda: forum_posting.create_thread(
+            author=member, category=category, title=EN_12, body="x"
+        ),
+        lambda: forum_posting.create_thread(
+            author=member, category=category, title="t", body=EN_24
+        ),
+        lambda: forum_posting.create_post(author=other_member, thread=thread, body=WIKI_WIF),
+        lambda: forum_posting.edit_post(
+            actor=other_member, post=reply, body=f"private key {HEX_KEY}"
+        ),
     ]
     for call in calls:
         with pytest.raises(SecretRefused) as refusal:
@@ -508,7 +514,7 @@ def test_the_counter_day_is_the_sites_day(thread, other_member, settings):
     late_utc = datetime(2026, 11, 3, 20, tzinfo=UTC)  # already the 4th in Shanghai
 
     with pytest.raises(SecretRefused):
-        services.create_post(author=other_member, thread=thread, body=EN_12, now=late_utc)
+        forum_posting.create_post(author=other_member, thread=thread, body=EN_12, now=late_utc)
 
     assert SecretRefusal.objects.get().day == timezone.localdate(
         late_utc, timezone.get_default_timezone()

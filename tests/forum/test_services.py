@@ -7,9 +7,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from forum import events, services
+from forum import events
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Category, Flag, Follow, ModerationLog, Post, PostRevision, Thread, Vote
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +47,7 @@ def receiving(signal):
 
 
 def test_create_thread_makes_the_thread_and_the_question(member, category):
-    thread = services.create_thread(
+    thread = forum_posting.create_thread(
         author=member,
         category=category,
         title="Balance shows zero after the update",
@@ -124,7 +127,7 @@ def test_posts_are_numbered_in_order(thread, member, other_member):
 def test_a_reply_moves_the_last_activity(thread, other_member):
     later = timezone.now() + timedelta(hours=1)
 
-    services.create_post(author=other_member, thread=thread, body="x" * 30, now=later)
+    forum_posting.create_post(author=other_member, thread=thread, body="x" * 30, now=later)
 
     assert fresh(thread).last_activity_at == later
 
@@ -132,7 +135,7 @@ def test_a_reply_moves_the_last_activity(thread, other_member):
 def test_a_reply_by_someone_else_answers_the_thread(thread, other_member):
     later = timezone.now() + timedelta(minutes=5)
 
-    services.create_post(
+    forum_posting.create_post(
         author=other_member, thread=thread, body="Check tronscan first.", now=later
     )
 
@@ -148,7 +151,9 @@ def test_the_askers_own_follow_up_does_not_answer_the_thread(thread, member):
 def test_a_later_reply_does_not_move_the_first_reply_time(thread, other_member, moderator):
     first = PostFactory(thread=thread, author=other_member)
     later = timezone.now() + timedelta(hours=2)
-    services.create_post(author=moderator, thread=thread, body="Check the memo too.", now=later)
+    forum_posting.create_post(
+        author=moderator, thread=thread, body="Check the memo too.", now=later
+    )
 
     assert fresh(thread).first_reply_at == first.created_at
 
@@ -161,7 +166,7 @@ def test_replying_follows_the_thread(thread, other_member):
 
 
 def test_nobody_can_reply_to_a_closed_thread(thread, other_member, moderator):
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
     with pytest.raises(InvalidTransition):
         PostFactory(thread=thread, author=other_member)
@@ -182,7 +187,7 @@ def test_nobody_can_reply_to_a_hidden_thread(thread, other_member):
 def test_accepting_an_answer_solves_the_thread(thread, reply, member):
     now = timezone.now()
 
-    services.accept_answer(actor=member, post=reply, now=now)
+    forum_answers.accept_answer(actor=member, post=reply, now=now)
 
     thread = fresh(thread)
     assert thread.state == Thread.State.SOLVED
@@ -191,7 +196,7 @@ def test_accepting_an_answer_solves_the_thread(thread, reply, member):
 
 
 def test_an_accepted_answer_earns_its_author_15_reputation(thread, reply, member, other_member):
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
     assert reputation(other_member) == 15
     assert reputation(member) == 0
@@ -200,7 +205,7 @@ def test_an_accepted_answer_earns_its_author_15_reputation(thread, reply, member
 def test_accepting_ones_own_answer_earns_nothing(thread, member):
     own = PostFactory(thread=thread, author=member, body="Fixed it myself: wrong network.")
 
-    services.accept_answer(actor=member, post=own)
+    forum_answers.accept_answer(actor=member, post=own)
 
     assert fresh(thread).is_solved
     assert reputation(member) == 0
@@ -208,10 +213,10 @@ def test_accepting_ones_own_answer_earns_nothing(thread, member):
 
 def test_switching_the_accepted_answer_moves_the_reputation(thread, reply, member, moderator):
     better = PostFactory(thread=thread, author=moderator, body="The exchange needs the memo too.")
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
     solved_at = fresh(thread).solved_at
 
-    services.accept_answer(actor=member, post=better)
+    forum_answers.accept_answer(actor=member, post=better)
 
     assert reputation(reply.author) == 0
     assert reputation(moderator) == 15
@@ -221,17 +226,17 @@ def test_switching_the_accepted_answer_moves_the_reputation(thread, reply, membe
 
 
 def test_accepting_the_same_answer_twice_is_refused(thread, reply, member):
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
     with pytest.raises(InvalidTransition):
-        services.accept_answer(actor=member, post=reply)
+        forum_answers.accept_answer(actor=member, post=reply)
 
     assert reputation(reply.author) == 15
 
 
 def test_the_question_cannot_be_the_answer(thread, question, member):
     with pytest.raises(InvalidTransition):
-        services.accept_answer(actor=member, post=question)
+        forum_answers.accept_answer(actor=member, post=question)
 
     assert fresh(thread).state == Thread.State.OPEN
 
@@ -240,25 +245,25 @@ def test_only_the_asker_can_accept(thread, reply, other_member):
     third = UserFactory()
 
     with pytest.raises(NotAllowed):
-        services.accept_answer(actor=third, post=reply)
+        forum_answers.accept_answer(actor=third, post=reply)
     with pytest.raises(NotAllowed):
-        services.accept_answer(actor=other_member, post=reply)
+        forum_answers.accept_answer(actor=other_member, post=reply)
 
     assert not fresh(thread).is_solved
 
 
 def test_a_moderator_can_accept_for_the_asker(thread, reply, moderator):
-    services.accept_answer(actor=moderator, post=reply)
+    forum_answers.accept_answer(actor=moderator, post=reply)
 
     assert fresh(thread).accepted_post == reply
     assert reputation(reply.author) == 15
 
 
 def test_accepting_on_a_closed_thread_is_refused(thread, reply, member, moderator):
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
     with pytest.raises(InvalidTransition):
-        services.accept_answer(actor=member, post=reply)
+        forum_answers.accept_answer(actor=member, post=reply)
 
     assert reputation(reply.author) == 0
 
@@ -267,22 +272,22 @@ def test_accepting_on_a_hidden_thread_is_refused(thread, reply, member):
     Thread.objects.filter(pk=thread.pk).update(is_hidden=True)
 
     with pytest.raises(NotAllowed):
-        services.accept_answer(actor=member, post=reply)
+        forum_answers.accept_answer(actor=member, post=reply)
 
     assert reputation(reply.author) == 0
 
 
 def test_a_hidden_post_cannot_be_accepted(thread, reply, member, moderator):
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
     with pytest.raises(InvalidTransition):
-        services.accept_answer(actor=member, post=reply)
+        forum_answers.accept_answer(actor=member, post=reply)
 
 
 def test_unaccepting_reopens_the_thread_and_takes_the_reputation_back(thread, reply, member):
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
-    services.unaccept_answer(actor=member, thread=thread)
+    forum_answers.unaccept_answer(actor=member, thread=thread)
 
     thread = fresh(thread)
     assert thread.state == Thread.State.OPEN
@@ -293,14 +298,14 @@ def test_unaccepting_reopens_the_thread_and_takes_the_reputation_back(thread, re
 
 def test_unaccepting_without_an_accepted_answer_is_refused(thread, member):
     with pytest.raises(InvalidTransition):
-        services.unaccept_answer(actor=member, thread=thread)
+        forum_answers.unaccept_answer(actor=member, thread=thread)
 
 
 def test_only_the_asker_or_a_moderator_can_unaccept(thread, reply, member, other_member):
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
     with pytest.raises(NotAllowed):
-        services.unaccept_answer(actor=other_member, thread=thread)
+        forum_answers.unaccept_answer(actor=other_member, thread=thread)
 
     assert fresh(thread).is_solved
 
@@ -309,30 +314,30 @@ def test_only_the_asker_or_a_moderator_can_unaccept(thread, reply, member, other
 
 
 def test_a_vote_earns_the_author_10_reputation(reply, member):
-    post = services.vote(actor=member, post=reply)
+    post = forum_answers.vote(actor=member, post=reply)
 
     assert post.vote_count == 1
     assert reputation(reply.author) == 10
 
 
 def test_a_vote_on_a_reply_does_not_count_on_the_thread(thread, reply, member):
-    services.vote(actor=member, post=reply)
+    forum_answers.vote(actor=member, post=reply)
 
     assert fresh(thread).vote_count == 0
 
 
 def test_a_vote_on_the_question_counts_on_the_thread(thread, question, other_member):
-    services.vote(actor=other_member, post=question)
+    forum_answers.vote(actor=other_member, post=question)
 
     assert fresh(thread).vote_count == 1
     assert reputation(thread.author) == 10
 
 
 def test_voting_twice_is_refused(reply, member):
-    services.vote(actor=member, post=reply)
+    forum_answers.vote(actor=member, post=reply)
 
     with pytest.raises(InvalidTransition):
-        services.vote(actor=member, post=reply)
+        forum_answers.vote(actor=member, post=reply)
 
     assert fresh(reply).vote_count == 1
     assert Vote.objects.filter(post=reply).count() == 1
@@ -341,20 +346,20 @@ def test_voting_twice_is_refused(reply, member):
 
 def test_voting_on_ones_own_post_is_refused(reply, other_member):
     with pytest.raises(NotAllowed):
-        services.vote(actor=other_member, post=reply)
+        forum_answers.vote(actor=other_member, post=reply)
 
     assert fresh(reply).vote_count == 0
 
 
 def test_unverified_users_cannot_vote(reply, unverified):
     with pytest.raises(NotAllowed):
-        services.vote(actor=unverified, post=reply)
+        forum_answers.vote(actor=unverified, post=reply)
 
 
 def test_unvoting_takes_the_vote_and_reputation_back(thread, question, other_member):
-    services.vote(actor=other_member, post=question)
+    forum_answers.vote(actor=other_member, post=question)
 
-    post = services.unvote(actor=other_member, post=question)
+    post = forum_answers.unvote(actor=other_member, post=question)
 
     assert post.vote_count == 0
     assert fresh(thread).vote_count == 0
@@ -364,7 +369,7 @@ def test_unvoting_takes_the_vote_and_reputation_back(thread, question, other_mem
 
 def test_unvoting_without_a_vote_is_refused(reply, member):
     with pytest.raises(InvalidTransition):
-        services.unvote(actor=member, post=reply)
+        forum_answers.unvote(actor=member, post=reply)
 
     assert reputation(reply.author) == 0
 
@@ -375,7 +380,9 @@ def test_unvoting_without_a_vote_is_refused(reply, member):
 def test_editing_keeps_the_old_text_as_a_revision(reply, other_member):
     old_body = reply.body
 
-    post = services.edit_post(actor=other_member, post=reply, body="New **text** for the answer.")
+    post = forum_posting.edit_post(
+        actor=other_member, post=reply, body="New **text** for the answer."
+    )
 
     revision = PostRevision.objects.get(post=reply)
     assert revision.body == old_body
@@ -386,7 +393,7 @@ def test_editing_keeps_the_old_text_as_a_revision(reply, other_member):
 
 
 def test_editing_the_question_can_change_the_title(thread, question, member):
-    services.edit_post(
+    forum_posting.edit_post(
         actor=member, post=question, body=question.body, title="USDT on TRON never arrived"
     )
 
@@ -397,21 +404,23 @@ def test_editing_the_question_can_change_the_title(thread, question, member):
 
 
 def test_an_edit_that_changes_nothing_keeps_no_revision(reply, other_member):
-    services.edit_post(actor=other_member, post=reply, body=reply.body)
+    forum_posting.edit_post(actor=other_member, post=reply, body=reply.body)
 
     assert not PostRevision.objects.exists()
 
 
 def test_members_cannot_edit_someone_elses_post(reply, member):
     with pytest.raises(NotAllowed):
-        services.edit_post(actor=member, post=reply, body="Something else entirely here.")
+        forum_posting.edit_post(actor=member, post=reply, body="Something else entirely here.")
 
     assert fresh(reply).edited_at is None
     assert not PostRevision.objects.exists()
 
 
 def test_a_moderators_edit_is_logged(reply, moderator):
-    services.edit_post(actor=moderator, post=reply, body="Removed an address.", reason="Scam link")
+    forum_posting.edit_post(
+        actor=moderator, post=reply, body="Removed an address.", reason="Scam link"
+    )
 
     entry = ModerationLog.objects.get()
     assert (entry.actor, entry.action, entry.post) == (
@@ -423,13 +432,13 @@ def test_a_moderators_edit_is_logged(reply, moderator):
 
 
 def test_editing_ones_own_post_is_not_logged(reply, other_member):
-    services.edit_post(actor=other_member, post=reply, body="A clearer answer than before.")
+    forum_posting.edit_post(actor=other_member, post=reply, body="A clearer answer than before.")
 
     assert not ModerationLog.objects.exists()
 
 
 def test_deleting_a_reply_is_soft(thread, reply, other_member):
-    services.delete_post(actor=other_member, post=reply)
+    forum_posting.delete_post(actor=other_member, post=reply)
 
     reply = fresh(reply)
     assert reply.is_deleted
@@ -437,31 +446,31 @@ def test_deleting_a_reply_is_soft(thread, reply, other_member):
 
 
 def test_deleting_twice_is_refused(reply, other_member):
-    services.delete_post(actor=other_member, post=reply)
+    forum_posting.delete_post(actor=other_member, post=reply)
 
     with pytest.raises(InvalidTransition):
-        services.delete_post(actor=other_member, post=reply)
+        forum_posting.delete_post(actor=other_member, post=reply)
 
 
 def test_the_question_cannot_be_deleted(question, member):
     with pytest.raises(NotAllowed):
-        services.delete_post(actor=member, post=question)
+        forum_posting.delete_post(actor=member, post=question)
 
     assert not fresh(question).is_deleted
 
 
 def test_the_accepted_answer_cannot_be_deleted(reply, member, other_member):
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
     with pytest.raises(InvalidTransition):
-        services.delete_post(actor=other_member, post=reply)
+        forum_posting.delete_post(actor=other_member, post=reply)
 
     assert not fresh(reply).is_deleted
 
 
 def test_members_cannot_delete_someone_elses_post(reply, member):
     with pytest.raises(NotAllowed):
-        services.delete_post(actor=member, post=reply)
+        forum_posting.delete_post(actor=member, post=reply)
 
     assert not fresh(reply).is_deleted
 
@@ -470,36 +479,40 @@ def test_members_cannot_delete_someone_elses_post(reply, member):
 
 
 def test_flagging_a_post_opens_a_flag(reply, member):
-    flag = services.flag_post(actor=member, post=reply, reason=Flag.Reason.SCAM, note="DM me")
+    flag = forum_moderation.flag_post(
+        actor=member, post=reply, reason=Flag.Reason.SCAM, note="DM me"
+    )
 
     assert (flag.reporter, flag.reason, flag.resolved_at) == (member, "scam", None)
 
 
 def test_flagging_ones_own_post_is_refused(reply, other_member):
     with pytest.raises(NotAllowed):
-        services.flag_post(actor=other_member, post=reply, reason=Flag.Reason.SPAM)
+        forum_moderation.flag_post(actor=other_member, post=reply, reason=Flag.Reason.SPAM)
 
     assert not Flag.objects.exists()
 
 
 def test_flagging_twice_is_refused(reply, member):
-    services.flag_post(actor=member, post=reply, reason=Flag.Reason.SPAM)
+    forum_moderation.flag_post(actor=member, post=reply, reason=Flag.Reason.SPAM)
 
     with pytest.raises(InvalidTransition):
-        services.flag_post(actor=member, post=reply, reason=Flag.Reason.RUDE)
+        forum_moderation.flag_post(actor=member, post=reply, reason=Flag.Reason.RUDE)
 
     assert Flag.objects.count() == 1
 
 
 def test_an_unknown_flag_reason_is_refused(reply, member):
     with pytest.raises(InvalidTransition):
-        services.flag_post(actor=member, post=reply, reason="because")
+        forum_moderation.flag_post(actor=member, post=reply, reason="because")
 
 
 def test_hiding_a_post_resolves_its_flags_and_is_logged(reply, member, moderator):
-    services.flag_post(actor=member, post=reply, reason=Flag.Reason.SECRET)
+    forum_moderation.flag_post(actor=member, post=reply, reason=Flag.Reason.SECRET)
 
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True, reason="Seed phrase")
+    forum_moderation.set_post_hidden(
+        actor=moderator, post=reply, is_hidden=True, reason="Seed phrase"
+    )
 
     assert fresh(reply).is_hidden
     flag = Flag.objects.get()
@@ -513,34 +526,34 @@ def test_hiding_a_post_resolves_its_flags_and_is_logged(reply, member, moderator
 
 
 def test_unhiding_a_post_is_logged(reply, moderator):
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
 
     assert not fresh(reply).is_hidden
     assert ModerationLog.objects.first().action == ModerationLog.Action.UNHIDE_POST
 
 
 def test_hiding_a_hidden_post_is_refused(reply, moderator):
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
     with pytest.raises(InvalidTransition):
-        services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+        forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
     assert ModerationLog.objects.count() == 1
 
 
 def test_unhiding_a_visible_post_is_refused(reply, moderator):
     with pytest.raises(InvalidTransition):
-        services.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
+        forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=False)
 
     assert not ModerationLog.objects.exists()
 
 
 def test_dismissing_flags_resolves_them_and_is_logged(reply, member, moderator):
-    services.flag_post(actor=member, post=reply, reason=Flag.Reason.SPAM)
-    services.flag_post(actor=UserFactory(), post=reply, reason=Flag.Reason.SPAM)
+    forum_moderation.flag_post(actor=member, post=reply, reason=Flag.Reason.SPAM)
+    forum_moderation.flag_post(actor=UserFactory(), post=reply, reason=Flag.Reason.SPAM)
 
-    count = services.dismiss_flags(actor=moderator, post=reply, reason="Not spam")
+    count = forum_moderation.dismiss_flags(actor=moderator, post=reply, reason="Not spam")
 
     assert count == 2
     assert set(Flag.objects.values_list("outcome", flat=True)) == {Flag.Outcome.DISMISSED}
@@ -550,16 +563,16 @@ def test_dismissing_flags_resolves_them_and_is_logged(reply, member, moderator):
 
 def test_dismissing_without_open_flags_is_refused(reply, moderator):
     with pytest.raises(InvalidTransition):
-        services.dismiss_flags(actor=moderator, post=reply)
+        forum_moderation.dismiss_flags(actor=moderator, post=reply)
 
     assert not ModerationLog.objects.exists()
 
 
 def test_a_dismissed_flag_can_be_raised_again(reply, member, moderator):
-    services.flag_post(actor=member, post=reply, reason=Flag.Reason.SPAM)
-    services.dismiss_flags(actor=moderator, post=reply)
+    forum_moderation.flag_post(actor=member, post=reply, reason=Flag.Reason.SPAM)
+    forum_moderation.dismiss_flags(actor=moderator, post=reply)
 
-    services.flag_post(actor=member, post=reply, reason=Flag.Reason.SCAM)
+    forum_moderation.flag_post(actor=member, post=reply, reason=Flag.Reason.SCAM)
 
     assert Flag.objects.filter(resolved_at__isnull=True).count() == 1
 
@@ -567,7 +580,9 @@ def test_a_dismissed_flag_can_be_raised_again(reply, member, moderator):
 def test_moving_a_thread_moves_the_counts_and_is_logged(thread, category, moderator):
     elsewhere = Category.objects.create(name="Install", slug="install")
 
-    services.move_thread(actor=moderator, thread=thread, category=elsewhere, reason="Off topic")
+    forum_moderation.move_thread(
+        actor=moderator, thread=thread, category=elsewhere, reason="Off topic"
+    )
 
     assert fresh(thread).category == elsewhere
     assert fresh(category).thread_count == 0
@@ -579,17 +594,17 @@ def test_moving_a_thread_moves_the_counts_and_is_logged(thread, category, modera
 
 def test_moving_a_thread_to_its_own_category_is_refused(thread, category, moderator):
     with pytest.raises(InvalidTransition):
-        services.move_thread(actor=moderator, thread=thread, category=category)
+        forum_moderation.move_thread(actor=moderator, thread=thread, category=category)
 
     assert fresh(category).thread_count == 1
     assert not ModerationLog.objects.exists()
 
 
 def test_closing_and_reopening_a_thread_is_logged(thread, moderator):
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
     assert fresh(thread).state == Thread.State.CLOSED
 
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=False)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=False)
 
     assert fresh(thread).state == Thread.State.OPEN
     assert list(ModerationLog.objects.values_list("action", flat=True)) == [
@@ -599,10 +614,10 @@ def test_closing_and_reopening_a_thread_is_logged(thread, moderator):
 
 
 def test_reopening_a_solved_thread_makes_it_solved_again(thread, reply, member, moderator):
-    services.accept_answer(actor=member, post=reply)
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+    forum_answers.accept_answer(actor=member, post=reply)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=False)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=False)
 
     assert fresh(thread).state == Thread.State.SOLVED
 
@@ -610,17 +625,17 @@ def test_reopening_a_solved_thread_makes_it_solved_again(thread, reply, member, 
 @pytest.mark.parametrize("is_closed", [True, False])
 def test_closing_a_closed_or_reopening_an_open_thread_is_refused(thread, moderator, is_closed):
     if is_closed:
-        services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+        forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
     logged = ModerationLog.objects.count()
 
     with pytest.raises(InvalidTransition):
-        services.set_thread_closed(actor=moderator, thread=thread, is_closed=is_closed)
+        forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=is_closed)
 
     assert ModerationLog.objects.count() == logged
 
 
 def test_marking_a_thread_solved_is_logged(thread, moderator):
-    services.set_thread_solved(actor=moderator, thread=thread, is_solved=True)
+    forum_moderation.set_thread_solved(actor=moderator, thread=thread, is_solved=True)
 
     thread = fresh(thread)
     assert thread.state == Thread.State.SOLVED
@@ -630,9 +645,9 @@ def test_marking_a_thread_solved_is_logged(thread, moderator):
 
 
 def test_marking_a_thread_unsolved_takes_back_the_accepted_answer(thread, reply, member, moderator):
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
-    services.set_thread_solved(actor=moderator, thread=thread, is_solved=False)
+    forum_moderation.set_thread_solved(actor=moderator, thread=thread, is_solved=False)
 
     thread = fresh(thread)
     assert (thread.state, thread.solved_at, thread.accepted_post) == (
@@ -647,11 +662,11 @@ def test_marking_a_thread_unsolved_takes_back_the_accepted_answer(thread, reply,
 @pytest.mark.parametrize("is_solved", [True, False])
 def test_marking_a_thread_as_it_already_is_is_refused(thread, moderator, is_solved):
     if is_solved:
-        services.set_thread_solved(actor=moderator, thread=thread, is_solved=True)
+        forum_moderation.set_thread_solved(actor=moderator, thread=thread, is_solved=True)
     logged = ModerationLog.objects.count()
 
     with pytest.raises(InvalidTransition):
-        services.set_thread_solved(actor=moderator, thread=thread, is_solved=is_solved)
+        forum_moderation.set_thread_solved(actor=moderator, thread=thread, is_solved=is_solved)
 
     assert ModerationLog.objects.count() == logged
 
@@ -659,17 +674,17 @@ def test_marking_a_thread_as_it_already_is_is_refused(thread, moderator, is_solv
 @pytest.mark.parametrize(
     "action",
     [
-        lambda actor, thread, post: services.set_post_hidden(
+        lambda actor, thread, post: forum_moderation.set_post_hidden(
             actor=actor, post=post, is_hidden=True
         ),
-        lambda actor, thread, post: services.dismiss_flags(actor=actor, post=post),
-        lambda actor, thread, post: services.move_thread(
+        lambda actor, thread, post: forum_moderation.dismiss_flags(actor=actor, post=post),
+        lambda actor, thread, post: forum_moderation.move_thread(
             actor=actor, thread=thread, category=Category.objects.create(slug="x", name="X")
         ),
-        lambda actor, thread, post: services.set_thread_closed(
+        lambda actor, thread, post: forum_moderation.set_thread_closed(
             actor=actor, thread=thread, is_closed=True
         ),
-        lambda actor, thread, post: services.set_thread_solved(
+        lambda actor, thread, post: forum_moderation.set_thread_solved(
             actor=actor, thread=thread, is_solved=True
         ),
     ],
@@ -726,7 +741,7 @@ def test_accepting_announces_the_answer_and_the_solved_thread(
         receiving(events.thread_solved) as solved,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.accept_answer(actor=member, post=reply)
+        forum_answers.accept_answer(actor=member, post=reply)
 
     assert accepted == [{"thread_id": thread.pk, "post_id": reply.pk, "actor_id": member.pk}]
     assert solved == [{"thread_id": thread.pk, "actor_id": member.pk}]
@@ -736,14 +751,14 @@ def test_switching_the_answer_does_not_announce_a_second_solve(
     thread, reply, member, moderator, django_capture_on_commit_callbacks
 ):
     better = PostFactory(thread=thread, author=moderator)
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
     with (
         receiving(events.thread_solved) as solved,
         receiving(events.answer_accepted) as accepted,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.accept_answer(actor=member, post=better)
+        forum_answers.accept_answer(actor=member, post=better)
 
     assert solved == []
     assert [call["post_id"] for call in accepted] == [better.pk]
@@ -758,9 +773,9 @@ def test_moderation_announces_what_it_did(
         receiving(events.thread_closed) as closed,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
-        services.move_thread(actor=moderator, thread=thread, category=other_category)
-        services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+        forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+        forum_moderation.move_thread(actor=moderator, thread=thread, category=other_category)
+        forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
     assert hidden == [{"post_id": reply.pk, "thread_id": thread.pk}]
     assert moved == [
@@ -779,7 +794,7 @@ def test_a_refused_action_announces_nothing(thread, member, django_capture_on_co
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(InvalidTransition),
     ):
-        services.accept_answer(actor=member, post=question)
+        forum_answers.accept_answer(actor=member, post=question)
 
     assert callbacks == []
 
@@ -810,25 +825,25 @@ def test_a_failing_receiver_does_not_break_the_others(
 def test_recompute_reputation_restores_a_corrupted_reputation(
     thread, question, reply, member, other_member, moderator
 ):
-    services.vote(actor=member, post=reply)
-    services.vote(actor=moderator, post=reply)
-    services.vote(actor=other_member, post=question)
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.vote(actor=member, post=reply)
+    forum_answers.vote(actor=moderator, post=reply)
+    forum_answers.vote(actor=other_member, post=question)
+    forum_answers.accept_answer(actor=member, post=reply)
     own = PostFactory(thread=thread, author=member)
-    services.vote(actor=other_member, post=own)
+    forum_answers.vote(actor=other_member, post=own)
     expected = {member.pk: 20, other_member.pk: 35, moderator.pk: 0}
     User.objects.filter(pk=other_member.pk).update(reputation=9999)
     User.objects.filter(pk=member.pk).update(reputation=-3)
 
-    changed = services.recompute_reputation()
+    changed = forum_answers.recompute_reputation()
 
     assert changed == 2
     assert dict(User.objects.values_list("pk", "reputation")) == expected
 
 
 def test_recompute_reputation_changes_nothing_when_all_is_right(reply, member):
-    services.vote(actor=member, post=reply)
-    services.accept_answer(actor=member, post=reply)
+    forum_answers.vote(actor=member, post=reply)
+    forum_answers.accept_answer(actor=member, post=reply)
 
-    assert services.recompute_reputation() == 0
+    assert forum_answers.recompute_reputation() == 0
     assert reputation(reply.author) == 25

@@ -36,12 +36,12 @@ def test_a_visitors_sign_in_link_returns_to_the_page_they_read(thread):
 
 
 def test_a_thread_renamed_by_a_moderator_shows_its_new_title_at_once(thread, member, moderator):
-    from forum import services
+    from forum.services import posting as forum_posting
 
     client = client_for(member)
     client.get(thread.get_absolute_url())
     post = thread.posts.get(number=1)
-    services.edit_post(
+    forum_posting.edit_post(
         actor=moderator, post=post, body=post.body, title="Renamed: USDT stuck on TRON", reason=""
     )
     thread.refresh_from_db()

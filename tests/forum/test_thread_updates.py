@@ -13,8 +13,9 @@ import pytest
 from django.utils import timezone
 
 from accounts import roles
-from forum import services
 from forum.models import Flag, Post, Thread
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
 from tests.secret_samples import EN_24, TX_HASH
@@ -185,14 +186,14 @@ def test_a_moderators_mark_solved_buttons_follow_the_state(thread, reply, member
 def test_the_reply_count_leaves_out_hidden_and_deleted_replies(thread, other_member, moderator):
     """3 replies written, 1 that readers see: the header and the lists say 1."""
     _kept, hidden, deleted = (PostFactory(thread=thread, author=other_member) for _ in range(3))
-    services.set_post_hidden(actor=moderator, post=hidden, is_hidden=True)
-    services.delete_post(actor=other_member, post=deleted)
+    forum_moderation.set_post_hidden(actor=moderator, post=hidden, is_hidden=True)
+    forum_posting.delete_post(actor=other_member, post=deleted)
 
     assert reply_count(client_for(None).get(thread.get_absolute_url()).text) == "1 reply"
     assert "<strong>1</strong> reply" in client_for(None).get("/").text  # the thread's row
     assert Thread.objects.get(pk=thread.pk).reply_count == 1
 
-    services.set_post_hidden(actor=moderator, post=hidden, is_hidden=False)
+    forum_moderation.set_post_hidden(actor=moderator, post=hidden, is_hidden=False)
 
     assert Thread.objects.get(pk=thread.pk).reply_count == 2
 
@@ -225,11 +226,11 @@ def test_flags_that_hide_a_reply_take_it_out_of_the_count(thread, reply, setting
     settings.TRUSTED_ACCOUNT_DAYS = 14
     joined = timezone.now() - timedelta(days=90)
     for flagger in [UserFactory(reputation=60, date_joined=joined) for _ in range(2)]:
-        services.flag_post(actor=flagger, post=reply, reason=Flag.Reason.SCAM)
+        forum_moderation.flag_post(actor=flagger, post=reply, reason=Flag.Reason.SCAM)
 
     assert Post.objects.get(pk=reply.pk).is_hidden
     assert Thread.objects.get(pk=thread.pk).reply_count == 0
 
-    services.dismiss_flags(actor=UserFactory(role=roles.MODERATORS), post=reply)
+    forum_moderation.dismiss_flags(actor=UserFactory(role=roles.MODERATORS), post=reply)
 
     assert Thread.objects.get(pk=thread.pk).reply_count == 1

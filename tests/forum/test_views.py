@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from forum import services
 from forum.models import Category, Flag, Follow, Post, Thread, Vote
+from forum.services import answers as forum_answers
+from forum.services import moderation as forum_moderation
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 
@@ -357,7 +358,7 @@ def test_a_too_short_reply_shows_the_error_and_creates_nothing(headers, thread, 
 
 
 def test_a_reply_to_a_closed_thread_is_refused_with_a_message(thread, moderator, other_client):
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
     response = other_client.post(f"/thread/{thread.pk}/reply/", REPLY_BODY, follow=True)
 
@@ -368,7 +369,7 @@ def test_a_reply_to_a_closed_thread_is_refused_with_a_message(thread, moderator,
 
 
 def test_an_htmx_reply_to_a_closed_thread_creates_nothing(thread, moderator, other_client):
-    services.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
     response = other_client.post(f"/thread/{thread.pk}/reply/", REPLY_BODY, **HTMX)
 
@@ -400,7 +401,7 @@ def test_an_htmx_vote_returns_the_pressed_vote_button(reply, asker_client):
 
 
 def test_an_htmx_unvote_returns_the_released_vote_button(reply, member, asker_client):
-    services.vote(actor=member, post=reply)
+    forum_answers.vote(actor=member, post=reply)
 
     response = asker_client.post(f"/p/{reply.pk}/vote/", {"undo": "1"}, **HTMX)
 
@@ -469,7 +470,7 @@ def test_someone_else_cannot_accept_an_answer(thread, reply, other_client):
 
 @pytest.fixture
 def hidden_reply(reply, moderator):
-    services.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
     return reply
 
 
@@ -510,9 +511,9 @@ def test_the_flag_queue_lists_only_posts_with_open_flags_most_flagged_first(
     thread, question, reply, member, other_member, moderator_client
 ):
     unflagged = PostFactory(thread=thread, author=member, body="Never flagged, still pending.")
-    services.flag_post(actor=other_member, post=question, reason="off_topic")
-    services.flag_post(actor=member, post=reply, reason="scam")
-    services.flag_post(actor=UserFactory(), post=reply, reason="spam")
+    forum_moderation.flag_post(actor=other_member, post=question, reason="off_topic")
+    forum_moderation.flag_post(actor=member, post=reply, reason="scam")
+    forum_moderation.flag_post(actor=UserFactory(), post=reply, reason="spam")
 
     response = moderator_client.get("/mod/flags/")
 
@@ -523,7 +524,7 @@ def test_the_flag_queue_lists_only_posts_with_open_flags_most_flagged_first(
 
 
 def test_a_moderator_hides_a_flagged_post_from_the_queue(reply, member, moderator_client):
-    services.flag_post(actor=member, post=reply, reason="spam")
+    forum_moderation.flag_post(actor=member, post=reply, reason="spam")
     queue = moderator_client.get("/mod/flags/")
     assert f"/p/{reply.pk}/hide/" in queue.text
 
@@ -546,7 +547,7 @@ def test_dismissing_flags_that_are_not_there_says_only_so(reply, moderator_clien
 
 
 def test_dismissing_flags_from_the_queue(reply, member, moderator_client):
-    services.flag_post(actor=member, post=reply, reason="spam")
+    forum_moderation.flag_post(actor=member, post=reply, reason="spam")
 
     response = moderator_client.post(f"/p/{reply.pk}/dismiss-flags/", follow=True)
 

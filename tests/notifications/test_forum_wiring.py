@@ -4,8 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum import services as forum
 from forum.errors import InvalidTransition
+from forum.services import answers as forum_answers
+from forum.services import following as forum_following
+from forum.services import moderation as forum_moderation
 from notifications.models import Notification, OutboundEmail
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
@@ -44,7 +46,7 @@ def test_a_reply_tells_the_asker(thread, member, other_member):
 
 def test_a_reply_tells_every_follower_but_not_its_author(thread, member, other_member):
     follower = UserFactory(username="fay")
-    forum.follow_thread(actor=follower, thread=thread)
+    forum_following.follow_thread(actor=follower, thread=thread)
 
     PostFactory(thread=thread, author=other_member)
 
@@ -61,7 +63,7 @@ def test_the_asker_replying_tells_the_others_not_themselves(thread, member, othe
 
 
 def test_someone_who_unfollowed_is_not_told(thread, member, other_member):
-    forum.unfollow_thread(actor=member, thread=thread)
+    forum_following.unfollow_thread(actor=member, thread=thread)
 
     PostFactory(thread=thread, author=other_member)
 
@@ -101,7 +103,7 @@ def test_the_excerpt_is_plain_text_of_about_140_characters(thread, other_member)
 def test_accepting_an_answer_tells_its_author(thread, member, other_member):
     post = PostFactory(thread=thread, author=other_member)
 
-    forum.accept_answer(actor=member, post=post)
+    forum_answers.accept_answer(actor=member, post=post)
 
     notification = Notification.objects.get(kind=Kind.ANSWER_ACCEPTED)
     assert notification.recipient == other_member
@@ -117,10 +119,10 @@ def test_accepting_an_answer_tells_its_author(thread, member, other_member):
 
 def test_accepting_the_same_answer_again_tells_its_author_once(thread, member, other_member):
     post = PostFactory(thread=thread, author=other_member)
-    forum.accept_answer(actor=member, post=post)
-    forum.unaccept_answer(actor=member, thread=thread)
+    forum_answers.accept_answer(actor=member, post=post)
+    forum_answers.unaccept_answer(actor=member, thread=thread)
 
-    forum.accept_answer(actor=member, post=post)
+    forum_answers.accept_answer(actor=member, post=post)
 
     assert _told(Kind.ANSWER_ACCEPTED) == ["other"]
     assert unread_count(other_member) == 1
@@ -129,13 +131,13 @@ def test_accepting_the_same_answer_again_tells_its_author_once(thread, member, o
 def test_accepting_ones_own_answer_tells_nobody(thread, member):
     post = PostFactory(thread=thread, author=member)
 
-    forum.accept_answer(actor=member, post=post)
+    forum_answers.accept_answer(actor=member, post=post)
 
     assert _told(Kind.ANSWER_ACCEPTED) == []
 
 
 def test_a_refused_reply_tells_nobody(thread, member, other_member, moderator):
-    forum.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
+    forum_moderation.set_thread_closed(actor=moderator, thread=thread, is_closed=True)
 
     with pytest.raises(InvalidTransition):
         PostFactory(thread=thread, author=other_member)
@@ -165,7 +167,7 @@ def test_opening_the_thread_marks_its_notifications_read(thread, member, other_m
 
 
 def test_opening_a_thread_leaves_other_peoples_notifications_alone(thread, member, other_member):
-    forum.follow_thread(actor=other_member, thread=thread)
+    forum_following.follow_thread(actor=other_member, thread=thread)
     PostFactory(thread=thread, author=UserFactory())
 
     client_for(member).get(thread.get_absolute_url())

@@ -10,7 +10,9 @@ from django.core import mail
 from accounts import roles
 from escalation.models import EscalationPolicy
 from escalation.services import sweep
-from forum import services as forum
+from forum.services import following as forum_following
+from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from notifications.models import Notification, OutboundEmail
 from notifications.services import deliver_pending_emails
 from tests.factories import ThreadFactory, UserFactory
@@ -30,14 +32,14 @@ def thread(member):
 @pytest.fixture
 def follower(thread):
     user = UserFactory(username="fay", display_name="Fay Follower")
-    forum.follow_thread(actor=user, thread=thread)
+    forum_following.follow_thread(actor=user, thread=thread)
     return user
 
 
 @pytest.fixture
 def scam_reply(thread, other_member, follower):
     """A reply whose notifications (the asker's, the follower's) wait in the outbox."""
-    return forum.create_post(author=other_member, thread=thread, body=SCAM)
+    return forum_posting.create_post(author=other_member, thread=thread, body=SCAM)
 
 
 def _emails_to(user) -> list:
@@ -48,7 +50,7 @@ def test_a_reply_hidden_before_the_outbox_flushes_reaches_no_followers_inbox(
     scam_reply, member, follower, moderator
 ):
     assert OutboundEmail.objects.filter(sent_at=None).count() == 2
-    forum.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
 
     assert deliver_pending_emails() == 0
 
@@ -68,9 +70,9 @@ def test_a_hidden_reply_is_emailed_to_nobody_not_even_a_moderator_who_follows(
 ):
     """Staff see hidden posts on the site, in a session with a verified second factor
     (accounts.powers); an email leaves that session for an inbox, so it carries none."""
-    forum.follow_thread(actor=moderator, thread=thread)
-    reply = forum.create_post(author=other_member, thread=thread, body=SCAM)
-    forum.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_following.follow_thread(actor=moderator, thread=thread)
+    reply = forum_posting.create_post(author=other_member, thread=thread, body=SCAM)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
     assert deliver_pending_emails() == 0
 
@@ -85,7 +87,7 @@ def test_a_question_hidden_before_its_needs_help_email_goes_is_not_sent(member, 
     sweep.sweep(now=thread.created_at + timedelta(hours=5))
     assert Notification.objects.filter(recipient=member, kind=Kind.NEEDS_HELP).exists()
 
-    forum.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
+    forum_moderation.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
     deliver_pending_emails()
 
     assert _emails_to(member) == []
@@ -113,7 +115,7 @@ def test_a_staff_notification_to_an_agent_is_sent(agent):
 def test_the_notification_list_shows_no_text_or_title_of_a_hidden_reply(
     scam_reply, follower, moderator
 ):
-    forum.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
 
     page = client_for(follower).get("/notifications/").text
 
@@ -125,9 +127,9 @@ def test_the_notification_list_shows_no_text_or_title_of_a_hidden_reply(
 def test_a_moderator_still_reads_the_notification_of_a_hidden_reply(
     thread, other_member, moderator
 ):
-    forum.follow_thread(actor=moderator, thread=thread)
-    reply = forum.create_post(author=other_member, thread=thread, body=SCAM)
-    forum.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
+    forum_following.follow_thread(actor=moderator, thread=thread)
+    reply = forum_posting.create_post(author=other_member, thread=thread, body=SCAM)
+    forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
     page = client_for(moderator).get("/notifications/").text
 
@@ -137,7 +139,7 @@ def test_a_moderator_still_reads_the_notification_of_a_hidden_reply(
 def test_the_asker_of_a_hidden_question_no_longer_sees_its_title_in_notifications(
     scam_reply, member, moderator
 ):
-    forum.set_thread_hidden(actor=moderator, thread=scam_reply.thread, is_hidden=True)
+    forum_moderation.set_thread_hidden(actor=moderator, thread=scam_reply.thread, is_hidden=True)
 
     page = client_for(member).get("/notifications/").text
 
@@ -148,7 +150,7 @@ def test_the_asker_of_a_hidden_question_no_longer_sees_its_title_in_notification
 def test_following_a_notification_of_a_hidden_reply_leads_back_to_the_list(
     scam_reply, follower, moderator
 ):
-    forum.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
     notification = Notification.objects.get(recipient=follower)
 
     response = client_for(follower).post(f"/notifications/{notification.pk}/read/")
@@ -170,7 +172,7 @@ def test_an_email_queued_before_notifications_named_their_subject_is_checked_too
             k: v for k, v in notification.params.items() if not k.endswith("_id")
         }
         notification.save(update_fields=["params"])
-    forum.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
+    forum_moderation.set_post_hidden(actor=moderator, post=scam_reply, is_hidden=True)
 
     migration.name_subjects(apps, None)
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from forum.services import recompute_reputation
+from forum.services.answers import recompute_reputation
 
 
 class Command(BaseCommand):
