@@ -28,8 +28,9 @@ from escalation.services import sweep as sweeping
 from escalation.services import tickets as opening
 from forum import services as forum
 from forum.models import Category, Chain, Thread
-from notifications import services as notifications
 from notifications.models import NotificationSettings
+from notifications.services.preferences import update_settings
+from notifications.services.rendering import absolute_url
 
 
 def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
@@ -218,7 +219,7 @@ def _seed_helpers(*, people, categories) -> None:
         helper = people[username]
         if NotificationSettings.objects.filter(user=helper).exists():
             continue
-        notifications.update_settings(
+        update_settings(
             user=helper, channels={}, is_helper=True, quiet_hours_start=None, quiet_hours_end=None
         )
         for slug in slugs:
@@ -394,7 +395,7 @@ def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) 
         case "canned_reply":
             reply = CannedReply.objects.get(title=step.body)
             body = replying.fill_canned_reply(
-                reply, ticket, thread_url=notifications.absolute_url(thread.get_absolute_url())
+                reply, ticket, thread_url=absolute_url(thread.get_absolute_url())
             )
             replying.staff_reply(actor=actor, ticket=ticket, body=body, now=at)
         case "note":

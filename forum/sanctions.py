@@ -27,7 +27,7 @@ from accounts.models import Sanction, User
 from forum import access, services
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Flag, ModerationLog, Post
-from notifications import services as notifications
+from notifications.services.outbox import queue_account_email
 
 # The periods a moderator chooses from; None is "until a moderator lifts it".
 DURATIONS: dict[str, timedelta | None] = {
@@ -243,7 +243,7 @@ _SUBJECTS = {
 def _tell_member(member: User, sanction: Sanction, *, template: str) -> None:
     """The email, in the member's language and zone; the outbox row commits with the change.
     Their next visit shows the same (accounts' standing banner, the sign-in refusal)."""
-    notifications.queue_account_email(
+    queue_account_email(
         recipient=member,
         template=template,
         subject=_SUBJECTS[template],

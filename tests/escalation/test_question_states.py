@@ -18,8 +18,8 @@ from escalation.services import lifecycle, replies, tickets
 from escalation.services import sweep as sweeping
 from forum import services as forum_services
 from forum.states import QuestionState
-from notifications import services as notifications
 from notifications.models import OutboundEmail
+from notifications.services.outbox import deliver_pending_emails
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
 
@@ -90,7 +90,7 @@ class Walk:
         self._check_email(expected)
 
     def _check_email(self, expected):
-        notifications.deliver_pending_emails(now=self.at)  # renders what the sweep queued
+        deliver_pending_emails(now=self.at)  # renders what the sweep queued
         sent = list(OutboundEmail.objects.filter(to=[self.asker.email]).order_by("pk"))
         for email in sent[self.emails_seen :]:
             with translation.override(self.asker.language or "en"):

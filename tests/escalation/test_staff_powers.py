@@ -27,8 +27,8 @@ from escalation.models import Ticket
 from escalation.services import tickets as opening
 from forum import services as forum_services
 from forum.models import Post, Thread
-from notifications import services as notifications
 from notifications.models import Notification
+from notifications.services.writer import notify
 from tests.escalation.conftest import T0, committed
 from tests.factories import PASSWORD, UserFactory
 from tests.forum.conftest import client_for
@@ -173,7 +173,7 @@ def test_a_password_only_agent_cannot_work_a_ticket(password_only, ticket):
 
 def test_staff_notifications_wait_for_the_second_factor(agent, ticket):
     committed(
-        notifications.notify,
+        notify,
         recipient=agent,
         kind=Notification.Kind.TICKET_ASSIGNED,
         url=ticket.get_staff_url(),

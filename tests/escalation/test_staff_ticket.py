@@ -18,7 +18,7 @@ from escalation.services import tickets as opening
 from forum import services as forum_services
 from forum.models import Post
 from notifications.models import Notification, OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.conftest import sign_in
 from tests.escalation.conftest import committed
 from tests.factories import PostFactory, UserFactory

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import roles
 from forum import services, viewcounts
 from forum.models import Thread
-from notifications import services as notifications
+from notifications.services.unread import mark_all_read
 from safety import hosts
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
@@ -67,7 +67,7 @@ class Forum:
 
     def read_everything(self) -> None:
         """The reader has seen the replies to the thread they follow."""
-        notifications.mark_all_read(user=self.reader)
+        mark_all_read(user=self.reader)
 
     def urls(self) -> dict[str, str]:
         thread_url = self.thread.get_absolute_url()

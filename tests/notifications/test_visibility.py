@@ -12,7 +12,7 @@ from escalation.models import EscalationPolicy
 from escalation.services import sweep
 from forum import services as forum
 from notifications.models import Notification, OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.factories import ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 from tests.notifications.conftest import Kind, notify
