@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from accounts import standing, timezones
 from accounts.models import LANGUAGE_CODES
 from config.ratelimit import RateLimited, allauth_retry_after, client_ip
-from notifications.services import queue_email
+from notifications.services.outbox import queue_email
 from safety import names
 
 # allauth's words for a used-up limit that it reports as a form error: failed sign-ins

@@ -33,7 +33,7 @@ class User(AbstractUser):
     )
     reputation = models.IntegerField(_("reputation"), default=0)
     # The header's badge, read from the row the session already loads. Only
-    # notifications.services changes it, with F() in the transaction that creates or
+    # notifications.services.unread changes it, with F() in the transaction that creates or
     # reads notifications; mark_all_read resets it to 0, which also repairs any drift.
     unread_notification_count = models.PositiveIntegerField(default=0, editable=False)
     # The account's standing, read on every request from the row the session loads:

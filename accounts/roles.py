@@ -47,11 +47,11 @@ def role_names_by_user(user_ids) -> dict[int, frozenset[str]]:
 
 def query_role_names(user_ids: list[int]) -> dict[int, frozenset[str]]:
     """The role groups of each user, read now (one query, no cache)."""
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
 
-    from accounts.models import User
-
+    User = get_user_model()
     names: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
     memberships = User.groups.through._meta.db_table
     groups = Group._meta.db_table
@@ -110,11 +110,11 @@ def forget_group_members(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db.models.signals import m2m_changed, post_save, pre_delete
 
-    from accounts.models import User
-
+    User = get_user_model()
     m2m_changed.connect(
         forget_on_membership_change, sender=User.groups.through, dispatch_uid="role_cache"
     )

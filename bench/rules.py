@@ -50,6 +50,7 @@ def main() -> None:
     from django.core.cache import cache
     from django.core.exceptions import ValidationError
 
+    from config import caching
     from forum import defang
     from forum.markdown import render_markdown
     from safety import hosts
@@ -66,7 +67,7 @@ def main() -> None:
         return statistics.median(timings) * 1000
 
     # The admin's domain rows, as the cache holds them: none beyond the settings' lists.
-    cache.set(hosts.DOMAIN_RULES_KEY, ([], []), None)
+    cache.set(caching.DOMAIN_RULES_KEY, ([], []), None)
     rows = []
     long_posts = {
         "english": (ENGLISH + " ") * 500,

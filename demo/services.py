@@ -31,8 +31,9 @@ from forum.services import answers as forum_answers
 from forum.services import following as forum_following
 from forum.services import moderation as forum_moderation
 from forum.services import posting as forum_posting
-from notifications import services as notifications
 from notifications.models import NotificationSettings
+from notifications.services.preferences import update_settings
+from notifications.services.rendering import absolute_url
 
 
 def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
@@ -221,7 +222,7 @@ def _seed_helpers(*, people, categories) -> None:
         helper = people[username]
         if NotificationSettings.objects.filter(user=helper).exists():
             continue
-        notifications.update_settings(
+        update_settings(
             user=helper, channels={}, is_helper=True, quiet_hours_start=None, quiet_hours_end=None
         )
         for slug in slugs:
@@ -397,7 +398,7 @@ def _play_step(step: content.DemoStep, *, thread: Thread, people, at: datetime) 
         case "canned_reply":
             reply = CannedReply.objects.get(title=step.body)
             body = replying.fill_canned_reply(
-                reply, ticket, thread_url=notifications.absolute_url(thread.get_absolute_url())
+                reply, ticket, thread_url=absolute_url(thread.get_absolute_url())
             )
             replying.staff_reply(actor=actor, ticket=ticket, body=body, now=at)
         case "note":

@@ -9,8 +9,8 @@ class ForumConfig(AppConfig):
     def ready(self) -> None:
         from accounts import profiles
         from forum.access import notifications_out_of_sight
-        from forum.sanctions import profile_panel
-        from forum.states import states_of_threads
+        from forum.selectors import states_of_threads
+        from forum.views.moderation import profile_panel
         from notifications import subjects, visibility
 
         visibility.register(notifications_out_of_sight)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum import markdown, wallet
 from forum.models import Category, Chain, Flag
+from forum.sanctions import DURATION_LABELS
 from forum.services import posting
 from safety.errors import LinkRefused
 from safety.forms import RefusesSecrets, clean_text
@@ -256,7 +257,5 @@ class SanctionForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from forum.sanctions import DURATION_LABELS
-
         super().__init__(*args, **kwargs)
         self.fields["duration"].choices = list(DURATION_LABELS.items())

@@ -11,7 +11,7 @@ moderation buttons) is rendered around them on every request.
 from django.urls import reverse
 
 from config import caching
-from safety import hosts
+from safety.selectors import domain_rules
 
 
 def attach_post_html(view, *, user) -> None:
@@ -23,7 +23,7 @@ def attach_post_html(view, *, user) -> None:
     thread = view.thread
     unaccept_url = reverse("forum:unaccept", args=[thread.pk])
     posts = [post for post in (view.question, view.accepted, *view.posts) if post is not None]
-    link_rules = hosts.domain_rules().fingerprint  # which links show as text (forum/defang.py)
+    link_rules = domain_rules().fingerprint  # which links show as text (forum/defang.py)
 
     def flags(post):
         is_signed_in = user.is_authenticated

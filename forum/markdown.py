@@ -45,6 +45,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from safety import hosts
+from safety.selectors import domain_rules
 
 LINK_REL = "nofollow ugc noopener"
 
@@ -178,7 +179,7 @@ def _host_label(tokens: Sequence[Token], open_idx: int, close_idx: int, env: Env
     if host is None:
         return ""
     if "domain_rules" not in env:
-        env["domain_rules"] = hosts.domain_rules()
+        env["domain_rules"] = domain_rules()
     is_official = env["domain_rules"].official_domain(host) is not None
     text = "".join(
         token.content

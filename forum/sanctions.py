@@ -28,7 +28,7 @@ from forum import access
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Flag, ModerationLog, Post
 from forum.services import moderation
-from notifications import services as notifications
+from notifications.services.outbox import queue_account_email
 
 # The periods a moderator chooses from; None is "until a moderator lifts it".
 DURATIONS: dict[str, timedelta | None] = {
@@ -71,24 +71,6 @@ def can_sanction(actor: User, member: User) -> bool:
         and member.is_active
         and not powers.holds_staff_role(member)
     )
-
-
-def profile_panel(*, viewer: User, person: User) -> dict:
-    """The sanctions part of `person`'s profile page (accounts.profiles): their history and
-    the form, for a moderator acting with their powers; nothing for anyone else."""
-    from forum.forms import SanctionForm
-
-    if not powers.acts_as_moderator(viewer):
-        return {}
-    now = timezone.now()
-    history = list(person.sanctions.select_related("created_by", "lifted_by")[:20])
-    for sanction in history:
-        sanction.in_force = sanction.is_in_force(now=now)
-    return {
-        "sanctions": history,
-        "can_sanction": can_sanction(viewer, person),
-        "sanction_form": SanctionForm(),
-    }
 
 
 def silence_member(
@@ -246,7 +228,7 @@ _SUBJECTS = {
 def _tell_member(member: User, sanction: Sanction, *, template: str) -> None:
     """The email, in the member's language and zone; the outbox row commits with the change.
     Their next visit shows the same (accounts' standing banner, the sign-in refusal)."""
-    notifications.queue_account_email(
+    queue_account_email(
         recipient=member,
         template=template,
         subject=_SUBJECTS[template],

@@ -12,7 +12,8 @@ from config import rawrows
 from config.keyset import decode_cursor, encode_cursor
 from forum import access, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
-from safety import hosts
+from forum.states import QUESTION_STATE_FIELDS, QuestionState
+from safety.selectors import domain_rules
 
 THREADS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -244,7 +245,7 @@ def thread_page_facts(*, thread: Thread, user, page: int) -> ThreadPageFacts:
             row[_AUTHOR_ID]: frozenset(row[_ROLES].split(",")) if row[_ROLES] else frozenset()
             for row in rows
         },
-        link_rules=hosts.domain_rules().fingerprint,
+        link_rules=domain_rules().fingerprint,
     )
     if user.is_authenticated:
         facts.voted_post_ids = {row[0] for row in rows if row[_VOTED]}
@@ -350,3 +351,10 @@ def _build_posts(rows: list[tuple]) -> list[Post]:
         post.author = author
         posts.append(post)
     return posts
+
+
+def states_of_threads(thread_ids) -> dict[int, QuestionState]:
+    """{thread id: its state} for those of these threads that exist, in one query (the
+    forum's answer to notifications.subjects)."""
+    threads = Thread.objects.filter(pk__in=list(thread_ids)).only(*QUESTION_STATE_FIELDS)
+    return {thread.pk: thread.question_state for thread in threads}

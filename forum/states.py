@@ -88,12 +88,3 @@ def state_of(thread) -> QuestionState:
         is_answered=thread.first_reply_at is not None,
         is_flagged_for_help=thread.needs_help_at is not None,
     )
-
-
-def states_of_threads(thread_ids) -> dict[int, QuestionState]:
-    """{thread id: its state} for those of these threads that exist, in one query (the
-    forum's answer to notifications.subjects)."""
-    from forum.models import Thread  # forum.models builds on this module
-
-    threads = Thread.objects.filter(pk__in=list(thread_ids)).only(*QUESTION_STATE_FIELDS)
-    return {thread.pk: thread.question_state for thread in threads}

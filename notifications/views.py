@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.redirects import safe_next_url
-from notifications import selectors, services, visibility
+from notifications import selectors, visibility
 from notifications.forms import PreferencesForm
 from notifications.models import Notification, NotificationSettings
+from notifications.services.preferences import update_settings
+from notifications.services.unread import mark_all_read, mark_read
 
 
 @login_required
@@ -33,7 +35,7 @@ def notification_list(request):
 def read(request, notification_id):
     """Mark one notification read and follow its link: what clicking a notification does."""
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
-    services.mark_read(user=request.user, notification_ids=[notification.pk])
+    mark_read(user=request.user, notification_ids=[notification.pk])
     if not visibility.is_visible(notification, viewer=request.user):
         return redirect("notifications:list")
     back = reverse("notifications:list")
@@ -43,7 +45,7 @@ def read(request, notification_id):
 @require_POST
 @login_required
 def read_all(request):
-    services.mark_all_read(user=request.user)
+    mark_all_read(user=request.user)
     if request.htmx:
         page = selectors.notification_page(
             user=request.user, include_staff=request.user.acts_as_agent
@@ -62,7 +64,7 @@ def preferences(request):
     )
     saved = False
     if request.method == "POST" and form.is_valid():
-        services.update_settings(user=request.user, **form.settings_data())
+        update_settings(user=request.user, **form.settings_data())
         if not request.htmx:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notifications:preferences")

@@ -8,8 +8,8 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Safety")
 
     def ready(self) -> None:
-        from safety.hosts import forget_domain_rules
         from safety.models import BlockedDomain, OfficialDomain
+        from safety.selectors import forget_domain_rules
 
         for model in (BlockedDomain, OfficialDomain):
             post_save.connect(forget_domain_rules, sender=model, dispatch_uid=f"rules-{model}")

@@ -9,7 +9,7 @@ urllib guesses. Everything here works on that ASCII (xn--) form of the host.
 
 Each domain on a list covers its subdomains. The lists are the settings
 (BLOCKED_DOMAINS, OFFICIAL_DOMAINS) plus the BlockedDomain and OfficialDomain rows admins
-keep in the admin; `domain_rules()` reads them once per DOMAIN_RULES_TTL from the shared
+keep in the admin; `safety.selectors.domain_rules()` reads them once per DOMAIN_RULES_TTL from the shared
 cache, and a change to a row clears it (apps.py connects `forget_domain_rules`).
 
 A look-alike of an official domain contains its name once both are folded to their
@@ -37,18 +37,12 @@ import re
 from dataclasses import dataclass
 
 import ada_url
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from publicsuffixlist import PublicSuffixList
 
-from config import caching
 from safety.names import SHORT_WORD_LENGTH, skeleton
 
-DOMAIN_RULES_KEY = caching.DOMAIN_RULES_KEY
-DOMAIN_RULES_TTL = caching.DOMAIN_RULES_TTL
 # Names this long or longer also catch hosts one typo away; shorter ones would catch
 # too many honest sites.
 TYPO_MIN_LENGTH = 6
@@ -277,7 +271,7 @@ class DomainRules:
 
 
 @functools.lru_cache(maxsize=8)
-def _domains_from_settings(names: tuple[str, ...]) -> frozenset[str]:
+def domains_from_settings(names: tuple[str, ...]) -> frozenset[str]:
     domains = set()
     for name in names:
         try:
@@ -287,37 +281,7 @@ def _domains_from_settings(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(domains)
 
 
-def domain_rules() -> DomainRules:
-    """The blocked and official domains: the settings and the admin's rows, cached."""
-    from safety.models import BlockedDomain, OfficialDomain
-
-    stored = cache.get(DOMAIN_RULES_KEY)
-    if stored is None:
-        stored = (
-            sorted(BlockedDomain.objects.values_list("domain", flat=True)),
-            sorted(OfficialDomain.objects.values_list("domain", flat=True)),
-        )
-        cache.set(DOMAIN_RULES_KEY, stored, DOMAIN_RULES_TTL)
-    blocked, official = stored
-    return _rules(
-        _domains_from_settings(tuple(settings.BLOCKED_DOMAINS)).union(blocked),
-        _domains_from_settings(tuple(settings.OFFICIAL_DOMAINS)).union(official),
-    )
-
-
 @functools.lru_cache(maxsize=8)
-def _rules(blocked: frozenset[str], official: frozenset[str]) -> DomainRules:
+def rules_for(blocked: frozenset[str], official: frozenset[str]) -> DomainRules:
     """One DomainRules per pair of lists, so its brands are folded once, not per post."""
     return DomainRules(blocked=blocked, official=official)
-
-
-def forget_domain_rules(**kwargs) -> None:
-    """Connected to the domain models' post_save and post_delete (apps.py).
-
-    A signal rather than Model.save(): the admin's "delete selected" deletes through the
-    queryset, which calls no model method but does send post_delete for each row.
-    Cleared at once for this transaction, and again at commit for every process that
-    read the old lists in between.
-    """
-    cache.delete(DOMAIN_RULES_KEY)
-    transaction.on_commit(lambda: cache.delete(DOMAIN_RULES_KEY))

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from safety import hosts, limits
 from safety.errors import LinkRefused
+from safety.selectors import domain_rules
 
 # A host name in plain text, after NFKC (full-width letters and dots become ASCII); not
 # a path segment ("/docs/evil.io"), but the host after "//" or "@" is one. Labels of any
@@ -99,7 +100,7 @@ def find_links(body: str, *, outbound: Outbound) -> PostLinks:
         )
     if not judged:
         return PostLinks(image_count=outbound.image_count)
-    rules = hosts.domain_rules()
+    rules = domain_rules()
     lookalikes = {}
     for host in judged:
         if (official := rules.imitated_domain(host)) is not None:

@@ -14,5 +14,5 @@
 
 Public functions take the acting user first and keyword-only arguments. Modules import
 one another in this order, bottom up, never back: locks, timeline, clocks, assignment,
-lifecycle, replies, triage, tickets, sweep (surveys stands alone).
+lifecycle, replies, triage, tickets, sweep, surveys.
 """

@@ -29,8 +29,8 @@ from escalation.services.locks import lock_ticket
 from escalation.services.timeline import record_event, tell
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Thread
-from notifications import services as notifications
 from notifications.models import Notification
+from notifications.services.writer import notify_each
 
 Status = Ticket.Status
 
@@ -232,5 +232,5 @@ def auto_assign(*, tickets: list[Ticket], now) -> dict[int, int]:
                 "dedupe_key": f"assigned:{tid}:{uid}:{now.isoformat()}",
             }
         )
-    notifications.notify_each(notes, now=now)
+    notify_each(notes, now=now)
     return chosen

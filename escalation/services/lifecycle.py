@@ -30,8 +30,8 @@ from escalation.services.timeline import record_event, tell
 from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Post, Thread
 from forum.services import support as forum_support
-from notifications import services as notifications
 from notifications.models import Notification
+from notifications.services.unread import unread_counts_at_end
 from safety import services as safety_services
 from safety.models import SecretRefusal
 
@@ -354,7 +354,7 @@ def close_due_tickets(*, now, batch_size: int = 500) -> list[str]:
 
 def _close_if_due(ticket_id: int, *, thread_id: int, now) -> str | None:
     """Close the ticket if it is still due to close; its reference, or None."""
-    with transaction.atomic(), notifications.unread_counts_at_end():
+    with transaction.atomic(), unread_counts_at_end():
         lock_thread(thread_id)
         ticket = (
             Ticket.objects.select_for_update(of=("self",))

@@ -23,9 +23,10 @@ from escalation.services.clocks import Facts
 from escalation.services.lifecycle import close_due_tickets
 from forum.models import Follow, Thread
 from forum.services import support as forum_support
-from notifications import services as notifications
 from notifications.models import Notification
 from notifications.selectors import helpers_among
+from notifications.services.unread import unread_counts_at_end
+from notifications.services.writer import notify_each
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def _claim(field_name: str, *, result: SweepResult, book: PolicyBook, now, batch
 
 
 def _needs_help_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
-    with transaction.atomic(), notifications.unread_counts_at_end():
+    with transaction.atomic(), unread_counts_at_end():
         batch = _claim("needs_help_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -180,7 +181,7 @@ def _flag(thread_ids: list[int], *, result: SweepResult, facts: dict[int, Facts]
 
 
 def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
-    with transaction.atomic(), notifications.unread_counts_at_end():
+    with transaction.atomic(), unread_counts_at_end():
         batch = _claim("escalate_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
@@ -208,12 +209,12 @@ def _escalation_batch(result: SweepResult, *, book: PolicyBook, now, batch_size:
 
 def _nudge_batch(result: SweepResult, *, book: PolicyBook, now, batch_size: int) -> bool:
     """Ask askers whose answered question has no accepted answer: "did this solve it?"."""
-    with transaction.atomic(), notifications.unread_counts_at_end():
+    with transaction.atomic(), unread_counts_at_end():
         batch = _claim("nudge_at", result=result, book=book, now=now, batch_size=batch_size)
         if batch is None:
             return False
         facts = batch.facts
-        notifications.notify_each(
+        notify_each(
             [
                 {
                     "recipient_id": facts[tid].author_id,
@@ -293,7 +294,7 @@ def _tell_needs_help(thread_ids: list[int], *, facts: dict[int, Facts], now) -> 
                         "dedupe_key": f"helper-needs-help:{tid}",
                     }
                 )
-    notifications.notify_each(notes, now=now)
+    notify_each(notes, now=now)
 
 
 def _category_names(category_ids) -> dict[int, dict]:
@@ -329,7 +330,7 @@ def _mark_breaches(*, now, missed: list[tuple[str, str]]) -> int:
         ),
     ):
         while True:
-            with transaction.atomic(), notifications.unread_counts_at_end():
+            with transaction.atomic(), unread_counts_at_end():
                 ids = list(
                     Ticket.objects.filter(
                         **{f"{due_field}__lte": now, breached_field: None, done_field: None},
@@ -439,7 +440,7 @@ def _tell_breaches(ticket_ids: list[int], *, kind: str, now) -> list[str]:
                     "dedupe_key": f"{kind}:{_pk}:{count}",
                 }
             )
-    notifications.notify_each(notes, now=now)
+    notify_each(notes, now=now)
     return [reference for _pk, reference, *_rest in tickets]
 
 

@@ -32,8 +32,9 @@ from forum.errors import InvalidTransition, NotAllowed
 from forum.models import Thread
 from forum.services import common as forum_common
 from forum.services import support as forum_support
-from notifications import services as notifications
 from notifications.models import Notification
+from notifications.services.unread import unread_counts_at_end
+from notifications.services.writer import notify_each
 from safety import services as safety_services
 from safety.models import SecretRefusal
 
@@ -54,7 +55,7 @@ def ask_for_staff(*, actor: User, thread: Thread, note: str = "", now=None) -> T
         raise NotAllowed(_("Verify your email address first."))
     forum_common.require_good_standing(actor, now=now)
     safety_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
-    with transaction.atomic(), notifications.unread_counts_at_end():
+    with transaction.atomic(), unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         if facts.state != Thread.State.OPEN and not facts.is_hidden:
@@ -82,7 +83,7 @@ def escalate_thread(*, actor: User, thread: Thread, note: str = "", now=None) ->
     else:
         raise NotAllowed(_("Only moderators and the support team can escalate a thread."))
     safety_services.refuse_secrets(where=SecretRefusal.Where.ASK_STAFF, texts=[note], now=now)
-    with transaction.atomic(), notifications.unread_counts_at_end():
+    with transaction.atomic(), unread_counts_at_end():
         lock_thread(thread.pk)
         facts = clocks.load_facts([thread.pk])[thread.pk]
         require_escalatable(facts)
@@ -266,7 +267,7 @@ def _after_opening(opened: list[_Opened], *, actor, now) -> None:
         needs_help_at=None, escalate_at=None, member_can_request_at=None, computed_at=now
     )
     urls = reversed_paths("escalation:my-request", [ticket.reference for ticket in tickets])
-    notifications.notify_each(
+    notify_each(
         [
             _escalated_note(each.ticket, facts=each.facts, url=urls[each.ticket.reference])
             for each in opened

@@ -7,7 +7,7 @@ Notifications go through the notification module inside the caller's transaction
 
 from accounts.models import User
 from escalation.models import Ticket, TicketEvent
-from notifications import services as notifications
+from notifications.services.writer import notify
 
 
 def record_event(
@@ -40,7 +40,7 @@ def tell(recipient_id, kind: str, ticket: Ticket, *, url: str, actor=None, key: 
     recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
     if recipient is None:
         return None
-    return notifications.notify(
+    return notify(
         recipient=recipient,
         kind=kind,
         url=url,

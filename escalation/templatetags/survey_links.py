@@ -11,7 +11,7 @@ from django.urls import reverse
 from escalation.models import Ticket
 from escalation.selectors.asker import score_label
 from escalation.services import surveys
-from notifications.services import absolute_url
+from notifications.services.rendering import absolute_url
 
 register = template.Library()
 

@@ -26,7 +26,7 @@ from escalation.models import CannedReply, Priority, Ticket
 from escalation.permissions import agent_required, staff_nav_context
 from escalation.selectors.ticket_page import TicketPage, get_ticket
 from escalation.services import assignment, lifecycle, replies, triage
-from notifications.services import absolute_url
+from notifications.services.rendering import absolute_url
 
 PAGE = "escalation/staff/ticket.html"
 # Beyond a bigint, the database refuses the lookup outright.

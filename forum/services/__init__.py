@@ -9,11 +9,11 @@ Counters move with F() expressions; rows that change together are locked first.
 
 - common     What every forum service starts with: the checks on the actor and the thread, the thread's row lock, the moderation log, the visible-reply count.
 - following  Following threads and categories.
-- posting    Asking and answering: new threads and posts, edits and deletions, with the link and secret rules they pass.
 - answers    Accepting an answer and voting for one, and the reputation they give.
 - moderation Flags and moderation of posts and threads: hiding, confirming, dismissing, moving, closing, marking solved.
+- posting    Asking and answering: new threads and posts, edits and deletions, with the link and secret rules they pass.
 - support    What the escalation app asks of the forum (through these functions, never the tables): a thread needs help, is with the support team, was resolved by it.
 
 Public functions take the acting user first and keyword-only arguments. Modules import
-one another in this order, bottom up, never back: common, following, posting, answers, moderation, support.
+one another in this order, bottom up, never back: common, following, answers, moderation, posting, support.
 """

@@ -14,8 +14,8 @@ from forum.models import (
     Vote,
 )
 from forum.services.common import _locked_thread, _require_member, _require_open
-from notifications import services as notifications
 from notifications.models import Notification
+from notifications.services.writer import notify
 
 REPUTATION_FOR_VOTE = 10
 
@@ -50,7 +50,7 @@ def accept_answer(*, actor: User, post: Post, now=None) -> Thread:
         thread.state = Thread.State.SOLVED
         thread.solved_at = thread.solved_at if was_solved else now
         thread.save(update_fields=["accepted_post", "state", "solved_at"])
-        notifications.notify(
+        notify(
             recipient=post.author,
             kind=Notification.Kind.ANSWER_ACCEPTED,
             url=post.get_absolute_url(),

@@ -36,8 +36,9 @@ from forum.services.common import (
 )
 from forum.services.following import _follow_quietly
 from forum.services.moderation import _flag_lookalike_links
-from notifications import services as notifications
 from notifications.models import Notification
+from notifications.services.unread import unread_counts_at_end
+from notifications.services.writer import notify_many
 from safety import links
 from safety.models import SecretRefusal
 from safety.services import refuse_secrets
@@ -155,7 +156,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
     now = now or timezone.now()
     _require_renderable(body)
     found = check_links(author=author, body=body, now=now)
-    with transaction.atomic(), notifications.unread_counts_at_end():
+    with transaction.atomic(), unread_counts_at_end():
         thread = _locked_thread(thread.pk)
         _require_open(thread)
         if duplicate := recent_duplicate(author=author, body=body, thread=thread, now=now):
@@ -185,7 +186,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
         Category.objects.filter(pk=thread.category_id).update(last_activity_at=now)
         _follow_quietly(user=author, thread=thread, now=now)
         told = extensions.run_post_hooks(thread=thread, post=post, author=author, now=now)
-        notifications.notify_many(
+        notify_many(
             recipients=User.objects.filter(follows__thread=thread, is_active=True).exclude(
                 pk__in={author.pk, *told}
             ),

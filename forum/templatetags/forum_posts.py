@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from forum import defang
-from safety import hosts
+from safety.selectors import domain_rules
 
 register = template.Library()
 
@@ -17,5 +17,5 @@ def post_body(context, post):
     """
     rules = context.render_context.get("forum_domain_rules")
     if rules is None:
-        rules = context.render_context["forum_domain_rules"] = hosts.domain_rules()
+        rules = context.render_context["forum_domain_rules"] = domain_rules()
     return mark_safe(defang.shown_body_html(post, rules=rules))  # our renderer's HTML, changed

@@ -279,3 +279,19 @@ def lift_sanction(request, sanction_id):
         request, _("Lifted: %(name)s may post again.") % {"name": sanction.user.public_name}
     )
     return redirect(safe_next_url(request, request.POST.get("next", ""), default=target))
+
+
+def profile_panel(*, viewer: User, person: User) -> dict:
+    """The sanctions part of `person`'s profile page (accounts.profiles): their history and
+    the form, for a moderator acting with their powers; nothing for anyone else."""
+    if not powers.acts_as_moderator(viewer):
+        return {}
+    now = timezone.now()
+    history = list(person.sanctions.select_related("created_by", "lifted_by")[:20])
+    for sanction in history:
+        sanction.in_force = sanction.is_in_force(now=now)
+    return {
+        "sanctions": history,
+        "can_sanction": sanctions.can_sanction(viewer, person),
+        "sanction_form": SanctionForm(),
+    }

@@ -9,7 +9,7 @@ from forum.forms import ReplyForm
 from forum.markdown import quote_markdown
 from forum.models import Post
 from forum.pagecache import render_for_member, render_for_visitors, visitor_copy
-from notifications import services as notifications
+from notifications.services.unread import mark_thread_read
 
 
 def thread_redirect(request, thread_id):
@@ -30,7 +30,7 @@ def thread_detail(request, thread_id, slug):
     # The stored count plus the views the next fold adds (forum/viewcounts.py).
     thread.view_count += viewcounts.record_view(thread.pk)
     # Before the page renders, so its header shows the count without them.
-    notifications.mark_thread_read(user=request.user, thread_id=thread.pk)
+    mark_thread_read(user=request.user, thread_id=thread.pk)
     page = page_number(request.GET.get("page", "1"))
     if request.user.is_authenticated and not request.GET.get("quote"):
         facts = selectors.thread_page_facts(thread=thread, user=request.user, page=page)

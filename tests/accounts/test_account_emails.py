@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.conftest import settings_from_environment
 from tests.factories import PASSWORD
 

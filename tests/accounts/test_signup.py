@@ -12,7 +12,7 @@ from accounts.models import User
 from config.celery import _publish
 from notifications import tasks
 from notifications.models import OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.factories import PASSWORD
 
 CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)")

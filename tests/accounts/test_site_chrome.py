@@ -69,13 +69,14 @@ def test_the_moderator_link_follows_the_role(member, moderator):
 
 
 def test_the_bell_shows_the_unread_count_as_it_changes(member):
-    from notifications import services as notifications
+    from notifications.services.unread import mark_all_read
+    from notifications.services.writer import notify
 
     client = _signed_in(member)
     assert "unread" not in client.get("/search/").content.decode()
 
     for number in range(2):
-        notifications.notify(
+        notify(
             recipient=member,
             kind="answer_accepted",
             url="/",
@@ -84,7 +85,7 @@ def test_the_bell_shows_the_unread_count_as_it_changes(member):
     member.refresh_from_db()
     assert "Notifications, 2 unread" in client.get("/search/").content.decode()
 
-    notifications.mark_all_read(user=member)
+    mark_all_read(user=member)
     assert "unread" not in client.get("/search/").content.decode()
 
 

@@ -6,7 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from notifications.models import OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.conftest import broker_at
 
 # Generous against a shared machine; a request stuck on Celery's defaults hangs for minutes.

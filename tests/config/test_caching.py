@@ -244,7 +244,7 @@ def test_the_module_docstring_lists_every_cache():
         ("visitor page", "forum/pagecache.py", "visitor_page_key", "VISITOR_PAGE_CACHE_SECONDS"),
         ("member page", "forum/pagecache.py", "member_page_key", "MEMBER_PAGE_TTL"),
         ("role names", "accounts/roles.py", "roles_key", "ROLES_TTL"),
-        ("domain rules", "safety/hosts.py", "DOMAIN_RULES_KEY", "DOMAIN_RULES_TTL"),
+        ("domain rules", "safety/selectors.py", "DOMAIN_RULES_KEY", "DOMAIN_RULES_TTL"),
     ):
         row = next(line for line in doc.splitlines() if line.startswith(f"| {cache_name} |"))
         assert owner in row

@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 
 from config.celery import app as celery_app
 from notifications.models import OutboundEmail
-from notifications.services import queue_email
+from notifications.services.outbox import queue_email
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e

@@ -24,7 +24,7 @@ from accounts import roles
 from escalation.models import CannedReply, EscalationPolicy, Queue, Ticket
 from escalation.services import assignment
 from escalation.services import sweep as sweeping
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.e2e.test_escalation_journey import look, shots, zh  # noqa: F401  (shots: a fixture)
 from tests.e2e.test_forum_journeys import new_page, sign_in, sign_in_with_code
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory

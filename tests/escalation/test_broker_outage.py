@@ -12,7 +12,7 @@ from escalation.models import Ticket
 from escalation.services import sweep as sweeping
 from forum.services import following as forum_following
 from notifications.models import OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.conftest import broker_at, sign_in
 from tests.escalation.conftest import committed
 from tests.factories import ThreadFactory, UserFactory

@@ -6,7 +6,7 @@ from django.utils import timezone
 from escalation.models import CannedReply, SatisfactionRating, Ticket
 from escalation.services import assignment, lifecycle, tickets
 from escalation.services import replies as replying
-from notifications.services import absolute_url
+from notifications.services.rendering import absolute_url
 from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db

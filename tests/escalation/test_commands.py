@@ -13,7 +13,7 @@ from escalation.services import assignment, lifecycle
 from escalation.services import tickets as opening
 from forum.models import Thread
 from notifications.models import OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.escalation.conftest import T0
 from tests.factories import CategoryFactory, ThreadFactory
 

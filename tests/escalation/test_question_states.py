@@ -19,8 +19,8 @@ from escalation.services import sweep as sweeping
 from forum.services import answers as forum_answers
 from forum.services import moderation as forum_moderation
 from forum.states import QuestionState
-from notifications import services as notifications
 from notifications.models import OutboundEmail
+from notifications.services.outbox import deliver_pending_emails
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
 
@@ -91,7 +91,7 @@ class Walk:
         self._check_email(expected)
 
     def _check_email(self, expected):
-        notifications.deliver_pending_emails(now=self.at)  # renders what the sweep queued
+        deliver_pending_emails(now=self.at)  # renders what the sweep queued
         sent = list(OutboundEmail.objects.filter(to=[self.asker.email]).order_by("pk"))
         for email in sent[self.emails_seen :]:
             with translation.override(self.asker.language or "en"):

@@ -28,8 +28,8 @@ from escalation.services import tickets as opening
 from forum.models import Post, Thread
 from forum.services import moderation as forum_moderation
 from forum.services import posting as forum_posting
-from notifications import services as notifications
 from notifications.models import Notification
+from notifications.services.writer import notify
 from tests.escalation.conftest import T0, committed
 from tests.factories import PASSWORD, UserFactory
 from tests.forum.conftest import client_for
@@ -174,7 +174,7 @@ def test_a_password_only_agent_cannot_work_a_ticket(password_only, ticket):
 
 def test_staff_notifications_wait_for_the_second_factor(agent, ticket):
     committed(
-        notifications.notify,
+        notify,
         recipient=agent,
         kind=Notification.Kind.TICKET_ASSIGNED,
         url=ticket.get_staff_url(),

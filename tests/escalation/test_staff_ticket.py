@@ -19,7 +19,7 @@ from forum.models import Post
 from forum.services import answers as forum_answers
 from forum.services import moderation as forum_moderation
 from notifications.models import Notification, OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.conftest import sign_in
 from tests.escalation.conftest import committed
 from tests.factories import PostFactory, UserFactory

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from escalation.services import lifecycle, replies, surveys, tickets
 from notifications.models import OutboundEmail
-from notifications.services import absolute_url
+from notifications.services.rendering import absolute_url
 from tests.escalation.conftest import T0, committed
 from tests.forum.conftest import client_for
 

@@ -7,7 +7,7 @@ from forum import defang
 from forum.markdown import render_markdown
 from forum.models import Flag, Post
 from forum.services import moderation as forum_moderation
-from safety import hosts
+from safety.selectors import domain_rules
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
 
@@ -35,7 +35,7 @@ def linked_reply(thread, other_member):
 
 
 def _rules():
-    return hosts.domain_rules()
+    return domain_rules()
 
 
 def _page(client, thread) -> str:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from config import caching
 from forum.markdown import LINK_REL, link_hosts, quote_markdown, render_markdown
-from safety import hosts
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -24,7 +24,7 @@ def _no_domains_in_the_admin(_no_leftovers):
     """Rendering looks up the admin's domain lists; these tests render with none, no database."""
     from django.core.cache import cache
 
-    cache.set(hosts.DOMAIN_RULES_KEY, ([], []))
+    cache.set(caching.DOMAIN_RULES_KEY, ([], []))
 
 
 class ParsedHTML(HTMLParser):

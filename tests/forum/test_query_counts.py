@@ -11,8 +11,8 @@ from forum import viewcounts
 from forum.models import Thread
 from forum.services import answers as forum_answers
 from forum.services import following as forum_following
-from notifications import services as notifications
-from safety import hosts
+from notifications.services.unread import mark_all_read
+from safety.selectors import domain_rules
 from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 
@@ -69,7 +69,7 @@ class Forum:
 
     def read_everything(self) -> None:
         """The reader has seen the replies to the thread they follow."""
-        notifications.mark_all_read(user=self.reader)
+        mark_all_read(user=self.reader)
 
     def urls(self) -> dict[str, str]:
         thread_url = self.thread.get_absolute_url()
@@ -105,7 +105,7 @@ def test_pages_cost_as_many_queries_for_200_posts_as_for_5(
     def assert_costs(size_check):
         # The domain lists (which links show as text) are read from the database once per
         # DOMAIN_RULES_TTL for the whole site, by whichever page comes first.
-        hosts.domain_rules()
+        domain_rules()
         for viewer, client in readers.items():
             for page, url in forum.urls().items():
                 # First view: posts not yet in the fragment cache cost one query for their

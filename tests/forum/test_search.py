@@ -231,7 +231,7 @@ def test_a_rolled_back_post_never_enters_the_index(thread, other_member, monkeyp
     def fail(**kwargs):
         raise RuntimeError("after the post was written")
 
-    monkeypatch.setattr("notifications.services.notify_many", fail)
+    monkeypatch.setattr(forum_posting, "notify_many", fail)
     with pytest.raises(RuntimeError):
         PostFactory(thread=thread, author=other_member, body="A helpdesk answer.")
 

@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from forum.models import Thread
-from forum.states import QuestionState, question_state, state_of, states_of_threads
+from forum.selectors import states_of_threads
+from forum.states import QuestionState, question_state, state_of
 from tests.factories import ThreadFactory
 
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from datetime import time
 
 import pytest
 
-from notifications import services
 from notifications.models import DEFAULT_CHANNELS, Channels, Notification
+from notifications.services import preferences, writer
 from tests.factories import UserFactory
 
 Kind = Notification.Kind
@@ -55,7 +55,7 @@ PARAMS = {
 def notify(recipient, kind=Kind.REPLY, **kwargs):
     kwargs.setdefault("url", "/p/1/")
     kwargs.setdefault("params", PARAMS[kind])
-    return services.notify(recipient=recipient, kind=kind, **kwargs)
+    return writer.notify(recipient=recipient, kind=kind, **kwargs)
 
 
 def choose(
@@ -63,7 +63,7 @@ def choose(
 ) -> None:
     """Save someone's settings as the preferences form would: every kind, helper, quiet hours."""
     channels = {kind: channels_by_kind.get(kind, DEFAULT_CHANNELS[kind]) for kind in Kind}
-    services.update_settings(
+    preferences.update_settings(
         user=user,
         channels=channels,
         is_helper=is_helper,

@@ -8,8 +8,8 @@ from accounts import roles
 from escalation.models import EscalationPolicy, Ticket
 from escalation.services import assignment, lifecycle, replies
 from escalation.services import tickets as opening
-from notifications import services
 from notifications.models import Notification, OutboundEmail
+from notifications.services import writer
 from tests.factories import ThreadFactory, UserFactory
 from tests.notifications.conftest import PARAMS, Kind, choose, notify
 from tests.notifications.test_services import EMAIL_ONLY
@@ -132,7 +132,7 @@ def test_every_kind_has_a_subject_text_and_html(db, kind):
     reader = UserFactory(display_name="Ria")
     choose(reader, is_helper=True, **{kind: EMAIL_ONLY})
 
-    services.notify(recipient=reader, kind=kind, url="/t/3/", params=PARAMS[kind])
+    writer.notify(recipient=reader, kind=kind, url="/t/3/", params=PARAMS[kind])
 
     email = _email()
     assert email.subject.startswith("[Handoff] ")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from config.celery import _publish
 from notifications import tasks
 from notifications.models import OutboundEmail
-from notifications.services import (
+from notifications.services.outbox import (
     CLAIM_FOR,
     MAX_ATTEMPTS,
     deliver_email,

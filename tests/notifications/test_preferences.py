@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notifications import services
 from notifications.forms import PreferencesForm
 from notifications.models import Channels, Notification, NotificationSettings
+from notifications.services.preferences import update_settings
 from tests.factories import UserFactory
 from tests.notifications.conftest import Kind, choose
 
@@ -175,7 +175,7 @@ def test_an_agent_is_offered_the_support_teams_kinds(agent_client):
 
 
 def test_saving_as_a_member_leaves_the_support_teams_kinds_alone(member, member_client):
-    services.update_settings(
+    update_settings(
         user=member,
         channels={Kind.TICKET_ASSIGNED: Channels(in_app=True, email=False)},
         is_helper=False,

@@ -8,8 +8,9 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from notifications import services, tasks
+from notifications import tasks
 from notifications.models import OutboundEmail
+from notifications.services import outbox, preferences, writer
 from tests.notifications.conftest import Kind, notify, unread_count
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")  # UTC+8, no daylight saving
@@ -21,7 +22,7 @@ def _shanghai(*args) -> datetime:
 
 
 def _quiet_until(now, start, end, zone=SHANGHAI):
-    return services.quiet_until(now=now, start=start, end=end, zone=zone)
+    return preferences.quiet_until(now=now, start=start, end=end, zone=zone)
 
 
 # --- When quiet hours end ------------------------------------------------------------
@@ -123,8 +124,8 @@ def test_a_held_email_goes_out_with_the_flush_once_quiet_hours_end(helper, mailo
     notify(helper, Kind.HELPER_NEEDS_HELP, now=timezone.now() - timedelta(hours=1))
     email = OutboundEmail.objects.get()
 
-    assert services.deliver_pending_emails(now=email.send_after - timedelta(seconds=1)) == 0
-    assert services.deliver_pending_emails(now=email.send_after) == 1
+    assert outbox.deliver_pending_emails(now=email.send_after - timedelta(seconds=1)) == 0
+    assert outbox.deliver_pending_emails(now=email.send_after) == 1
 
     assert len(mailoutbox) == 1
 
@@ -148,7 +149,7 @@ def test_quiet_hours_hold_only_helper_alerts(helper):
 
 
 def test_quiet_hours_hold_helper_alerts_sent_to_many(helper, member):
-    services.notify_many(
+    writer.notify_many(
         recipients=[helper, member],
         kind=Kind.HELPER_NEEDS_HELP,
         url="/t/1/",

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from config.celery import _publish
-from notifications import services, tasks
+from notifications import tasks
 from notifications.models import Channels, Notification, NotificationSettings, OutboundEmail
+from notifications.services import unread, writer
 from tests.factories import UserFactory
 from tests.notifications.conftest import PARAMS, Kind, choose, notify, unread_count
 
@@ -175,12 +176,12 @@ def test_an_email_only_notification_still_holds_its_key(member):
 
 def test_notify_refuses_a_kind_it_does_not_know(member):
     with pytest.raises(ValueError, match="is not a valid"):
-        services.notify(recipient=member, kind="gossip", url="/", params={})
+        writer.notify(recipient=member, kind="gossip", url="/", params={})
 
 
 def test_notify_refuses_a_message_without_its_params(member):
     with pytest.raises(ValueError, match="needs first_response_due_at, reference"):
-        services.notify(
+        writer.notify(
             recipient=member, kind=Kind.ESCALATED, url="/t/1/", params={"thread_title": "Fees"}
         )
 
@@ -227,7 +228,7 @@ def test_helper_alerts_come_by_email_only_to_helpers_who_ask(db):
 def _notify_many(recipients, kind=Kind.REPLY, **kwargs):
     kwargs.setdefault("url", "/p/1/")
     kwargs.setdefault("params", PARAMS[kind])
-    return services.notify_many(recipients=recipients, kind=kind, **kwargs)
+    return writer.notify_many(recipients=recipients, kind=kind, **kwargs)
 
 
 def test_notify_many_tells_each_person_once(member, other_member):
@@ -309,7 +310,7 @@ def test_notify_many_with_nobody_to_tell_costs_nothing(db, django_assert_num_que
 def test_mark_read_counts_down_by_what_was_unread(member):
     first, second, _third = notify(member), notify(member), notify(member)
 
-    assert services.mark_read(user=member, notification_ids=[first.pk, second.pk]) == 2
+    assert unread.mark_read(user=member, notification_ids=[first.pk, second.pk]) == 2
 
     assert unread_count(member) == 1
     assert member.unread_notification_count == 1  # the caller's copy follows
@@ -317,9 +318,9 @@ def test_mark_read_counts_down_by_what_was_unread(member):
 
 def test_mark_read_twice_counts_once(member):
     first, _second = notify(member), notify(member)
-    services.mark_read(user=member, notification_ids=[first.pk])
+    unread.mark_read(user=member, notification_ids=[first.pk])
 
-    assert services.mark_read(user=member, notification_ids=[first.pk]) == 0
+    assert unread.mark_read(user=member, notification_ids=[first.pk]) == 0
 
     assert unread_count(member) == 1
 
@@ -327,7 +328,7 @@ def test_mark_read_twice_counts_once(member):
 def test_mark_read_leaves_other_peoples_notifications_alone(member, other_member):
     theirs = notify(other_member)
 
-    assert services.mark_read(user=member, notification_ids=[theirs.pk]) == 0
+    assert unread.mark_read(user=member, notification_ids=[theirs.pk]) == 0
 
     theirs.refresh_from_db()
     assert theirs.is_unread
@@ -339,7 +340,7 @@ def test_mark_all_read_marks_everything_and_counts_zero(member, other_member):
     notify(member)
     notify(other_member)
 
-    assert services.mark_all_read(user=member) == 2
+    assert unread.mark_all_read(user=member) == 2
 
     assert not Notification.objects.filter(recipient=member, read_at=None).exists()
     assert unread_count(member) == 0
@@ -350,7 +351,7 @@ def test_mark_all_read_repairs_a_drifted_count(member):
     notify(member)
     type(member).objects.filter(pk=member.pk).update(unread_notification_count=7)
 
-    services.mark_all_read(user=member)
+    unread.mark_all_read(user=member)
 
     assert unread_count(member) == 0
 
@@ -359,7 +360,7 @@ def test_a_count_that_drifted_low_never_goes_below_zero(member):
     notification = notify(member)
     type(member).objects.filter(pk=member.pk).update(unread_notification_count=0)
 
-    services.mark_read(user=member, notification_ids=[notification.pk])
+    unread.mark_read(user=member, notification_ids=[notification.pk])
 
     assert unread_count(member) == 0
 
@@ -369,7 +370,7 @@ def test_the_count_follows_a_mix_of_creating_and_reading(member, other_member):
     notify(member, Kind.ESCALATED, dedupe_key="escalated:1")
     notify(member, Kind.ESCALATED, dedupe_key="escalated:1")
     _notify_many([member, other_member], Kind.ANSWER_ACCEPTED, dedupe_key="accepted:3")
-    services.mark_read(user=member, notification_ids=[a.pk, a.pk])
+    unread.mark_read(user=member, notification_ids=[a.pk, a.pk])
     notify(member, actor=member)
 
     expected = Notification.objects.filter(recipient=member, read_at=None).count()
@@ -395,9 +396,9 @@ def test_unread_counts_inside_one_transaction_land_once_at_its_end(member, other
     """A sweep's batch tells askers, then agents: one lock of everyone, in id order, at the end."""
     from django.db import transaction
 
-    with transaction.atomic(), services.unread_counts_at_end():
+    with transaction.atomic(), unread.unread_counts_at_end():
         notify(member)
-        with services.unread_counts_at_end():  # joins the outer one
+        with unread.unread_counts_at_end():  # joins the outer one
             notify(other_member)
             notify(member, dedupe_key="second")
         assert (unread_count(member), unread_count(other_member)) == (0, 0)
@@ -409,7 +410,7 @@ def test_unread_counts_pending_when_the_transaction_fails_are_dropped_with_it(me
     from django.db import transaction
 
     def failing_batch():
-        with transaction.atomic(), services.unread_counts_at_end():
+        with transaction.atomic(), unread.unread_counts_at_end():
             notify(member)
             raise RuntimeError("the batch failed")
 

@@ -14,7 +14,7 @@ from forum.services import following as forum_following
 from forum.services import moderation as forum_moderation
 from forum.services import posting as forum_posting
 from notifications.models import Notification, OutboundEmail
-from notifications.services import deliver_pending_emails
+from notifications.services.outbox import deliver_pending_emails
 from tests.factories import ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 from tests.notifications.conftest import Kind, notify

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from safety import hosts
 from safety.models import BlockedDomain
+from safety.selectors import domain_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -69,16 +70,16 @@ NOT_LOOKALIKES = [
 def test_look_alikes_of_official_domains_are_recognised(host, official):
     ascii_host = hosts.host_of(f"https://{host}/")
 
-    assert hosts.domain_rules().imitated_domain(ascii_host) == official
+    assert domain_rules().imitated_domain(ascii_host) == official
 
 
 @pytest.mark.parametrize("host", NOT_LOOKALIKES)
 def test_official_domains_and_ordinary_sites_are_not_look_alikes(host):
-    assert hosts.domain_rules().imitated_domain(host) is None
+    assert domain_rules().imitated_domain(host) is None
 
 
 def test_a_blocked_domain_covers_its_subdomains_and_only_them():
-    rules = hosts.domain_rules()
+    rules = domain_rules()
 
     assert rules.blocked_domain("login.evil.io") == "evil.io"
     assert rules.blocked_domain("notevil.io") is None
@@ -87,4 +88,4 @@ def test_a_blocked_domain_covers_its_subdomains_and_only_them():
 def test_a_domain_listed_in_the_admin_counts_at_once():
     BlockedDomain.objects.create(domain="drainer.example")
 
-    assert hosts.domain_rules().blocked_domain("app.drainer.example") == "drainer.example"
+    assert domain_rules().blocked_domain("app.drainer.example") == "drainer.example"
