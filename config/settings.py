@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "safety",
     "forum",
     "escalation",
+    "analytics",
     "demo",
     "config.apps.HandoffConfig",
 ]
@@ -347,6 +348,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
+# The calendar days the analytics rollups count (analytics/facts.py); the site's zone by
+# default. Changing it calls for `analytics_rollup` over the history kept.
+ANALYTICS_TIME_ZONE = env_str("HANDOFF_ANALYTICS_TIME_ZONE") or TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "handoff_language"
@@ -448,6 +452,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forum.tasks.fold_view_counts",
         "schedule": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0),
         "options": {"expires": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0)},
+    },
+    # Yesterday's and today's analytics rollups, rebuilt (idempotent: delete + insert a day).
+    "analytics-rollups": {
+        "task": "analytics.tasks.recompute_recent_rollups",
+        "schedule": env_float("HANDOFF_ANALYTICS_ROLLUP_INTERVAL", 15 * 60.0),
+        "options": {"expires": env_float("HANDOFF_ANALYTICS_ROLLUP_INTERVAL", 15 * 60.0)},
     },
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

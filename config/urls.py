@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("escalation.urls")),
+    path("", include("analytics.urls")),
 ]

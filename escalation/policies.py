@@ -42,6 +42,11 @@ class PolicyBook:
         return Rules(policy=policy, schedule=self._schedules.get(policy.calendar_id))
 
 
+def schedule_of(calendar: BusinessCalendar) -> business_time.Schedule | None:
+    """The calendar's schedule (prefetch its opening_hours and holidays); None if no hours."""
+    return _schedule(calendar)
+
+
 def _schedule(calendar: BusinessCalendar) -> business_time.Schedule | None:
     """The calendar's schedule from prefetched rows; None (wall clock) if it has no hours."""
     weekly: dict[int, list[tuple[int, int]]] = {day: [] for day in range(7)}
