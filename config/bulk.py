@@ -58,6 +58,15 @@ class BulkInsert:
         back = ", ".join([sql.pk, *(quote(fields[name].column) for name in returning)])
         written = []
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # One statement, a parameter per column (see _upsert_from_arrays).
+                columns = zip(*((*self._adapted(row), *sql.defaults) for row in rows), strict=True)
+                cursor.execute(
+                    f"{sql.insert} SELECT * FROM unnest({sql.arrays}) "
+                    f"ON CONFLICT DO NOTHING RETURNING {back}",
+                    [list(values) for values in columns],
+                )
+                return [tuple(row) for row in cursor.fetchall()]
             for values, params in self._statements(rows):
                 cursor.execute(
                     f"{sql.insert} VALUES {values} ON CONFLICT DO NOTHING RETURNING {back}", params
@@ -171,6 +180,8 @@ class _Statement:
             if (adapt := _adapter(field)) is not None
         ]
         self.pk = quote(model._meta.pk.column)
+        # PostgreSQL: one array parameter per column, for INSERT … SELECT FROM unnest(…).
+        self.arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in [*given, *rest])
         self.tail = ""
         if upsert_on:
             updates = ", ".join(
@@ -180,10 +191,9 @@ class _Statement:
             )
             self.tail = f" ON CONFLICT ({quote(fields[upsert_on].column)}) DO UPDATE SET {updates}"
             if connection.vendor == "postgresql":
-                arrays = ", ".join(
-                    f"%s::{field.db_type(connection)}[]" for field in [*given, *rest]
+                self.upsert_from_arrays = (
+                    f"{self.insert} SELECT * FROM unnest({self.arrays}){self.tail}"
                 )
-                self.upsert_from_arrays = f"{self.insert} SELECT * FROM unnest({arrays}){self.tail}"
 
 
 _PLAIN_FIELDS = (
