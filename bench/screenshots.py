@@ -9,7 +9,8 @@ It builds a fresh data directory (an SQLite database: migrate, then seed_demo), 
 the demo agent and moderator an authenticator (staff pages need a second factor), serves
 the site with gunicorn the way production does (DEBUG off) and drives Debian's chromium
 (/usr/bin/chromium) with Playwright: at 390×844 and 1280×800, in English and Chinese,
-the home page and a category (as a visitor and as the member alice), a thread in each
+the home page and a category (as a visitor and as the member alice), search results and
+the public support status (as a visitor), a thread in each
 state (unanswered, answered, solved, escalated, resolved), the ask page and My requests
 (as alice), the staff queue and a ticket (as the agent mei_support), the moderation log
 and the flag queue (as the moderator wendy); staff sign in with their code, as they
@@ -171,7 +172,12 @@ def _pages(found: dict) -> dict[str, list[tuple[str, str]]]:
         (f"thread-{state}", path) for state, path in found["threads"].items() if path is not None
     ]
     return {
-        "visitor": [("home-visitor", "/"), ("category-visitor", found["category"])],
+        "visitor": [
+            ("home-visitor", "/"),
+            ("category-visitor", found["category"]),
+            ("search-visitor", "/search/?q=%E8%BD%AC%E8%B4%A6+transfer"),
+            ("support-status", "/support/"),
+        ],
         MEMBER: [
             ("home", "/"),
             ("category", found["category"]),
