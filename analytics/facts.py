@@ -9,6 +9,13 @@ day of a DST change lasts 23 or 25 hours.
 Durations of staff work (first response, resolution) count only open hours when the
 category's escalation policy has a business calendar (escalation.policies.PolicyBook),
 wall-clock time otherwise; the time to a first community answer is wall-clock time.
+
+Set-based: a range of days costs a fixed number of queries whatever its length. Counts
+are grouped by local day in the database (TruncDate in the zone); what needs Python (a
+duration in business time, a histogram bucket) reads one row per fact, streamed, so
+memory holds the tallies (days × keys), never the rows. A range's facts are the union of
+its days' facts: collecting a quarter at once gives each day the tally collecting that
+day alone would (tests/analytics: the rollups equal the direct computation).
 """
 
 from collections import defaultdict
@@ -17,7 +24,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
 
 from analytics import histograms, measures
 from analytics.models import DailyRollup
@@ -55,13 +63,23 @@ class Tally:
         histograms.add(self.histograms.setdefault(measure, {}), seconds)
 
     def merge(self, counts, hists) -> None:
+        # Inlined (no count() or histograms.merge() calls): a year's dashboard merges
+        # thousands of rows of a hundred numbers each.
+        mine = self.counts
         for measure, amount in counts.items():
-            self.count(measure, amount)
+            mine[measure] = mine.get(measure, 0) + amount
         for measure, histogram in hists.items():
-            histograms.merge(self.histograms.setdefault(measure, {}), histogram)
+            into = self.histograms.get(measure)
+            if into is None:
+                self.histograms[measure] = dict(histogram)
+                continue
+            for bucket, count in histogram.items():
+                into[bucket] = into.get(bucket, 0) + count
 
 
 Tallies = dict[tuple[date, str, int], Tally]
+# Rows fetched at a time from the database when streaming (PostgreSQL: a server-side cursor).
+STREAM_CHUNK = 5_000
 
 
 def collect(first: date, last: date) -> Tallies:
@@ -74,90 +92,86 @@ def collect(first: date, last: date) -> Tallies:
     def at(instant: datetime, scope: str, key: int | None) -> Tally:
         return tallies[(instant.astimezone(tz).date(), scope, key or 0)]
 
-    _questions(at, start, end)
+    def on(day: date, scope: str, key: int | None) -> Tally:
+        return tallies[(day, scope, key or 0)]
+
+    _questions(on, tz, start, end)
+    _community_answers(at, start, end)
     _tickets(at, book, start, end)
-    _ratings(at, start, end)
-    for refusal in SecretRefusal.objects.filter(day__gte=first, day__lte=last):
-        tallies[(refusal.day, Scope.SITE, 0)].count(measures.SECRET_REFUSALS, refusal.count)
+    _ratings(on, tz, start, end)
+    for day, count in (
+        SecretRefusal.objects.filter(day__gte=first, day__lte=last)
+        .order_by()
+        .values("day")
+        .annotate(total=Sum("count"))
+        .values_list("day", "total")
+    ):
+        on(day, Scope.SITE, 0).count(measures.SECRET_REFUSALS, count)
     return dict(tallies)
 
 
-def _questions(at, start, end) -> None:
-    threads = Thread.objects.filter(is_hidden=False)
-    for thread in threads.filter(created_at__gte=start, created_at__lt=end).only(
-        "category_id", "created_at"
-    ):
-        at(thread.created_at, Scope.CATEGORY, thread.category_id).count(measures.ASKED)
-    for thread in threads.filter(solved_at__gte=start, solved_at__lt=end).only(
-        "category_id", "solved_at"
-    ):
-        at(thread.solved_at, Scope.CATEGORY, thread.category_id).count(measures.SOLVED)
-    for thread in threads.filter(needs_help_at__gte=start, needs_help_at__lt=end).only(
-        "category_id", "needs_help_at"
-    ):
-        at(thread.needs_help_at, Scope.CATEGORY, thread.category_id).count(measures.NEEDS_HELP)
-    # The first community answer of each thread: a visible reply by neither its asker nor
-    # the team. Threads whose first such answer falls in the window are the ones counted.
-    answers = (
-        Post.objects.filter(
-            thread__is_hidden=False,
-            number__gt=1,
-            is_hidden=False,
-            deleted_at__isnull=True,
-            posted_as="",
-            created_at__lt=end,
-        )
-        .exclude(author_id=F("thread__author_id"))
-        .filter(thread__in=_threads_answered_in(start, end))
-        .order_by("thread_id", "created_at", "number")
-        .values_list("thread_id", "created_at", "thread__created_at", "thread__category_id")
+def _per_day(rows, column: str, tz, *keys: str):
+    """`rows` counted per local day of `column` and per `keys`, in the database."""
+    return (
+        rows.order_by()
+        .annotate(local_day=TruncDate(column, tzinfo=tz))
+        .values("local_day", *keys)
+        .annotate(found=Count("pk"))
+        .values_list("local_day", *keys, "found")
     )
-    seen = set()
-    for thread_id, answered_at, asked_at, category_id in answers:
-        if thread_id in seen:
-            continue
-        seen.add(thread_id)
-        if answered_at < start:
-            continue
+
+
+def _questions(on, tz, start, end) -> None:
+    threads = Thread.objects.filter(is_hidden=False)
+    for measure, column in (
+        (measures.ASKED, "created_at"),
+        (measures.SOLVED, "solved_at"),
+        (measures.NEEDS_HELP, "needs_help_at"),
+    ):
+        window = threads.filter(**{f"{column}__gte": start, f"{column}__lt": end})
+        for day, category_id, found in _per_day(window, column, tz, "category_id"):
+            on(day, Scope.CATEGORY, category_id).count(measure, found)
+
+
+def _community_posts():
+    """Posts that answer as the community: visible replies by neither the asker nor the team."""
+    return Post.objects.filter(
+        number__gt=1, is_hidden=False, deleted_at__isnull=True, posted_as=""
+    ).exclude(author_id=F("thread__author_id"))
+
+
+def _community_answers(at, start, end) -> None:
+    """The first community answer of each thread, counted on its day: the threads with such
+    an answer inside the window and none before it."""
+    earlier = _community_posts().filter(thread_id=OuterRef("thread_id"), created_at__lt=start)
+    firsts = (
+        _community_posts()
+        .filter(thread__is_hidden=False, created_at__gte=start, created_at__lt=end)
+        .filter(~Exists(earlier))
+        .order_by()
+        .values("thread_id", "thread__created_at", "thread__category_id")
+        .annotate(first=Min("created_at"))
+        .values_list("first", "thread__created_at", "thread__category_id")
+    )
+    for answered_at, asked_at, category_id in firsts.iterator(chunk_size=STREAM_CHUNK):
         tally = at(answered_at, Scope.CATEGORY, category_id)
         tally.count(measures.COMMUNITY_ANSWERED)
         tally.sample(measures.COMMUNITY_ANSWER_TIME, (answered_at - asked_at).total_seconds())
 
 
-def _threads_answered_in(start, end):
-    """Threads with a community answer inside the window (their first may be earlier)."""
-    return (
-        Post.objects.filter(
-            number__gt=1,
-            is_hidden=False,
-            deleted_at__isnull=True,
-            posted_as="",
-            created_at__gte=start,
-            created_at__lt=end,
-        )
-        .exclude(author_id=F("thread__author_id"))
-        .values("thread_id")
-    )
-
-
 def _tickets(at, book: PolicyBook, start, end) -> None:
     window = Q(created_at__gte=start, created_at__lt=end)
-    events = list(
-        TicketEvent.objects.filter(
-            window,
-            kind__in=(
-                TicketEvent.Kind.RESOLVED,
-                TicketEvent.Kind.REOPENED,
-            ),
-        ).values_list("ticket_id", "kind", "actor_id", "created_at")
+    work = TicketEvent.objects.filter(
+        window, kind__in=(TicketEvent.Kind.RESOLVED, TicketEvent.Kind.REOPENED)
     )
     touched = Ticket.objects.filter(
         window
         | Q(first_responded_at__gte=start, first_responded_at__lt=end)
         | Q(first_response_breached_at__gte=start, first_response_breached_at__lt=end)
         | Q(resolution_breached_at__gte=start, resolution_breached_at__lt=end)
-        | Q(pk__in={ticket_id for ticket_id, *_ in events})
-    ).only(
+        | Q(pk__in=work.values("ticket_id"))
+    ).values_list(
+        "pk",
         "reason",
         "queue_id",
         "category_id",
@@ -167,114 +181,120 @@ def _tickets(at, book: PolicyBook, start, end) -> None:
         "first_response_breached_at",
         "resolution_breached_at",
     )
-    tickets = {ticket.pk: ticket for ticket in touched}
-    responders = _first_responders(tickets, start, end)
-    cycle_starts = _cycle_starts([ticket_id for ticket_id, *_ in events])
+    # What a resolution or reopening needs of its ticket, kept for the events below:
+    # (category_id, queue_id, assignee_id, resolution_breached_at, created_at).
+    tickets: dict[int, tuple] = {}
+    responders = _first_responders(start, end)
 
-    def scopes(ticket, instant, agent_id=None):
-        found = [
-            at(instant, Scope.CATEGORY, ticket.category_id),
-            at(instant, Scope.QUEUE, ticket.queue_id),
-        ]
+    def scopes(category_id, queue_id, instant, agent_id=None):
+        found = [at(instant, Scope.CATEGORY, category_id), at(instant, Scope.QUEUE, queue_id)]
         if agent_id:
             found.append(at(instant, Scope.AGENT, agent_id))
         return found
 
-    for ticket in tickets.values():
-        schedule = book.for_category(ticket.category_id).schedule
-        if start <= ticket.created_at < end:
-            group = measures.REASON_GROUP.get(ticket.reason, "agent")
-            for tally in scopes(ticket, ticket.created_at):
+    for (
+        pk,
+        reason,
+        queue_id,
+        category_id,
+        assignee_id,
+        created_at,
+        responded,
+        response_breached,
+        resolution_breached,
+    ) in touched.iterator(chunk_size=STREAM_CHUNK):
+        tickets[pk] = (category_id, queue_id, assignee_id, resolution_breached, created_at)
+        if start <= created_at < end:
+            group = measures.REASON_GROUP.get(reason, "agent")
+            for tally in scopes(category_id, queue_id, created_at):
                 tally.count(measures.ESCALATED[group])
-        responded = ticket.first_responded_at
         if responded and start <= responded < end:
+            schedule = book.for_category(category_id).schedule
             seconds = business_time.business_time_between(
-                schedule, ticket.created_at, responded
+                schedule, created_at, responded
             ).total_seconds()
-            breached = ticket.first_response_breached_at is not None
-            for tally in scopes(ticket, responded, responders.get(ticket.pk)):
+            agent_id = responders.get(pk) or assignee_id
+            for tally in scopes(category_id, queue_id, responded, agent_id):
                 tally.count(measures.FIRST_RESPONSES)
                 tally.sample(measures.FIRST_RESPONSE_TIME, seconds)
-                if not breached:
+                if response_breached is None:
                     tally.count(measures.FIRST_RESPONSE_MET)
         for measure, instant in (
-            (measures.FIRST_RESPONSE_BREACHED, ticket.first_response_breached_at),
-            (measures.RESOLUTION_BREACHED, ticket.resolution_breached_at),
+            (measures.FIRST_RESPONSE_BREACHED, response_breached),
+            (measures.RESOLUTION_BREACHED, resolution_breached),
         ):
             if instant and start <= instant < end:
-                for tally in scopes(ticket, instant, ticket.assignee_id):
+                for tally in scopes(category_id, queue_id, instant, assignee_id):
                     tally.count(measure)
-    for ticket_id, kind, actor_id, created_at in events:
-        ticket = tickets[ticket_id]
+    cycle_starts = _cycle_starts(work)
+    for ticket_id, kind, actor_id, created_at in work.values_list(
+        "ticket_id", "kind", "actor_id", "created_at"
+    ).iterator(chunk_size=STREAM_CHUNK):
+        category_id, queue_id, assignee_id, resolution_breached, opened = tickets[ticket_id]
         if kind == TicketEvent.Kind.REOPENED:
-            for tally in scopes(ticket, created_at):
+            for tally in scopes(category_id, queue_id, created_at):
                 tally.count(measures.REOPENS)
             continue
-        schedule = book.for_category(ticket.category_id).schedule
-        began = max(
-            (s for s in cycle_starts.get(ticket_id, ()) if s <= created_at),
-            default=ticket.created_at,
-        )
+        schedule = book.for_category(category_id).schedule
+        began = max((s for s in cycle_starts.get(ticket_id, ()) if s <= created_at), default=opened)
         seconds = business_time.business_time_between(schedule, began, created_at)
-        breached = ticket.resolution_breached_at is not None and (
-            ticket.resolution_breached_at <= created_at
-        )
-        for tally in scopes(ticket, created_at, actor_id or ticket.assignee_id):
+        breached = resolution_breached is not None and resolution_breached <= created_at
+        for tally in scopes(category_id, queue_id, created_at, actor_id or assignee_id):
             tally.count(measures.RESOLUTIONS)
             tally.sample(measures.RESOLUTION_TIME, seconds.total_seconds())
             if not breached:
                 tally.count(measures.RESOLUTION_MET)
 
 
-def _first_responders(tickets, start, end) -> dict[int, int | None]:
-    """Who gave each ticket its first staff response: the first "staff replied" event's
-    actor, else the ticket's assignee."""
-    answered = [
-        pk
-        for pk, t in tickets.items()
-        if t.first_responded_at and start <= t.first_responded_at < end
-    ]
+def _first_responders(start, end) -> dict[int, int | None]:
+    """Who gave each ticket first answered in the window its first staff response: the
+    first "staff replied" event's actor (the caller falls back on the ticket's assignee)."""
     found: dict[int, int | None] = {}
     for ticket_id, actor_id in (
-        TicketEvent.objects.filter(ticket_id__in=answered, kind=TicketEvent.Kind.STAFF_REPLIED)
+        TicketEvent.objects.filter(
+            kind=TicketEvent.Kind.STAFF_REPLIED,
+            ticket__first_responded_at__gte=start,
+            ticket__first_responded_at__lt=end,
+        )
         .order_by("ticket_id", "created_at", "pk")
         .values_list("ticket_id", "actor_id")
+        .iterator(chunk_size=STREAM_CHUNK)
     ):
         found.setdefault(ticket_id, actor_id)
-    return {pk: found.get(pk) or tickets[pk].assignee_id for pk in answered}
+    return found
 
 
-def _cycle_starts(ticket_ids) -> dict[int, list[datetime]]:
+def _cycle_starts(work) -> dict[int, list[datetime]]:
+    """When each cycle of the tickets with `work` (resolutions, reopenings) began."""
     starts: dict[int, list[datetime]] = defaultdict(list)
-    for ticket_id, created_at in TicketEvent.objects.filter(
-        ticket_id__in=set(ticket_ids),
-        kind__in=(TicketEvent.Kind.CREATED, TicketEvent.Kind.REOPENED),
-    ).values_list("ticket_id", "created_at"):
+    for ticket_id, created_at in (
+        TicketEvent.objects.filter(
+            ticket_id__in=work.values("ticket_id"),
+            kind__in=(TicketEvent.Kind.CREATED, TicketEvent.Kind.REOPENED),
+        )
+        .values_list("ticket_id", "created_at")
+        .iterator(chunk_size=STREAM_CHUNK)
+    ):
         starts[ticket_id].append(created_at)
     return starts
 
 
-def _ratings(at, start, end) -> None:
-    for rating in (
-        SatisfactionRating.objects.filter(created_at__gte=start, created_at__lt=end)
-        .select_related("ticket")
-        .only(
-            "score",
-            "created_at",
-            "ticket__category_id",
-            "ticket__queue_id",
-            "ticket__assignee_id",
-        )
+def _ratings(on, tz, start, end) -> None:
+    ratings = SatisfactionRating.objects.filter(created_at__gte=start, created_at__lt=end)
+    for day, category_id, queue_id, assignee_id, score, found in _per_day(
+        ratings,
+        "created_at",
+        tz,
+        "ticket__category_id",
+        "ticket__queue_id",
+        "ticket__assignee_id",
+        "score",
     ):
-        ticket = rating.ticket
-        keyed = [
-            (Scope.CATEGORY, ticket.category_id),
-            (Scope.QUEUE, ticket.queue_id),
-        ]
-        if ticket.assignee_id:
-            keyed.append((Scope.AGENT, ticket.assignee_id))
+        keyed = [(Scope.CATEGORY, category_id), (Scope.QUEUE, queue_id)]
+        if assignee_id:
+            keyed.append((Scope.AGENT, assignee_id))
         for scope, key in keyed:
-            tally = at(rating.created_at, scope, key)
-            tally.count(measures.RATINGS)
-            tally.count(measures.RATING_SUM, rating.score)
-            tally.count(measures.RATING_SCORES[rating.score])
+            tally = on(day, scope, key)
+            tally.count(measures.RATINGS, found)
+            tally.count(measures.RATING_SUM, score * found)
+            tally.count(measures.RATING_SCORES[score], found)

@@ -41,3 +41,31 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.scope} {self.key}"
+
+
+class WeeklyRollup(models.Model):
+    """The sum of a local week's DailyRollup rows (Monday to Sunday) for one scope and key.
+
+    Derived from the daily rows whenever they are rebuilt (analytics.services), in the same
+    transaction. A long period is read as its whole weeks from here and its few edge days
+    from the daily rows (analytics.periods): a year is 52 rows a key instead of 365.
+    """
+
+    week = models.DateField()  # the Monday
+    scope = models.CharField(max_length=10, choices=DailyRollup.Scope)
+    key = models.BigIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    histograms = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("weekly rollup")
+        verbose_name_plural = _("weekly rollups")
+        ordering = ["week", "scope", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "week"], name="rollup_once_per_week"),
+        ]
+        indexes = [models.Index(fields=["scope", "week"], name="rollup_scope_week")]
+
+    def __str__(self) -> str:
+        return f"week of {self.week} {self.scope} {self.key}"

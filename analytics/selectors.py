@@ -5,7 +5,7 @@ tallies (analytics.facts), so on the same data they give the same answer."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from analytics import facts, histograms, measures
+from analytics import facts, histograms, measures, periods
 from analytics.models import DailyRollup
 
 Scope = DailyRollup.Scope
@@ -60,10 +60,7 @@ def period_measures(
             if tally_scope == scope and key in (None, tally_key):
                 tally.merge(found.counts, found.histograms)
         return result
-    rows = DailyRollup.objects.filter(scope=scope, day__gte=first, day__lte=last)
-    if key is not None:
-        rows = rows.filter(key=key)
-    for counts, hists in rows.values_list("counts", "histograms"):
+    for _key, counts, hists in periods.rows(first=first, last=last, scope=scope, key=key):
         tally.merge(counts, hists)
     return result
 
@@ -71,9 +68,7 @@ def period_measures(
 def measures_by_key(*, first: date, last: date, scope: str) -> dict[int, Measures]:
     """The measures of each key of `scope` over local days first..last, from the rollups."""
     found: dict[int, Measures] = {}
-    for key, counts, hists in DailyRollup.objects.filter(
-        scope=scope, day__gte=first, day__lte=last
-    ).values_list("key", "counts", "histograms"):
+    for key, counts, hists in periods.rows(first=first, last=last, scope=scope):
         result = found.setdefault(key, Measures())
         facts.Tally(result.counts, result.histograms).merge(counts, hists)
     return found

@@ -6,11 +6,14 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from analytics import facts
-from analytics.models import DailyRollup
+from analytics import facts, periods
+from analytics.models import DailyRollup, WeeklyRollup
 
-# Longest range one call recomputes; the command splits nothing, so this bounds its memory.
+# Longest range one call recomputes.
 MAX_DAYS = 3 * 366
+# Days collected and written together: each chunk reads every table once (a full scan of
+# the posts where they have no index on time), and memory holds one chunk's tallies.
+CHUNK_DAYS = 92
 
 
 class InvalidRange(ValueError):
@@ -30,23 +33,32 @@ def recompute_days(
 ) -> int:
     """Rebuild the rollups of the local days first..last (inclusive); return the rows written.
 
-    Idempotent: each day is deleted and inserted again in one transaction, so a reader
-    sees a day's old rows or its new ones, never a mix, and two runs give the same rows.
-    Raises InvalidRange.
+    Idempotent: the days are rebuilt CHUNK_DAYS at a time, each chunk deleted and inserted
+    again in one transaction, so a reader sees a day's old rows or its new ones, never a
+    mix, and two runs give the same rows. A chunk costs a fixed number of set-based
+    queries (analytics.facts), and memory holds one chunk's tallies. Raises InvalidRange.
     """
     check_range(first, last)
     written = 0
-    day = first
-    while day <= last:
-        written += recompute_day(day=day)
+    chunk_first = first
+    while chunk_first <= last:
+        chunk_last = min(last, chunk_first + timedelta(days=CHUNK_DAYS - 1))
+        written += _recompute(first=chunk_first, last=chunk_last)
         if progress:
-            progress(day)
-        day += timedelta(days=1)
+            day = chunk_first
+            while day <= chunk_last:
+                progress(day)
+                day += timedelta(days=1)
+        chunk_first = chunk_last + timedelta(days=1)
     return written
 
 
 def recompute_day(*, day: date) -> int:
-    tallies = facts.collect(day, day)
+    return _recompute(first=day, last=day)
+
+
+def _recompute(*, first: date, last: date) -> int:
+    tallies = facts.collect(first, last)
     now = timezone.now()
     rows = [
         DailyRollup(
@@ -58,12 +70,40 @@ def recompute_day(*, day: date) -> int:
             computed_at=now,
         )
         for (tally_day, scope, key), tally in sorted(tallies.items())
-        if tally_day == day
+        if first <= tally_day <= last
     ]
     with transaction.atomic():
-        DailyRollup.objects.filter(day=day).delete()
-        DailyRollup.objects.bulk_create(rows)
+        DailyRollup.objects.filter(day__gte=first, day__lte=last).delete()
+        DailyRollup.objects.bulk_create(rows, batch_size=1_000)
+        _rebuild_weeks(first=first, last=last, now=now)
     return len(rows)
+
+
+def _rebuild_weeks(*, first: date, last: date, now) -> None:
+    """Sum the daily rows of every week that days first..last fall in into its weekly rows.
+    The caller holds the transaction that rebuilt those days."""
+    first_week, last_week = periods.monday(first), periods.monday(last)
+    tallies: dict[tuple[date, str, int], facts.Tally] = {}
+    for day, scope, key, counts, hists in DailyRollup.objects.filter(
+        day__gte=first_week, day__lte=last_week + timedelta(days=6)
+    ).values_list("day", "scope", "key", "counts", "histograms"):
+        tally = tallies.setdefault((periods.monday(day), scope, key), facts.Tally())
+        tally.merge(counts, hists)
+    WeeklyRollup.objects.filter(week__gte=first_week, week__lte=last_week).delete()
+    WeeklyRollup.objects.bulk_create(
+        (
+            WeeklyRollup(
+                week=week,
+                scope=scope,
+                key=key,
+                counts=tally.counts,
+                histograms=tally.histograms,
+                computed_at=now,
+            )
+            for (week, scope, key), tally in sorted(tallies.items())
+        ),
+        batch_size=1_000,
+    )
 
 
 def recompute_recent() -> int:

@@ -183,3 +183,87 @@ def test_the_beat_task_recomputes_yesterday_and_today(history, time_machine):
 
     # The wall-clock ticket was asked and opened on Nov 26 in New York (00:00, 01:00 UTC).
     assert set(DailyRollup.objects.values_list("day", flat=True)) == {NOV_27 - timedelta(1), NOV_27}
+
+
+def test_recomputing_a_chunk_at_once_gives_the_rows_of_recomputing_day_by_day(history, monkeypatch):
+    def rows():
+        return list(
+            DailyRollup.objects.order_by("day", "scope", "key").values_list(
+                "day", "scope", "key", "counts", "histograms"
+            )
+        )
+
+    rebuild()  # one chunk for the month
+    at_once = rows()
+    monkeypatch.setattr(services, "CHUNK_DAYS", 1)
+    DailyRollup.objects.all().delete()
+    rebuild()
+
+    assert rows() == at_once
+    assert any(day == NOV_27 for day, *_ in at_once)
+
+
+def test_a_first_answer_in_an_earlier_chunk_is_not_counted_again(history, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_DAYS", 2)  # Nov 3 and Nov 4 fall in one chunk
+    services.recompute_days(first=date(2026, 11, 2), last=date(2026, 11, 5))
+
+    assert measured(NOV_3, key=history.transfers.pk)[measures.COMMUNITY_ANSWERED] == 1
+    assert measured(date(2026, 11, 4), date(2026, 11, 5))[measures.COMMUNITY_ANSWERED] == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "weeks"),
+    [
+        (date(2026, 11, 2), date(2026, 11, 8), (date(2026, 11, 2), date(2026, 11, 2))),
+        (date(2026, 11, 3), date(2026, 11, 15), (date(2026, 11, 9), date(2026, 11, 9))),
+        (date(2026, 11, 3), date(2026, 11, 14), None),
+        (date(2026, 10, 30), date(2026, 11, 30), (date(2026, 11, 2), date(2026, 11, 23))),
+    ],
+)
+def test_a_period_reads_its_whole_weeks_and_its_edge_days(first, last, weeks):
+    from analytics import periods
+
+    assert periods.whole_weeks(first, last) == weeks
+
+
+def test_week_rows_are_the_sum_of_their_days_and_follow_a_recomputed_day(history):
+    from analytics.models import WeeklyRollup
+
+    rebuild()
+    week = date(2026, 11, 23)  # Monday; Thanksgiving week, the holiday and late tickets
+    row = WeeklyRollup.objects.get(week=week, scope=Scope.QUEUE, key=history.general.pk)
+    days = measured(week, week + timedelta(days=6), scope=Scope.QUEUE, key=history.general.pk)
+    assert (row.counts, row.histograms) == (days.counts, days.histograms)
+    assert row.counts[measures.RESOLUTIONS] == 2
+
+    from analytics.models import DailyRollup as Daily
+    from escalation.models import TicketEvent
+
+    TicketEvent.objects.filter(kind=TicketEvent.Kind.REOPENED).delete()
+    services.recompute_days(first=NOV_27, last=NOV_27)
+
+    row = WeeklyRollup.objects.get(week=week, scope=Scope.QUEUE, key=history.general.pk)
+    assert measures.REOPENS not in row.counts
+    assert Daily.objects.filter(day=date(2026, 11, 25)).exists()  # the other days are kept
+
+
+def test_a_long_period_read_through_weeks_equals_the_direct_sum_of_its_days(history):
+    rebuild()
+    first, last = date(2026, 11, 1), date(2026, 11, 29)  # a Sunday to a Sunday
+    for scope in Scope.values:
+        summed = selectors.Measures()
+        day = first
+        while day <= last:
+            direct = selectors.period_measures(first=day, last=day, scope=scope, direct=True)
+            selectors.facts.Tally(summed.counts, summed.histograms).merge(
+                direct.counts, direct.histograms
+            )
+            day += timedelta(days=1)
+        assert measured(first, last, scope=scope) == summed, scope
+        by_key = selectors.measures_by_key(first=first, last=last, scope=scope)
+        total = selectors.Measures()
+        for found in by_key.values():
+            selectors.facts.Tally(total.counts, total.histograms).merge(
+                found.counts, found.histograms
+            )
+        assert total == summed, scope
