@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts import powers, roles
 from accounts.models import User
 from demo import calendar, content
+from demo import history as older
 from escalation.models import (
     AgentStatus,
     BusinessCalendar,
@@ -36,7 +37,7 @@ from notifications.services.preferences import update_settings
 from notifications.services.rendering import absolute_url
 
 
-def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
+def seed_demo(*, domain: str = "127.0.0.1:8000", now=None, history: bool = True) -> dict:
     """Create or refresh the demo site. Idempotent: running it twice changes nothing more.
 
     Not one transaction: each step commits, as it would on the live site, so the forum's
@@ -70,6 +71,9 @@ def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
         people=people, categories=categories, chains=chains, now=now
     )
     _seed_duty(people=people, queues=queues, now=now)
+    history_threads = (
+        older.seed_history(people=people, categories=categories, now=now) if history else 0
+    )
     return {
         "people": len(people),
         "categories": len(categories),
@@ -83,6 +87,8 @@ def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
             thread__title__in=[spec.title for spec in content.ESCALATIONS]
         ).count(),
         "canned_replies": len(canned_replies),
+        "history_threads": history_threads,
+        "history_first_day": older.first_day(),
     }
 
 
