@@ -37,6 +37,7 @@ value the page shows but its key leaves out fails the first test that changes it
 | visitor-page generation | the counter above | `VISITOR_PAGE_GENERATION_KEY` | bumped by `forget_visitor_pages` | none |
 | role names | each user's role groups (`accounts/roles.py`): the viewer's own on every page, the authors' on thread lists | `roles_key(user_id)` | deleted on every membership change and role-group rename or delete (signals, again at commit); staff and superuser status are read from the user row, never cached | `ROLES_TTL` (300 s) |
 | domain rules | the admin's blocked and official domains (`safety/selectors.py`) | `DOMAIN_RULES_KEY` | deleted on every save or delete of a row (signals, again at commit) | `DOMAIN_RULES_TTL` (300 s) |
+| typical waits | the typical wait for a first staff answer per queue, the median of the last seven days' rollups (`analytics/status.py`): /support/ and an asker's waiting request | `typical_waits_key(day)`: the day in the rollups' zone | the rollups are rebuilt by beat every `HANDOFF_ANALYTICS_ROLLUP_INTERVAL` (15 min): time | `TYPICAL_WAITS_TTL` (15 min) |
 
 Other things in the cache that are not copies of pages: rate-limit counters
 (`config/ratelimit.py`, django-ratelimit and allauth), pending view counts
@@ -68,6 +69,7 @@ ROLES_TTL = 300
 VISITOR_PAGE_GENERATION_KEY = "visitor-page-generation"
 DOMAIN_RULES_KEY = "forum:domain-rules"
 DOMAIN_RULES_TTL = 5 * 60
+TYPICAL_WAITS_TTL = 15 * 60
 
 # What DEPLOY_VERSION covers, under the project's directory; SKIPPED_DIRS are not code.
 SOURCE_SUFFIXES = (".py", ".html", ".txt", ".po", ".css", ".js", ".svg")
@@ -148,6 +150,10 @@ def visitor_page_key(*, generation, full_path: str, htmx: bool) -> str:
 def member_page_key(*, user_id: int, full_path: str, htmx: bool, values: Iterable) -> str:
     """A whole page as one signed-in member sees it, showing exactly `values`."""
     return fragment_key("member-page", (user_id, full_path, "htmx" if htmx else "page", *values))
+
+
+def typical_waits_key(day) -> str:
+    return f"analytics:typical-waits:{day.isoformat()}"
 
 
 def roles_key(user_id: int) -> str:

@@ -188,11 +188,19 @@ def _seed_calendar() -> BusinessCalendar:
             for weekday in range(5)
         )
     for day in calendar.china_days(content.CALENDAR_YEARS):
-        Holiday.objects.get_or_create(
+        holiday, created = Holiday.objects.get_or_create(
             calendar=support_calendar,
             date=day.date,
-            defaults={"name": day.name, "is_working_day": day.is_working_day},
+            defaults={
+                "name": day.name[:80],
+                "name_zh_hans": day.name_zh[:80],
+                "is_working_day": day.is_working_day,
+            },
         )
+        if not created and holiday.name == calendar.both(day) and not holiday.name_zh_hans:
+            # Seeded before holidays had a name per language: split it, once.
+            holiday.name, holiday.name_zh_hans = day.name[:80], day.name_zh[:80]
+            holiday.save(update_fields=["name", "name_zh_hans"])
     return support_calendar
 
 
