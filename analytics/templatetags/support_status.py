@@ -61,7 +61,8 @@ def typical_first_reply_sentence(seconds: float) -> str:
 
 @register.simple_tag
 def opening_days(openings) -> list[dict]:
-    """[{"date": local date, "hours": "9 a.m. to 6 p.m."}] in the active time zone, in order.
+    """[{"date": local date, "label": "December 1", "hours": "9 a.m. to 6 p.m."}] in the
+    active time zone and language, in order.
     An opening that ends on the next local day says so ("to 6 a.m. the next day")."""
     days: dict = {}
     for opening in openings:
@@ -74,4 +75,9 @@ def opening_days(openings) -> list[dict]:
             % {"opens": formats.time_format(opens, "TIME_FORMAT"), "closes": until}
         )
     separator = pgettext("between items of a list", ", ")
-    return [{"date": day, "hours": separator.join(hours)} for day, hours in days.items()]
+    # MONTH_DAY_FORMAT pads Chinese months with a zero ("09月5日"): a format of our own.
+    month_day = pgettext("a month and a day, as a Django date format", "F j")
+    return [
+        {"date": day, "label": formats.date_format(day, month_day), "hours": separator.join(hours)}
+        for day, hours in days.items()
+    ]

@@ -119,3 +119,15 @@ def test_it_does_not_break_without_calendars_or_rollups(client, db):
 
     assert page.status_code == 200
     assert "no set hours" in page.content.decode()
+
+
+def test_the_hours_read_in_chinese_with_the_zone_once(client, rolled_up, time_machine, member):
+    member.timezone, member.language = "Asia/Shanghai", "zh-hans"
+    member.save(update_fields=["timezone", "language"])
+    client.force_login(member)
+    time_machine.move_to(utc(2026, 11, 30, 15))
+
+    page = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
+
+    assert page.count("UTC+8") == 1
+    assert "11月30日（星期一）：22:00 至 次日 06:00" in page
