@@ -47,8 +47,9 @@ class WeeklyRollup(models.Model):
     """The sum of a local week's DailyRollup rows (Monday to Sunday) for one scope and key.
 
     Derived from the daily rows whenever they are rebuilt (analytics.services), in the same
-    transaction. A long period is read as its whole weeks from here and its few edge days
-    from the daily rows (analytics.periods): a year is 52 rows a key instead of 365.
+    transaction. A long period is read as its whole months (MonthlyRollup), the whole
+    weeks around them from here and its few edge days from the daily rows
+    (analytics.periods): a year is some 23 rows a key instead of 365.
     """
 
     week = models.DateField()  # the Monday
@@ -69,3 +70,28 @@ class WeeklyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"week of {self.week} {self.scope} {self.key}"
+
+
+class MonthlyRollup(models.Model):
+    """The sum of a calendar month's DailyRollup rows for one scope and key, rebuilt with
+    the days like the weeks: a year is read as its whole months, then whole weeks, then
+    days (analytics.periods)."""
+
+    month = models.DateField()  # the first day of the month
+    scope = models.CharField(max_length=10, choices=DailyRollup.Scope)
+    key = models.BigIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    histograms = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        ordering = ["month", "scope", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "month"], name="rollup_once_per_month"),
+        ]
+        indexes = [models.Index(fields=["scope", "month"], name="rollup_scope_month")]
+
+    def __str__(self) -> str:
+        return f"month of {self.month} {self.scope} {self.key}"

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analytics import facts, periods
-from analytics.models import DailyRollup, WeeklyRollup
+from analytics.models import DailyRollup, MonthlyRollup, WeeklyRollup
 
 # Longest range one call recomputes.
 MAX_DAYS = 3 * 366
@@ -34,9 +34,11 @@ def recompute_days(
     """Rebuild the rollups of the local days first..last (inclusive); return the rows written.
 
     Idempotent: the days are rebuilt CHUNK_DAYS at a time, each chunk deleted and inserted
-    again in one transaction, so a reader sees a day's old rows or its new ones, never a
-    mix, and two runs give the same rows. A chunk costs a fixed number of set-based
-    queries (analytics.facts), and memory holds one chunk's tallies. Raises InvalidRange.
+    again in one transaction with the weeks and months they fall in (sums of their days,
+    for long periods: analytics.periods), so a reader sees a day's old rows or its new
+    ones, never a mix, and two runs give the same rows. A chunk costs a fixed number of
+    set-based queries (analytics.facts), and memory holds one chunk's tallies. Raises
+    InvalidRange.
     """
     check_range(first, last)
     written = 0
@@ -75,35 +77,44 @@ def _recompute(*, first: date, last: date) -> int:
     with transaction.atomic():
         DailyRollup.objects.filter(day__gte=first, day__lte=last).delete()
         DailyRollup.objects.bulk_create(rows, batch_size=1_000)
-        _rebuild_weeks(first=first, last=last, now=now)
+        _rebuild_spans(first=first, last=last, now=now)
     return len(rows)
 
 
-def _rebuild_weeks(*, first: date, last: date, now) -> None:
-    """Sum the daily rows of every week that days first..last fall in into its weekly rows.
-    The caller holds the transaction that rebuilt those days."""
-    first_week, last_week = periods.monday(first), periods.monday(last)
-    tallies: dict[tuple[date, str, int], facts.Tally] = {}
-    for day, scope, key, counts, hists in DailyRollup.objects.filter(
-        day__gte=first_week, day__lte=last_week + timedelta(days=6)
-    ).values_list("day", "scope", "key", "counts", "histograms"):
-        tally = tallies.setdefault((periods.monday(day), scope, key), facts.Tally())
-        tally.merge(counts, hists)
-    WeeklyRollup.objects.filter(week__gte=first_week, week__lte=last_week).delete()
-    WeeklyRollup.objects.bulk_create(
+def _rebuild_spans(*, first: date, last: date, now) -> None:
+    """Sum the daily rows of every week and month that days first..last fall in into their
+    weekly and monthly rows. The caller holds the transaction that rebuilt those days."""
+    for model, field, start_of, end_of in (
+        (WeeklyRollup, "week", periods.monday, lambda week: week + timedelta(days=6)),
         (
-            WeeklyRollup(
-                week=week,
-                scope=scope,
-                key=key,
-                counts=tally.counts,
-                histograms=tally.histograms,
-                computed_at=now,
-            )
-            for (week, scope, key), tally in sorted(tallies.items())
+            MonthlyRollup,
+            "month",
+            periods.month_start,
+            lambda month: periods.next_month(month) - timedelta(days=1),
         ),
-        batch_size=1_000,
-    )
+    ):
+        first_span, last_span = start_of(first), start_of(last)
+        tallies: dict[tuple[date, str, int], facts.Tally] = {}
+        for day, scope, key, counts, hists in DailyRollup.objects.filter(
+            day__gte=first_span, day__lte=end_of(last_span)
+        ).values_list("day", "scope", "key", "counts", "histograms"):
+            tally = tallies.setdefault((start_of(day), scope, key), facts.Tally())
+            tally.merge(counts, hists)
+        model.objects.filter(**{f"{field}__gte": first_span, f"{field}__lte": last_span}).delete()
+        model.objects.bulk_create(
+            (
+                model(
+                    **{field: span},
+                    scope=scope,
+                    key=key,
+                    counts=tally.counts,
+                    histograms=tally.histograms,
+                    computed_at=now,
+                )
+                for (span, scope, key), tally in sorted(tallies.items())
+            ),
+            batch_size=1_000,
+        )
 
 
 def recompute_recent() -> int:

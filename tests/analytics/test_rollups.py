@@ -226,7 +226,57 @@ def test_a_period_reads_its_whole_weeks_and_its_edge_days(first, last, weeks):
     assert periods.whole_weeks(first, last) == weeks
 
 
-def test_week_rows_are_the_sum_of_their_days_and_follow_a_recomputed_day(history):
+@pytest.mark.parametrize(
+    ("first", "last", "months"),
+    [
+        (date(2026, 11, 1), date(2026, 11, 30), (date(2026, 11, 1), date(2026, 11, 1))),
+        (date(2026, 10, 30), date(2026, 11, 30), (date(2026, 11, 1), date(2026, 11, 1))),
+        (date(2026, 10, 30), date(2026, 11, 29), None),
+        (date(2025, 12, 7), date(2026, 12, 6), (date(2026, 1, 1), date(2026, 11, 1))),
+        (date(2024, 2, 1), date(2024, 2, 29), (date(2024, 2, 1), date(2024, 2, 1))),
+    ],
+)
+def test_a_period_reads_its_whole_months(first, last, months):
+    from analytics import periods
+
+    assert periods.whole_months(first, last) == months
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2025, 12, 7), date(2026, 12, 6)),
+        (date(2026, 9, 8), date(2026, 12, 6)),
+        (date(2026, 11, 3), date(2026, 11, 4)),
+        (date(2026, 2, 23), date(2026, 3, 29)),
+        (date(2026, 3, 1), date(2026, 3, 31)),
+    ],
+)
+def test_months_weeks_and_days_cover_a_period_once(first, last):
+    from analytics import periods
+
+    months, weeks, days = periods.cover(first, last)
+    covered = []
+    for start, end in months:
+        month = start
+        while month <= end:
+            covered += [
+                month + timedelta(days=n)
+                for n in range(31)
+                if (month + timedelta(days=n)).month == month.month
+            ]
+            month = periods.next_month(month)
+    for start, end in weeks:
+        covered += [start + timedelta(days=n) for n in range((end - start).days + 7)]
+    for start, end in days:
+        covered += [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+    assert sorted(covered) == [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if (last - first).days > 300:
+        assert len(days) <= 4
+
+
+def test_week_and_month_rows_are_the_sum_of_their_days_and_follow_a_recomputed_day(history):
     from analytics.models import WeeklyRollup
 
     rebuild()
@@ -235,6 +285,24 @@ def test_week_rows_are_the_sum_of_their_days_and_follow_a_recomputed_day(history
     days = measured(week, week + timedelta(days=6), scope=Scope.QUEUE, key=history.general.pk)
     assert (row.counts, row.histograms) == (days.counts, days.histograms)
     assert row.counts[measures.RESOLUTIONS] == 2
+    from analytics.models import MonthlyRollup
+
+    month = MonthlyRollup.objects.get(
+        month=date(2026, 11, 1), scope=Scope.CATEGORY, key=history.transfers.pk
+    )
+    whole = selectors.Measures()
+    for day in range(1, 31):
+        direct = selectors.period_measures(
+            first=date(2026, 11, day),
+            last=date(2026, 11, day),
+            scope=Scope.CATEGORY,
+            key=history.transfers.pk,
+            direct=True,
+        )
+        selectors.facts.Tally(whole.counts, whole.histograms).merge(
+            direct.counts, direct.histograms
+        )
+    assert (month.counts, month.histograms) == (whole.counts, whole.histograms)
 
     from analytics.models import DailyRollup as Daily
     from escalation.models import TicketEvent
@@ -244,6 +312,10 @@ def test_week_rows_are_the_sum_of_their_days_and_follow_a_recomputed_day(history
 
     row = WeeklyRollup.objects.get(week=week, scope=Scope.QUEUE, key=history.general.pk)
     assert measures.REOPENS not in row.counts
+    november = MonthlyRollup.objects.get(
+        month=date(2026, 11, 1), scope=Scope.QUEUE, key=history.general.pk
+    )
+    assert measures.REOPENS not in november.counts
     assert Daily.objects.filter(day=date(2026, 11, 25)).exists()  # the other days are kept
 
 
