@@ -1,7 +1,8 @@
 """Analytics: daily rollups of what the other apps recorded. This app writes only these rows.
 
 One row per (day, scope, key): the measures of one local day (`ANALYTICS_TIME_ZONE`, by
-default the site's `TIME_ZONE`) for one category, queue or agent, or the whole site.
+default the site's `TIME_ZONE`) for one category, queue, chain, agent or helper (a member
+whose answers were accepted), or the whole site.
 Counts are a JSON object of measure → integer; durations are histograms
 (`analytics.histograms`: at most ~70 log-spaced buckets whatever the volume), so a
 median or a 90th percentile over any range is read from a bounded number of rows of
@@ -21,13 +22,19 @@ class DailyRollup(models.Model):
         CATEGORY = "category", _("Category")
         QUEUE = "queue", _("Queue")
         AGENT = "agent", _("Agent")
+        CHAIN = "chain", _("Chain")
+        HELPER = "helper", _("Helper")
 
     day = models.DateField()
     scope = models.CharField(max_length=10, choices=Scope)
-    # The category's, queue's or agent's id; 0 for the site, and for tickets in no queue.
+    # The category's, queue's, chain's, agent's or helper's id; 0 for the site, and for
+    # tickets in no queue and questions about no chain.
     key = models.BigIntegerField(default=0)
     counts = models.JSONField(default=dict)
     histograms = models.JSONField(default=dict)
+    # The day's newest commented ratings as [timestamp, rating id], newest first, at most
+    # measures.RECENT_COMMENTS: what "recent comments" reads without scanning ratings.
+    recent_comments = models.JSONField(default=list)
     computed_at = models.DateTimeField()
 
     class Meta:

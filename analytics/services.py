@@ -55,6 +55,7 @@ def recompute_day(*, day: date) -> int:
             key=key,
             counts=tally.counts,
             histograms=tally.histograms,
+            recent_comments=tally.recent_comments,
             computed_at=now,
         )
         for (tally_day, scope, key), tally in sorted(tallies.items())
