@@ -140,7 +140,7 @@ class DashboardForm(forms.Form):
         if pivot and not (today - timedelta(days=3 * MAX_DAYS) <= pivot <= today):
             raise forms.ValidationError(_("Choose a comparison date in the last six years."))
         data.update(first=start, last=end, preset=preset)
-        data["pivot"] = pivot or start + timedelta(days=(end - start).days // 2 + 1)
+        data["pivot"] = pivot or start + timedelta(days=((end - start).days + 1) // 2)
         return data
 
     def query(self) -> Query:

@@ -68,9 +68,10 @@ class Dashboard:
 
 
 def windows_around(query: Query, today: date) -> tuple[date, date, date, date]:
-    """(before first, before last, after first, after last): the days from the comparison
-    date, as many as the period has (up to today), and as many just before it."""
-    after_last = min(query.pivot + timedelta(days=query.days - 1), today)
+    """(before first, before last, after first, after last): half as many days as the
+    period has from the comparison date (up to today), and as many just before it. The
+    default date is the period's middle, so its two halves are compared."""
+    after_last = min(query.pivot + timedelta(days=max(query.days // 2, 1) - 1), today)
     length = max((after_last - query.pivot).days + 1, 1)
     return (
         query.pivot - timedelta(days=length),
