@@ -130,7 +130,7 @@ def load_dashboard(*, viewer, query: Query, names: dict, today: date) -> Dashboa
         for key, measured in sorted(
             by_key.items(), key=lambda item: str(scope_names.get(item[0], ""))
         )
-        if measured[measures.ASKED] or measured.escalated
+        if (measured[measures.ASKED] or measured.escalated) and query.key is None
     ]
     agents = sections.agents(viewer, query)
     return Dashboard(

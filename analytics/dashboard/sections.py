@@ -10,7 +10,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from analytics import facts, measures, tables
 from analytics.dashboard.rows import Rows
@@ -76,7 +76,14 @@ def _stages():
             "asked",
             True,
         ),
-        ("solved", _("Solved"), count_of(measures.SOLVED), measures.SOLVE_TIME, "asked", True),
+        (
+            "solved",
+            pgettext("analytics", "Solved"),
+            count_of(measures.SOLVED),
+            measures.SOLVE_TIME,
+            "asked",
+            True,
+        ),
         (
             "needs_help",
             _("Needs help"),
@@ -87,7 +94,7 @@ def _stages():
         ),
         (
             "escalated",
-            _("Escalated"),
+            pgettext("analytics", "Escalated"),
             lambda m: m.escalated,
             measures.ESCALATION_TIME,
             "asked",
@@ -103,7 +110,7 @@ def _stages():
         ),
         (
             "resolved",
-            _("Resolved"),
+            pgettext("analytics", "Resolved"),
             count_of(measures.RESOLUTIONS),
             measures.RESOLUTION_TIME,
             "first_response",
@@ -216,9 +223,9 @@ def _day_series(rows: Rows, query: Query):
 
 SERIES = [
     ("asked", gettext_lazy("Asked"), lambda m: m[measures.ASKED]),
-    ("solved", gettext_lazy("Solved"), lambda m: m[measures.SOLVED]),
-    ("escalated", gettext_lazy("Escalated"), lambda m: m.escalated),
-    ("resolved", gettext_lazy("Resolved"), lambda m: m[measures.RESOLUTIONS]),
+    ("solved", pgettext_lazy("analytics", "Solved"), lambda m: m[measures.SOLVED]),
+    ("escalated", pgettext_lazy("analytics", "Escalated"), lambda m: m.escalated),
+    ("resolved", pgettext_lazy("analytics", "Resolved"), lambda m: m[measures.RESOLUTIONS]),
 ]
 
 
@@ -430,7 +437,10 @@ def before_after(rows: Rows, windows) -> Table:
         change = change_cell(spec, now, was)
         if spec.sample and min(spec.sample(before), spec.sample(after)) < MIN_SAMPLE:
             change = Cell(
-                _("sample too small to say (%(change)s)") % {"change": change.text}, change.raw
+                _("sample too small to say (%(change)s)") % {"change": change.text}
+                if change.raw != ""
+                else _("sample too small to say"),
+                change.raw,
             )
         table.rows.append([Cell(spec.label, spec.name), cell(spec, was), cell(spec, now), change])
     table.note = _(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from analytics import measures, tables
 from analytics.selectors import Measures
@@ -66,9 +67,11 @@ def volume_specs() -> list[Spec]:
             count_of(measures.COMMUNITY_ANSWERED),
             True,
         ),
-        Spec("solved", _("Solved"), "count", count_of(measures.SOLVED), True),
+        Spec("solved", pgettext("analytics", "Solved"), "count", count_of(measures.SOLVED), True),
         Spec("needs_help", _("Needing help"), "count", count_of(measures.NEEDS_HELP), False),
-        Spec("escalated", _("Escalated"), "count", lambda m: m.escalated, False),
+        Spec(
+            "escalated", pgettext("analytics", "Escalated"), "count", lambda m: m.escalated, False
+        ),
         Spec(
             "escalated_deadline",
             _("Escalated: no answer in time"),

@@ -50,10 +50,10 @@
 
   function lineOption(spec) {
     return {
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      grid: { left: 24, right: 24, top: 40, bottom: 8, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: "axis", confine: true },
-      xAxis: { type: "category", data: spec.labels, boundaryGap: false },
+      xAxis: { type: "category", data: spec.labels, boundaryGap: false, axisLabel: { hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1 },
       series: spec.series.map(function (one, index) {
         return {
@@ -79,6 +79,7 @@
         min: 0,
         max: Math.max(most, 1),
         calculable: false,
+        text: [String(most), "0"],
         orient: "horizontal",
         left: "center",
         bottom: 0,
@@ -107,17 +108,21 @@
 
   function start() {
     var charts = [];
+    if (!window.echarts) return;
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var chart = draw(element);
       if (chart) charts.push(chart);
     });
-    var pending = null;
-    window.addEventListener("resize", function () {
-      clearTimeout(pending);
-      pending = setTimeout(function () {
-        charts.forEach(function (chart) { chart.resize(); });
-      }, 150);
-    });
+    // Each chart follows its own box (a phone turned, a window resized, a table unfolded).
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var chart = window.echarts.getInstanceByDom(entry.target);
+          if (chart) chart.resize();
+        });
+      });
+      charts.forEach(function (chart) { observer.observe(chart.getDom()); });
+    }
     // A preset's dates are its own: typing a date switches the period to custom dates.
     var period = document.getElementById("analytics-period");
     ["analytics-start", "analytics-end"].forEach(function (id) {

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from accounts import roles
 from analytics import services
-from tests.e2e.test_escalation_journey import look, shots, zh  # noqa: F401  (shots: a fixture)
+from tests.e2e.test_escalation_journey import WIDTHS, shots, zh  # noqa: F401  (shots: a fixture)
 from tests.e2e.test_forum_journeys import sign_in_with_code
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
 
@@ -41,6 +41,27 @@ def history(db):
     return {"agent": agent, "secret": secret}
 
 
+# Every chart has followed its box: its drawing is as wide as the element it draws in.
+CHARTS_FIT = """() => [...document.querySelectorAll('[data-chart]')].every(box => {
+  const svg = box.querySelector('svg');
+  return svg && Math.abs(svg.getBoundingClientRect().width - box.clientWidth) < 2;
+})"""
+
+
+def look_settled(page: Page, shots, name: str) -> None:
+    """Screenshot at each width once the charts have redrawn for it; none may scroll
+    sideways (tests/e2e/test_escalation_journey.look, waiting for the charts)."""
+    for width_name, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function(CHARTS_FIT)
+        page.screenshot(path=str(shots / f"{name}-{width_name}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+    page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+
 def volume_row(page: Page, measure: str):
     return page.locator('table[data-table="volume"] tr', has_text=measure)
 
@@ -58,7 +79,7 @@ def test_an_agent_reads_the_analytics_and_downloads_a_table(page: Page, history,
     expect(volume_row(page, "Questions asked").locator("td").first).to_have_text("18")
     expect(page.locator('[data-chart="chart-funnel"]')).to_have_attribute("data-drawn", "1")
     expect(page.locator('[data-chart="chart-daily"] svg')).to_have_count(1)
-    look(page, shots, "analytics-en")
+    look_settled(page, shots, "analytics-en")
 
     # The last 90 days of Wallets.
     page.get_by_label("Period").select_option(label="Last 90 days")
@@ -86,6 +107,6 @@ def test_an_agent_reads_the_analytics_and_downloads_a_table(page: Page, history,
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Analytics"))
     expect(page.locator('[data-chart="chart-funnel"]')).to_have_attribute("data-drawn", "1")
     expect(volume_row(page, zh("Questions asked")).locator("td").first).to_have_text("12")
-    look(page, shots, "analytics-zh")
+    look_settled(page, shots, "analytics-zh")
 
     assert problems == []
