@@ -2,7 +2,8 @@
 
 One row per (day, scope, key): the measures of one local day (`ANALYTICS_TIME_ZONE`, by
 default the site's `TIME_ZONE`) for one category, queue, chain, agent or helper (a member
-whose answers were accepted), or the whole site.
+whose answers were accepted), or the whole site (whose row adds up every category's, and
+counts the secret guard's refusals).
 Counts are a JSON object of measure → integer; durations are histograms
 (`analytics.histograms`: at most ~70 log-spaced buckets whatever the volume), so a
 median or a 90th percentile over any range is read from a bounded number of rows of

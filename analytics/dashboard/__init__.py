@@ -97,8 +97,7 @@ def load_dashboard(*, viewer, query: Query, names: dict, today: date) -> Dashboa
     )
     current = rows.measures(query.first, query.last)
     before = rows.measures(*previous)
-    site_now = rows.site_count(measures.SECRET_REFUSALS, query.first, query.last)
-    site_before = rows.site_count(measures.SECRET_REFUSALS, *previous)
+    site_now, site_before = rows.refusals
 
     summary = [
         sections.measure_table("volume", _("Volume"), volume_specs(), current, before),
@@ -123,7 +122,7 @@ def load_dashboard(*, viewer, query: Query, names: dict, today: date) -> Dashboa
     summary[1].note = _(
         "Staff times count only open hours where the category's business calendar applies."
     )
-    by_key = rows.by_key(query.first, query.last)
+    by_key = rows.keys
     scope_names = names.get(query.scope, {})
     funnels = [
         sections.funnel(f"funnel-{key}", scope_names.get(key, _("None")), measured)

@@ -1,11 +1,21 @@
-"""The one read of rollup rows behind the dashboard's figures (see analytics.dashboard)."""
+"""The reads of rollup rows behind the dashboard's figures (see analytics.dashboard),
+each added up in one pass.
+
+The days: the site's rows (which add up every category) for a page about everything, or
+the chosen category's, queue's or chain's; each is merged into its day's total, and
+periods are then sums of day totals. The keys: inside the chosen period, each
+category's rows (everything) or the chosen key's, for the funnel per category. The
+secret guard's refusals: two sums the database adds up."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
+from analytics import measures
 from analytics.forms import Query
 from analytics.models import DailyRollup
 from analytics.selectors import Measures
@@ -14,50 +24,71 @@ Scope = DailyRollup.Scope
 
 
 @dataclass
-@dataclass
 class Rows:
-    """The rollup rows one query read, by day."""
-
-    main: dict[date, list[tuple[int, dict, dict, list]]] = field(
-        default_factory=lambda: defaultdict(list)
+    # A day's rows added up, hourly counts left out.
+    days: dict[date, Measures] = field(default_factory=lambda: defaultdict(Measures))
+    # Hourly counts of the days of the chosen period: {day: {(measure, elapsed hour): n}}.
+    hourly: dict[date, dict[tuple[str, int], int]] = field(
+        default_factory=lambda: defaultdict(dict)
     )
-    site: dict[date, dict] = field(default_factory=dict)
+    # Each key's rows over the chosen period.
+    keys: dict[int, Measures] = field(default_factory=lambda: defaultdict(Measures))
+    # Secret-guard refusals (site-wide) in the chosen period and the one before.
+    refusals: tuple[int, int] = (0, 0)
 
     def measures(self, first: date, last: date) -> Measures:
         result = Measures()
-        for day, found in self.main.items():
+        tally = result.tally
+        for day, found in self.days.items():
             if first <= day <= last:
-                for _key, counts, hists, comments in found:
-                    result.tally.merge(counts, hists, comments)
+                tally.merge(found.counts, found.histograms, found.recent_comments)
         return result
-
-    def by_key(self, first: date, last: date) -> dict[int, Measures]:
-        result: dict[int, Measures] = defaultdict(Measures)
-        for day, found in self.main.items():
-            if first <= day <= last:
-                for key, counts, hists, comments in found:
-                    result[key].tally.merge(counts, hists, comments)
-        return result
-
-    def site_count(self, measure: str, first: date, last: date) -> int:
-        return sum(c.get(measure, 0) for day, c in self.site.items() if first <= day <= last)
 
 
 def read_rows(query: Query, ranges) -> Rows:
+    """Three queries, whatever the period: the days of `ranges` ([first, last] pairs, the
+    chosen period among them), the keys of the chosen period, and the refusals."""
     days = Q()
     for first, last in ranges:
         days |= Q(day__gte=first, day__lte=last)
-    main = Q(scope=query.scope)
-    if query.key is not None:
-        main &= Q(key=query.key)
+    everything = query.scope == Scope.CATEGORY and query.key is None
+    if everything:
+        daily, keyed = Q(scope=Scope.SITE), Q(scope=Scope.CATEGORY)
+    else:
+        daily = keyed = Q(scope=query.scope, key=query.key)
     rows = Rows()
-    for day, scope, key, counts, hists, comments in (
-        DailyRollup.objects.filter(days, main | Q(scope=Scope.SITE))
-        .values_list("day", "scope", "key", "counts", "histograms", "recent_comments")
-        .iterator(chunk_size=2000)
+    for day, counts, hists, comments in _values(
+        DailyRollup.objects.filter(days, daily), "day", "counts", "histograms", "recent_comments"
     ):
-        if scope == Scope.SITE:
-            rows.site[day] = counts
-        else:
-            rows.main[day].append((key, counts, hists, comments))
+        in_period = query.first <= day <= query.last
+        plain = {}
+        hourly = rows.hourly[day] if in_period else None
+        for name, amount in counts.items():
+            if "@h" in name:
+                if hourly is not None:
+                    measure, hour = measures.hour_of(name)
+                    hourly[(measure, hour)] = hourly.get((measure, hour), 0) + amount
+            else:
+                plain[name] = amount
+        rows.days[day].tally.merge(plain, hists, comments)
+    for key, counts, hists in _values(
+        DailyRollup.objects.filter(keyed, day__gte=query.first, day__lte=query.last),
+        "key",
+        "counts",
+        "histograms",
+    ):
+        rows.keys[key].tally.merge(
+            {name: amount for name, amount in counts.items() if "@h" not in name}, hists
+        )
+    refused = Cast(KT(f"counts__{measures.SECRET_REFUSALS}"), IntegerField())
+    previous = query.previous
+    found = DailyRollup.objects.filter(scope=Scope.SITE).aggregate(
+        now=Sum(refused, filter=Q(day__gte=query.first, day__lte=query.last)),
+        before=Sum(refused, filter=Q(day__gte=previous[0], day__lte=previous[1])),
+    )
+    rows.refusals = (found["now"] or 0, found["before"] or 0)
     return rows
+
+
+def _values(rows, *fields):
+    return rows.values_list(*fields).iterator(chunk_size=2000)

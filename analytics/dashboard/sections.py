@@ -175,18 +175,14 @@ def funnel(name: str, title: str, measured: Measures) -> Table:
 def heatmap(rows: Rows, query: Query, measure: str, name: str, title: str) -> Table:
     grid = [[0] * 24 for _day in range(7)]
     rollup_zone = facts.zone()
-    for day, found in rows.main.items():
-        if not query.first <= day <= query.last:
-            continue
+    for day, counted in rows.hourly.items():
         start = facts.day_start(day, rollup_zone).timestamp()
-        for _key, counts, _hists, _comments in found:
-            for counted, amount in counts.items():
-                parsed = measures.hour_of(counted)
-                if not parsed or parsed[0] != measure:
-                    continue
-                # The middle of the elapsed hour, in the viewer's zone.
-                local = datetime.fromtimestamp(start + parsed[1] * 3600 + 1800, tz=query.tz)
-                grid[local.weekday()][local.hour] += amount
+        for (name, hour), amount in counted.items():
+            if name != measure:
+                continue
+            # The middle of the elapsed hour, in the viewer's zone.
+            local = datetime.fromtimestamp(start + hour * 3600 + 1800, tz=query.tz)
+            grid[local.weekday()][local.hour] += amount
     hours = [f"{hour:02d}" for hour in range(24)]
     table = Table(name, title, [_("Day"), *hours], is_long=True)
     for weekday, counts in enumerate(grid):
@@ -209,14 +205,11 @@ def heatmap(rows: Rows, query: Query, measure: str, name: str, title: str) -> Ta
     return table
 
 
-def _day_series(rows: Rows, query: Query):
+def _day_series(rows: Rows, query: Query) -> dict[date, Measures]:
     series = {}
     day = query.first
     while day <= query.last:
-        measured = Measures()
-        for _key, counts, _hists, _comments in rows.main.get(day, ()):
-            measured.tally.merge(counts, {}, ())
-        series[day] = measured
+        series[day] = rows.days.get(day) or Measures()
         day += timedelta(days=1)
     return series
 
