@@ -48,13 +48,13 @@ CHARTS_FIT = """() => [...document.querySelectorAll('[data-chart]')].every(box =
 })"""
 
 
-def look_settled(page: Page, shots, name: str) -> None:
+def look_settled(page: Page, folder, name: str) -> None:
     """Screenshot at each width once the charts have redrawn for it; none may scroll
     sideways (tests/e2e/test_escalation_journey.look, waiting for the charts)."""
     for width_name, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_function(CHARTS_FIT)
-        page.screenshot(path=str(shots / f"{name}-{width_name}.png"), full_page=True)
+        page.screenshot(path=str(folder / f"{name}-{width_name}.png"), full_page=True)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
