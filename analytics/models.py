@@ -49,3 +49,32 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.scope} {self.key}"
+
+
+class MonthlyRollup(models.Model):
+    """One calendar month of a scope's daily rollups added up (hourly counts left out),
+    so a period of a year reads twelve rows a key and the days at its edges, not 365.
+
+    Derived from DailyRollup by analytics.services.recompute_month, which every rebuild of
+    days calls for their months. Helpers have none: the top helpers are summed by the
+    database from the daily rows."""
+
+    month = models.DateField()  # its first day
+    scope = models.CharField(max_length=10, choices=DailyRollup.Scope)
+    key = models.BigIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    histograms = models.JSONField(default=dict)
+    recent_comments = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        ordering = ["month", "scope", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "month"], name="rollup_once_per_month"),
+        ]
+        indexes = [models.Index(fields=["scope", "month"], name="rollup_scope_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.scope} {self.key}"

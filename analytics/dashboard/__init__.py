@@ -93,10 +93,16 @@ def load_dashboard(*, viewer, query: Query, names: dict, today: date) -> Dashboa
     windows = windows_around(query, today)
     previous = query.previous
     rows = rollup_rows.read_rows(
-        query, [(query.first, query.last), previous, windows[:2], windows[2:]]
+        query,
+        {
+            "current": (query.first, query.last),
+            "previous": previous,
+            "before": windows[:2],
+            "after": windows[2:],
+        },
     )
-    current = rows.measures(query.first, query.last)
-    before = rows.measures(*previous)
+    current = rows.totals["current"]
+    before = rows.totals["previous"]
     site_now, site_before = rows.refusals
 
     summary = [

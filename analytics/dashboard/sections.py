@@ -1,11 +1,10 @@
 """The dashboard's tables, each from rows already read (analytics.dashboard.rows) or from
 one query of its own (the agents, the top helpers, the recent comments' text)."""
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import IntegerField, Sum
+from django.db.models import IntegerField, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import formats
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from analytics import facts, measures, tables
+from analytics.dashboard import rows as rollup_rows
 from analytics.dashboard.rows import Rows
 from analytics.dashboard.specs import (
     Spec,
@@ -307,14 +307,12 @@ def comments(current: Measures) -> list[dict]:
 def agents(viewer, query: Query) -> Table:
     """Each agent's work in the period (not narrowed by the filter: an agent row spans
     every queue). An agent sees their own row; an admin sees everyone's."""
-    rows = DailyRollup.objects.filter(scope=Scope.AGENT, day__gte=query.first, day__lte=query.last)
+    agents = Q(scope=Scope.AGENT)
     if not viewer.is_superuser:
-        rows = rows.filter(key=viewer.pk)
-    by_agent: dict[int, Measures] = defaultdict(Measures)
-    for key, counts, hists in rows.values_list("key", "counts", "histograms").iterator(
-        chunk_size=2000
-    ):
-        by_agent[key].tally.merge(counts, hists)
+        agents &= Q(key=viewer.pk)
+    by_agent = rollup_rows.totals({"current": (query.first, query.last)}, agents, by_key=True)[
+        "current"
+    ]
     users = {
         user.pk: user
         for user in get_user_model()
@@ -389,8 +387,7 @@ def helpers(query: Query) -> Table:
 
 
 def before_after(rows: Rows, windows) -> Table:
-    before = rows.measures(windows[0], windows[1])
-    after = rows.measures(windows[2], windows[3])
+    before, after = rows.totals["before"], rows.totals["after"]
     days = (windows[1] - windows[0]).days + 1
     per_day = [
         Spec(

@@ -266,3 +266,58 @@ def test_a_change_reads_as_a_number_and_a_direction():
     assert down.text.startswith("↓")
     assert down.css == "is-worse"
     assert sections.change_cell(spec, 0.5, 0.5).raw == 0
+
+
+def test_a_period_splits_into_whole_months_and_the_days_around_them():
+    from analytics.dashboard.rows import split
+
+    assert split(date(2026, 10, 15), date(2026, 12, 3)) == (
+        [date(2026, 11, 1)],
+        [(date(2026, 10, 15), date(2026, 10, 31)), (date(2026, 12, 1), date(2026, 12, 3))],
+    )
+    assert split(date(2026, 11, 1), date(2026, 11, 30)) == ([date(2026, 11, 1)], [])
+    assert split(date(2026, 11, 2), date(2026, 11, 30)) == (
+        [],
+        [(date(2026, 11, 2), date(2026, 11, 30))],
+    )
+    assert split(date(2025, 12, 31), date(2026, 2, 1)) == (
+        [date(2026, 1, 1)],
+        [(date(2025, 12, 31), date(2025, 12, 31)), (date(2026, 2, 1), date(2026, 2, 1))],
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2026, 10, 15), date(2026, 11, 30)),
+        (date(2026, 10, 1), date(2026, 11, 30)),
+        (date(2026, 11, 2), date(2026, 11, 28)),
+        (date(2026, 10, 31), date(2026, 11, 1)),
+    ],
+)
+def test_a_period_read_through_monthly_rollups_equals_the_sum_of_its_days(history, first, last):
+    from django.db.models import Q
+
+    from analytics.dashboard.rows import totals
+
+    rebuild()
+    for scope in (Scope.CATEGORY, Scope.QUEUE, Scope.AGENT, Scope.SITE):
+        found = totals({"period": (first, last)}, Q(scope=scope))["period"]
+        days = selectors.period_measures(first=first, last=last, scope=scope)
+        assert found.counts == {k: n for k, n in days.counts.items() if "@h" not in k}, scope
+        assert found.histograms == days.histograms, scope
+        assert found.recent_comments == days.recent_comments, scope
+
+
+def test_recomputing_days_rebuilds_their_months(history):
+    from analytics.models import MonthlyRollup
+
+    rebuild()
+    first = list(MonthlyRollup.objects.values_list("month", "scope", "key", "counts"))
+    rebuild()
+
+    assert list(MonthlyRollup.objects.values_list("month", "scope", "key", "counts")) == first
+    assert {month for month, *_ in first} == {date(2026, 10, 1), date(2026, 11, 1)}
+    november = MonthlyRollup.objects.get(month=date(2026, 11, 1), scope=Scope.SITE)
+    assert november.counts[measures.ASKED] == 8
+    assert not any("@h" in name for name in november.counts)
