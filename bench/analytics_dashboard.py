@@ -7,7 +7,8 @@ Run by hand (pytest never collects it), from the project root:
         .venv/bin/python bench/analytics_dashboard.py             # an empty PostgreSQL database
 
 The page reads only rollups, so this writes two years of them directly, shaped like the
-rollups of ~1,000,000 threads over two years (≈1,370 questions a day): 10 categories,
+rollups of ~1,000,000 threads over two years (≈1,370 questions a day), and their monthly
+rollups (analytics.services.recompute_month): 10 categories,
 6 queues, 9 chains (and "none"), 20 agents and 300 helpers a day, each category row
 with its hourly counts and nine duration histograms of ~25 buckets. It then times the
 whole request (middleware, the reads, the arithmetic, the template) as an admin for 7
@@ -82,7 +83,7 @@ def _write_rollups():
     from django.db import transaction
     from django.utils import timezone
 
-    from analytics import facts, measures
+    from analytics import facts, measures, services
     from analytics.models import DailyRollup
     from forum.models import Category
 
@@ -194,6 +195,10 @@ def _write_rollups():
             DailyRollup.objects.bulk_create(rows, batch_size=1000)
         if offset % 100 == 0:
             print(f"  {offset}/{DAYS} days", flush=True)
+    month = (today - timedelta(days=DAYS)).replace(day=1)
+    while month <= today:
+        services.recompute_month(month=month)
+        month = services.next_month(month)
     return today, [category.slug for category in categories]
 
 
