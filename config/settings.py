@@ -484,6 +484,9 @@ MEMBER_PAGE_CACHE_VERIFY = env_str("HANDOFF_MEMBER_PAGE_CACHE_VERIFY") or ""
 # A member who opens a suggested question or article while asking and has not asked a
 # question this many minutes later counts as helped without asking (help/services/deflections.py).
 DEFLECTION_WINDOW_MINUTES = env_int("HANDOFF_DEFLECTION_WINDOW_MINUTES", 30)
+# The first-line bot: an automatic reply under each new question with the closest
+# articles and solved threads (help/receivers.py). 0 turns it off.
+HELP_BOT = env_bool("HANDOFF_HELP_BOT", True)
 
 # --- Trust and safety --------------------------------------------------------
 # Links (safety/links.py). Blocked domains refuse a post that links to them or to any of

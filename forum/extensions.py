@@ -51,6 +51,24 @@ def run_post_hooks(*, thread, post, author, now) -> set[int]:
     return told
 
 
+# --- Under the question ---------------------------------------------------------------
+
+_question_followups: list[ThreadPanel] = []
+
+
+def register_question_followup(followup: ThreadPanel) -> ThreadPanel:
+    """`followup(request=…, thread=…) -> str`: HTML right under the question, or "" (the
+    help app's first-line bot shows its automatic reply there). Not a post: the thread's
+    counts, states and clocks never see it. Rendered on every view, like the panels."""
+    if followup not in _question_followups:
+        _question_followups.append(followup)
+    return followup
+
+
+def question_followups(*, request, thread) -> list[str]:
+    return [html for hook in _question_followups if (html := hook(request=request, thread=thread))]
+
+
 # --- Under the thread --------------------------------------------------------------
 
 _thread_footers: list[ThreadPanel] = []

@@ -10,8 +10,9 @@ class HelpConfig(AppConfig):
 
     def ready(self):
         from forum import extensions
-        from help import panels
+        from help import panels, receivers  # noqa: F401 (connects the bot to new questions)
 
         extensions.register_thread_footer(panels.thread_footer)
+        extensions.register_question_followup(panels.bot_reply)
         extensions.register_ask_suggestions(panels.ask_suggestions)
         extensions.register_search_section(panels.search_section)

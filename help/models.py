@@ -163,3 +163,42 @@ class DeflectionDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.source}"
+
+
+class BotReply(models.Model):
+    """The first-line bot's automatic reply to a new question: the closest knowledge-base
+    articles and solved threads, in the asker's language (help.services.bot).
+
+    Not a post: it is shown under the question, labelled as automatic, and the forum's
+    counts, states and escalation clocks never see it, so the question waits for the
+    community and the support team exactly as if the bot had not spoken. `suggestions`
+    holds what it offered, each {"kind": "article"|"thread", "id", "title", "excerpt"},
+    best first; the page leaves out any that was retired or hidden since. The asker's
+    answer is `outcome`: the suggestion that answered the question (the thread is then
+    solved) or "I still need help".
+    """
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("No answer yet")
+        ANSWERED = "answered", _("This answered my question")
+        NEEDS_HELP = "needs_help", _("I still need help")
+
+    thread = models.OneToOneField(
+        Thread, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=2, choices=[(ENGLISH, "English"), (CHINESE, "中文")])
+    suggestions = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.NONE, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    # Which suggestion answered it: its kind and id, as in `suggestions`.
+    answered_by_kind = models.CharField(max_length=10, blank=True)
+    answered_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("automatic reply")
+        verbose_name_plural = _("automatic replies")
+
+    def __str__(self) -> str:
+        return f"bot reply to {self.thread_id}"

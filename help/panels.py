@@ -71,3 +71,28 @@ def search_section(*, request, query) -> str:
     if not hits:
         return ""
     return render_to_string("help/_search_section.html", {"hits": hits}, request=request)
+
+
+def bot_reply(*, request, thread) -> str:
+    """The first-line bot's reply under the question (forum/extensions.py), in the
+    asker's language, with the asker's two answers while they have not given one."""
+    found = selectors.bot_reply_for(thread=thread)
+    if found is None or not (found.suggestions or found.answered_by):
+        return ""
+    reply = found.reply
+    is_asker = request.user.is_authenticated and request.user.pk == thread.author_id
+    return render_to_string(
+        "help/_bot_reply.html",
+        {
+            "reply": reply,
+            "suggestions": found.suggestions,
+            "answered_by": found.answered_by,
+            "thread": thread,
+            "locale": "zh-hans" if reply.language == "zh" else "en",
+            "can_answer": is_asker
+            and not reply.outcome
+            and not thread.is_solved
+            and not thread.is_closed,
+        },
+        request=request,
+    )

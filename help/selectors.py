@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +27,9 @@ from forum import search as forum_search
 from forum import selectors as forum_selectors
 from forum.models import Category, Thread
 from forum.search.engine import MAX_QUERY_CHARS, highlight, post_text, snippet
+from forum.search.text import index_text
 from help import access
-from help.models import Article, text_language
+from help.models import Article, BotReply, text_language
 
 EXCERPT_CHARS = 180
 # An article is suggested when it covers at least this share of the query's words.
@@ -329,3 +330,89 @@ def viewer_language(request) -> str:
     if asked in ("en", "zh"):
         return asked
     return text_language(getattr(request, "LANGUAGE_CODE", ""))
+
+
+# --- The first-line bot ------------------------------------------------------------------
+
+BOT_SUGGESTIONS = 3
+# The share of a new question's words a solved thread's title and answer must hold for
+# the bot to offer it (articles pass MIN_ARTICLE_COVERAGE already).
+BOT_MIN_COVERAGE = 0.5
+
+
+def bot_suggestions(*, thread: Thread, text: str, asker, language: str) -> list[dict]:
+    """What the bot offers for a new question: up to BOT_SUGGESTIONS live articles and
+    solved threads closest to `text` (the question's title and body) that the asker may
+    see, best first, never the thread itself; each {"kind", "id", "title", "excerpt",
+    "url"}, the article in `language` where it has it. Unsolved threads are left out: the
+    bot offers answers, not more questions."""
+    found = closest_answers(text, user=asker, language=language, limit=BOT_SUGGESTIONS + 1)
+    query = forum_search.parse(text)
+    offered = []
+    for answer in found:
+        if answer.kind == "thread" and (
+            answer.thread.pk == thread.pk
+            or not answer.is_solved
+            # The ask page's suggestions may be loose (the question is still being typed);
+            # an answer offered in the asker's name covers the question's words.
+            or query.coverage(set(index_text(answer.title, answer.excerpt).split()))
+            < BOT_MIN_COVERAGE
+        ):
+            continue
+        target = answer.article if answer.kind == "article" else answer.thread
+        offered.append(
+            {
+                "kind": answer.kind,
+                "id": target.pk,
+                "title": answer.title,
+                "excerpt": answer.excerpt,
+                "url": answer.url,
+            }
+        )
+    return offered[:BOT_SUGGESTIONS]
+
+
+def question_language(*, asker, text: str) -> str:
+    """The language the bot answers in: the asker's chosen one, else the question's own."""
+    if asker.language:
+        return text_language(asker.language)
+    return "zh" if _looks_chinese(text) else "en"
+
+
+@dataclass
+class BotReplyView:
+    """The bot's reply as a page shows it: only the suggestions still live (an article
+    retired or a thread hidden since is left out), and which one answered, if any."""
+
+    reply: BotReply
+    suggestions: list[dict]
+    answered_by: dict | None
+
+
+def bot_reply_for(*, thread: Thread) -> BotReplyView | None:
+    """The bot's reply under this thread's question, or None: one query, and one more for
+    whether what it offered is still there."""
+    reply = BotReply.objects.filter(thread_id=thread.pk).first()
+    if reply is None:
+        return None
+    article_ids = [item["id"] for item in reply.suggestions if item["kind"] == "article"]
+    thread_ids = [item["id"] for item in reply.suggestions if item["kind"] == "thread"]
+    live = set()
+    if article_ids or thread_ids:
+        kind = Value("article", output_field=CharField())
+        articles = live_articles().filter(pk__in=article_ids).annotate(kind=kind)
+        threads = Thread.objects.filter(pk__in=thread_ids, is_hidden=False).annotate(
+            kind=Value("thread", output_field=CharField())
+        )
+        pairs = articles.order_by().values_list("kind", "pk")
+        live = set(pairs.union(threads.order_by().values_list("kind", "pk")))
+    shown = [item for item in reply.suggestions if (item["kind"], item["id"]) in live]
+    answered_by = next(
+        (
+            item
+            for item in reply.suggestions
+            if (item["kind"], item["id"]) == (reply.answered_by_kind, reply.answered_by_id)
+        ),
+        None,
+    )
+    return BotReplyView(reply=reply, suggestions=shown, answered_by=answered_by)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("help/a/<int:article_id>/edit/", views.edit_article, name="edit"),
     path("help/a/<int:article_id>/move/", views.move_article, name="move"),
     path("help/a/<int:article_id>/retire/", views.retire_article, name="retire"),
+    path("help/bot/<int:thread_id>/", views.bot_answer, name="bot-answer"),
     path("help/<slug:slug>/", views.category, name="category"),
 ]

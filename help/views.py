@@ -15,10 +15,10 @@ from forum import access as forum_access
 from forum.models import Category
 from help import access, selectors
 from help.forms import ArticleForm, typed_question
-from help.models import Article
+from help.models import Article, BotReply
 from help.panels import suggestions_context
 from help.services import articles as article_services
-from help.services import deflections, feedback
+from help.services import bot, deflections, feedback
 from safety import limits
 
 editor_required = powers.power_required(access.can_edit_articles, otherwise=lambda: Http404())
@@ -219,3 +219,47 @@ def open_suggestion(request, kind, pk):
         raise Http404
     deflections.record_suggestion_open(actor=request.user)
     return redirect(target)
+
+
+@require_POST
+@login_required
+def bot_answer(request, thread_id):
+    """The asker's answer to the bot's reply: `choice` is "article:<id>" or "thread:<id>"
+    (this answered my question) or "more-help" (I still need help)."""
+    thread = forum_access.get_thread_for_user(request.user, thread_id)
+    reply = BotReply.objects.filter(thread_id=thread.pk).first()
+    if reply is None:
+        raise Http404
+    choice = request.POST.get("choice", "")
+    kind, _sep, raw_id = choice.partition(":")
+    try:
+        limits.count(request, limits.ANSWERING_FEEDBACK, trust=trust_of(request.user))
+        if choice == "more-help":
+            bot.mark_needs_help(actor=request.user, reply=reply)
+        elif (
+            kind in ("article", "thread")
+            and raw_id.isascii()
+            and raw_id.isdigit()
+            and len(raw_id) <= 18
+        ):
+            bot.mark_answered(actor=request.user, reply=reply, kind=kind, pk=int(raw_id))
+        else:
+            messages.error(request, _("Choose one of the answers, or “I still need help”."))
+            return redirect(thread)
+    except RateLimited as limited:
+        messages.error(request, limits.unsent_message(limited))
+        return redirect(thread)
+    except HandoffError as error:
+        messages.error(request, str(error))
+        return redirect(thread)
+    if choice == "more-help":
+        messages.info(
+            request,
+            _(
+                "The community can see your question. If nobody answers in time, you can ask "
+                "the support team here."
+            ),
+        )
+        return redirect(f"{thread.get_absolute_url()}#escalation-panel")
+    messages.success(request, _("Glad it helped. Your question is marked as solved."))
+    return redirect(thread)

@@ -97,3 +97,13 @@ def fold_deflections(*, now=None) -> tuple[int, int]:
 def record_deflection(*, actor, source: str = DeflectionDay.Source.BOT, now=None) -> None:
     """A question answered without people (the bot's "This answered my question")."""
     _count(day=_day(now or timezone.now()), source=source, deflected=1)
+
+
+def record_offer(*, source: str, now=None) -> None:
+    """Self-service offered answers (the bot's reply to a question): counted as `opened`."""
+    _count(day=_day(now or timezone.now()), source=source, opened=1)
+
+
+def record_asked_anyway(*, source: str, now=None) -> None:
+    """What self-service offered did not answer the question (the bot's "I still need help")."""
+    _count(day=_day(now or timezone.now()), source=source, asked_anyway=1)
