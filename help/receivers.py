@@ -30,7 +30,5 @@ def reply_to_new_question(sender, *, thread_id, **kwargs) -> None:
     body = Post.objects.filter(thread_id=thread_id, number=1).values_list("body", flat=True).first()
     text = f"{thread.title}\n{body or ''}"
     language = selectors.question_language(asker=thread.author, text=text)
-    suggestions = selectors.bot_suggestions(
-        thread=thread, text=text, asker=thread.author, language=language
-    )
+    suggestions = selectors.bot_suggestions(thread=thread, asker=thread.author, language=language)
     bot.write_reply(thread=thread, suggestions=suggestions, language=language)

@@ -340,12 +340,14 @@ BOT_SUGGESTIONS = 3
 BOT_MIN_COVERAGE = 0.5
 
 
-def bot_suggestions(*, thread: Thread, text: str, asker, language: str) -> list[dict]:
+def bot_suggestions(*, thread: Thread, asker, language: str) -> list[dict]:
     """What the bot offers for a new question: up to BOT_SUGGESTIONS live articles and
-    solved threads closest to `text` (the question's title and body) that the asker may
-    see, best first, never the thread itself; each {"kind", "id", "title", "excerpt",
-    "url"}, the article in `language` where it has it. Unsolved threads are left out: the
-    bot offers answers, not more questions."""
+    solved threads closest to its title (where a question says what it is about; the
+    details add words that dilute the match) that the asker may see, best first, never
+    the thread itself; each {"kind", "id", "title", "excerpt", "url"}, the article in
+    `language` where it has it. Unsolved threads are left out: the bot offers answers,
+    not more questions."""
+    text = thread.title
     found = closest_answers(text, user=asker, language=language, limit=BOT_SUGGESTIONS + 1)
     query = forum_search.parse(text)
     offered = []
