@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Category, Thread
@@ -121,10 +122,13 @@ class Article(models.Model):
 
     @property
     def title(self) -> str:
-        """The question in the language of the page being rendered."""
-        from django.utils.translation import get_language
-
+        """The question in the language of the page being rendered (or the other one)."""
         return self.text_in(get_language()).question
+
+    @property
+    def title_lang(self) -> str:
+        """The HTML language of `title`: "zh-Hans" or "en"."""
+        return "zh-Hans" if self.text_in(get_language()).language == CHINESE else "en"
 
 
 class PendingDeflection(models.Model):
