@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import Category, Thread
@@ -106,7 +107,7 @@ class Article(models.Model):
         """The article in `language` ("en"/"zh" or a site language code), or in the other
         one when it has no text in that language."""
         wanted = text_language(language)
-        shown = wanted if wanted in self.languages else self.languages[0]
+        shown = self.shown_language(language)
         return ArticleText(
             language=shown,
             question=getattr(self, f"question_{shown}"),
@@ -119,12 +120,21 @@ class Article(models.Model):
             is_fallback=shown != wanted,
         )
 
+    def shown_language(self, language: str) -> str:
+        """ "en" or "zh": `language` if the article has it, else the one it has."""
+        wanted = text_language(language)
+        return wanted if getattr(self, f"question_{wanted}") else self.languages[0]
+
     @property
     def title(self) -> str:
-        """The question in the language of the page being rendered."""
-        from django.utils.translation import get_language
+        """The question in the language of the page being rendered (or the other one);
+        reads the questions only, so lists load nothing else."""
+        return getattr(self, f"question_{self.shown_language(get_language())}")
 
-        return self.text_in(get_language()).question
+    @property
+    def title_lang(self) -> str:
+        """The HTML language of `title`: "zh-Hans" or "en"."""
+        return "zh-Hans" if self.shown_language(get_language()) == CHINESE else "en"
 
 
 class PendingDeflection(models.Model):

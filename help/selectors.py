@@ -35,6 +35,10 @@ EXCERPT_CHARS = 180
 # An article is suggested when it covers at least this share of the query's words.
 MIN_ARTICLE_COVERAGE = 0.5
 RELATED_LIMIT = 5
+# Threads scoring at least this share of the best one count as close matches, among which
+# solved threads come first.
+CLOSE_SHARE = 0.75
+RELATED_SHARE = 0.5
 _LIST_FIELDS = (
     "id",
     "category_id",
@@ -158,7 +162,9 @@ def match_articles(
         title_coverage = query.coverage(title_words)
         found.append(ArticleMatch(article, 2 * coverage + title_coverage, title_coverage))
     found.sort(key=lambda match: (-match.score, match.article.position, match.article.pk))
-    return found[:limit]
+    # An article far behind the best one shares a word or two with the query, no more.
+    best = found[0].score if found else 0.0
+    return [match for match in found if match.score >= CLOSE_SHARE * best][:limit]
 
 
 def article_search_hits(query: forum_search.Query, *, language: str, category_id=None, limit=3):
@@ -189,7 +195,7 @@ def closest_answers(text: str, *, user, language: str, limit: int = 5) -> list[A
     """Up to `limit` articles and threads that may answer `text` (a question being
     typed: the last word may be unfinished), for `user` (what they may see), in
     `language` where an article has it: articles first, then solved threads, then the
-    rest, each with the first lines of its answer. A handful of queries: the articles'
+    rest (of the close matches: CLOSE_SHARE), each with the first lines of its answer. A handful of queries: the articles'
     words, forum's similar() (three), and the threads' answers (one)."""
     text = (text or "")[: MAX_QUERY_CHARS * 4]
     query = forum_search.parse(text, prefix_last=True)
@@ -218,9 +224,13 @@ def closest_answers(text: str, *, user, language: str, limit: int = 5) -> list[A
     if room > 0:
         hits = forum_search.similar(text, user=user, limit=room * 2 + len(covered_threads))
         hits = [hit for hit in hits if hit.thread.pk not in covered_threads]
-        # Solved threads first, each group in the search's own order.
-        hits.sort(key=lambda hit: not hit.thread.is_solved)
-        hits = hits[:room]
+        # Solved threads first among those about as relevant as the best one (a solved
+        # thread sharing one word with the question does not push a close match down),
+        # each group in the search's own order.
+        best = max((hit.score for hit in hits), default=0.0)
+        close = [hit for hit in hits if hit.score >= CLOSE_SHARE * best]
+        close.sort(key=lambda hit: not hit.thread.is_solved)
+        hits = (close + [hit for hit in hits if hit.score < CLOSE_SHARE * best])[:room]
         posts = forum_selectors.answers_of_threads(hit.thread.pk for hit in hits)
         for hit in hits:
             post = posts.get(hit.thread.pk)
@@ -268,7 +278,10 @@ def thread_footer(*, thread: Thread, limit: int = RELATED_LIMIT) -> ThreadFooter
         hits = forum_search.search(
             thread.title, user=AnonymousUser(), limit=limit + 1, snippets=False
         ).hits
-        ids = [hit.thread.pk for hit in hits if hit.thread.pk != thread.pk][:limit]
+        others = [hit for hit in hits if hit.thread.pk != thread.pk]
+        best = max((hit.score for hit in others), default=0.0)
+        # Threads far behind the best share a word with the title, no more.
+        ids = [hit.thread.pk for hit in others if hit.score >= RELATED_SHARE * best][:limit]
         cache.set(key, ids, caching.RELATED_QUESTIONS_TTL)
     its_article = live_articles().filter(source_thread_id=OuterRef("pk"))
     rows = (

@@ -278,3 +278,62 @@ def test_an_edited_article_is_found_by_its_new_words(agent, article):
     query = search.parse("withdrawal exchange")
     assert [m.article.pk for m in selectors.match_articles(query, limit=5)] == [article.pk]
     assert selectors.match_articles(search.parse("区块浏览器"), limit=5) == []
+
+
+# --- Editing and cost ------------------------------------------------------------------
+
+
+def test_an_agent_edits_an_article_and_a_new_category_puts_it_at_the_end(agent, category, article):
+    other = CategoryFactory(slug="install", name="Installing the app")
+    write_article(agent, other, question_en="How do I install the app?")
+    client = client_for(agent)
+
+    response = client.post(
+        f"/help/a/{article.pk}/edit/",
+        {
+            "category": other.pk,
+            "question_en": "Why is my transfer still pending?",
+            "answer_en": "Wait for the network.",
+            "review_by": "2027-01-31",
+        },
+    )
+
+    article.refresh_from_db()
+    assert response.status_code == 302
+    assert article.category == other
+    assert article.position == 1
+    assert article.question_zh == ""  # the Chinese text was emptied on purpose
+    assert str(article.review_by) == "2027-01-31"
+    assert "still pend" in article.index_title  # stemmed, as forum search stores words
+
+
+def test_the_edit_form_says_what_is_missing(agent, article):
+    response = client_for(agent).post(
+        f"/help/a/{article.pk}/edit/",
+        {"category": article.category_id, "question_zh": "只有问题？"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["answer_zh"]
+
+
+def test_the_help_pages_cost_a_fixed_number_of_queries(
+    agent, category, client, django_assert_max_num_queries
+):
+    for n in range(12):
+        write_article(agent, category, question_en=f"Question number {n}?")
+
+    with django_assert_max_num_queries(3):  # the articles, their categories (+ the session)
+        assert client.get("/help/").status_code == 200
+    with django_assert_max_num_queries(3):  # the category, its articles
+        assert client.get("/help/transfers/").status_code == 200
+
+
+def test_the_search_section_keeps_to_the_chosen_category(article, client):
+    other = CategoryFactory(slug="install", name="Installing the app")
+
+    in_other = client.get("/search/", {"q": "USDT pending", "category": other.slug})
+    in_its_own = client.get("/search/", {"q": "USDT pending", "category": "transfers"})
+
+    assert article.get_absolute_url() not in in_other.content.decode()
+    assert article.get_absolute_url() in in_its_own.content.decode()

@@ -80,7 +80,7 @@ def test_the_ask_page_wires_the_typing_to_the_fragment(member):
     html = client_for(member).get("/ask/").content.decode()
 
     assert 'hx-get="/help/similar/"' in html
-    assert "keyup changed delay:400ms" in html
+    assert "input changed delay:400ms from:#id_title" in html
     assert 'name="check_similar"' in html
 
 
