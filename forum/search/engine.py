@@ -3,6 +3,7 @@ snippets. The same for every backend."""
 
 import functools
 import html
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,14 +18,15 @@ from forum.search.text import MIN_PREFIX_CHARS, STOP_WORDS, tokens, words
 
 MAX_QUERY_CHARS = 200  # longer queries are cut here (the page says so)
 MAX_TERMS = 24
-# Posts the backend returns for ranking: the result count stops at the threads they hold.
+# Posts the backend returns for ranking, at most (in tiers, see forum/search/backends.py):
+# the result count stops at the threads they hold.
 CANDIDATES = 400
 SNIPPET_CHARS = 220
 SNIPPET_SOURCE_CHARS = 4_000  # a snippet is looked for in a post's first this many characters
 
-# Ranking weights (see Query.score): how much of the query a thread covers dominates,
-# then title matches, the database's relevance, solved threads, answers from the
-# support team or accepted by the asker, and recency last.
+# Ranking weights (see _rank): how much of the query a thread covers dominates, then
+# title matches, relevance (BM25 over the candidates, see _relevance), solved threads,
+# answers from the support team or accepted by the asker, and recency last.
 _COVERAGE, _TITLE, _RELEVANCE, _SOLVED, _ANSWER, _RECENCY = 4.0, 2.0, 0.8, 0.6, 0.4, 0.2
 
 
@@ -181,14 +183,14 @@ def _search(parsed: Query, *, user, filters, limit, offset, snippets) -> Results
     if not parsed.units:
         return results
     candidates = get_backend().candidates(
-        terms=parsed.terms,
+        units=parsed.units,
         include_hidden=access.can_see_hidden(user),
         filters=filters or Filters(),
         limit=CANDIDATES,
     )
     ranked = _rank(parsed, candidates)
     results.total = len(ranked)
-    results.is_total_capped = len(candidates) >= CANDIDATES
+    results.is_total_capped = candidates.is_capped
     page = ranked[offset : offset + limit]
     if not page:
         return results
@@ -214,31 +216,34 @@ def _rank(query: Query, candidates: Sequence[Candidate]) -> list[_Ranked]:
     """Group the candidates per thread and order the threads (weights above)."""
     if not candidates:
         return []
-    by_thread: dict[int, list[Candidate]] = defaultdict(list)
-    for candidate in candidates:
-        by_thread[candidate.thread_id].append(candidate)
-    top_relevance = max(c.relevance for c in candidates) or 1.0
+    relevance = _relevance(query, candidates)
+    by_thread: dict[int, list[int]] = defaultdict(list)
+    for position, candidate in enumerate(candidates):
+        by_thread[candidate.thread_id].append(position)
+    top_relevance = max(relevance) or 1.0
     oldest, newest = min(by_thread), max(by_thread)  # ids grow with time
     ranked = []
-    for thread_id, rows in by_thread.items():
+    for thread_id, positions in by_thread.items():
         all_words: set[str] = set()
         title_words: set[str] = set()
-        best, best_key = rows[0], (-1.0, 0.0)
-        for row in rows:
+        best, best_key = candidates[positions[0]], (-1.0, 0.0)
+        for position in positions:
+            row = candidates[position]
             row_title = set(row.title_words.split())
             row_words = row_title | set(row.body_words.split())
             title_words |= row_title
             all_words |= row_words
-            key = (query.coverage(row_words), row.relevance)
+            key = (query.coverage(row_words), relevance[position])
             if key > best_key:
                 best, best_key = row, key
         title_coverage = query.coverage(title_words)
+        rows = [candidates[position] for position in positions]
         has_answer = any((row.is_accepted or row.is_staff_answer) for row in rows)
         recency = (thread_id - oldest) / (newest - oldest) if newest > oldest else 1.0
         score = (
             _COVERAGE * query.coverage(all_words)
             + _TITLE * title_coverage
-            + _RELEVANCE * max(row.relevance for row in rows) / top_relevance
+            + _RELEVANCE * max(relevance[position] for position in positions) / top_relevance
             + _SOLVED * rows[0].is_solved
             + _ANSWER * has_answer
             + _RECENCY * recency
@@ -246,6 +251,44 @@ def _rank(query: Query, candidates: Sequence[Candidate]) -> list[_Ranked]:
         ranked.append(_Ranked(thread_id, best, score, title_coverage > 0))
     ranked.sort(key=lambda item: (-item.score, -item.thread_id))
     return ranked
+
+
+# BM25 over the candidates (the same on every backend), title and body words alike (the
+# title has its own weight in _rank); document frequencies are the candidates' own,
+# which is what telling these few hundred posts apart needs. Counting title words twice
+# here as well put short titles with one query word above better matches (relevance set).
+_K1, _B = 1.2, 0.75
+
+
+def _relevance(query: Query, candidates: Sequence[Candidate]) -> list[float]:
+    terms = query.terms
+    counts = []  # per candidate: (count per term, length)
+    for candidate in candidates:
+        words = f"{candidate.title_words} {candidate.body_words}".split()
+        counts.append(([_count(term, words) for term in terms], len(words)))
+    total = len(candidates)
+    average_length = sum(length for _found, length in counts) / total or 1.0
+    idf = [
+        math.log(1 + (total - found + 0.5) / (found + 0.5))
+        for found in (sum(1 for per_term, _l in counts if per_term[i]) for i in range(len(terms)))
+    ]
+    scores = []
+    for per_term, length in counts:
+        norm = _K1 * (1 - _B + _B * length / average_length)
+        scores.append(
+            sum(
+                weight * count * (_K1 + 1) / (count + norm)
+                for weight, count in zip(idf, per_term, strict=True)
+                if count
+            )
+        )
+    return scores
+
+
+def _count(term: Term, words: list[str]) -> int:
+    if term.is_prefix:
+        return sum(1 for word in words if word.startswith(term.text))
+    return words.count(term.text)
 
 
 def post_text(post: Post) -> str:
