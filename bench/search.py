@@ -335,15 +335,23 @@ def _tree_rss_mb() -> float:
     return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the rebuild's workers); on
+    PostgreSQL the server's own is not in it."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def child_rebuild(options) -> dict:
     from forum.search import index
 
     sampler = _MemorySampler()
     sampler.start()
     profiler = _profiler("rebuild")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     posts = index.rebuild(jobs=options.jobs or None)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, _cpu_seconds() - cpu_started
     _stop(profiler)
     sampler.stopping.set()
     sampler.join()
@@ -354,6 +362,8 @@ def child_rebuild(options) -> dict:
         "posts": posts,
         "seconds": seconds,
         "posts_per_s": posts / seconds if seconds else 0,
+        "cpu_seconds": cpu_seconds,
+        "load_average": os.getloadavg()[0],
         "peak_rss_mb": max(peak, own_peak),
         "own_peak_rss_mb": own_peak,
         "worker_peak_rss_mb": workers_peak,
@@ -484,6 +494,7 @@ def child_queries(options) -> dict:
         )
     _stop(profiler)
     return {
+        "load_average": os.getloadavg()[0],
         "rows": rows,
         "search": _summary(all_search),
         "page": _summary(all_page),
@@ -577,11 +588,15 @@ def _print_table(build: dict, rebuild, queries: dict, fresh: dict, options) -> N
             f"\nRebuild: {rebuild['posts']:,} posts in {rebuild['seconds']:.1f} s; RSS of the process "
             f"and its workers at a quarter / half / end: {rebuild['rss_quarter_mb']:.0f} / "
             f"{rebuild['rss_half_mb']:.0f} / {rebuild['rss_end_mb']:.0f} MB (the process's own peak "
-            f"{rebuild['own_peak_rss_mb']:.0f} MB, a worker's {rebuild['worker_peak_rss_mb']:.0f} MB)."
+            f"{rebuild['own_peak_rss_mb']:.0f} MB, a worker's {rebuild['worker_peak_rss_mb']:.0f} MB). "
+            f"CPU time of the process and workers: {rebuild['cpu_seconds']:.1f} s "
+            f"({rebuild['posts'] / max(rebuild['cpu_seconds'], 0.001):,.0f} posts per CPU-second); "
+            f"load average at the end: {rebuild['load_average']:.1f}."
         )
     print(
         f"Freshness: the service call itself {fresh['service']['median']:.1f} ms median; "
-        "'found' counts threads (+: the candidate cap was reached)."
+        "'found' counts threads (+: the candidate cap was reached). Load average after the "
+        f"queries: {queries['load_average']:.1f} ({os.cpu_count()} CPUs)."
     )
     print("\nCommand: " + " ".join([".venv/bin/python", "bench/search.py", *sys.argv[1:]]))
 
