@@ -94,6 +94,9 @@ class SearchBackend:
         is at least as new)."""
         raise NotImplementedError
 
+    def loaded(self) -> None:
+        """A rebuild has written every batch: tidy up what bulk loading left behind."""
+
 
 @functools.cache
 def _backend(path: str) -> SearchBackend:
@@ -311,6 +314,14 @@ class PostgresBackend(DatabaseBackend):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE forum_searchentry")
+
+    def loaded(self) -> None:
+        # Bulk inserts leave the GIN index's pending list full (every query scans it
+        # linearly) and the planner's statistics those of an empty table, with which it
+        # drove a query from the posts table instead of the index: 3 s instead of 50 ms.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('forum_searchentry_document')")
+            cursor.execute("ANALYZE forum_searchentry")
 
     def _expression(self, terms):
         # Cast to tsquery, not to_tsquery(): the lexemes are taken as they are, quoted

@@ -87,6 +87,7 @@ def rebuild(
     else:
         for batch in _batches(batch_size):
             done = _load(backend, _entries(batch), done, total, started, progress)
+    backend.loaded()
     return done
 
 
