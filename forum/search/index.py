@@ -6,6 +6,7 @@ showing and moving need no call: the backends read those from the post and threa
 """
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import get_context
@@ -80,10 +81,14 @@ def rebuild(
     done, started = 0, time.monotonic()
     if jobs > 1:
         index_text("转账 transfer")  # load jieba's dictionary once, before the workers fork
+        # imap reads its input as fast as it can: unchecked, a writer slower than the
+        # reader would have the whole forum in memory. A batch is read only when fewer
+        # than two per worker are being normalised or waiting to be written.
+        in_flight = threading.BoundedSemaphore(2 * jobs)
         with get_context("fork").Pool(jobs) as pool:
-            # imap keeps reading ahead of the writer: at most a few batches wait in memory.
-            for entries in pool.imap(_entries, _batches(batch_size)):
+            for entries in pool.imap(_entries, _held(_batches(batch_size), in_flight)):
                 done = _load(backend, entries, done, total, started, progress)
+                in_flight.release()
     else:
         for batch in _batches(batch_size):
             done = _load(backend, _entries(batch), done, total, started, progress)
@@ -98,6 +103,12 @@ def _load(backend, entries, done, total, started, progress) -> int:
     if progress:
         progress(done=done, total=total, seconds=time.monotonic() - started)
     return done
+
+
+def _held(batches: Iterator[list[Row]], in_flight: threading.BoundedSemaphore):
+    for batch in batches:
+        in_flight.acquire()
+        yield batch
 
 
 def _batches(batch_size: int) -> Iterator[list[Row]]:
