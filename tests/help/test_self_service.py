@@ -342,3 +342,13 @@ def test_any_text_gives_suggestions_or_none(member, article, solved_thread, type
     answers = selectors.closest_answers(typed, user=member, language="zh-hans")
 
     assert len(answers) <= 5
+
+
+def test_the_admin_shows_the_deflection_counts_read_only(admin_user, member):
+    deflections.record_deflection(actor=member)
+    client = client_for(admin_user)
+
+    page = client.get("/admin/help/deflectionday/")
+
+    assert page.status_code == 200
+    assert client.get("/admin/help/deflectionday/add/").status_code == 403
