@@ -22,4 +22,5 @@ Modules, bottom up (each imports only those above it in this list):
 - panels      what help adds to forum pages (thread footer, ask suggestions, search section)
 - views, urls /help/…, the suggestions fragment and the suggestion-open marker
 - tasks       beat's fold of article views and of pending deflections
+- admin       the deflection counts, read only
 """

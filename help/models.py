@@ -147,6 +147,10 @@ class PendingDeflection(models.Model):
     first_opened_at = models.DateTimeField()
     last_opened_at = models.DateTimeField(db_index=True)
 
+    class Meta:
+        verbose_name = _("pending deflection")
+        verbose_name_plural = _("pending deflections")
+
     def __str__(self) -> str:
         return f"pending deflection of {self.user_id}"
 
@@ -160,13 +164,15 @@ class DeflectionDay(models.Model):
         ASK = "ask", _("Similar questions while asking")
         BOT = "bot", _("The first-line answer bot")
 
-    day = models.DateField()
-    source = models.CharField(max_length=10, choices=Source)
-    opened = models.PositiveIntegerField(default=0)
-    deflected = models.PositiveIntegerField(default=0)
-    asked_anyway = models.PositiveIntegerField(default=0)
+    day = models.DateField(_("day"))
+    source = models.CharField(_("where"), max_length=10, choices=Source)
+    opened = models.PositiveIntegerField(_("suggestions opened"), default=0)
+    deflected = models.PositiveIntegerField(_("left without asking"), default=0)
+    asked_anyway = models.PositiveIntegerField(_("asked anyway"), default=0)
 
     class Meta:
+        verbose_name = _("deflection count")
+        verbose_name_plural = _("deflection counts")
         constraints = [
             models.UniqueConstraint(fields=["day", "source"], name="help_one_deflection_row_a_day")
         ]

@@ -14,7 +14,12 @@ from safety import limits
 def thread_footer(*, request, thread) -> str:
     footer = selectors.thread_footer(thread=thread)
     article, related = footer.article, footer.related
-    can_write = access.can_edit_articles(request.user) and article is None
+    # Staff are offered to turn a solved (or support-resolved) thread into an article.
+    can_write = (
+        article is None
+        and (thread.is_solved or thread.support_resolved_at is not None)
+        and access.can_edit_articles(request.user)
+    )
     if not (article or related or can_write):
         return ""
     language = selectors.viewer_language(request)

@@ -53,19 +53,19 @@ def article_detail(request, article_id, slug):
 
 
 def _render_article(request, article, *, partial: str = "", status: int = 200, **context):
-    language = selectors.viewer_language(request)
+    text = article.text_in(selectors.viewer_language(request))
     answered = request.session.get(FEEDBACK_SESSION_KEY, [])
     response = render(
         request,
         f"help/article.html{partial}",
         {
             "article": article,
-            "text": article.text_in(language),
+            "text": text,
+            # The other language's link, when the article has it too.
             "other_language": next(
-                (lang for lang in article.languages if lang != article.text_in(language).language),
-                None,
+                (lang for lang in article.languages if lang != text.language), None
             ),
-            "has_answered": article.pk in answered if isinstance(answered, list) else False,
+            "has_answered": isinstance(answered, list) and article.pk in answered,
             "is_due_for_review": selectors.is_due_for_review(article),
             **_editor(request),
             **context,

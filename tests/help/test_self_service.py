@@ -6,6 +6,9 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from forum.services import moderation as forum_moderation
 from help import selectors
@@ -325,3 +328,27 @@ def test_a_wrong_slug_redirects_and_a_missing_article_is_a_404(client, article):
     assert client.get(f"/help/a/{article.pk}-wrong/").status_code == 301
     assert client.get("/help/a/999999-x/").status_code == 404
     assert client.get("/help/no-such-category/").status_code == 404
+
+
+@given(typed=st.text(max_size=400))
+@hypothesis_settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_text_gives_suggestions_or_none(member, article, solved_thread, typed):
+    """What a bot or a future caller passes straight in, NUL and lone surrogates included:
+    a list, never a database error."""
+    answers = selectors.closest_answers(typed, user=member, language="zh-hans")
+
+    assert len(answers) <= 5
+
+
+def test_the_admin_shows_the_deflection_counts_read_only(admin_user, member):
+    deflections.record_deflection(actor=member)
+    client = client_for(admin_user)
+
+    page = client.get("/admin/help/deflectionday/")
+
+    assert page.status_code == 200
+    assert client.get("/admin/help/deflectionday/add/").status_code == 403
