@@ -268,22 +268,24 @@ def test_a_change_reads_as_a_number_and_a_direction():
     assert sections.change_cell(spec, 0.5, 0.5).raw == 0
 
 
-def test_a_period_splits_into_whole_months_and_the_days_around_them():
+def test_a_period_reads_months_and_the_fewest_days_around_them():
     from analytics.dashboard.rows import split
 
-    assert split(date(2026, 10, 15), date(2026, 12, 3)) == (
-        [date(2026, 11, 1)],
-        [(date(2026, 10, 15), date(2026, 10, 31)), (date(2026, 12, 1), date(2026, 12, 3))],
-    )
-    assert split(date(2026, 11, 1), date(2026, 11, 30)) == ([date(2026, 11, 1)], [])
-    assert split(date(2026, 11, 2), date(2026, 11, 30)) == (
-        [],
-        [(date(2026, 11, 2), date(2026, 11, 30))],
-    )
-    assert split(date(2025, 12, 31), date(2026, 2, 1)) == (
-        [date(2026, 1, 1)],
-        [(date(2025, 12, 31), date(2025, 12, 31)), (date(2026, 2, 1), date(2026, 2, 1))],
-    )
+    # October: its month less Oct 1-14 (15 rows) beats Oct 15-31 (17 rows).
+    plan = split(date(2026, 10, 15), date(2026, 12, 3))
+    assert plan.months == [date(2026, 10, 1), date(2026, 11, 1)]
+    assert plan.days == [(date(2026, 12, 1), date(2026, 12, 3))]
+    assert plan.minus == [(date(2026, 10, 1), date(2026, 10, 14))]
+    november = split(date(2026, 11, 1), date(2026, 11, 30))
+    assert (november.months, november.days, november.minus) == ([date(2026, 11, 1)], [], [])
+    inside = split(date(2026, 11, 3), date(2026, 11, 27))
+    assert inside.months == [date(2026, 11, 1)]
+    assert inside.minus == [
+        (date(2026, 11, 1), date(2026, 11, 2)),
+        (date(2026, 11, 28), date(2026, 11, 30)),
+    ]
+    short = split(date(2026, 11, 10), date(2026, 11, 16))
+    assert (short.months, short.days) == ([], [(date(2026, 11, 10), date(2026, 11, 16))])
 
 
 @pytest.mark.parametrize(
@@ -293,6 +295,8 @@ def test_a_period_splits_into_whole_months_and_the_days_around_them():
         (date(2026, 10, 1), date(2026, 11, 30)),
         (date(2026, 11, 2), date(2026, 11, 28)),
         (date(2026, 10, 31), date(2026, 11, 1)),
+        (date(2026, 11, 4), date(2026, 11, 26)),  # November less its other days
+        (date(2026, 10, 2), date(2026, 11, 27)),  # October less a day, November less three
     ],
 )
 def test_a_period_read_through_monthly_rollups_equals_the_sum_of_its_days(history, first, last):
