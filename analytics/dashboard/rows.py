@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import IntegerField, Q, Sum
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -144,6 +144,35 @@ def totals(
             elif _within(day, plan.minus):
                 _subtract(target(label, key), plain, hists)
     return found
+
+
+def top_helpers(first: date, last: date, *, limit: int) -> list[tuple[int, int]]:
+    """(helper id, accepted answers) of the `limit` members with the most accepted answers
+    in first..last, most first: the database adds up the months and days (two queries)."""
+    plan = split(first, last)
+    accepted = Cast(KT(f"counts__{measures.ACCEPTED_ANSWERS}"), IntegerField())
+    found: dict[int, int] = defaultdict(int)
+    for key, total in (
+        MonthlyRollup.objects.filter(scope=Scope.HELPER, month__in=plan.months or [date.min])
+        .values("key")
+        .annotate(total=Sum(accepted))
+        .values_list("key", "total")
+    ):
+        found[key] += total or 0
+    added, taken = Q(day=date.min), Q(day=date.min)
+    for first_day, last_day in plan.days:
+        added |= Q(day__gte=first_day, day__lte=last_day)
+    for first_day, last_day in plan.minus:
+        taken |= Q(day__gte=first_day, day__lte=last_day)
+    for key, total in (
+        DailyRollup.objects.filter(added | taken, scope=Scope.HELPER)
+        .values("key")
+        .annotate(total=Sum(Case(When(taken, then=accepted * Value(-1)), default=accepted)))
+        .values_list("key", "total")
+    ):
+        found[key] += total or 0
+    ranked = sorted(((-total, key) for key, total in found.items() if total > 0))
+    return [(key, -negative) for negative, key in ranked[:limit]]
 
 
 def read_rows(query: Query, ranges: dict[str, tuple[date, date]]) -> Rows:

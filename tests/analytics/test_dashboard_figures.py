@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from accounts.powers import mark_verified
 from analytics import dashboard, histograms, measures, selectors, services
-from analytics.dashboard import sections
+from analytics.dashboard import rows, sections
 from analytics.forms import Query
 from analytics.models import DailyRollup
 from escalation.models import SatisfactionRating
@@ -235,6 +235,11 @@ def test_top_helpers_are_ranked_by_accepted_answers(history, agent):
 
     assert [row[1].raw for row in helpers.rows] == [1]
     assert helpers.rows[0][0].text in (history.helper.display_name, history.helper.username)
+    # Read through November's monthly row: whole, and less the days up to Nov 4.
+    assert rows.top_helpers(date(2026, 10, 2), date(2026, 11, 30), limit=10) == [
+        (history.helper.pk, 1)
+    ]
+    assert rows.top_helpers(date(2026, 11, 5), date(2026, 11, 30), limit=10) == []
 
 
 def test_a_before_after_comparison_on_few_questions_says_the_sample_is_too_small(history, agent):
