@@ -89,6 +89,7 @@ def recompute_month(*, month: date) -> int:
 
 
 def recompute_day(*, day: date) -> int:
+    """Rebuild one day's rollups, not its month's: callers go through recompute_days."""
     tallies = facts.collect(day, day)
     now = timezone.now()
     rows = [

@@ -73,6 +73,16 @@ def split(first: date, last: date) -> Plan:
     return Plan(first, last, months, days, minus)
 
 
+def _days(where: Q, ranges) -> Q:
+    """`where` on the days of `ranges`, written so each alternative can use the (scope,
+    day) index (SQLite scans every row of the scope for `scope AND (range OR range)`).
+    No ranges: date.min, which no row has, so the query still runs (a constant count)."""
+    found = where & Q(day=date.min)
+    for first, last in ranges:
+        found |= where & Q(day__gte=first, day__lte=last)
+    return found
+
+
 def _within(day: date, ranges) -> bool:
     return any(first <= day <= last for first, last in ranges)
 
@@ -128,12 +138,9 @@ def totals(
                 start, end = instants[label]
                 inside = [pair for pair in comments if start <= pair[0] < end]
                 target(label, key).tally.merge(counts, hists, inside)
-    days = Q(day=date.min)
-    for plan in plans.values():
-        for first, last in (*plan.days, *plan.minus):
-            days |= Q(day__gte=first, day__lte=last)
+    days = _days(where, [r for plan in plans.values() for r in (*plan.days, *plan.minus)])
     for day, key, counts, hists, comments in (
-        DailyRollup.objects.filter(where, days)
+        DailyRollup.objects.filter(days)
         .values_list("day", "key", "counts", "histograms", "recent_comments")
         .iterator(chunk_size=2000)
     ):
@@ -159,13 +166,10 @@ def top_helpers(first: date, last: date, *, limit: int) -> list[tuple[int, int]]
         .values_list("key", "total")
     ):
         found[key] += total or 0
-    added, taken = Q(day=date.min), Q(day=date.min)
-    for first_day, last_day in plan.days:
-        added |= Q(day__gte=first_day, day__lte=last_day)
-    for first_day, last_day in plan.minus:
-        taken |= Q(day__gte=first_day, day__lte=last_day)
+    helpers = Q(scope=Scope.HELPER)
+    taken = _days(helpers, plan.minus)
     for key, total in (
-        DailyRollup.objects.filter(added | taken, scope=Scope.HELPER)
+        DailyRollup.objects.filter(_days(helpers, [*plan.days, *plan.minus]))
         .values("key")
         .annotate(total=Sum(Case(When(taken, then=accepted * Value(-1)), default=accepted)))
         .values_list("key", "total")
