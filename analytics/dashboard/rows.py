@@ -11,7 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -155,28 +156,42 @@ def totals(
 
 def top_helpers(first: date, last: date, *, limit: int) -> list[tuple[int, int]]:
     """(helper id, accepted answers) of the `limit` members with the most accepted answers
-    in first..last, most first: the database adds up the months and days (two queries)."""
+    in first..last, most first, added up and ranked by the database in one query.
+
+    The ORM writes both parts (the months' rows, and the days' rows with the days a
+    month is read without counted negative); only their UNION ALL, which Django cannot
+    aggregate over, is put together here, so a period's thousands of helpers never
+    reach Python."""
     plan = split(first, last)
     accepted = Cast(KT(f"counts__{measures.ACCEPTED_ANSWERS}"), IntegerField())
-    found: dict[int, int] = defaultdict(int)
-    for key, total in (
-        MonthlyRollup.objects.filter(scope=Scope.HELPER, month__in=plan.months or [date.min])
-        .values("key")
-        .annotate(total=Sum(accepted))
-        .values_list("key", "total")
-    ):
-        found[key] += total or 0
     helpers = Q(scope=Scope.HELPER)
+    months = (
+        MonthlyRollup.objects.filter(helpers, month__in=plan.months or [date.min])
+        .order_by()
+        .annotate(helper=F("key"), answers=accepted)
+        .values_list("helper", "answers")
+    )
     taken = _days(helpers, plan.minus)
-    for key, total in (
+    days = (
         DailyRollup.objects.filter(_days(helpers, [*plan.days, *plan.minus]))
-        .values("key")
-        .annotate(total=Sum(Case(When(taken, then=accepted * Value(-1)), default=accepted)))
-        .values_list("key", "total")
-    ):
-        found[key] += total or 0
-    ranked = sorted(((-total, key) for key, total in found.items() if total > 0))
-    return [(key, -negative) for negative, key in ranked[:limit]]
+        .order_by()
+        .annotate(
+            helper=F("key"),
+            answers=Case(When(taken, then=accepted * Value(-1)), default=accepted),
+        )
+        .values_list("helper", "answers")
+    )
+    months_sql, months_params = months.query.sql_with_params()
+    days_sql, days_params = days.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT parts.helper, SUM(parts.answers) AS total FROM ("
+            f"SELECT * FROM ({months_sql}) AS m UNION ALL SELECT * FROM ({days_sql}) AS d"
+            ") AS parts GROUP BY parts.helper HAVING SUM(parts.answers) > 0"
+            " ORDER BY total DESC, parts.helper LIMIT %s",
+            [*months_params, *days_params, limit],
+        )
+        return [(int(key), int(total)) for key, total in cursor.fetchall()]
 
 
 def read_rows(query: Query, ranges: dict[str, tuple[date, date]]) -> Rows:
