@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from analytics import facts
-from analytics.models import DailyRollup
+from analytics import facts, measures
+from analytics.models import DailyRollup, MonthlyRollup
 
 # Longest range one call recomputes; the command splits nothing, so this bounds its memory.
 MAX_DAYS = 3 * 366
@@ -32,6 +32,7 @@ def recompute_days(
 
     Idempotent: each day is deleted and inserted again in one transaction, so a reader
     sees a day's old rows or its new ones, never a mix, and two runs give the same rows.
+    The months the days fall in are then rebuilt from their days (recompute_month).
     Raises InvalidRange.
     """
     check_range(first, last)
@@ -42,7 +43,50 @@ def recompute_days(
         if progress:
             progress(day)
         day += timedelta(days=1)
+    month = first.replace(day=1)
+    while month <= last:
+        recompute_month(month=month)
+        month = next_month(month)
     return written
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def recompute_month(*, month: date) -> int:
+    """Rebuild the monthly rollups of `month` (its first day) from its daily rollups, in
+    one transaction (idempotent, as the days are); return the rows written."""
+    tallies: dict[tuple[str, int], facts.Tally] = {}
+    for scope, key, counts, hists, comments in (
+        DailyRollup.objects.filter(day__gte=month, day__lt=next_month(month))
+        .exclude(scope=DailyRollup.Scope.HELPER)
+        .values_list("scope", "key", "counts", "histograms", "recent_comments")
+        .iterator(chunk_size=2000)
+    ):
+        tally = tallies.setdefault((scope, key), facts.Tally())
+        tally.merge(
+            {name: n for name, n in counts.items() if not measures.hour_of(name)},
+            hists,
+            comments,
+        )
+    now = timezone.now()
+    rows = [
+        MonthlyRollup(
+            month=month,
+            scope=scope,
+            key=key,
+            counts=tally.counts,
+            histograms=tally.histograms,
+            recent_comments=tally.recent_comments,
+            computed_at=now,
+        )
+        for (scope, key), tally in sorted(tallies.items())
+    ]
+    with transaction.atomic():
+        MonthlyRollup.objects.filter(month=month).delete()
+        MonthlyRollup.objects.bulk_create(rows)
+    return len(rows)
 
 
 def recompute_day(*, day: date) -> int:
@@ -55,6 +99,7 @@ def recompute_day(*, day: date) -> int:
             key=key,
             counts=tally.counts,
             histograms=tally.histograms,
+            recent_comments=tally.recent_comments,
             computed_at=now,
         )
         for (tally_day, scope, key), tally in sorted(tallies.items())

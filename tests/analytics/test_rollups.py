@@ -128,9 +128,7 @@ def test_the_rollups_agree_with_the_direct_computation_day_by_day_and_summed(his
         while day <= last:
             direct = selectors.period_measures(first=day, last=day, scope=scope, direct=True)
             assert measured(day, scope=scope) == direct, (scope, day)
-            selectors.facts.Tally(summed.counts, summed.histograms).merge(
-                direct.counts, direct.histograms
-            )
+            summed.tally.merge(direct.counts, direct.histograms, direct.recent_comments)
             day += timedelta(days=1)
         assert measured(first, last, scope=scope) == summed
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import content, services
+from demo import content, help_articles, services
 
 
 class Command(BaseCommand):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
                 "password; pass --allow-production if you really mean it."
             )
         counts = services.seed_demo(domain=domain)
+        help_articles.seed_help_articles()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['people']} people, {counts['categories']} categories, "
