@@ -158,14 +158,22 @@ class DatabaseBackend(SearchBackend):
         found = CandidateList()
         if not units:
             return found
-        tiers = [(self._expression([term for unit in units for term in unit]), limit)]
+        tiers = [(self._expression([term for unit in units for term in unit]), limit, False)]
         if len(units) > 1:
-            tiers = [(self._all_of(units), limit // 2), (tiers[0][0], limit - limit // 2)]
+            tiers = [
+                (self._all_of(units), limit // 2, True),
+                (tiers[0][0], limit - limit // 2, False),
+            ]
         where, where_params = _visible_and_filtered(include_hidden=include_hidden, filters=filters)
         parts, params = [], []
-        for number, (expression, tier_limit) in enumerate(tiers):
+        for number, (expression, tier_limit, every_word) in enumerate(tiers):
             sql, tier_params = self._tier(
-                expression, where, where_params, limit=tier_limit, tier=number
+                expression,
+                where,
+                where_params,
+                limit=tier_limit,
+                tier=number,
+                every_word=every_word,
             )
             parts.append(sql)
             params += tier_params
@@ -175,7 +183,7 @@ class DatabaseBackend(SearchBackend):
         rows.sort(key=lambda row: row[0])  # the tiers in order (each is newest first)
         per_tier = Counter(row[0] for row in rows)
         found.is_capped = any(
-            per_tier[number] >= tier_limit for number, (_expression, tier_limit) in enumerate(tiers)
+            per_tier[number] >= tier_limit for number, (_e, tier_limit, _every) in enumerate(tiers)
         )
         seen = set()
         for (
@@ -223,10 +231,18 @@ class DatabaseBackend(SearchBackend):
         raise NotImplementedError
 
     def _tier(
-        self, expression: str, where: str, where_params: list, *, limit: int, tier: int
+        self,
+        expression: str,
+        where: str,
+        where_params: list,
+        *,
+        limit: int,
+        tier: int,
+        every_word: bool,
     ) -> tuple[str, list]:
         """One tier's SELECT (tier, post_id, then _columns()): the newest `limit` posts
-        that match and pass `where`; and its parameters."""
+        that match and pass `where`; and its parameters. `every_word`: the expression
+        asks for every word of a query of several."""
         raise NotImplementedError
 
 
@@ -291,7 +307,7 @@ class SqliteBackend(DatabaseBackend):
     def _all_of(self, units):
         return " AND ".join(f"({self._expression(unit)})" for unit in units)
 
-    def _tier(self, expression, where, where_params, *, limit, tier):
+    def _tier(self, expression, where, where_params, *, limit, tier, every_word):
         # CROSS JOIN keeps the FTS table the outer loop, walked newest first (FTS5 gives
         # rowid order for free), so the LIMIT stops the walk early.
         sql = (
@@ -340,42 +356,50 @@ class PostgresBackend(DatabaseBackend):
     def _all_of(self, units):
         return " & ".join(f"({self._expression(unit)})" for unit in units)
 
-    def _tier(self, expression, where, where_params, *, limit, tier):
+    def _tier(self, expression, where, where_params, *, limit, tier, every_word):
         # The planner chooses between the primary key backwards (checking each row's
-        # document) and the GIN index then a sort, by its estimate of the matches, which
-        # for words found together (余额 & 显示) is far too low: it multiplies their
-        # shares. It took the index for ten thousand matches, read each one's row, and
-        # sorted: 200-500 ms. So a tier looks first among the newest posts only, along
-        # the primary key (the match written so that no index can serve it: `IS TRUE`),
-        # which costs at most that many rows; and through the GIN index among the older
-        # posts only if those found fewer than the limit (an Append under a LIMIT stops
-        # pulling once it has enough), which happens when the matches are few anyway.
+        # document) and the GIN index then a sort, by its estimate of the matches. For
+        # one word or any of several that estimate is good, and its choice right: the
+        # key for common words (it stops after the limit), the index for rare ones.
+        # For every word of several it multiplies their shares, far too low for words
+        # found together (余额 & 显示): it took the index for ten thousand matches, read
+        # each one's row, joined and sorted them: 300-500 ms. So that tier looks first
+        # among the newest posts only, along the primary key (the match written so
+        # that no index can serve it: `IS TRUE`), which costs at most that many rows;
+        # and through the GIN index among the older posts only if those gave fewer than
+        # the limit (an Append under a LIMIT stops pulling once it has enough), which
+        # happens when the matches are few anyway.
+        if not every_word:
+            sql = (
+                f"(SELECT {tier} AS tier, e.post_id, {self._columns()} "
+                "FROM forum_searchentry e "
+                f"JOIN {Post._meta.db_table} p ON p.id = e.post_id "
+                f"JOIN {Thread._meta.db_table} t ON t.id = e.thread_id "
+                f"WHERE e.document @@ CAST(%s AS tsquery) AND {where} "
+                "ORDER BY e.post_id DESC LIMIT %s)"
+            )
+            return sql, [expression, *where_params, limit]
         arms = []
         params: list = []
-        along_key, by_index = (
-            "(e.document @@ CAST(%s AS tsquery)) IS TRUE",
-            "e.document @@ CAST(%s AS tsquery)",
-        )
-        newer, older = f"e.post_id > {_NEWEST} - %s", f"e.post_id <= {_NEWEST} - %s"
-        for match, bounds, bound_params in (
-            (along_key, [newer], [NEWEST_POSTS]),
-            (by_index, [older], [NEWEST_POSTS]),
+        for match, bound in (
+            ("(e.document @@ CAST(%s AS tsquery)) IS TRUE", f"e.post_id > {_NEWEST} - %s"),
+            ("e.document @@ CAST(%s AS tsquery)", f"e.post_id <= {_NEWEST} - %s"),
         ):
             arms.append(
                 f"(SELECT e.post_id, {self._columns()} "
                 "FROM forum_searchentry e "
                 f"JOIN {Post._meta.db_table} p ON p.id = e.post_id "
                 f"JOIN {Thread._meta.db_table} t ON t.id = e.thread_id "
-                f"WHERE {match} AND {where} AND {' AND '.join(bounds)} "
+                f"WHERE {match} AND {where} AND {bound} "
                 "ORDER BY e.post_id DESC LIMIT %s)"
             )
-            params += [expression, *where_params, *bound_params, limit]
+            params += [expression, *where_params, NEWEST_POSTS, limit]
         sql = f"(SELECT {tier} AS tier, arms.* FROM ({' UNION ALL '.join(arms)}) arms LIMIT %s)"
         return sql, [*params, limit]
 
 
-# PostgreSQL: a tier looks along the primary key among the newest this many posts
-# before it asks the GIN index.
+# PostgreSQL: the every-word tier looks along the primary key among the newest this
+# many posts before it asks the GIN index.
 NEWEST_POSTS = 50_000
 _NEWEST = "(SELECT COALESCE(MAX(post_id), 0) FROM forum_searchentry)"
 
