@@ -154,6 +154,6 @@ def test_seed_demo_refuses_when_debug_is_off(db, settings):
 def test_seed_demo_runs_without_the_flag_in_debug(db, settings):
     settings.DEBUG = True
 
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", history=False, stdout=StringIO())
 
     assert User.objects.count() == len(DEMO_USERNAMES)
