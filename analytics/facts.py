@@ -25,6 +25,7 @@ from escalation import business_time
 from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from escalation.policies import PolicyBook
 from forum.models import Post, Thread
+from help.models import DeflectionDay
 from safety.models import SecretRefusal
 
 Scope = DailyRollup.Scope
@@ -106,6 +107,10 @@ def collect(first: date, last: date) -> Tallies:
     _surveys(at, start, end)
     for refusal in SecretRefusal.objects.filter(day__gte=first, day__lte=last):
         tallies[(refusal.day, Scope.SITE, 0)].count(measures.SECRET_REFUSALS, refusal.count)
+    for day, deflected in DeflectionDay.objects.filter(
+        day__gte=first, day__lte=last, deflected__gt=0
+    ).values_list("day", "deflected"):
+        tallies[(day, Scope.SITE, 0)].count(measures.DEFLECTED, deflected)
     # The site's row also holds every category's added up (every question and ticket has
     # one category, or key 0): a page about everything reads one row a day, not one a
     # category.

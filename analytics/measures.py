@@ -37,6 +37,9 @@ SURVEYS_SENT = "surveys_sent"  # satisfaction surveys sent: the response rate's 
 STAFF_ANSWER_ACCEPTED = "staff_answer_accepted"
 # Site scope.
 SECRET_REFUSALS = "secret_refusals"
+# Questions self-service answered (help.models.DeflectionDay, counts only): a suggestion
+# opened while asking and no question asked, or the bot's "This answered my question".
+DEFLECTED = "deflected"
 # Helper scope: answers by a member other than the asker that the asker accepted.
 ACCEPTED_ANSWERS = "accepted_answers"
 

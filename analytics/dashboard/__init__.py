@@ -22,7 +22,14 @@ from accounts import powers
 from analytics import facts, measures, tables
 from analytics.dashboard import rows as rollup_rows
 from analytics.dashboard import sections
-from analytics.dashboard.specs import Spec, change_cell, outcome_specs, speed_specs, volume_specs
+from analytics.dashboard.specs import (
+    Spec,
+    change_cell,
+    count_of,
+    outcome_specs,
+    speed_specs,
+    volume_specs,
+)
 from analytics.forms import Query
 from analytics.selectors import Measures
 from analytics.tables import Cell, Table
@@ -103,27 +110,47 @@ def load_dashboard(*, viewer, query: Query, names: dict, today: date) -> Dashboa
     )
     current = rows.totals["current"]
     before = rows.totals["previous"]
-    site_now, site_before = rows.refusals
 
     summary = [
         sections.measure_table("volume", _("Volume"), volume_specs(), current, before),
         sections.measure_table("speed", _("Speed"), speed_specs(), current, before),
         sections.measure_table("outcome", _("Outcome"), outcome_specs(), current, before),
     ]
-    refusals = Spec(
-        "secret_refusals", _("Posts refused for holding a secret"), "count", lambda m: 0, False
-    )
-    summary[0].rows.append(
-        [
-            Cell(refusals.label, refusals.name),
-            tables.count(site_now),
-            tables.count(site_before),
-            change_cell(refusals, site_now, site_before),
-        ]
-    )
+    # Counted for the whole site only (they have no category): after the volume's rows.
+    for spec, (now, earlier) in (
+        (
+            Spec(
+                "deflected",
+                _("Deflected by self-service"),
+                "count",
+                count_of(measures.DEFLECTED),
+                True,
+            ),
+            rows.deflected,
+        ),
+        (
+            Spec(
+                "secret_refusals",
+                _("Posts refused for holding a secret"),
+                "count",
+                count_of(measures.SECRET_REFUSALS),
+                False,
+            ),
+            rows.refusals,
+        ),
+    ):
+        summary[0].rows.append(
+            [
+                Cell(spec.label, spec.name),
+                tables.count(now),
+                tables.count(earlier),
+                change_cell(spec, now, earlier),
+            ]
+        )
     summary[0].note = _(
-        "Deflection stays at zero until self-service help exists. Refused posts are "
-        "counted for the whole site, whatever the filter."
+        "Deflected: questions self-service answered (a suggestion opened while asking and "
+        "no question asked, or the help assistant's answer accepted). Deflections and "
+        "refused posts are counted for the whole site, whatever the filter."
     )
     summary[1].note = _(
         "Staff times count only open hours where the category's business calendar applies."

@@ -37,8 +37,10 @@ class Rows:
     totals: dict[str, Measures] = field(default_factory=dict)
     # Each key's totals over the chosen period.
     keys: dict[int, Measures] = field(default_factory=dict)
-    # Secret-guard refusals (site-wide) in the chosen period and the one before.
+    # Secret-guard refusals and self-service deflections (site-wide counts) in the chosen
+    # period and the one before.
     refusals: tuple[int, int] = (0, 0)
+    deflected: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -214,11 +216,19 @@ def read_rows(query: Query, ranges: dict[str, tuple[date, date]]) -> Rows:
                 hourly[(measure, hour)] = hourly.get((measure, hour), 0) + amount
             else:
                 plain[name] = plain.get(name, 0) + amount
-    refused = Cast(KT(f"counts__{measures.SECRET_REFUSALS}"), IntegerField())
     previous = query.previous
-    found = DailyRollup.objects.filter(scope=Scope.SITE).aggregate(
-        now=Sum(refused, filter=Q(day__gte=query.first, day__lte=query.last)),
-        before=Sum(refused, filter=Q(day__gte=previous[0], day__lte=previous[1])),
+    site_wide = {}
+    for measure in (measures.SECRET_REFUSALS, measures.DEFLECTED):
+        counted = Cast(KT(f"counts__{measure}"), IntegerField())
+        site_wide[f"{measure}_now"] = Sum(
+            counted, filter=Q(day__gte=query.first, day__lte=query.last)
+        )
+        site_wide[f"{measure}_before"] = Sum(
+            counted, filter=Q(day__gte=previous[0], day__lte=previous[1])
+        )
+    found = DailyRollup.objects.filter(scope=Scope.SITE).aggregate(**site_wide)
+    rows.refusals, rows.deflected = (
+        (found[f"{measure}_now"] or 0, found[f"{measure}_before"] or 0)
+        for measure in (measures.SECRET_REFUSALS, measures.DEFLECTED)
     )
-    rows.refusals = (found["now"] or 0, found["before"] or 0)
     return rows

@@ -99,7 +99,6 @@ def volume_specs() -> list[Spec]:
             "count",
             count_of(measures.ESCALATED["agent"]),
         ),
-        Spec("deflected", _("Deflected by self-service"), "count", lambda m: 0, True),
     ]
 
 

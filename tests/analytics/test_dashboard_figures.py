@@ -18,6 +18,7 @@ from analytics.forms import Query
 from analytics.models import DailyRollup
 from escalation.models import SatisfactionRating
 from forum.errors import NotAllowed
+from help.models import DeflectionDay
 from tests.analytics.conftest import FALL_BACK, HOUR
 from tests.factories import UserFactory
 
@@ -162,6 +163,11 @@ def test_the_heatmap_is_in_the_viewers_zone_across_the_dst_change(history, agent
 
 
 def test_the_dashboard_reads_the_measures_and_compares_with_the_previous_period(history, agent):
+    # Self-service (help.models.DeflectionDay): 2 + 1 questions answered in November, 1 in
+    # October; offers and asks-anyway are not deflections.
+    DeflectionDay.objects.create(day=date(2026, 11, 5), source="ask", opened=4, deflected=2)
+    DeflectionDay.objects.create(day=date(2026, 11, 6), source="bot", opened=3, deflected=1)
+    DeflectionDay.objects.create(day=date(2026, 10, 20), source="ask", deflected=1)
     rebuild()
 
     found = load(agent, query(date(2026, 11, 1), date(2026, 11, 30)))
@@ -172,7 +178,8 @@ def test_the_dashboard_reads_the_measures_and_compares_with_the_previous_period(
     assert column(volume, "asked")[3].text.startswith("↑")
     assert column(volume, "escalated")[1].raw == 6
     assert column(volume, "escalated_deadline")[1].raw == 3
-    assert column(volume, "deflected")[1].raw == 0
+    assert column(volume, "deflected")[1].raw == 3
+    assert column(volume, "deflected")[2].raw == 1
     assert column(volume, "secret_refusals")[1].raw == 4
     speed = found.sections[1]
     assert column(speed, "first_response_sla")[1].raw == 0.5  # one of two met its target
