@@ -9,13 +9,6 @@ day of a DST change lasts 23 or 25 hours.
 Durations of staff work (first response, resolution) count only open hours when the
 category's escalation policy has a business calendar (escalation.policies.PolicyBook),
 wall-clock time otherwise; the time to a first community answer is wall-clock time.
-
-Set-based: a range of days costs a fixed number of queries whatever its length. Counts
-are grouped by local day in the database (TruncDate in the zone); what needs Python (a
-duration in business time, a histogram bucket) reads one row per fact, streamed, so
-memory holds the tallies (days × keys), never the rows. A range's facts are the union of
-its days' facts: collecting a quarter at once gives each day the tally collecting that
-day alone would (tests/analytics: the rollups equal the direct computation).
 """
 
 from collections import defaultdict
@@ -24,15 +17,15 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import F, Q
 
 from analytics import histograms, measures
 from analytics.models import DailyRollup
 from escalation import business_time
-from escalation.models import SatisfactionRating, Ticket, TicketEvent
+from escalation.models import SatisfactionRating, SurveyInvitation, Ticket, TicketEvent
 from escalation.policies import PolicyBook
 from forum.models import Post, Thread
+from help.models import DeflectionDay
 from safety.models import SecretRefusal
 
 Scope = DailyRollup.Scope
@@ -51,10 +44,22 @@ def day_bounds(first: date, last: date, tz: ZoneInfo | None = None) -> tuple[dat
     return start, end
 
 
+def day_start(day: date, tz: ZoneInfo | None = None) -> datetime:
+    """The first instant of local `day` (aware). Hourly counts are hours elapsed since it."""
+    return datetime.combine(day, time(), tzinfo=tz or zone())
+
+
+def elapsed_hour(instant: datetime, day: date, tz: ZoneInfo) -> int:
+    """Whole hours from the start of local `day` to `instant`, in real (UTC) time."""
+    return int((instant.timestamp() - day_start(day, tz).timestamp()) // 3600)
+
+
 @dataclass
 class Tally:
     counts: dict[str, int] = field(default_factory=dict)
     histograms: dict[str, dict[str, int]] = field(default_factory=dict)
+    # [timestamp, rating id] of the newest commented ratings, newest first.
+    recent_comments: list[list[int]] = field(default_factory=list)
 
     def count(self, measure: str, amount: int = 1) -> None:
         self.counts[measure] = self.counts.get(measure, 0) + amount
@@ -62,24 +67,24 @@ class Tally:
     def sample(self, measure: str, seconds: float) -> None:
         histograms.add(self.histograms.setdefault(measure, {}), seconds)
 
-    def merge(self, counts, hists) -> None:
-        # Inlined (no count() or histograms.merge() calls): a year's dashboard merges
-        # thousands of rows of a hundred numbers each.
+    def comment(self, at: datetime, rating_id: int) -> None:
+        self.merge({}, {}, [[int(at.timestamp()), rating_id]])
+
+    def merge(self, counts, hists, recent_comments=()) -> None:
+        # Inlined (no call per measure): the dashboard merges thousands of rows a page.
         mine = self.counts
         for measure, amount in counts.items():
             mine[measure] = mine.get(measure, 0) + amount
         for measure, histogram in hists.items():
-            into = self.histograms.get(measure)
-            if into is None:
-                self.histograms[measure] = dict(histogram)
-                continue
-            for bucket, count in histogram.items():
-                into[bucket] = into.get(bucket, 0) + count
+            histograms.merge(self.histograms.setdefault(measure, {}), histogram)
+        if recent_comments:
+            newest = sorted(
+                {tuple(pair) for pair in [*self.recent_comments, *recent_comments]}, reverse=True
+            )
+            self.recent_comments[:] = [list(pair) for pair in newest[: measures.RECENT_COMMENTS]]
 
 
 Tallies = dict[tuple[date, str, int], Tally]
-# Rows fetched at a time from the database when streaming (PostgreSQL: a server-side cursor).
-STREAM_CHUNK = 5_000
 
 
 def collect(first: date, last: date) -> Tallies:
@@ -89,212 +94,321 @@ def collect(first: date, last: date) -> Tallies:
     tallies: Tallies = defaultdict(Tally)
     book = PolicyBook.load()
 
-    def at(instant: datetime, scope: str, key: int | None) -> Tally:
-        return tallies[(instant.astimezone(tz).date(), scope, key or 0)]
+    def at(instant: datetime, scope: str, key: int | None, *, hourly: str = "") -> Tally:
+        day = instant.astimezone(tz).date()
+        tally = tallies[(day, scope, key or 0)]
+        if hourly:
+            tally.count(measures.by_hour(hourly, elapsed_hour(instant, day, tz)))
+        return tally
 
-    def on(day: date, scope: str, key: int | None) -> Tally:
-        return tallies[(day, scope, key or 0)]
-
-    _questions(on, tz, start, end)
-    _community_answers(at, start, end)
+    _questions(at, start, end)
     _tickets(at, book, start, end)
-    _ratings(on, tz, start, end)
-    for day, count in (
-        SecretRefusal.objects.filter(day__gte=first, day__lte=last)
-        .order_by()
-        .values("day")
-        .annotate(total=Sum("count"))
-        .values_list("day", "total")
-    ):
-        on(day, Scope.SITE, 0).count(measures.SECRET_REFUSALS, count)
+    _ratings(at, start, end)
+    _surveys(at, start, end)
+    for refusal in SecretRefusal.objects.filter(day__gte=first, day__lte=last):
+        tallies[(refusal.day, Scope.SITE, 0)].count(measures.SECRET_REFUSALS, refusal.count)
+    for day, deflected in DeflectionDay.objects.filter(
+        day__gte=first, day__lte=last, deflected__gt=0
+    ).values_list("day", "deflected"):
+        tallies[(day, Scope.SITE, 0)].count(measures.DEFLECTED, deflected)
+    # The site's row also holds every category's added up (every question and ticket has
+    # one category, or key 0): a page about everything reads one row a day, not one a
+    # category.
+    for (day, scope, _key), tally in list(tallies.items()):
+        if scope == Scope.CATEGORY:
+            tallies[(day, Scope.SITE, 0)].merge(
+                tally.counts, tally.histograms, tally.recent_comments
+            )
     return dict(tallies)
 
 
-def _per_day(rows, column: str, tz, *keys: str):
-    """`rows` counted per local day of `column` and per `keys`, in the database."""
-    return (
-        rows.order_by()
-        .annotate(local_day=TruncDate(column, tzinfo=tz))
-        .values("local_day", *keys)
-        .annotate(found=Count("pk"))
-        .values_list("local_day", *keys, "found")
-    )
+def _question_scopes(category_id, chain_id) -> tuple[tuple[str, int | None], ...]:
+    return ((Scope.CATEGORY, category_id), (Scope.CHAIN, chain_id))
 
 
-def _questions(on, tz, start, end) -> None:
+def _questions(at, start, end) -> None:
     threads = Thread.objects.filter(is_hidden=False)
-    for measure, column in (
-        (measures.ASKED, "created_at"),
-        (measures.SOLVED, "solved_at"),
-        (measures.NEEDS_HELP, "needs_help_at"),
-    ):
-        window = threads.filter(**{f"{column}__gte": start, f"{column}__lt": end})
-        for day, category_id, found in _per_day(window, column, tz, "category_id"):
-            on(day, Scope.CATEGORY, category_id).count(measure, found)
-
-
-def _community_posts():
-    """Posts that answer as the community: visible replies by neither the asker nor the team."""
-    return Post.objects.filter(
-        number__gt=1, is_hidden=False, deleted_at__isnull=True, posted_as=""
-    ).exclude(author_id=F("thread__author_id"))
-
-
-def _community_answers(at, start, end) -> None:
-    """The first community answer of each thread, counted on its day: the threads with such
-    an answer inside the window and none before it."""
-    earlier = _community_posts().filter(thread_id=OuterRef("thread_id"), created_at__lt=start)
-    firsts = (
-        _community_posts()
-        .filter(thread__is_hidden=False, created_at__gte=start, created_at__lt=end)
-        .filter(~Exists(earlier))
-        .order_by()
-        .values("thread_id", "thread__created_at", "thread__category_id")
-        .annotate(first=Min("created_at"))
-        .values_list("first", "thread__created_at", "thread__category_id")
+    for category_id, chain_id, created_at in threads.filter(
+        created_at__gte=start, created_at__lt=end
+    ).values_list("category_id", "chain_id", "created_at"):
+        for scope, key in _question_scopes(category_id, chain_id):
+            at(created_at, scope, key, hourly=measures.ASKED).count(measures.ASKED)
+    for category_id, chain_id, created_at, needs_help_at in threads.filter(
+        needs_help_at__gte=start, needs_help_at__lt=end
+    ).values_list("category_id", "chain_id", "created_at", "needs_help_at"):
+        for scope, key in _question_scopes(category_id, chain_id):
+            tally = at(needs_help_at, scope, key)
+            tally.count(measures.NEEDS_HELP)
+            tally.sample(measures.NEEDS_HELP_TIME, (needs_help_at - created_at).total_seconds())
+    _solved(at, threads.filter(solved_at__gte=start, solved_at__lt=end))
+    # The first community answer of each thread: a visible reply by neither its asker nor
+    # the team. Threads whose first such answer falls in the window are the ones counted.
+    answers = (
+        Post.objects.filter(
+            thread__is_hidden=False,
+            number__gt=1,
+            is_hidden=False,
+            deleted_at__isnull=True,
+            posted_as="",
+            created_at__lt=end,
+        )
+        .exclude(author_id=F("thread__author_id"))
+        .filter(thread__in=_threads_answered_in(start, end))
+        .order_by("thread_id", "created_at", "number")
+        .values_list(
+            "thread_id",
+            "created_at",
+            "thread__created_at",
+            "thread__category_id",
+            "thread__chain_id",
+        )
     )
-    for answered_at, asked_at, category_id in firsts.iterator(chunk_size=STREAM_CHUNK):
-        tally = at(answered_at, Scope.CATEGORY, category_id)
-        tally.count(measures.COMMUNITY_ANSWERED)
-        tally.sample(measures.COMMUNITY_ANSWER_TIME, (answered_at - asked_at).total_seconds())
+    seen = set()
+    for thread_id, answered_at, asked_at, category_id, chain_id in answers:
+        if thread_id in seen:
+            continue
+        seen.add(thread_id)
+        if answered_at < start:
+            continue
+        for scope, key in _question_scopes(category_id, chain_id):
+            tally = at(answered_at, scope, key)
+            tally.count(measures.COMMUNITY_ANSWERED)
+            tally.sample(measures.COMMUNITY_ANSWER_TIME, (answered_at - asked_at).total_seconds())
+
+
+def _solved(at, threads) -> None:
+    """Solved questions and how long they took; the accepted answer's helper (a member
+    other than the asker) or, for an escalated question, the support team's answer."""
+    for (
+        category_id,
+        chain_id,
+        asked_at,
+        solved_at,
+        asker_id,
+        helper_id,
+        posted_as,
+        queue_id,
+        ticket_id,
+    ) in threads.values_list(
+        "category_id",
+        "chain_id",
+        "created_at",
+        "solved_at",
+        "author_id",
+        "accepted_post__author_id",
+        "accepted_post__posted_as",
+        "ticket__queue_id",
+        "ticket__id",
+    ):
+        staff_answer = ticket_id is not None and posted_as == "agent"
+        for scope, key in _question_scopes(category_id, chain_id):
+            tally = at(solved_at, scope, key)
+            tally.count(measures.SOLVED)
+            tally.sample(measures.SOLVE_TIME, (solved_at - asked_at).total_seconds())
+            if staff_answer:
+                tally.count(measures.STAFF_ANSWER_ACCEPTED)
+        if staff_answer:
+            at(solved_at, Scope.QUEUE, queue_id).count(measures.STAFF_ANSWER_ACCEPTED)
+        if helper_id and helper_id != asker_id and not posted_as:
+            at(solved_at, Scope.HELPER, helper_id).count(measures.ACCEPTED_ANSWERS)
+
+
+def _threads_answered_in(start, end):
+    """Threads with a community answer inside the window (their first may be earlier)."""
+    return (
+        Post.objects.filter(
+            number__gt=1,
+            is_hidden=False,
+            deleted_at__isnull=True,
+            posted_as="",
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .exclude(author_id=F("thread__author_id"))
+        .values("thread_id")
+    )
 
 
 def _tickets(at, book: PolicyBook, start, end) -> None:
     window = Q(created_at__gte=start, created_at__lt=end)
-    work = TicketEvent.objects.filter(
-        window, kind__in=(TicketEvent.Kind.RESOLVED, TicketEvent.Kind.REOPENED)
+    events = list(
+        TicketEvent.objects.filter(
+            window,
+            kind__in=(
+                TicketEvent.Kind.RESOLVED,
+                TicketEvent.Kind.REOPENED,
+            ),
+        ).values_list("ticket_id", "kind", "actor_id", "created_at")
     )
-    touched = Ticket.objects.filter(
-        window
-        | Q(first_responded_at__gte=start, first_responded_at__lt=end)
-        | Q(first_response_breached_at__gte=start, first_response_breached_at__lt=end)
-        | Q(resolution_breached_at__gte=start, resolution_breached_at__lt=end)
-        | Q(pk__in=work.values("ticket_id"))
-    ).values_list(
-        "pk",
-        "reason",
-        "queue_id",
-        "category_id",
-        "assignee_id",
-        "created_at",
-        "first_responded_at",
-        "first_response_breached_at",
-        "resolution_breached_at",
+    touched = (
+        Ticket.objects.filter(
+            window
+            | Q(first_responded_at__gte=start, first_responded_at__lt=end)
+            | Q(first_response_breached_at__gte=start, first_response_breached_at__lt=end)
+            | Q(resolution_breached_at__gte=start, resolution_breached_at__lt=end)
+            | Q(pk__in={ticket_id for ticket_id, *_ in events})
+        )
+        .select_related("thread")
+        .only(
+            "reason",
+            "queue_id",
+            "category_id",
+            "assignee_id",
+            "created_at",
+            "first_responded_at",
+            "first_response_breached_at",
+            "resolution_breached_at",
+            "thread__created_at",
+            "thread__chain_id",
+        )
     )
-    # What a resolution or reopening needs of its ticket, kept for the events below:
-    # (category_id, queue_id, assignee_id, resolution_breached_at, created_at).
-    tickets: dict[int, tuple] = {}
-    responders = _first_responders(start, end)
+    tickets = {ticket.pk: ticket for ticket in touched}
+    responders = _first_responders(tickets, start, end)
+    cycle_starts = _cycle_starts([ticket_id for ticket_id, *_ in events])
 
-    def scopes(category_id, queue_id, instant, agent_id=None):
-        found = [at(instant, Scope.CATEGORY, category_id), at(instant, Scope.QUEUE, queue_id)]
+    def scopes(ticket, instant, agent_id=None, *, hourly=""):
+        found = [
+            at(instant, Scope.CATEGORY, ticket.category_id, hourly=hourly),
+            at(instant, Scope.QUEUE, ticket.queue_id, hourly=hourly),
+            at(instant, Scope.CHAIN, ticket.thread.chain_id, hourly=hourly),
+        ]
         if agent_id:
-            found.append(at(instant, Scope.AGENT, agent_id))
+            found.append(at(instant, Scope.AGENT, agent_id, hourly=hourly))
         return found
 
-    for (
-        pk,
-        reason,
-        queue_id,
-        category_id,
-        assignee_id,
-        created_at,
-        responded,
-        response_breached,
-        resolution_breached,
-    ) in touched.iterator(chunk_size=STREAM_CHUNK):
-        tickets[pk] = (category_id, queue_id, assignee_id, resolution_breached, created_at)
-        if start <= created_at < end:
-            group = measures.REASON_GROUP.get(reason, "agent")
-            for tally in scopes(category_id, queue_id, created_at):
+    for ticket in tickets.values():
+        schedule = book.for_category(ticket.category_id).schedule
+        if start <= ticket.created_at < end:
+            group = measures.REASON_GROUP.get(ticket.reason, "agent")
+            waited = (ticket.created_at - ticket.thread.created_at).total_seconds()
+            for tally in scopes(ticket, ticket.created_at, hourly=measures.ESCALATIONS):
                 tally.count(measures.ESCALATED[group])
+                tally.sample(measures.ESCALATION_TIME, waited)
+        responded = ticket.first_responded_at
         if responded and start <= responded < end:
-            schedule = book.for_category(category_id).schedule
             seconds = business_time.business_time_between(
-                schedule, created_at, responded
+                schedule, ticket.created_at, responded
             ).total_seconds()
-            agent_id = responders.get(pk) or assignee_id
-            for tally in scopes(category_id, queue_id, responded, agent_id):
+            breached = ticket.first_response_breached_at is not None
+            for tally in scopes(ticket, responded, responders.get(ticket.pk)):
                 tally.count(measures.FIRST_RESPONSES)
                 tally.sample(measures.FIRST_RESPONSE_TIME, seconds)
-                if response_breached is None:
+                if not breached:
                     tally.count(measures.FIRST_RESPONSE_MET)
         for measure, instant in (
-            (measures.FIRST_RESPONSE_BREACHED, response_breached),
-            (measures.RESOLUTION_BREACHED, resolution_breached),
+            (measures.FIRST_RESPONSE_BREACHED, ticket.first_response_breached_at),
+            (measures.RESOLUTION_BREACHED, ticket.resolution_breached_at),
         ):
             if instant and start <= instant < end:
-                for tally in scopes(category_id, queue_id, instant, assignee_id):
+                for tally in scopes(ticket, instant, ticket.assignee_id):
                     tally.count(measure)
-    cycle_starts = _cycle_starts(work)
-    for ticket_id, kind, actor_id, created_at in work.values_list(
-        "ticket_id", "kind", "actor_id", "created_at"
-    ).iterator(chunk_size=STREAM_CHUNK):
-        category_id, queue_id, assignee_id, resolution_breached, opened = tickets[ticket_id]
+    for ticket_id, kind, actor_id, created_at in events:
+        ticket = tickets[ticket_id]
         if kind == TicketEvent.Kind.REOPENED:
-            for tally in scopes(category_id, queue_id, created_at):
+            for tally in scopes(ticket, created_at):
                 tally.count(measures.REOPENS)
             continue
-        schedule = book.for_category(category_id).schedule
-        began = max((s for s in cycle_starts.get(ticket_id, ()) if s <= created_at), default=opened)
+        schedule = book.for_category(ticket.category_id).schedule
+        began = max(
+            (s for s in cycle_starts.get(ticket_id, ()) if s <= created_at),
+            default=ticket.created_at,
+        )
         seconds = business_time.business_time_between(schedule, began, created_at)
-        breached = resolution_breached is not None and resolution_breached <= created_at
-        for tally in scopes(category_id, queue_id, created_at, actor_id or assignee_id):
+        breached = ticket.resolution_breached_at is not None and (
+            ticket.resolution_breached_at <= created_at
+        )
+        for tally in scopes(ticket, created_at, actor_id or ticket.assignee_id):
             tally.count(measures.RESOLUTIONS)
             tally.sample(measures.RESOLUTION_TIME, seconds.total_seconds())
             if not breached:
                 tally.count(measures.RESOLUTION_MET)
 
 
-def _first_responders(start, end) -> dict[int, int | None]:
-    """Who gave each ticket first answered in the window its first staff response: the
-    first "staff replied" event's actor (the caller falls back on the ticket's assignee)."""
+def _first_responders(tickets, start, end) -> dict[int, int | None]:
+    """Who gave each ticket its first staff response: the first "staff replied" event's
+    actor, else the ticket's assignee."""
+    answered = [
+        pk
+        for pk, t in tickets.items()
+        if t.first_responded_at and start <= t.first_responded_at < end
+    ]
     found: dict[int, int | None] = {}
     for ticket_id, actor_id in (
-        TicketEvent.objects.filter(
-            kind=TicketEvent.Kind.STAFF_REPLIED,
-            ticket__first_responded_at__gte=start,
-            ticket__first_responded_at__lt=end,
-        )
+        TicketEvent.objects.filter(ticket_id__in=answered, kind=TicketEvent.Kind.STAFF_REPLIED)
         .order_by("ticket_id", "created_at", "pk")
         .values_list("ticket_id", "actor_id")
-        .iterator(chunk_size=STREAM_CHUNK)
     ):
         found.setdefault(ticket_id, actor_id)
-    return found
+    return {pk: found.get(pk) or tickets[pk].assignee_id for pk in answered}
 
 
-def _cycle_starts(work) -> dict[int, list[datetime]]:
-    """When each cycle of the tickets with `work` (resolutions, reopenings) began."""
+def _cycle_starts(ticket_ids) -> dict[int, list[datetime]]:
     starts: dict[int, list[datetime]] = defaultdict(list)
-    for ticket_id, created_at in (
-        TicketEvent.objects.filter(
-            ticket_id__in=work.values("ticket_id"),
-            kind__in=(TicketEvent.Kind.CREATED, TicketEvent.Kind.REOPENED),
-        )
-        .values_list("ticket_id", "created_at")
-        .iterator(chunk_size=STREAM_CHUNK)
-    ):
+    for ticket_id, created_at in TicketEvent.objects.filter(
+        ticket_id__in=set(ticket_ids),
+        kind__in=(TicketEvent.Kind.CREATED, TicketEvent.Kind.REOPENED),
+    ).values_list("ticket_id", "created_at"):
         starts[ticket_id].append(created_at)
     return starts
 
 
-def _ratings(on, tz, start, end) -> None:
-    ratings = SatisfactionRating.objects.filter(created_at__gte=start, created_at__lt=end)
-    for day, category_id, queue_id, assignee_id, score, found in _per_day(
-        ratings,
-        "created_at",
-        tz,
-        "ticket__category_id",
-        "ticket__queue_id",
-        "ticket__assignee_id",
-        "score",
+def _ratings(at, start, end) -> None:
+    ratings = list(
+        SatisfactionRating.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("ticket", "ticket__thread")
+        .only(
+            "score",
+            "comment",
+            "created_at",
+            "ticket__category_id",
+            "ticket__queue_id",
+            "ticket__assignee_id",
+            "ticket__thread__chain_id",
+        )
+    )
+    resolved: dict[int, list[datetime]] = defaultdict(list)
+    for ticket_id, resolved_at in TicketEvent.objects.filter(
+        ticket_id__in={rating.ticket_id for rating in ratings}, kind=TicketEvent.Kind.RESOLVED
+    ).values_list("ticket_id", "created_at"):
+        resolved[ticket_id].append(resolved_at)
+    for rating in ratings:
+        ticket = rating.ticket
+        # The resolution this rating answers: the latest one before it.
+        answered = max((t for t in resolved[ticket.pk] if t <= rating.created_at), default=None)
+        for scope, key in _ticket_keys(ticket):
+            tally = at(rating.created_at, scope, key)
+            tally.count(measures.RATINGS)
+            tally.count(measures.RATING_SUM, rating.score)
+            tally.count(measures.RATING_SCORES[rating.score])
+            if answered is not None:
+                tally.sample(measures.RATING_TIME, (rating.created_at - answered).total_seconds())
+            if rating.comment.strip():
+                tally.comment(rating.created_at, rating.pk)
+
+
+def _ticket_keys(ticket) -> list[tuple[str, int | None]]:
+    keyed = [
+        (Scope.CATEGORY, ticket.category_id),
+        (Scope.QUEUE, ticket.queue_id),
+        (Scope.CHAIN, ticket.thread.chain_id),
+    ]
+    if ticket.assignee_id:
+        keyed.append((Scope.AGENT, ticket.assignee_id))
+    return keyed
+
+
+def _surveys(at, start, end) -> None:
+    """Satisfaction surveys sent: the whole of the response rate."""
+    for survey in (
+        SurveyInvitation.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("ticket", "ticket__thread")
+        .only(
+            "created_at",
+            "ticket__category_id",
+            "ticket__queue_id",
+            "ticket__assignee_id",
+            "ticket__thread__chain_id",
+        )
     ):
-        keyed = [(Scope.CATEGORY, category_id), (Scope.QUEUE, queue_id)]
-        if assignee_id:
-            keyed.append((Scope.AGENT, assignee_id))
-        for scope, key in keyed:
-            tally = on(day, scope, key)
-            tally.count(measures.RATINGS, found)
-            tally.count(measures.RATING_SUM, score * found)
-            tally.count(measures.RATING_SCORES[score], found)
+        for scope, key in _ticket_keys(survey.ticket):
+            at(survey.created_at, scope, key).count(measures.SURVEYS_SENT)

@@ -1,7 +1,9 @@
 """Analytics: daily rollups of what the other apps recorded. This app writes only these rows.
 
 One row per (day, scope, key): the measures of one local day (`ANALYTICS_TIME_ZONE`, by
-default the site's `TIME_ZONE`) for one category, queue or agent, or the whole site.
+default the site's `TIME_ZONE`) for one category, queue, chain, agent or helper (a member
+whose answers were accepted), or the whole site (whose row adds up every category's, and
+counts the secret guard's refusals).
 Counts are a JSON object of measure → integer; durations are histograms
 (`analytics.histograms`: at most ~70 log-spaced buckets whatever the volume), so a
 median or a 90th percentile over any range is read from a bounded number of rows of
@@ -21,13 +23,19 @@ class DailyRollup(models.Model):
         CATEGORY = "category", _("Category")
         QUEUE = "queue", _("Queue")
         AGENT = "agent", _("Agent")
+        CHAIN = "chain", _("Chain")
+        HELPER = "helper", _("Helper")
 
     day = models.DateField()
     scope = models.CharField(max_length=10, choices=Scope)
-    # The category's, queue's or agent's id; 0 for the site, and for tickets in no queue.
+    # The category's, queue's, chain's, agent's or helper's id; 0 for the site, and for
+    # tickets in no queue and questions about no chain.
     key = models.BigIntegerField(default=0)
     counts = models.JSONField(default=dict)
     histograms = models.JSONField(default=dict)
+    # The day's newest commented ratings as [timestamp, rating id], newest first, at most
+    # measures.RECENT_COMMENTS: what "recent comments" reads without scanning ratings.
+    recent_comments = models.JSONField(default=list)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -43,45 +51,19 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.scope} {self.key}"
 
 
-class WeeklyRollup(models.Model):
-    """The sum of a local week's DailyRollup rows (Monday to Sunday) for one scope and key.
-
-    Derived from the daily rows whenever they are rebuilt (analytics.services), in the same
-    transaction. A long period is read as its whole months (MonthlyRollup), the whole
-    weeks around them from here and its few edge days from the daily rows
-    (analytics.periods): a year is some 23 rows a key instead of 365.
-    """
-
-    week = models.DateField()  # the Monday
-    scope = models.CharField(max_length=10, choices=DailyRollup.Scope)
-    key = models.BigIntegerField(default=0)
-    counts = models.JSONField(default=dict)
-    histograms = models.JSONField(default=dict)
-    computed_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("weekly rollup")
-        verbose_name_plural = _("weekly rollups")
-        ordering = ["week", "scope", "key"]
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "key", "week"], name="rollup_once_per_week"),
-        ]
-        indexes = [models.Index(fields=["scope", "week"], name="rollup_scope_week")]
-
-    def __str__(self) -> str:
-        return f"week of {self.week} {self.scope} {self.key}"
-
-
 class MonthlyRollup(models.Model):
-    """The sum of a calendar month's DailyRollup rows for one scope and key, rebuilt with
-    the days like the weeks: a year is read as its whole months, then whole weeks, then
-    days (analytics.periods)."""
+    """One calendar month of a scope's daily rollups added up (hourly counts left out),
+    so a period of a year reads twelve rows a key and the days at its edges, not 365.
 
-    month = models.DateField()  # the first day of the month
+    Derived from DailyRollup by analytics.services.recompute_month, which every rebuild of
+    days calls for their months."""
+
+    month = models.DateField()  # its first day
     scope = models.CharField(max_length=10, choices=DailyRollup.Scope)
     key = models.BigIntegerField(default=0)
     counts = models.JSONField(default=dict)
     histograms = models.JSONField(default=dict)
+    recent_comments = models.JSONField(default=list)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -94,4 +76,4 @@ class MonthlyRollup(models.Model):
         indexes = [models.Index(fields=["scope", "month"], name="rollup_scope_month")]
 
     def __str__(self) -> str:
-        return f"month of {self.month} {self.scope} {self.key}"
+        return f"{self.month:%Y-%m} {self.scope} {self.key}"

@@ -5,7 +5,7 @@ tallies (analytics.facts), so on the same data they give the same answer."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from analytics import facts, histograms, measures, periods
+from analytics import facts, histograms, measures
 from analytics.models import DailyRollup
 
 Scope = DailyRollup.Scope
@@ -19,6 +19,13 @@ class Measures:
 
     counts: dict[str, int] = field(default_factory=dict)
     histograms: dict[str, dict[str, int]] = field(default_factory=dict)
+    # [timestamp, rating id] of the newest commented ratings, newest first.
+    recent_comments: list[list[int]] = field(default_factory=list)
+
+    @property
+    def tally(self) -> facts.Tally:
+        """A tally that adds into these measures (it shares their dicts)."""
+        return facts.Tally(self.counts, self.histograms, self.recent_comments)
 
     def __getitem__(self, measure: str) -> int:
         return self.counts.get(measure, 0)
@@ -52,25 +59,29 @@ def period_measures(
 ) -> Measures:
     """The measures of local days first..last for `scope` (one `key`, or all of them)."""
     result = Measures()
-    tally = facts.Tally(result.counts, result.histograms)
+    tally = result.tally
     if direct:
         if (last - first).days + 1 > DIRECT_MAX_DAYS:
             raise ValueError(f"Direct computation is for {DIRECT_MAX_DAYS} day(s) at most.")
         for (_, tally_scope, tally_key), found in facts.collect(first, last).items():
             if tally_scope == scope and key in (None, tally_key):
-                tally.merge(found.counts, found.histograms)
+                tally.merge(found.counts, found.histograms, found.recent_comments)
         return result
-    for _key, counts, hists in periods.rows(first=first, last=last, scope=scope, key=key):
-        tally.merge(counts, hists)
+    rows = DailyRollup.objects.filter(scope=scope, day__gte=first, day__lte=last)
+    if key is not None:
+        rows = rows.filter(key=key)
+    for counts, hists, comments in rows.values_list("counts", "histograms", "recent_comments"):
+        tally.merge(counts, hists, comments)
     return result
 
 
 def measures_by_key(*, first: date, last: date, scope: str) -> dict[int, Measures]:
     """The measures of each key of `scope` over local days first..last, from the rollups."""
     found: dict[int, Measures] = {}
-    for key, counts, hists in periods.rows(first=first, last=last, scope=scope):
-        result = found.setdefault(key, Measures())
-        facts.Tally(result.counts, result.histograms).merge(counts, hists)
+    for key, counts, hists, comments in DailyRollup.objects.filter(
+        scope=scope, day__gte=first, day__lte=last
+    ).values_list("key", "counts", "histograms", "recent_comments"):
+        found.setdefault(key, Measures()).tally.merge(counts, hists, comments)
     return found
 
 

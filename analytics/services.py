@@ -6,14 +6,11 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from analytics import facts, periods
-from analytics.models import DailyRollup, MonthlyRollup, WeeklyRollup
+from analytics import facts, measures
+from analytics.models import DailyRollup, MonthlyRollup
 
-# Longest range one call recomputes.
+# Longest range one call recomputes; the command splits nothing, so this bounds its memory.
 MAX_DAYS = 3 * 366
-# Days collected and written together: each chunk reads every table once (a full scan of
-# the posts where they have no index on time), and memory holds one chunk's tallies.
-CHUNK_DAYS = 92
 
 
 class InvalidRange(ValueError):
@@ -33,34 +30,67 @@ def recompute_days(
 ) -> int:
     """Rebuild the rollups of the local days first..last (inclusive); return the rows written.
 
-    Idempotent: the days are rebuilt CHUNK_DAYS at a time, each chunk deleted and inserted
-    again in one transaction with the weeks and months they fall in (sums of their days,
-    for long periods: analytics.periods), so a reader sees a day's old rows or its new
-    ones, never a mix, and two runs give the same rows. A chunk costs a fixed number of
-    set-based queries (analytics.facts), and memory holds one chunk's tallies. Raises
-    InvalidRange.
+    Idempotent: each day is deleted and inserted again in one transaction, so a reader
+    sees a day's old rows or its new ones, never a mix, and two runs give the same rows.
+    The months the days fall in are then rebuilt from their days (recompute_month).
+    Raises InvalidRange.
     """
     check_range(first, last)
     written = 0
-    chunk_first = first
-    while chunk_first <= last:
-        chunk_last = min(last, chunk_first + timedelta(days=CHUNK_DAYS - 1))
-        written += _recompute(first=chunk_first, last=chunk_last)
+    day = first
+    while day <= last:
+        written += recompute_day(day=day)
         if progress:
-            day = chunk_first
-            while day <= chunk_last:
-                progress(day)
-                day += timedelta(days=1)
-        chunk_first = chunk_last + timedelta(days=1)
+            progress(day)
+        day += timedelta(days=1)
+    month = first.replace(day=1)
+    while month <= last:
+        recompute_month(month=month)
+        month = next_month(month)
     return written
 
 
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def recompute_month(*, month: date) -> int:
+    """Rebuild the monthly rollups of `month` (its first day) from its daily rollups, in
+    one transaction (idempotent, as the days are); return the rows written."""
+    tallies: dict[tuple[str, int], facts.Tally] = {}
+    for scope, key, counts, hists, comments in (
+        DailyRollup.objects.filter(day__gte=month, day__lt=next_month(month))
+        .values_list("scope", "key", "counts", "histograms", "recent_comments")
+        .iterator(chunk_size=2000)
+    ):
+        tally = tallies.setdefault((scope, key), facts.Tally())
+        tally.merge(
+            {name: n for name, n in counts.items() if not measures.hour_of(name)},
+            hists,
+            comments,
+        )
+    now = timezone.now()
+    rows = [
+        MonthlyRollup(
+            month=month,
+            scope=scope,
+            key=key,
+            counts=tally.counts,
+            histograms=tally.histograms,
+            recent_comments=tally.recent_comments,
+            computed_at=now,
+        )
+        for (scope, key), tally in sorted(tallies.items())
+    ]
+    with transaction.atomic():
+        MonthlyRollup.objects.filter(month=month).delete()
+        MonthlyRollup.objects.bulk_create(rows)
+    return len(rows)
+
+
 def recompute_day(*, day: date) -> int:
-    return _recompute(first=day, last=day)
-
-
-def _recompute(*, first: date, last: date) -> int:
-    tallies = facts.collect(first, last)
+    """Rebuild one day's rollups, not its month's: callers go through recompute_days."""
+    tallies = facts.collect(day, day)
     now = timezone.now()
     rows = [
         DailyRollup(
@@ -69,52 +99,16 @@ def _recompute(*, first: date, last: date) -> int:
             key=key,
             counts=tally.counts,
             histograms=tally.histograms,
+            recent_comments=tally.recent_comments,
             computed_at=now,
         )
         for (tally_day, scope, key), tally in sorted(tallies.items())
-        if first <= tally_day <= last
+        if tally_day == day
     ]
     with transaction.atomic():
-        DailyRollup.objects.filter(day__gte=first, day__lte=last).delete()
-        DailyRollup.objects.bulk_create(rows, batch_size=1_000)
-        _rebuild_spans(first=first, last=last, now=now)
+        DailyRollup.objects.filter(day=day).delete()
+        DailyRollup.objects.bulk_create(rows)
     return len(rows)
-
-
-def _rebuild_spans(*, first: date, last: date, now) -> None:
-    """Sum the daily rows of every week and month that days first..last fall in into their
-    weekly and monthly rows. The caller holds the transaction that rebuilt those days."""
-    for model, field, start_of, end_of in (
-        (WeeklyRollup, "week", periods.monday, lambda week: week + timedelta(days=6)),
-        (
-            MonthlyRollup,
-            "month",
-            periods.month_start,
-            lambda month: periods.next_month(month) - timedelta(days=1),
-        ),
-    ):
-        first_span, last_span = start_of(first), start_of(last)
-        tallies: dict[tuple[date, str, int], facts.Tally] = {}
-        for day, scope, key, counts, hists in DailyRollup.objects.filter(
-            day__gte=first_span, day__lte=end_of(last_span)
-        ).values_list("day", "scope", "key", "counts", "histograms"):
-            tally = tallies.setdefault((start_of(day), scope, key), facts.Tally())
-            tally.merge(counts, hists)
-        model.objects.filter(**{f"{field}__gte": first_span, f"{field}__lte": last_span}).delete()
-        model.objects.bulk_create(
-            (
-                model(
-                    **{field: span},
-                    scope=scope,
-                    key=key,
-                    counts=tally.counts,
-                    histograms=tally.histograms,
-                    computed_at=now,
-                )
-                for (span, scope, key), tally in sorted(tallies.items())
-            ),
-            batch_size=1_000,
-        )
 
 
 def recompute_recent() -> int:

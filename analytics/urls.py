@@ -5,4 +5,5 @@ from analytics import views
 app_name = "analytics"
 urlpatterns = [
     path("support/", views.support_status, name="support-status"),
+    path("staff/analytics/", views.staff_dashboard, name="staff-dashboard"),
 ]

@@ -12,7 +12,7 @@ the site with gunicorn the way production does (DEBUG off) and drives Debian's c
 the home page and a category (as a visitor and as the member alice), search results and
 the public support status (as a visitor), a thread in each
 state (unanswered, answered, solved, escalated, resolved), the ask page and My requests
-(as alice), the staff queue and a ticket (as the agent mei_support), the moderation log
+(as alice), the staff queue, a ticket and the analytics (as the agent mei_support), the moderation log
 and the flag queue (as the moderator wendy); staff sign in with their code, as they
 must. Each page is saved as `<lang>-<page>-<phone|desktop>.png` (the whole page, and
 `…-first-screen.png` for what shows before any scrolling) and checked:
@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -52,6 +53,8 @@ AGENT = "mei_support"
 MODERATOR = "wendy"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 LANGUAGES = {"en": "en-US", "zh-hans": "zh-CN"}
+# The days of demo history rolled up for the analytics dashboard (seed_demo spans fewer).
+ROLLUP_DAYS = 120
 
 # Finds, in the demo database, the pages to take and gives the agent an authenticator.
 _SET_UP = """
@@ -132,6 +135,16 @@ def main() -> None:
         # A throwaway database served on the loopback only: the public demo password is fine.
         _run(env, "seed_demo", "--allow-production")
         _run(env, "collectstatic", "--noinput")
+        # The analytics dashboard reads rollups: build those of the demo's history.
+        today = date.today()
+        _run(
+            env,
+            "analytics_rollup",
+            "--from",
+            str(today - timedelta(days=ROLLUP_DAYS)),
+            "--to",
+            str(today + timedelta(days=1)),
+        )
         set_up = _SET_UP % {"agent": AGENT, "member": MEMBER, "staff": [AGENT, MODERATOR]}
         found = json.loads(
             _run(env, "shell", "--no-imports", "-c", set_up).strip().splitlines()[-1]
@@ -185,7 +198,11 @@ def _pages(found: dict) -> dict[str, list[tuple[str, str]]]:
             ("ask", "/ask/"),
             ("my-requests", "/my/requests/"),
         ],
-        AGENT: [("staff-queue", "/staff/tickets/"), ("staff-ticket", found["ticket"])],
+        AGENT: [
+            ("staff-queue", "/staff/tickets/"),
+            ("staff-ticket", found["ticket"]),
+            ("staff-analytics", "/staff/analytics/?period=90"),
+        ],
         MODERATOR: [("moderation-log", "/mod/log/"), ("flag-queue", "/mod/flags/")],
     }
 

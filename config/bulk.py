@@ -43,9 +43,12 @@ class BulkInsert:
                     cursor.execute(statement, params)
         return ids
 
-    def insert_new(self, rows: list[tuple], *, returning: tuple[str, ...] = ()) -> list[tuple]:
+    def insert_new(
+        self, rows: list[tuple], *, returning: tuple[str, ...] | None = ()
+    ) -> list[tuple]:
         """Write the rows that break no unique constraint (INSERT … ON CONFLICT DO NOTHING)
-        and skip the others; returns (pk, *returning) of each row written, in the rows' order.
+        and skip the others; returns (pk, *returning) of each row written, in the rows' order
+        (with `returning=None`, nothing: the database sends nothing back).
 
         On PostgreSQL a row that meets one inserted by a transaction still in progress waits
         for it and is skipped if it commits, so two writers racing on one key write once.
@@ -55,23 +58,26 @@ class BulkInsert:
         sql = self._sql
         quote = connection.ops.quote_name
         fields = {field.attname: field for field in self.model._meta.concrete_fields}
-        back = ", ".join([sql.pk, *(quote(fields[name].column) for name in returning)])
+        back = (
+            ""
+            if returning is None
+            else " RETURNING "
+            + ", ".join([sql.pk, *(quote(fields[name].column) for name in returning)])
+        )
         written = []
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # One statement, a parameter per column (see _upsert_from_arrays).
                 columns = zip(*((*self._adapted(row), *sql.defaults) for row in rows), strict=True)
                 cursor.execute(
-                    f"{sql.insert} SELECT * FROM unnest({sql.arrays}) "
-                    f"ON CONFLICT DO NOTHING RETURNING {back}",
+                    f"{sql.insert} SELECT * FROM unnest({sql.arrays}) ON CONFLICT DO NOTHING{back}",
                     [list(values) for values in columns],
                 )
-                return [tuple(row) for row in cursor.fetchall()]
+                return [tuple(row) for row in cursor.fetchall()] if back else []
             for values, params in self._statements(rows):
-                cursor.execute(
-                    f"{sql.insert} VALUES {values} ON CONFLICT DO NOTHING RETURNING {back}", params
-                )
-                written.extend(tuple(row) for row in cursor.fetchall())
+                cursor.execute(f"{sql.insert} VALUES {values} ON CONFLICT DO NOTHING{back}", params)
+                if back:
+                    written.extend(tuple(row) for row in cursor.fetchall())
         return written
 
     def insert_instances(self, instances: list[models.Model]) -> None:

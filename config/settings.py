@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "safety",
     "forum",
     "escalation",
+    "help",
     "analytics",
     "demo",
     "config.apps.HandoffConfig",
@@ -453,6 +454,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0),
         "options": {"expires": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0)},
     },
+    # Help article views counted in the cache, and suggestions opened while asking that
+    # the member left without asking (help/tasks.py).
+    "help-fold-counts": {
+        "task": "help.tasks.fold_counts",
+        "schedule": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0),
+        "options": {"expires": env_float("HANDOFF_VIEW_COUNT_INTERVAL", 60.0)},
+    },
     # Yesterday's and today's analytics rollups, rebuilt (idempotent: delete + insert a day).
     "analytics-rollups": {
         "task": "analytics.tasks.recompute_recent_rollups",
@@ -471,6 +479,14 @@ VISITOR_PAGE_CACHE_SECONDS = env_int("HANDOFF_VISITOR_PAGE_CACHE_SECONDS", 15)
 MEMBER_PAGE_CACHE = env_bool("HANDOFF_MEMBER_PAGE_CACHE", True)
 # "raise" (the tests) or "log": render afresh on every hit and compare with the copy.
 MEMBER_PAGE_CACHE_VERIFY = env_str("HANDOFF_MEMBER_PAGE_CACHE_VERIFY") or ""
+
+# --- Help ---------------------------------------------------------------------
+# A member who opens a suggested question or article while asking and has not asked a
+# question this many minutes later counts as helped without asking (help/services/deflections.py).
+DEFLECTION_WINDOW_MINUTES = env_int("HANDOFF_DEFLECTION_WINDOW_MINUTES", 30)
+# The first-line bot: an automatic reply under each new question with the closest
+# articles and solved threads (help/receivers.py). 0 turns it off.
+HELP_BOT = env_bool("HANDOFF_HELP_BOT", True)
 
 # --- Trust and safety --------------------------------------------------------
 # Links (safety/links.py). Blocked domains refuse a post that links to them or to any of
@@ -541,6 +557,10 @@ RATELIMIT_IP_META_KEY = "config.ratelimit.client_ip"
 SUBMIT_RATE = env_rate("HANDOFF_SUBMIT_RATE", "20/h")
 EDIT_RATE = env_rate("HANDOFF_EDIT_RATE", "20/h")
 PREVIEW_RATE = env_rate("HANDOFF_PREVIEW_RATE", "30/m")
+# Similar-question look-ups while a question is typed (help/views.py), and the answers to
+# "Did this answer your question?" on help articles: per member, or per client address.
+SIMILAR_RATE = env_rate("HANDOFF_SIMILAR_RATE", "60/m")
+FEEDBACK_RATE = env_rate("HANDOFF_FEEDBACK_RATE", "30/h")
 # A cache that cannot count lets the request through rather than refusing everyone:
 # these limits slow floods down; sign-in is allauth's, with its own rules.
 RATELIMIT_FAIL_OPEN = True

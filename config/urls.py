@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),
     path("", include("escalation.urls")),
+    path("", include("help.urls")),
     path("", include("analytics.urls")),
 ]

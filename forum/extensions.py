@@ -49,3 +49,77 @@ def run_post_hooks(*, thread, post, author, now) -> set[int]:
     for hook in _post_hooks:
         told |= hook(thread=thread, post=post, author=author, now=now) or set()
     return told
+
+
+# --- Under the question ---------------------------------------------------------------
+
+_question_followups: list[ThreadPanel] = []
+
+
+def register_question_followup(followup: ThreadPanel) -> ThreadPanel:
+    """`followup(request=…, thread=…) -> str`: HTML right under the question, or "" (the
+    help app's first-line bot shows its automatic reply there). Not a post: the thread's
+    counts, states and clocks never see it. Rendered on every view, like the panels."""
+    if followup not in _question_followups:
+        _question_followups.append(followup)
+    return followup
+
+
+def question_followups(*, request, thread) -> list[str]:
+    return [html for hook in _question_followups if (html := hook(request=request, thread=thread))]
+
+
+# --- Under the thread --------------------------------------------------------------
+
+_thread_footers: list[ThreadPanel] = []
+
+
+def register_thread_footer(footer: ThreadPanel) -> ThreadPanel:
+    """`footer(request=…, thread=…) -> str`: HTML under the thread's posts, or "" (the help
+    app puts the thread's help article and related questions there). Like the sidebar
+    panels, it is rendered on every view, outside a member's saved copy of the page."""
+    if footer not in _thread_footers:
+        _thread_footers.append(footer)
+    return footer
+
+
+def thread_footers(*, request, thread) -> list[str]:
+    return [html for footer in _thread_footers if (html := footer(request=request, thread=thread))]
+
+
+# --- The ask page and the search page -----------------------------------------------
+
+AskSuggestions = Callable[..., str]
+
+_ask_suggestions: list[AskSuggestions] = []
+
+
+def register_ask_suggestions(suggest: AskSuggestions) -> AskSuggestions:
+    """`suggest(request=…, title=…, body=…) -> str`: HTML of questions like the one being
+    asked, for the ask page's "Check for similar questions" button (the page without
+    JavaScript); the help app's own address answers the typing (htmx) with the same HTML."""
+    if suggest not in _ask_suggestions:
+        _ask_suggestions.append(suggest)
+    return suggest
+
+
+def ask_suggestions(*, request, title: str, body: str) -> str:
+    return "".join(suggest(request=request, title=title, body=body) for suggest in _ask_suggestions)
+
+
+SearchSection = Callable[..., str]
+
+_search_sections: list[SearchSection] = []
+
+
+def register_search_section(section: SearchSection) -> SearchSection:
+    """`section(request=…, query=…) -> str`: HTML shown above the threads found on the
+    first page of a search (the help app's articles: they rank first), or "". `query` is
+    the parsed forum.search.Query."""
+    if section not in _search_sections:
+        _search_sections.append(section)
+    return section
+
+
+def search_sections(*, request, query) -> list[str]:
+    return [html for section in _search_sections if (html := section(request=request, query=query))]

@@ -53,9 +53,14 @@ def render_for_visitors(request, build) -> HttpResponse:
     """`build()` renders the page; a visitor's copy is reused for a few seconds."""
     if not _serves_visitor_copies(request):
         return build()
-    copy = visitor_copy(request)
-    if copy is not None:
-        return copy
+    # The key, with the generation in force, is taken before the page reads anything: a
+    # page that read a thread just before it was hidden is saved under the generation
+    # that hiding ended, where nobody looks any more (saved under the new one, later
+    # visitors would get the hidden title for VISITOR_PAGE_CACHE_SECONDS).
+    key = _key(request)
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(_with_token(content, request))
     request.renders_shared_page = True
     try:
         response = build()
@@ -63,7 +68,7 @@ def render_for_visitors(request, build) -> HttpResponse:
         request.renders_shared_page = False
     if not response.streaming:
         if response.status_code == 200:
-            cache.set(_key(request), response.content, settings.VISITOR_PAGE_CACHE_SECONDS)
+            cache.set(key, response.content, settings.VISITOR_PAGE_CACHE_SECONDS)
         response.content = _with_token(response.content, request)
     return response
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 
 from accounts import roles
 from accounts.models import User
@@ -358,3 +358,29 @@ def states_of_threads(thread_ids) -> dict[int, QuestionState]:
     forum's answer to notifications.subjects)."""
     threads = Thread.objects.filter(pk__in=list(thread_ids)).only(*QUESTION_STATE_FIELDS)
     return {thread.pk: thread.question_state for thread in threads}
+
+
+def answers_of_threads(thread_ids) -> dict[int, Post]:
+    """{thread id: its answer} for those of these threads that have one readers see: the
+    accepted answer, or else the support team's latest answer. One query; the posts carry
+    `body`, `body_html` and `posted_as` (the help app shows their first lines)."""
+    ids = list(dict.fromkeys(thread_ids))
+    if not ids:
+        return {}
+    posts = (
+        Post.objects.filter(thread_id__in=ids, number__gt=1, is_hidden=False, deleted_at=None)
+        .filter(Q(thread__accepted_post=F("pk")) | Q(posted_as="agent"))
+        .only("pk", "thread_id", "number", "body", "body_html", "posted_as", "created_at")
+        .annotate(is_accepted=Q(thread__accepted_post=F("pk")))
+        .order_by("thread_id", "-is_accepted", "-number")
+    )
+    found: dict[int, Post] = {}
+    for post in posts:
+        found.setdefault(post.thread_id, post)
+    return found
+
+
+def has_asked_since(*, author_id: int, since) -> bool:
+    """Whether the member asked a question at or after `since` (the help app's deflection
+    count: asking is what cancels a pending one)."""
+    return Thread.objects.filter(author_id=author_id, created_at__gte=since).exists()

@@ -19,7 +19,9 @@ SUBMITTING and EDITING are counted on every submission before the form is read, 
 ones included: checking a body
 (the secret guard, the link rules, the markdown budget) is the costly part, and 25
 refused questions in a row are a probe, not typos. PREVIEWING is per member, or per
-client address (config.ratelimit.client_ip) for someone signed out.
+client address (config.ratelimit.client_ip) for someone signed out, and so are the help
+app's LOOKING_UP (similar questions while asking) and ANSWERING_FEEDBACK (an article's
+"Did this answer your question?").
 """
 
 from __future__ import annotations
@@ -124,6 +126,19 @@ PREVIEWING = Limit(
     group="forum:preview",
     rate=lambda trust: settings.PREVIEW_RATE,
     message=lambda trust: _("You have asked for many previews in a short while."),
+)
+
+# Looking up questions like the one being typed (the ask page's suggestions).
+LOOKING_UP = Limit(
+    group="help:similar",
+    rate=lambda trust: settings.SIMILAR_RATE,
+    message=lambda trust: _("You have looked for similar questions many times in a short while."),
+)
+# "Did this answer your question?" on a help article.
+ANSWERING_FEEDBACK = Limit(
+    group="help:feedback",
+    rate=lambda trust: settings.FEEDBACK_RATE,
+    message=lambda trust: _("You have rated many help articles in a short while."),
 )
 
 

@@ -13,14 +13,16 @@ SEARCH_BACKEND setting.
 """
 
 import functools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
+from config.bulk import BulkInsert
 from forum.models import Post, SearchEntry, Thread
 
 
@@ -47,7 +49,6 @@ class Candidate:
 
     post_id: int
     thread_id: int
-    relevance: float  # the backend's own score, higher is better
     title_words: str
     body_words: str
     is_question: bool
@@ -56,11 +57,25 @@ class Candidate:
     is_solved: bool
 
 
+class CandidateList(list):
+    """Candidates, best first, and whether some tier stopped at its limit (so there may
+    be more matches than these)."""
+
+    is_capped: bool = False
+
+
 class SearchBackend:
     def candidates(
-        self, *, terms: Sequence[Term], include_hidden: bool, filters: Filters, limit: int
-    ) -> list[Candidate]:
-        """Up to `limit` posts matching any term, best first."""
+        self,
+        *,
+        units: Sequence[Sequence[Term]],
+        include_hidden: bool,
+        filters: Filters,
+        limit: int,
+    ) -> CandidateList:
+        """Up to about `limit` posts matching the query, best first. `units` are the
+        query's words, each with the alternatives that count as finding it (a Chinese
+        word and its sub-words): a post matches a unit when it has any of them."""
         raise NotImplementedError
 
     def save(self, entries: Sequence[SearchEntry]) -> None:
@@ -72,6 +87,15 @@ class SearchBackend:
 
     def clear(self) -> None:
         raise NotImplementedError
+
+    def load(self, entries: Sequence[dict]) -> None:
+        """Write a batch of a rebuild (entry fields), after `clear`: a post that has an
+        entry already keeps it (a service wrote it since the rebuild read the post, so it
+        is at least as new)."""
+        raise NotImplementedError
+
+    def loaded(self) -> None:
+        """A rebuild has written every batch: tidy up what bulk loading left behind."""
 
 
 @functools.cache
@@ -88,6 +112,15 @@ _BY_VENDOR = {
 def get_backend() -> SearchBackend:
     """The backend the SEARCH_BACKEND setting names, or else the database's own."""
     return _backend(settings.SEARCH_BACKEND or _BY_VENDOR[connection.vendor])
+
+
+# No query ranks every post it matches: a common word is in a good part of a million
+# posts, and the database's own ranking (FTS5's bm25, which first counts every match of
+# every term, or ts_rank, which reads every matching row) cost 20-200 ms there. Instead
+# the backend takes the newest matches, in the order the index walks cheaply (FTS5's
+# rowid order, PostgreSQL's primary key backwards), in two tiers: posts with every word
+# of the query, then posts with any; the engine ranks these few hundred. A forum with
+# fewer matches than the limit gets all of them.
 
 
 class DatabaseBackend(SearchBackend):
@@ -108,45 +141,112 @@ class DatabaseBackend(SearchBackend):
     def clear(self) -> None:
         SearchEntry.objects.all().delete()
 
-    def candidates(
-        self, *, terms: Sequence[Term], include_hidden: bool, filters: Filters, limit: int
-    ) -> list[Candidate]:
-        if not terms:
-            return []
-        quote = connection.ops.quote_name
-        match_from, relevance, match_where, params = self._match(terms)
-        where, where_params = _visible_and_filtered(include_hidden=include_hidden, filters=filters)
-        sql = (
-            f"SELECT e.post_id, e.thread_id, {relevance} AS relevance, e.title, e.body, "
-            f"p.{quote('number')}, p.{quote('posted_as')}, t.{quote('accepted_post_id')}, "
-            f"t.{quote('solved_at')} "
-            f"FROM {match_from} "
-            f"JOIN {quote(Post._meta.db_table)} p ON p.id = e.post_id "
-            f"JOIN {quote(Thread._meta.db_table)} t ON t.id = e.thread_id "
-            f"WHERE {match_where} AND {where} ORDER BY relevance DESC, e.post_id DESC LIMIT %s"
+    def load(self, entries: Sequence[dict]) -> None:
+        _LOADER.insert_new(
+            [tuple(fields[name] for name in _LOADER.columns) for fields in entries],
+            returning=None,
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *where_params, limit])
-            rows = cursor.fetchall()
-        return [
-            Candidate(
-                post_id=post_id,
-                thread_id=thread_id,
-                relevance=float(score or 0),
-                title_words=title,
-                body_words=body,
-                is_question=number == 1,
-                is_staff_answer=posted_as == "agent" and number != 1,
-                is_accepted=accepted_id == post_id,
-                is_solved=solved_at is not None,
-            )
-            for post_id, thread_id, score, title, body, number, posted_as, accepted_id, solved_at in rows
-        ]
 
-    def _match(self, terms: Sequence[Term]) -> tuple[str, str, str, list]:
-        """The FROM clause naming the entries `e`, the relevance expression (higher is
-        better), the match condition, and their parameters in that order."""
+    def candidates(
+        self,
+        *,
+        units: Sequence[Sequence[Term]],
+        include_hidden: bool,
+        filters: Filters,
+        limit: int,
+    ) -> CandidateList:
+        found = CandidateList()
+        if not units:
+            return found
+        tiers = [(self._expression([term for unit in units for term in unit]), limit, False)]
+        if len(units) > 1:
+            tiers = [
+                (self._all_of(units), limit // 2, True),
+                (tiers[0][0], limit - limit // 2, False),
+            ]
+        where, where_params = _visible_and_filtered(include_hidden=include_hidden, filters=filters)
+        parts, params = [], []
+        for number, (expression, tier_limit, every_word) in enumerate(tiers):
+            sql, tier_params = self._tier(
+                expression,
+                where,
+                where_params,
+                limit=tier_limit,
+                tier=number,
+                every_word=every_word,
+            )
+            parts.append(sql)
+            params += tier_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+        rows.sort(key=lambda row: row[0])  # the tiers in order (each is newest first)
+        per_tier = Counter(row[0] for row in rows)
+        found.is_capped = any(
+            per_tier[number] >= tier_limit for number, (_e, tier_limit, _every) in enumerate(tiers)
+        )
+        seen = set()
+        for (
+            _tier,
+            post_id,
+            thread_id,
+            title,
+            body,
+            number,
+            posted_as,
+            accepted_id,
+            solved_at,
+        ) in rows:
+            if post_id in seen:
+                continue
+            seen.add(post_id)
+            found.append(
+                Candidate(
+                    post_id=post_id,
+                    thread_id=thread_id,
+                    title_words=title,
+                    body_words=body,
+                    is_question=number == 1,
+                    is_staff_answer=posted_as == "agent" and number != 1,
+                    is_accepted=accepted_id == post_id,
+                    is_solved=solved_at is not None,
+                )
+            )
+        return found
+
+    @staticmethod
+    def _columns() -> str:
+        quote = connection.ops.quote_name
+        return (
+            f"e.thread_id, e.title, e.body, p.{quote('number')}, p.{quote('posted_as')}, "
+            f"t.{quote('accepted_post_id')}, t.{quote('solved_at')}"
+        )
+
+    def _expression(self, terms: Sequence[Term]) -> str:
+        """A match of any of these terms, in the backend's query language."""
         raise NotImplementedError
+
+    def _all_of(self, units: Sequence[Sequence[Term]]) -> str:
+        """A match of every unit (any term of each)."""
+        raise NotImplementedError
+
+    def _tier(
+        self,
+        expression: str,
+        where: str,
+        where_params: list,
+        *,
+        limit: int,
+        tier: int,
+        every_word: bool,
+    ) -> tuple[str, list]:
+        """One tier's SELECT (tier, post_id, then _columns()): the newest `limit` posts
+        that match and pass `where`; and its parameters. `every_word`: the expression
+        asks for every word of a query of several."""
+        raise NotImplementedError
+
+
+_LOADER = BulkInsert(SearchEntry, ("post_id", "thread_id", "title", "body"))
 
 
 def _visible_and_filtered(*, include_hidden: bool, filters: Filters) -> tuple[str, list]:
@@ -181,38 +281,131 @@ def _visible_and_filtered(*, include_hidden: bool, filters: Filters) -> tuple[st
 
 
 class SqliteBackend(DatabaseBackend):
-    """FTS5 (forum_searchentry_fts), ranked by bm25 with titles weighing five times a body."""
+    """FTS5 (forum_searchentry_fts), an external-content table over the entries kept by
+    triggers (forum/migrations/0011)."""
 
-    def _match(self, terms):
+    def clear(self) -> None:
+        # Deleting row by row through the trigger costs 8 s a million rows; emptying the
+        # FTS table with its 'delete-all' command and then the entries takes a second.
+        # In one transaction (SQLite's DDL is transactional): nobody sees it half done.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS forum_searchentry_ad")
+            cursor.execute(
+                "INSERT INTO forum_searchentry_fts(forum_searchentry_fts) VALUES ('delete-all')"
+            )
+            cursor.execute("DELETE FROM forum_searchentry")
+            cursor.execute(SQLITE_DELETE_TRIGGER)
+
+    def _expression(self, terms):
         # Each term quoted as an FTS5 string ("" inside it doubled), so nothing in it is
         # syntax; terms are words of letters and digits in any case.
-        expression = " OR ".join(
+        return " OR ".join(
             '"{}"{}'.format(term.text.replace('"', '""'), "*" if term.is_prefix else "")
             for term in terms
         )
-        return (
-            "forum_searchentry_fts f JOIN forum_searchentry e ON e.post_id = f.rowid",
-            "-bm25(forum_searchentry_fts, 5.0, 1.0)",
-            "forum_searchentry_fts MATCH %s",
-            [expression],
+
+    def _all_of(self, units):
+        return " AND ".join(f"({self._expression(unit)})" for unit in units)
+
+    def _tier(self, expression, where, where_params, *, limit, tier, every_word):
+        # CROSS JOIN keeps the FTS table the outer loop, walked newest first (FTS5 gives
+        # rowid order for free), so the LIMIT stops the walk early.
+        sql = (
+            f"SELECT * FROM (SELECT {tier} AS tier, f.rowid AS post_id, {self._columns()} "
+            "FROM forum_searchentry_fts f "
+            "CROSS JOIN forum_searchentry e ON e.post_id = f.rowid "
+            f"CROSS JOIN {Post._meta.db_table} p ON p.id = f.rowid "
+            f"CROSS JOIN {Thread._meta.db_table} t ON t.id = e.thread_id "
+            f"WHERE forum_searchentry_fts MATCH %s AND {where} "
+            "ORDER BY f.rowid DESC LIMIT %s)"
         )
+        return sql, [expression, *where_params, limit]
 
 
 class PostgresBackend(DatabaseBackend):
-    """The generated tsvector `document`, matched through its GIN index, ranked by ts_rank."""
+    """The generated tsvector `document`, matched through its GIN index."""
 
-    def _match(self, terms):
+    def clear(self) -> None:
+        # TRUNCATE, not DELETE: no dead rows left for a million-row table's vacuum. It
+        # takes the table's lock until the end of this short transaction.
+        # A caller's transaction with deferred foreign key checks pending (the tests')
+        # would make TRUNCATE refuse: those checks run first.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE forum_searchentry")
+
+    def loaded(self) -> None:
+        # Bulk inserts leave the GIN index's pending list full (every query scans it
+        # linearly) and the planner's statistics those of an empty table, with which it
+        # drove a query from the posts table instead of the index: 3 s instead of 50 ms.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('forum_searchentry_document')")
+            cursor.execute("ANALYZE forum_searchentry")
+
+    def _expression(self, terms):
         # Cast to tsquery, not to_tsquery(): the lexemes are taken as they are, quoted
         # (quotes and backslashes doubled), so nothing in them is syntax.
-        expression = " | ".join(
+        return " | ".join(
             "'{}'{}".format(
-                term.text.replace("\\", "\\\\").replace("'", "''"), ":*" if term.is_prefix else ""
+                term.text.replace("\\", "\\\\").replace("'", "''"),
+                ":*" if term.is_prefix else "",
             )
             for term in terms
         )
-        return (
-            "forum_searchentry e",
-            "ts_rank(e.document, CAST(%s AS tsquery))",
-            "e.document @@ CAST(%s AS tsquery)",
-            [expression, expression],
-        )
+
+    def _all_of(self, units):
+        return " & ".join(f"({self._expression(unit)})" for unit in units)
+
+    def _tier(self, expression, where, where_params, *, limit, tier, every_word):
+        # The planner chooses between the primary key backwards (checking each row's
+        # document) and the GIN index then a sort, by its estimate of the matches. For
+        # one word or any of several that estimate is good, and its choice right: the
+        # key for common words (it stops after the limit), the index for rare ones.
+        # For every word of several it multiplies their shares, far too low for words
+        # found together (余额 & 显示): it took the index for ten thousand matches, read
+        # each one's row, joined and sorted them: 300-500 ms. So that tier looks first
+        # among the newest posts only, along the primary key (the match written so
+        # that no index can serve it: `IS TRUE`), which costs at most that many rows;
+        # and through the GIN index among the older posts only if those gave fewer than
+        # the limit (an Append under a LIMIT stops pulling once it has enough), which
+        # happens when the matches are few anyway.
+        if not every_word:
+            sql = (
+                f"(SELECT {tier} AS tier, e.post_id, {self._columns()} "
+                "FROM forum_searchentry e "
+                f"JOIN {Post._meta.db_table} p ON p.id = e.post_id "
+                f"JOIN {Thread._meta.db_table} t ON t.id = e.thread_id "
+                f"WHERE e.document @@ CAST(%s AS tsquery) AND {where} "
+                "ORDER BY e.post_id DESC LIMIT %s)"
+            )
+            return sql, [expression, *where_params, limit]
+        arms = []
+        params: list = []
+        for match, bound in (
+            ("(e.document @@ CAST(%s AS tsquery)) IS TRUE", f"e.post_id > {_NEWEST} - %s"),
+            ("e.document @@ CAST(%s AS tsquery)", f"e.post_id <= {_NEWEST} - %s"),
+        ):
+            arms.append(
+                f"(SELECT e.post_id, {self._columns()} "
+                "FROM forum_searchentry e "
+                f"JOIN {Post._meta.db_table} p ON p.id = e.post_id "
+                f"JOIN {Thread._meta.db_table} t ON t.id = e.thread_id "
+                f"WHERE {match} AND {where} AND {bound} "
+                "ORDER BY e.post_id DESC LIMIT %s)"
+            )
+            params += [expression, *where_params, NEWEST_POSTS, limit]
+        sql = f"(SELECT {tier} AS tier, arms.* FROM ({' UNION ALL '.join(arms)}) arms LIMIT %s)"
+        return sql, [*params, limit]
+
+
+# PostgreSQL: the every-word tier looks along the primary key among the newest this
+# many posts before it asks the GIN index.
+NEWEST_POSTS = 50_000
+_NEWEST = "(SELECT COALESCE(MAX(post_id), 0) FROM forum_searchentry)"
+
+
+SQLITE_DELETE_TRIGGER = (
+    "CREATE TRIGGER forum_searchentry_ad AFTER DELETE ON forum_searchentry BEGIN "
+    "INSERT INTO forum_searchentry_fts(forum_searchentry_fts, rowid, title, body) "
+    "VALUES ('delete', old.post_id, old.title, old.body); END"
+)

@@ -3,6 +3,7 @@ snippets. The same for every backend."""
 
 import functools
 import html
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,14 +18,17 @@ from forum.search.text import MIN_PREFIX_CHARS, STOP_WORDS, tokens, words
 
 MAX_QUERY_CHARS = 200  # longer queries are cut here (the page says so)
 MAX_TERMS = 24
-# Posts the backend returns for ranking: the result count stops at the threads they hold.
+# Posts the backend returns for ranking, at most (in tiers, see forum/search/backends.py):
+# the result count stops at the threads they hold. Similar questions show five, and
+# answer each keystroke: half as many.
 CANDIDATES = 400
+SIMILAR_CANDIDATES = 200
 SNIPPET_CHARS = 220
 SNIPPET_SOURCE_CHARS = 4_000  # a snippet is looked for in a post's first this many characters
 
-# Ranking weights (see Query.score): how much of the query a thread covers dominates,
-# then title matches, the database's relevance, solved threads, answers from the
-# support team or accepted by the asker, and recency last.
+# Ranking weights (see _rank): how much of the query a thread covers dominates, then
+# title matches, relevance (BM25 over the candidates, see _relevance), solved threads,
+# answers from the support team or accepted by the asker, and recency last.
 _COVERAGE, _TITLE, _RELEVANCE, _SOLVED, _ANSWER, _RECENCY = 4.0, 2.0, 0.8, 0.6, 0.4, 0.2
 
 
@@ -163,7 +167,13 @@ def search(
     """
     parsed = parse(query)
     return _search(
-        parsed, user=user, filters=filters, limit=limit, offset=offset, snippets=snippets
+        parsed,
+        user=user,
+        filters=filters,
+        limit=limit,
+        offset=offset,
+        snippets=snippets,
+        candidates=CANDIDATES,
     )
 
 
@@ -171,24 +181,32 @@ def similar(text: str, *, user, limit: int = 5) -> list[Hit]:
     """Threads like a question being typed (its title, then its body): the last word may
     be unfinished. No snippets, to stay cheap; the caller shows what it needs."""
     parsed = parse(text, prefix_last=True)
-    return _search(parsed, user=user, filters=None, limit=limit, offset=0, snippets=False).hits
+    return _search(
+        parsed,
+        user=user,
+        filters=None,
+        limit=limit,
+        offset=0,
+        snippets=False,
+        candidates=SIMILAR_CANDIDATES,
+    ).hits
 
 
-def _search(parsed: Query, *, user, filters, limit, offset, snippets) -> Results:
+def _search(parsed: Query, *, user, filters, limit, offset, snippets, candidates) -> Results:
     results = Results(
         query=parsed, hits=[], total=0, is_total_capped=False, offset=offset, limit=limit
     )
     if not parsed.units:
         return results
     candidates = get_backend().candidates(
-        terms=parsed.terms,
+        units=parsed.units,
         include_hidden=access.can_see_hidden(user),
         filters=filters or Filters(),
-        limit=CANDIDATES,
+        limit=candidates,
     )
     ranked = _rank(parsed, candidates)
     results.total = len(ranked)
-    results.is_total_capped = len(candidates) >= CANDIDATES
+    results.is_total_capped = candidates.is_capped
     page = ranked[offset : offset + limit]
     if not page:
         return results
@@ -211,41 +229,100 @@ def _search(parsed: Query, *, user, filters, limit, offset, snippets) -> Results
 
 
 def _rank(query: Query, candidates: Sequence[Candidate]) -> list[_Ranked]:
-    """Group the candidates per thread and order the threads (weights above)."""
+    """Group the candidates per thread and order the threads (weights above).
+
+    Each candidate's words are counted once per query term (list.count, in C); coverage
+    and relevance are computed from those counts, so ranking a few hundred candidates
+    costs a few milliseconds."""
     if not candidates:
         return []
-    by_thread: dict[int, list[Candidate]] = defaultdict(list)
+    terms = query.terms
+    position_of = {term: position for position, term in enumerate(terms)}
+    units = [[position_of[term] for term in unit] for unit in query.units]
+
+    def coverage(found: Sequence[bool]) -> float:
+        return sum(sum(found[i] for i in unit) / len(unit) for unit in units) / len(units)
+
+    counts, lengths, in_titles = [], [], []
     for candidate in candidates:
-        by_thread[candidate.thread_id].append(candidate)
-    top_relevance = max(c.relevance for c in candidates) or 1.0
+        words = candidate.body_words.split()
+        title = candidate.title_words.split() if candidate.title_words else []
+        in_title = [_count(term, title) for term in terms] if title else [0] * len(terms)
+        counts.append(
+            [_count(term, words) + found for term, found in zip(terms, in_title, strict=True)]
+        )
+        lengths.append(len(words) + len(title))
+        in_titles.append(in_title)
+    relevance = _bm25(counts, lengths)
+    top_relevance = max(relevance) or 1.0
+
+    by_thread: dict[int, list[int]] = defaultdict(list)
+    for position, candidate in enumerate(candidates):
+        by_thread[candidate.thread_id].append(position)
     oldest, newest = min(by_thread), max(by_thread)  # ids grow with time
     ranked = []
-    for thread_id, rows in by_thread.items():
-        all_words: set[str] = set()
-        title_words: set[str] = set()
-        best, best_key = rows[0], (-1.0, 0.0)
-        for row in rows:
-            row_title = set(row.title_words.split())
-            row_words = row_title | set(row.body_words.split())
-            title_words |= row_title
-            all_words |= row_words
-            key = (query.coverage(row_words), row.relevance)
+    for thread_id, positions in by_thread.items():
+        found_anywhere = [False] * len(terms)
+        found_in_title = [False] * len(terms)
+        best, best_key = positions[0], (-1.0, 0.0)
+        for position in positions:
+            row_found = [count > 0 for count in counts[position]]
+            found_anywhere = [a or b for a, b in zip(found_anywhere, row_found, strict=True)]
+            found_in_title = [
+                a or b > 0 for a, b in zip(found_in_title, in_titles[position], strict=True)
+            ]
+            key = (coverage(row_found), relevance[position])
             if key > best_key:
-                best, best_key = row, key
-        title_coverage = query.coverage(title_words)
+                best, best_key = position, key
+        rows = [candidates[position] for position in positions]
+        title_coverage = coverage(found_in_title)
         has_answer = any((row.is_accepted or row.is_staff_answer) for row in rows)
         recency = (thread_id - oldest) / (newest - oldest) if newest > oldest else 1.0
         score = (
-            _COVERAGE * query.coverage(all_words)
+            _COVERAGE * coverage(found_anywhere)
             + _TITLE * title_coverage
-            + _RELEVANCE * max(row.relevance for row in rows) / top_relevance
+            + _RELEVANCE * max(relevance[position] for position in positions) / top_relevance
             + _SOLVED * rows[0].is_solved
             + _ANSWER * has_answer
             + _RECENCY * recency
         )
-        ranked.append(_Ranked(thread_id, best, score, title_coverage > 0))
+        ranked.append(_Ranked(thread_id, candidates[best], score, title_coverage > 0))
     ranked.sort(key=lambda item: (-item.score, -item.thread_id))
     return ranked
+
+
+# BM25 over the candidates (the same on every backend), title and body words alike (the
+# title has its own weight in _rank); document frequencies are the candidates' own,
+# which is what telling these few hundred posts apart needs. Counting title words twice
+# here as well put short titles with one query word above better matches (relevance set).
+_K1, _B = 1.2, 0.75
+
+
+def _bm25(counts: list[list[int]], lengths: list[int]) -> list[float]:
+    """Each candidate's score from its count of each term and its length in words."""
+    total = len(counts)
+    average_length = sum(lengths) / total or 1.0
+    idf = [
+        math.log(1 + (total - found + 0.5) / (found + 0.5))
+        for found in (sum(1 for row in counts if row[i]) for i in range(len(counts[0])))
+    ]
+    scores = []
+    for row, length in zip(counts, lengths, strict=True):
+        norm = _K1 * (1 - _B + _B * length / average_length)
+        scores.append(
+            sum(
+                weight * count * (_K1 + 1) / (count + norm)
+                for weight, count in zip(idf, row, strict=True)
+                if count
+            )
+        )
+    return scores
+
+
+def _count(term: Term, words: list[str]) -> int:
+    if term.is_prefix:
+        return sum(1 for word in words if word.startswith(term.text))
+    return words.count(term.text)
 
 
 def post_text(post: Post) -> str:

@@ -6,6 +6,7 @@ showing and moving need no call: the backends read those from the post and threa
 """
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import get_context
@@ -58,7 +59,7 @@ def remove_post(post: Post) -> None:
     get_backend().remove([post.pk])
 
 
-BATCH_SIZE = 2_000
+BATCH_SIZE = 5_000
 
 
 def rebuild(
@@ -66,35 +67,48 @@ def rebuild(
 ) -> int:
     """Index every post that is not deleted, from scratch. Returns how many.
 
-    Streams posts by id in batches (memory stays flat whatever the forum's size) and
-    normalises them in `jobs` processes (jieba is the slow part); each batch is written
-    in its own transaction, so the site keeps working while it runs. A post written
-    meanwhile is indexed by its service as usual.
+    Empties the index, then streams the posts by id in batches (keyset: memory stays
+    flat whatever the forum's size), normalises them in `jobs` processes (jieba is the
+    slow part) and writes each batch in its own transaction with one multi-row INSERT …
+    ON CONFLICT DO NOTHING per few hundred rows (the backend's `load`), so the site keeps
+    working while it runs. A post written meanwhile is indexed by its service as usual,
+    and the rebuild leaves that entry alone (it is at least as new as what it read).
     """
     backend = get_backend()
     total = Post.objects.filter(deleted_at__isnull=True).count()
-    with transaction.atomic():
-        backend.clear()
+    backend.clear()
     jobs = jobs or os.cpu_count() or 1
     done, started = 0, time.monotonic()
     if jobs > 1:
         index_text("转账 transfer")  # load jieba's dictionary once, before the workers fork
+        # imap reads its input as fast as it can: unchecked, a writer slower than the
+        # reader would have the whole forum in memory. A batch is read only when fewer
+        # than two per worker are being normalised or waiting to be written.
+        in_flight = threading.BoundedSemaphore(2 * jobs)
         with get_context("fork").Pool(jobs) as pool:
-            for entries in pool.imap(_entries, _batches(batch_size)):
-                done = _save(backend, entries, done, total, started, progress)
+            for entries in pool.imap(_entries, _held(_batches(batch_size), in_flight)):
+                done = _load(backend, entries, done, total, started, progress)
+                in_flight.release()
     else:
         for batch in _batches(batch_size):
-            done = _save(backend, _entries(batch), done, total, started, progress)
+            done = _load(backend, _entries(batch), done, total, started, progress)
+    backend.loaded()
     return done
 
 
-def _save(backend, entries, done, total, started, progress) -> int:
+def _load(backend, entries, done, total, started, progress) -> int:
     with transaction.atomic():
-        backend.save([SearchEntry(**fields) for fields in entries])
+        backend.load(entries)
     done += len(entries)
     if progress:
         progress(done=done, total=total, seconds=time.monotonic() - started)
     return done
+
+
+def _held(batches: Iterator[list[Row]], in_flight: threading.BoundedSemaphore):
+    for batch in batches:
+        in_flight.acquire()
+        yield batch
 
 
 def _batches(batch_size: int) -> Iterator[list[Row]]:

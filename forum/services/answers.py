@@ -67,6 +67,24 @@ def accept_answer(*, actor: User, post: Post, now=None) -> Thread:
     return thread
 
 
+def mark_solved_by_asker(*, actor: User, thread: Thread, now=None) -> Thread:
+    """The asker says their question is answered without a reply to accept: something
+    outside the thread answered it (the help app's first-line bot offered an article or
+    a solved thread). The thread is solved, with no accepted answer and nobody credited."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        thread = _locked_thread(thread.pk)
+        if not actor.is_authenticated or actor.pk != thread.author_id:
+            raise NotAllowed(_("Only the person who asked can say the question is answered."))
+        _require_open(thread)
+        if thread.is_solved:
+            raise InvalidTransition(_("This thread is already solved."))
+        thread.state, thread.solved_at = Thread.State.SOLVED, now
+        thread.save(update_fields=["state", "solved_at"])
+        events.send_after_commit(events.thread_solved, thread_id=thread.pk, actor_id=actor.pk)
+    return thread
+
+
 def unaccept_answer(*, actor: User, thread: Thread) -> Thread:
     with transaction.atomic():
         thread = _locked_thread(thread.pk)

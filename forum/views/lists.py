@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from forum import extensions, selectors
 from forum import search as forum_search
-from forum import selectors
 from forum.forms import SearchForm
 from forum.models import Category
 from forum.pagecache import render_for_visitors
@@ -87,6 +89,10 @@ def search(request):
             limit=SEARCH_RESULTS_PER_PAGE,
             offset=(page - 1) * SEARCH_RESULTS_PER_PAGE,
         )
+    sections = ""
+    if results is not None and page == 1:
+        found = extensions.search_sections(request=request, query=results.query)
+        sections = mark_safe("".join(conditional_escape(html) for html in found))
     kept = {
         name: request.GET[name]
         for name in ("q", "category", "solved", "staff", "since", "until")
@@ -96,6 +102,7 @@ def search(request):
         "form": form,
         "query": query,
         "results": results,
+        "sections": sections,
         "categories": categories,
         "category": category,
         "page": page,

@@ -5,13 +5,14 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.trust import trust_of
 from config.errors import HandoffError
 from config.ratelimit import RateLimited
-from forum import access, selectors
+from forum import access, extensions, selectors
 from forum.errors import AlreadyPosted
 from forum.forms import AskForm, EditPostForm, FlagForm, ReplyForm
 from forum.markdown import is_within_budget, over_budget_message, render_markdown
@@ -42,6 +43,8 @@ def ask(request):
     slug = request.GET.get("category", "")
     if slug:
         category = Category.objects.filter(slug=slug).first()
+    if request.method == "POST" and "check_similar" in request.POST:
+        return _ask_with_suggestions(request, category=category)
     form = AskForm(request.POST or None, category=category, author=request.user)
     limited = None
     if request.method == "POST":
@@ -78,13 +81,38 @@ def ask(request):
                 request, _("Your question is posted. You will be told when someone answers.")
             )
             return redirect(thread)
+    response = _render_ask(request, form)
+    return _limited(response, limited) if limited else response
+
+
+def _render_ask(request, form, **context):
     wallet_categories = list(
         Category.objects.filter(asks_wallet_details=True).values_list("pk", flat=True)
     )
-    response = render(
-        request, "forum/ask.html", {"form": form, "wallet_categories": wallet_categories}
+    return render(
+        request,
+        "forum/ask.html",
+        {"form": form, "wallet_categories": wallet_categories, **context},
     )
-    return _limited(response, limited) if limited else response
+
+
+def _ask_with_suggestions(request, *, category):
+    """ "Check for similar questions" without JavaScript: the form again as typed (nothing
+    checked or counted: it is not sent yet), with the questions like it that the apps
+    registered for the ask page suggest (forum/extensions.py)."""
+    typed = {
+        name: request.POST.get(name, "")[:50_000]
+        for name in ("title", "category", "body", "chain", "app_version", "device", "tx_hash")
+    }
+    form = AskForm(
+        initial={name: value for name, value in typed.items() if value},
+        category=category,
+        author=request.user,
+    )
+    suggestions = extensions.ask_suggestions(
+        request=request, title=typed["title"], body=typed["body"]
+    )
+    return _render_ask(request, form, suggestions_html=mark_safe(suggestions))
 
 
 @require_POST

@@ -47,14 +47,19 @@ def thread_detail(request, thread_id, slug):
 
 def _slots(request, thread) -> dict[str, str]:
     """The parts of a thread page that change on every view: a member's saved copy of the
-    page has a slot for each (forum/pagecache.py)."""
+    page has a slot for each (forum/pagecache.py): the view count, the sidebar panels and
+    what other apps show under the question and under the thread (forum/extensions.py)."""
     views = ngettext("%(counter)s view", "%(counter)s views", thread.view_count) % {
         "counter": thread.view_count
     }
     panels = extensions.thread_panels(request=request, thread=thread)
+    footers = extensions.thread_footers(request=request, thread=thread)
+    followups = extensions.question_followups(request=request, thread=thread)
     return {
         "views": conditional_escape(views),
         "panels": mark_safe("".join(conditional_escape(panel) for panel in panels)),
+        "footer": mark_safe("".join(conditional_escape(footer) for footer in footers)),
+        "followup": mark_safe("".join(conditional_escape(html) for html in followups)),
     }
 
 

@@ -18,10 +18,11 @@ from escalation.models import (
     OpeningHours,
     Queue,
     SatisfactionRating,
+    SurveyInvitation,
     Ticket,
     TicketEvent,
 )
-from forum.models import Post, Thread
+from forum.models import Chain, Post, Thread
 from safety.models import SecretRefusal
 from tests.factories import CategoryFactory, UserFactory
 
@@ -48,6 +49,8 @@ class History:
     security: Queue
     agent: object
     other_agent: object
+    helper: object
+    tron: Chain
 
 
 def thread(category, author, at, **fields) -> Thread:
@@ -113,13 +116,19 @@ def history(db):
     # 23:30 on Oct 31 (still daylight time) is 03:30 UTC on Nov 1.
     thread(transfers, asker, utc(2026, 11, 1, 3, 30))
 
-    # Nov 3: one question, answered by the asker, the team, then the community after 1 h.
-    answered = thread(transfers, asker, utc(2026, 11, 3, 14), needs_help_at=utc(2026, 11, 3, 18))
+    # Nov 3: one question about TRON, answered by the asker, the team, then the community
+    # after 1 h; the asker accepts the helper's answer on Nov 4 (22 h after asking).
+    tron = Chain.objects.create(name="TRON", tx_format="hex64")
+    answered = thread(
+        transfers, asker, utc(2026, 11, 3, 14), needs_help_at=utc(2026, 11, 3, 18), chain=tron
+    )
     post(answered, asker, utc(2026, 11, 3, 14, 10))
     post(answered, agent, utc(2026, 11, 3, 14, 20), posted_as="agent")
-    post(answered, helper, utc(2026, 11, 3, 15))
+    accepted = post(answered, helper, utc(2026, 11, 3, 15))
     post(answered, helper, utc(2026, 11, 3, 16))  # not the first: not counted again
-    Thread.objects.filter(pk=answered.pk).update(solved_at=utc(2026, 11, 4, 12))
+    Thread.objects.filter(pk=answered.pk).update(
+        solved_at=utc(2026, 11, 4, 12), accepted_post=accepted
+    )
 
     # Nov 3: four tickets in Transfers, one per reason group.
     for reason in ("unanswered", "unsolved", "asker", "moderator"):
@@ -153,8 +162,14 @@ def history(db):
         actor=agent,
         created_at=utc(2026, 11, 27, 17),
     )
+    SurveyInvitation.objects.create(ticket=holiday, cycle=1, created_at=utc(2026, 11, 27, 17))
     SatisfactionRating.objects.create(
         ticket=holiday, cycle=1, score=5, created_at=utc(2026, 11, 27, 18)
+    )
+    # The asker accepts the team's answer: an escalated question solved by the staff.
+    staff_answer = post(holiday.thread, agent, utc(2026, 11, 27, 15), posted_as="agent")
+    Thread.objects.filter(pk=holiday.thread_id).update(
+        solved_at=utc(2026, 11, 27, 18, 30), accepted_post=staff_answer
     )
 
     # Transfers (wall clock), Nov 27: first response after 10 h, missing its target;
@@ -178,16 +193,22 @@ def history(db):
         TicketEvent.objects.create(
             ticket=late, kind=kind, actor=other_agent, created_at=utc(2026, 11, 27, hour)
         )
+    SurveyInvitation.objects.create(ticket=late, cycle=1, created_at=utc(2026, 11, 27, 12))
+    SurveyInvitation.objects.create(ticket=late, cycle=2, created_at=utc(2026, 11, 27, 16))
     SatisfactionRating.objects.create(
         ticket=late, cycle=1, score=4, created_at=utc(2026, 11, 27, 12, 30)
     )
     SatisfactionRating.objects.create(
-        ticket=late, cycle=2, score=2, created_at=utc(2026, 11, 27, 16, 30)
+        ticket=late,
+        cycle=2,
+        score=2,
+        comment="Slow at first, then fine.",
+        created_at=utc(2026, 11, 27, 16, 30),
     )
 
     SecretRefusal.objects.create(day=date(2026, 11, 3), kind="wif", where="ask", count=3)
     SecretRefusal.objects.create(day=date(2026, 11, 3), kind="xprv", where="reply", count=1)
-    return History(wallets, transfers, general, security, agent, other_agent)
+    return History(wallets, transfers, general, security, agent, other_agent, helper, tron)
 
 
 HOUR = timedelta(hours=1).total_seconds()

@@ -245,6 +245,12 @@ def test_the_module_docstring_lists_every_cache():
         ("member page", "forum/pagecache.py", "member_page_key", "MEMBER_PAGE_TTL"),
         ("role names", "accounts/roles.py", "roles_key", "ROLES_TTL"),
         ("domain rules", "safety/selectors.py", "DOMAIN_RULES_KEY", "DOMAIN_RULES_TTL"),
+        (
+            "related questions",
+            "help/selectors.py",
+            "related_questions_key",
+            "RELATED_QUESTIONS_TTL",
+        ),
         ("typical waits", "analytics/status.py", "typical_waits_key", "TYPICAL_WAITS_TTL"),
     ):
         row = next(line for line in doc.splitlines() if line.startswith(f"| {cache_name} |"))
@@ -279,6 +285,7 @@ def test_only_the_modules_in_the_table_use_the_cache():
         "safety/selectors.py",
         "forum/pagecache.py",
         "forum/viewcounts.py",
+        "help/selectors.py",
         "analytics/status.py",
     }
 

@@ -1,16 +1,13 @@
 """Escalation state: a default policy in wall-clock time, a way to ask at a given instant, and
 the plumbing for running sweeps side by side."""
 
-import sqlite3
 import threading
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connections
-from django.db.utils import load_backend
 from django.test import TestCase
 
 from escalation.models import EscalationPolicy
@@ -64,37 +61,20 @@ def reply():
 
 
 @contextmanager
-def shared_database(directory: Path):
+def shared_database():
     """The test database as other threads and processes can share it; yields its DATABASE_URL.
 
-    PostgreSQL: the test database itself. SQLite: the test database lives in memory,
-    where a second connection is refused at once ("table is locked") instead of waiting
-    its turn, so its current state is copied to a file opened with production's settings
-    (WAL, BEGIN IMMEDIATE, the busy timeout). Inside the block this thread, and every
-    thread that connects for the first time, uses the file; the in-memory database is
-    left as it was, for pytest-django to flush.
+    Every thread that connects opens its own connection to it, as production's processes
+    do: PostgreSQL's test database, or SQLite's test file (tests/settings.py never lets
+    SQLite's test database live in memory, where a second connection is refused at once
+    instead of waiting its turn), opened with production's settings (WAL, BEGIN
     """
-    memory = connections["default"]
-    if memory.vendor != "sqlite" or not memory.is_in_memory_db():
-        yield _database_url(memory.settings_dict)
-        return
-    path = directory / "shared.sqlite3"
-    memory.ensure_connection()
-    with closing(sqlite3.connect(path)) as target:
-        memory.connection.backup(target)
-        # WAL before anyone else connects: switching needs the file to itself, and every
-        # connection asks for it (init_command) as it opens, several at the same instant.
-        target.execute("PRAGMA journal_mode=WAL")
-    saved_settings = connections.settings["default"]
-    on_file = {**saved_settings, "NAME": str(path)}
-    connections.settings["default"] = on_file
-    connections["default"] = load_backend(on_file["ENGINE"]).DatabaseWrapper(on_file, "default")
-    try:
-        yield f"sqlite:///{path}"
-    finally:
-        connections["default"].close()
-        connections["default"] = memory
-        connections.settings["default"] = saved_settings
+    database = connections["default"]
+    if database.vendor == "sqlite":
+        assert not database.is_in_memory_db(), "tests/settings.py gives SQLite a test file"
+        yield f"sqlite:///{database.settings_dict['NAME']}"
+    else:
+        yield _database_url(database.settings_dict)
 
 
 def _database_url(settings_dict: dict) -> str:

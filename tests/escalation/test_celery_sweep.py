@@ -18,7 +18,7 @@ from tests.factories import ThreadFactory
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_sweeps_a_due_question_to_a_ticket_and_emails_the_asker(
-    policy, category, member, mailoutbox, tmp_path
+    policy, category, member, mailoutbox
 ):
     # The task sweeps at timezone.now(): the question was asked two days ago.
     thread = committed(
@@ -30,7 +30,7 @@ def test_a_worker_sweeps_a_due_question_to_a_ticket_and_emails_the_asker(
     )
     # The worker runs in a thread of its own, with its own connection (see shared_database).
     with (
-        shared_database(tmp_path),
+        shared_database(),
         start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
     ):
         tasks.sweep.delay()

@@ -114,8 +114,8 @@ def sweep():
 
 
 @pytest.mark.parametrize("sweeps", [2, 4])
-def test_sweeps_at_the_same_instant_do_each_thing_once(due, helper, sweeps, tmp_path):
-    with shared_database(tmp_path):
+def test_sweeps_at_the_same_instant_do_each_thing_once(due, helper, sweeps):
+    with shared_database():
         results = at_once(*[sweep] * sweeps)
 
         assert sum(result.flagged for result in results) == len(due["needs_help"])
@@ -125,11 +125,11 @@ def test_sweeps_at_the_same_instant_do_each_thing_once(due, helper, sweeps, tmp_
         assert (again.flagged, again.escalated) == (0, 0)
 
 
-def test_sweeps_repair_lost_clocks_at_the_same_instant_once(due, helper, tmp_path):
+def test_sweeps_repair_lost_clocks_at_the_same_instant_once(due, helper):
     """The threads' creation events were lost: every sweep finds the clocks missing."""
     ThreadClock.objects.all().delete()
 
-    with shared_database(tmp_path):
+    with shared_database():
         results = at_once(*[sweep] * 4)
 
         assert sum(result.flagged for result in results) == len(due["needs_help"])
@@ -138,7 +138,7 @@ def test_sweeps_repair_lost_clocks_at_the_same_instant_once(due, helper, tmp_pat
 
 
 def test_sweeps_in_separate_processes_do_each_thing_once(due, helper, tmp_path):
-    with shared_database(tmp_path) as database_url:
+    with shared_database() as database_url:
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
@@ -177,7 +177,7 @@ def test_sweeps_in_separate_processes_do_each_thing_once(due, helper, tmp_path):
         assert_everything_happened_once(due, helper)
 
 
-def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due, helper, tmp_path):
+def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due, helper):
     """Every asker whose question is due asks for staff at the instant the sweep runs."""
     threads = list(Thread.objects.filter(pk__in=due["escalate"]).select_related("author"))
 
@@ -190,7 +190,7 @@ def test_askers_asking_for_staff_while_a_sweep_escalates_get_one_ticket_each(due
 
         return work
 
-    with shared_database(tmp_path):
+    with shared_database():
         sweep_result, *asked = at_once(sweep, *[ask_for_staff(thread) for thread in threads])
 
         tickets = Ticket.objects.in_bulk(field_name="thread_id")
@@ -213,10 +213,10 @@ def flagged(ask, member):
 
 
 def test_an_asker_asking_while_the_sweep_escalates_their_question_waits_for_it(
-    flagged, member, monkeypatch, tmp_path
+    flagged, member, monkeypatch
 ):
     pause = Pause(monkeypatch, clocks, "load_facts", thread_name="sweeper")
-    with shared_database(tmp_path):
+    with shared_database():
         sweeper = Worker(sweep, name="sweeper")
         sweeper.start()
         pause.wait()  # the sweep holds the question's clock row
@@ -238,13 +238,11 @@ def test_an_asker_asking_while_the_sweep_escalates_their_question_waits_for_it(
         assert Notification.objects.filter(kind="escalated").count() == 1
 
 
-def test_a_sweep_passes_by_a_question_its_asker_is_escalating(
-    flagged, member, monkeypatch, tmp_path
-):
+def test_a_sweep_passes_by_a_question_its_asker_is_escalating(flagged, member, monkeypatch):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite lets one writer in at a time: the sweep waits for the asker instead")
     pause = Pause(monkeypatch, clocks, "load_facts", thread_name="asker")
-    with shared_database(tmp_path):
+    with shared_database():
         asker = Worker(
             lambda: opening.ask_for_staff(actor=member, thread=flagged, now=NOW), name="asker"
         )
@@ -283,14 +281,14 @@ def waiting_ticket(ask, member, moderator, agent):
 
 
 def test_an_asker_replying_while_the_sweep_closes_their_ticket_waits_for_it(
-    waiting_ticket, member, monkeypatch, tmp_path
+    waiting_ticket, member, monkeypatch
 ):
     """The sweep closing a waiting ticket hands its thread back; the asker's reply holds
     that thread and wants the ticket. Both take the thread first, so neither deadlocks."""
     closes_at = waiting_ticket.close_at
     thread = waiting_ticket.thread
     pause = Pause(monkeypatch, forum_support, "set_support_resolved", thread_name="sweeper")
-    with shared_database(tmp_path):
+    with shared_database():
         sweeper = Worker(lambda: sweeping.sweep(now=closes_at), name="sweeper")
         sweeper.start()
         pause.wait()  # the sweep is closing the ticket
@@ -330,10 +328,10 @@ def tickets_due(ask, member, moderator, agent):
 
 
 @pytest.mark.parametrize("sweeps", [2, 4])
-def test_sweeps_at_the_same_instant_close_and_mark_each_ticket_once(tickets_due, sweeps, tmp_path):
+def test_sweeps_at_the_same_instant_close_and_mark_each_ticket_once(tickets_due, sweeps):
     later = T0 + 10 * 24 * HOUR
 
-    with shared_database(tmp_path):
+    with shared_database():
         results = at_once(*[lambda: sweeping.sweep(now=later, batch_size=2)] * sweeps)
 
         assert sum(result.closed for result in results) == 4
@@ -362,9 +360,9 @@ def agents_on_duty(db):
 
 @pytest.mark.parametrize("sweeps", [2, 4])
 def test_sweeps_at_the_same_instant_assign_each_ticket_once_and_evenly(
-    due, helper, agents_on_duty, sweeps, tmp_path
+    due, helper, agents_on_duty, sweeps
 ):
-    with shared_database(tmp_path):
+    with shared_database():
         results = at_once(*[sweep] * sweeps)
 
         assert sum(result.escalated for result in results) == len(due["escalate"])
@@ -480,7 +478,7 @@ def _sweep_processes(*, now, database_url, var_dir, count=4):
 def test_four_sweep_processes_at_once_all_succeed_and_do_each_thing_once(
     on_postgresql, crowd, tmp_path
 ):
-    with shared_database(tmp_path) as database_url:
+    with shared_database() as database_url:
         for now, due in crowd:
             codes, outputs = _sweep_processes(now=now, database_url=database_url, var_dir=tmp_path)
 

@@ -198,3 +198,27 @@ def test_a_post_hidden_by_a_moderator_leaves_the_visitors_cached_thread_page_at_
         forum_moderation.set_post_hidden(actor=moderator, post=reply, is_hidden=True)
 
     assert "tronscan.example" not in Client().get(thread.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("url", ["/", "/c/transfers/"])
+def test_a_page_rendered_while_a_thread_is_hidden_is_not_kept_for_later_visitors(
+    url, thread, moderator, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The race: a visitor's page read the thread before the hiding committed and is
+    saved after the visitor pages were forgotten. It must not be what others get next."""
+    render = pagecache.render_for_visitors
+
+    def hidden_while_rendering(request, build):
+        def build_then_hide():
+            response = build()  # read while the thread was visible
+            with django_capture_on_commit_callbacks(execute=True):
+                forum_moderation.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
+            return response
+
+        return render(request, build_then_hide)
+
+    monkeypatch.setattr("forum.views.lists.render_for_visitors", hidden_while_rendering)
+    assert thread.title in Client().get(url).text  # this visitor's page was read before
+    monkeypatch.undo()
+
+    assert thread.title not in Client().get(url).text

@@ -253,6 +253,121 @@ def test_rebuilding_the_index_gives_the_same_entries(thread, reply, other_member
     assert found("转账") == [thread]
 
 
+def test_a_rebuild_leaves_alone_an_entry_a_service_wrote_meanwhile(thread, question, member):
+    from forum.search import index
+    from forum.search.backends import get_backend
+
+    stale = index.entry_fields(
+        (question.pk, thread.pk, 1, question.body, thread.title, thread.tx_hash)
+    )
+    get_backend().clear()
+    forum_posting.edit_post(actor=member, post=question, body="Now about a helpdesk.")
+
+    get_backend().load([stale])  # the rebuild's batch, read before the edit
+
+    assert found("helpdesk") == [thread]
+
+
+def test_after_a_rebuild_a_deleted_post_still_leaves_the_index(thread, reply, other_member):
+    call_command("rebuild_search_index", "--jobs", "1", stdout=StringIO(), stderr=StringIO())
+
+    forum_posting.delete_post(actor=other_member, post=reply)
+
+    assert not SearchEntry.objects.filter(post=reply).exists()
+    assert found("explorer") == []
+    _check_the_index()
+
+
+def _check_the_index() -> None:
+    """SQLite: FTS5's own check that the index matches its entries."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO forum_searchentry_fts(forum_searchentry_fts) VALUES ('integrity-check')"
+            )
+
+
+# --- Many matches: the newest, in tiers -------------------------------------------------
+
+
+def test_a_thread_with_every_word_is_found_behind_many_newer_with_one(
+    member, category, monkeypatch
+):
+    monkeypatch.setattr("forum.search.engine.CANDIDATES", 6)
+    wanted = ThreadFactory(author=member, category=category, title="Energy rental for TRX")
+    newer = [ThreadFactory(author=member, category=category, title=f"Energy {n}") for n in range(8)]
+
+    results = search.search("energy rental", user=VISITOR)
+
+    assert results.hits[0].thread == wanted
+    assert results.is_total_capped
+    assert results.total <= 6
+    assert {hit.thread for hit in results.hits} <= {wanted, *newer}
+
+
+def test_the_newest_matches_are_the_candidates(member, category, monkeypatch):
+    monkeypatch.setattr("forum.search.engine.CANDIDATES", 4)
+    threads = [
+        ThreadFactory(author=member, category=category, title=f"Energy {n}") for n in range(6)
+    ]
+
+    results = search.search("energy", user=VISITOR)
+
+    assert {hit.thread for hit in results.hits} == set(threads[2:])
+    assert results.is_total_capped
+
+
+def test_fewer_matches_than_the_limit_are_not_capped(member, category):
+    ThreadFactory(author=member, category=category, title="Energy rental")
+
+    results = search.search("energy", user=VISITOR)
+
+    assert results.total == 1
+    assert not results.is_total_capped
+
+
+def test_a_filter_applies_before_the_limit(member, category, other_category, monkeypatch):
+    monkeypatch.setattr("forum.search.engine.CANDIDATES", 4)
+    wanted = ThreadFactory(author=member, category=other_category, title="Energy elsewhere")
+    for n in range(6):
+        ThreadFactory(author=member, category=category, title=f"Energy {n}")
+
+    assert found("energy", category_id=other_category.pk) == [wanted]
+
+
+# --- The header's search box -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_page_has_the_header_search_box(thread, member, signed_in):
+    client = client_for(member if signed_in else None)
+    last = "/ask/" if signed_in else "/accounts/login/"
+    for url in ["/", thread.category.get_absolute_url(), thread.get_absolute_url(), last]:
+        page = client.get(url).text
+        for where in ("bar", "menu"):  # the row at wide widths, the ☰ panel on phones
+            assert (
+                f'<form class="header-search header-search-{where}" method="get" action="/search/" role="search">'
+                in page
+            ), url
+            assert f'<label class="sr-only" for="header-search-{where}">' in page
+            assert f'<input id="header-search-{where}" type="search" name="q"' in page
+
+
+def test_the_search_page_keeps_its_own_box_only(visitor_client):
+    page = visitor_client.get("/search/", {"q": "energy"}).text
+
+    assert "header-search" not in page
+    assert 'id="id_q"' in page
+
+
+def test_the_header_box_searches(transfer_thread, visitor_client):
+    page = visitor_client.get("/search/", {"q": "转账失败"})
+
+    assert transfer_thread.get_absolute_url() in page.text
+
+
 # --- Filters -----------------------------------------------------------------------
 
 
@@ -469,8 +584,9 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
         thread = ThreadFactory(author=member, category=category, title=f"Energy number {n}")
         PostFactory(thread=thread, author=other_member, body="More energy, freeze TRX.")
 
-    # The categories of the filter, the match, the page's threads and their best posts.
-    with django_assert_num_queries(4):
+    # The categories of the filter, the match, the page's threads and their best posts,
+    # and the help articles' words (the help app's section, forum/extensions.py).
+    with django_assert_num_queries(5):
         response = visitor_client.get("/search/", {"q": "energy"})
 
     assert response.status_code == 200

@@ -66,7 +66,7 @@ def test_a_fold_leaves_views_counted_after_it_read_for_the_next_one(thread):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_folds_at_once_count_each_view_once(tmp_path, category, member):
+def test_two_folds_at_once_count_each_view_once(category, member):
     threads = [ThreadFactory(author=member, category=category) for _ in range(5)]
     views_each = 30  # per viewer and thread
     viewers_done = threading.Event()
@@ -90,7 +90,7 @@ def test_two_folds_at_once_count_each_view_once(tmp_path, category, member):
         finally:
             connections.close_all()
 
-    with shared_database(tmp_path):
+    with shared_database():
         viewers = [threading.Thread(target=view) for _ in range(3)]
         folders = [threading.Thread(target=fold) for _ in range(2)]
         for worker in [*folders, *viewers]:

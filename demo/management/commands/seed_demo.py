@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from demo import content, services
+from demo import content, help_articles, services
 
 
 class Command(BaseCommand):
@@ -45,6 +45,7 @@ class Command(BaseCommand):
                 "password; pass --allow-production if you really mean it."
             )
         counts = services.seed_demo(domain=domain, history=history)
+        help_articles.seed_help_articles()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {counts['people']} people, {counts['categories']} categories, "

@@ -1,0 +1,103 @@
+"""What help shows on forum pages, registered in forum/extensions.py (apps.py): the
+thread's help article and related questions under a thread, the suggestions on the ask
+page without JavaScript, and the articles at the top of a search."""
+
+from django.template.loader import render_to_string
+
+from accounts.trust import trust_of
+from config.ratelimit import RateLimited
+from help import access, selectors
+from help.forms import typed_question
+from safety import limits
+
+
+def thread_footer(*, request, thread) -> str:
+    footer = selectors.thread_footer(thread=thread)
+    article, related = footer.article, footer.related
+    # Staff are offered to turn a solved (or support-resolved) thread into an article.
+    can_write = (
+        article is None
+        and (thread.is_solved or thread.support_resolved_at is not None)
+        and access.can_edit_articles(request.user)
+    )
+    if not (article or related or can_write):
+        return ""
+    language = selectors.viewer_language(request)
+    return render_to_string(
+        "help/_thread_footer.html",
+        {
+            "article": article,
+            "article_text": article.text_in(language) if article else None,
+            "related": related,
+            "can_write": can_write,
+            "thread": thread,
+        },
+        request=request,
+    )
+
+
+def ask_suggestions(*, request, title: str, body: str) -> str:
+    return render_to_string(
+        "help/_suggestions.html",
+        suggestions_context(request, typed_question({"title": title, "body": body})),
+        request=request,
+    )
+
+
+def suggestions_context(request, text: str) -> dict:
+    """The suggestions fragment's context, rate limited (LOOKING_UP) per member."""
+    if not text:
+        return {"text": ""}
+    trust = trust_of(request.user)
+    try:
+        limits.count(request, limits.LOOKING_UP, trust=trust)
+    except RateLimited as limited:
+        return {"text": text, "limited": limited.message}
+    answers = selectors.closest_answers(
+        text, user=request.user, language=selectors.viewer_language(request), limit=5
+    )
+    return {"text": text, "answers": answers}
+
+
+def search_section(*, request, query) -> str:
+    if any(request.GET.get(name) for name in ("solved", "staff", "since", "until")):
+        return ""  # those filters say what threads to show; articles have none of it
+    category_id = None
+    slug = request.GET.get("category", "")
+    if slug:
+        from forum.models import Category
+
+        category_id = Category.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if category_id is None:
+            return ""
+    hits = selectors.article_search_hits(
+        query, language=selectors.viewer_language(request), category_id=category_id
+    )
+    if not hits:
+        return ""
+    return render_to_string("help/_search_section.html", {"hits": hits}, request=request)
+
+
+def bot_reply(*, request, thread) -> str:
+    """The first-line bot's reply under the question (forum/extensions.py), in the
+    asker's language, with the asker's two answers while they have not given one."""
+    found = selectors.bot_reply_for(thread=thread)
+    if found is None or not (found.suggestions or found.answered_by):
+        return ""
+    reply = found.reply
+    is_asker = request.user.is_authenticated and request.user.pk == thread.author_id
+    return render_to_string(
+        "help/_bot_reply.html",
+        {
+            "reply": reply,
+            "suggestions": found.suggestions,
+            "answered_by": found.answered_by,
+            "thread": thread,
+            "locale": "zh-hans" if reply.language == "zh" else "en",
+            "can_answer": is_asker
+            and not reply.outcome
+            and not thread.is_solved
+            and not thread.is_closed,
+        },
+        request=request,
+    )
