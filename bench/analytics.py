@@ -71,6 +71,7 @@ def main() -> None:
         _analyze(env, options)
         print("Rebuilding every rollup:", flush=True)
         rebuilt = _child(env, "rebuild")
+        print(f"  {json.dumps(rebuilt)}", flush=True)
         print("Reading the dashboard's figures:", flush=True)
         read = _child(env, "reads", f"--runs={options.runs}")
         _print_table(build, rebuilt, read, options)
@@ -109,7 +110,8 @@ def _app_environment(var_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-deployment",
-        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_LOG_LEVEL="ERROR",
+        DJANGO_HTTPS="0",
         DJANGO_ALLOWED_HOSTS="testserver",  # the dashboard is read through Django's client
         PYTHONDONTWRITEBYTECODE="1",
     )
