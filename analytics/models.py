@@ -56,8 +56,7 @@ class MonthlyRollup(models.Model):
     so a period of a year reads twelve rows a key and the days at its edges, not 365.
 
     Derived from DailyRollup by analytics.services.recompute_month, which every rebuild of
-    days calls for their months. Helpers have none: the top helpers are summed by the
-    database from the daily rows."""
+    days calls for their months."""
 
     month = models.DateField()  # its first day
     scope = models.CharField(max_length=10, choices=DailyRollup.Scope)

@@ -60,7 +60,6 @@ def recompute_month(*, month: date) -> int:
     tallies: dict[tuple[str, int], facts.Tally] = {}
     for scope, key, counts, hists, comments in (
         DailyRollup.objects.filter(day__gte=month, day__lt=next_month(month))
-        .exclude(scope=DailyRollup.Scope.HELPER)
         .values_list("scope", "key", "counts", "histograms", "recent_comments")
         .iterator(chunk_size=2000)
     ):
@@ -90,6 +89,7 @@ def recompute_month(*, month: date) -> int:
 
 
 def recompute_day(*, day: date) -> int:
+    """Rebuild one day's rollups, not its month's: callers go through recompute_days."""
     tallies = facts.collect(day, day)
     now = timezone.now()
     rows = [

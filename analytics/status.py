@@ -5,9 +5,11 @@ and calendars only: nothing about any one person or request."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from analytics import selectors
+from config import caching
 from escalation import business_time
 from escalation.models import BusinessCalendar, Holiday, Queue
 from escalation.policies import schedule_of
@@ -54,9 +56,7 @@ def support_status(*, now: datetime | None = None) -> SupportStatus:
         .order_by("name")
     )
     statuses = [_calendar_status(calendar, now) for calendar in calendars]
-    waits = selectors.typical_first_response_by_queue(
-        today=timezone.localdate(now, selectors.facts.zone())
-    )
+    waits = typical_first_response_waits(now=now)
     queues = [
         QueueWait(
             name=queue.name,
@@ -68,6 +68,22 @@ def support_status(*, now: datetime | None = None) -> SupportStatus:
         for queue in Queue.objects.prefetch_related("policies__calendar").order_by("name")
     ]
     return SupportStatus(calendars=[s for s in statuses if s], queues=queues)
+
+
+def typical_first_response_waits(*, now: datetime | None = None) -> dict[int, float | None]:
+    """The typical wait (seconds of opening hours) for a first answer from the team, per
+    queue (0: tickets in no queue): the median of the last seven days from the rollups.
+    What this page shows, and what an asker's waiting request shows (the template tag
+    analytics.templatetags.support_status). Kept in the shared cache for TYPICAL_WAITS_TTL
+    (config/caching.py), so the asker's pages pay no query for it."""
+    now = now or timezone.now()
+    today = timezone.localdate(now, selectors.facts.zone())
+    key = caching.typical_waits_key(today)
+    waits = cache.get(key)
+    if waits is None:
+        waits = selectors.typical_first_response_by_queue(today=today)
+        cache.set(key, waits, caching.TYPICAL_WAITS_TTL)
+    return waits
 
 
 def _calendar_status(calendar: BusinessCalendar, now: datetime) -> CalendarStatus | None:

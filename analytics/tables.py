@@ -75,7 +75,10 @@ def text(value: str) -> Cell:
 def count(value: int | None) -> Cell:
     if value is None:
         return Cell("—", "")
-    return Cell(number_format(value, force_grouping=True), value)
+    # Below a thousand no grouping applies: str() is what number_format gives, at a
+    # fraction of its cost (a year's daily table has thousands of cells).
+    text_ = str(value) if -1000 < value < 1000 else number_format(value, force_grouping=True)
+    return Cell(text_, value)
 
 
 def share(value: float | None) -> Cell:

@@ -16,7 +16,15 @@ on PostgreSQL), one transaction per batch of 5,000 threads:
   earn; each category's thread_count and last_activity_at.
 
 No events are sent: the rows are history, not news. So a deadline or anything else that
-another app derives from forum events is not there for these threads. Post bodies come
+another app derives from forum events is not there for these threads.
+
+With `support=True` the history has the support team's side too, as the sweep and the
+escalation services would have left it (for the analytics rollups and bench/analytics.py):
+a Shanghai business calendar and a policy per category, three queues and a few agents;
+unanswered questions marked as needing help, and tickets opened by the deadline, the
+asker or a moderator, with their first staff response, resolution, missed targets,
+reopenings, closing and the asker's rating (events and ratings included), and the secret
+guard's daily refusal counters. The staff answers themselves are not written as posts. Post bodies come
 from a few dozen markdown templates; each distinct text is rendered once and reused.
 """
 
@@ -27,6 +35,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from math import log
+from types import SimpleNamespace
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -38,12 +49,23 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from config.bulk import BulkInsert
+from escalation.models import (
+    BusinessCalendar,
+    EscalationPolicy,
+    OpeningHours,
+    Queue,
+    SatisfactionRating,
+    Ticket,
+    TicketEvent,
+    compute_sla_due_at,
+)
 from forum.markdown import render_markdown
 from forum.models import Category, Chain, Follow, ModerationLog, Post, Thread, Vote
 from forum.search import index as search_index
 from forum.services.answers import REPUTATION_FOR_ACCEPTED, REPUTATION_FOR_VOTE
 from forum.services.common import make_slug
 from forum.wallet import TxFormat
+from safety.models import SecretRefusal
 
 BATCH_SIZE = 5_000
 HISTORY_DAYS = 730
@@ -60,6 +82,38 @@ HIDDEN_REPLY_SHARE = 0.005
 WALLET_DETAILS_SHARE = 0.6  # in categories that ask for them
 ZH_SHARE = 0.45
 HELPER_SHARE = 0.1  # of users: the regulars who write half the answers
+
+# Support history (support=True). Times are wall clock; targets are the policy defaults.
+NEEDS_HELP_AFTER = timedelta(hours=4)
+ESCALATE_AFTER = timedelta(hours=24)
+ESCALATE_UNSOLVED_AFTER = timedelta(hours=72)
+FIRST_RESPONSE_TARGET = timedelta(hours=8)
+RESOLUTION_TARGET = timedelta(hours=72)
+CLOSE_RESOLVED_AFTER = timedelta(days=7)
+ESCALATED_UNANSWERED_SHARE = 0.6  # of unanswered threads, by the deadline
+ASKER_SHARE = 0.08  # of the other unsolved threads: the asker asks for staff
+UNSOLVED_SHARE = 0.04  # of answered, unsolved threads: escalated by the deadline
+MODERATOR_SHARE = 0.01  # of any thread
+REOPEN_SHARE = 0.07  # of resolved tickets
+RATED_SHARE = 0.45  # of resolutions
+RATING_WEIGHTS = {1: 6, 2: 5, 3: 10, 4: 29, 5: 50}
+AGENT_COUNT = 8
+# (queue slug, name) and which queue each category's tickets go to.
+SUPPORT_QUEUES = {"transfers": "Transfers", "security": "Security", "general": "General"}
+QUEUE_OF = {"transfers": "transfers", "balances": "general", "security": "security"}
+SUPPORT_CALENDAR = ("Support hours (scale)", "Asia/Shanghai", clock(9), clock(18))
+RATING_COMMENTS = [
+    "Quick and clear, thank you.",
+    "Took too long, but solved in the end.",
+    "回复很快，问题解决了，谢谢！",
+    "等了很久才有人回复。",
+]
+REFUSAL_KINDS = [
+    (SecretRefusal.Kind.RECOVERY_PHRASE, SecretRefusal.Where.ASK, 3.0),
+    (SecretRefusal.Kind.RECOVERY_PHRASE, SecretRefusal.Where.REPLY, 1.5),
+    (SecretRefusal.Kind.WIF, SecretRefusal.Where.ASK, 0.4),
+    (SecretRefusal.Kind.XPRV, SecretRefusal.Where.ASK_STAFF, 0.2),
+]
 
 # --- What the data is about ---------------------------------------------------------
 
@@ -342,6 +396,7 @@ class ScaleResult:
     threads: int = 0
     posts: int = 0
     rows: int = 0
+    tickets: int = 0
     seconds: float = 0.0
     long_thread_ids: list[int] = field(default_factory=list)
 
@@ -368,6 +423,7 @@ class _World:
     moderator_id: int
     categories: dict[str, Category]
     chains: dict[str, Chain]
+    support: "_Support | None" = None
     bodies: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
 
     def body(self, template: str, token: str = "", chain: str = "") -> tuple[str, str]:
@@ -411,6 +467,23 @@ class _PlannedThread:
     posts: list[_PlannedPost]
     accepted: int | None = None  # index into posts
     is_closed: bool = False
+    ticket: "_PlannedTicket | None" = None
+
+
+@dataclass
+class _Support:
+    """What the support history draws from: the agents, the queues, a moderator."""
+
+    agent_ids: list[int]
+    queue_ids: dict[str, int]  # category slug -> queue id
+
+
+@dataclass
+class _PlannedTicket:
+    values: dict  # Ticket field attnames -> values (id and thread_id set when written)
+    # (kind, actor_id, from_status, to_status, created_at)
+    events: list[tuple] = field(default_factory=list)
+    ratings: list[tuple] = field(default_factory=list)  # (cycle, score, comment, created_at)
 
 
 def seed_scale(
@@ -422,10 +495,12 @@ def seed_scale(
     batch_size: int = BATCH_SIZE,
     seed: int | None = None,
     now: datetime | None = None,
+    support: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> ScaleResult:
     """Add `threads` threads averaging `posts_per_thread` posts, plus `long_threads` threads
     of exactly `long_thread_posts` posts, written by new users. Adds to what is there.
+    With `support`, the support team's history too (see the module's docstring).
     """
     rng = random.Random(seed)
     now = (now or timezone.now()).astimezone(UTC)
@@ -436,6 +511,9 @@ def seed_scale(
     world = _build_world(rng=rng, now=now, user_count=max(MIN_USERS, threads // USERS_PER_THREADS))
     result.users = len(world.everyone)
     result.rows += 2 * result.users  # users and their email addresses
+    if support:
+        world.support = _build_support(world)
+        result.users += AGENT_COUNT
 
     start = now - timedelta(days=HISTORY_DAYS)
     span = (now - start).total_seconds()
@@ -450,6 +528,9 @@ def seed_scale(
             )
             for index in range(done, done + size)
         ]
+        if world.support:
+            for plan in plans:
+                _plan_ticket(world, plan)
         _write(world, plans, result)
         done += size
         _report(say, result, started, total=threads + long_threads)
@@ -461,6 +542,8 @@ def seed_scale(
         _write(world, plans, result)
         result.long_thread_ids = [plan.values["id"] for plan in plans]
         _report(say, result, started, total=threads + long_threads)
+    if world.support:
+        result.rows += _write_refusals(world, first=start.date(), last=now.date())
 
     result.seconds = time.perf_counter() - started
     return result
@@ -804,12 +887,16 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
                 for user_id, at in _first_post_by_author(plan.posts).items()
             )
             log_rows.extend(_log_rows(world, plan))
+        ticket_rows, event_rows, rating_rows = _ticket_rows(plans)
         for table, rows in [
             (_THREADS, thread_rows),
             (_POSTS, post_rows),
             (_FOLLOWS, follow_rows),
             (_VOTES, vote_rows),
             (_LOGS, log_rows),
+            (_TICKETS, ticket_rows),
+            (_TICKET_EVENTS, event_rows),
+            (_RATINGS, rating_rows),
         ]:
             table.insert(rows)
         search_index.index_rows(search_rows)  # the same entries the services write
@@ -818,7 +905,9 @@ def _write(world: _World, plans: list[_PlannedThread], result: ScaleResult) -> N
 
     result.threads += len(thread_rows)
     result.posts += len(post_rows)
-    result.rows += sum(map(len, (thread_rows, post_rows, follow_rows, vote_rows, log_rows)))
+    result.tickets += len(ticket_rows)
+    written = (thread_rows, post_rows, follow_rows, vote_rows, log_rows)
+    result.rows += sum(map(len, (*written, ticket_rows, event_rows, rating_rows)))
 
 
 _THREAD_FIELDS = (
@@ -837,6 +926,9 @@ _THREAD_FIELDS = (
     "view_count",
     "post_count",
     "first_reply_at",
+    "needs_help_at",
+    "escalated_at",
+    "support_resolved_at",
     "chain_id",
     "app_version",
     "device",
@@ -861,6 +953,39 @@ _POSTS = BulkInsert(Post, _POST_FIELDS)
 _FOLLOWS = BulkInsert(Follow, ("user_id", "thread_id", "created_at"))
 _VOTES = BulkInsert(Vote, ("user_id", "post_id", "created_at"))
 _LOGS = BulkInsert(ModerationLog, _LOG_FIELDS)
+_TICKET_FIELDS = (
+    "id",
+    "thread_id",
+    "reference",
+    "requester_id",
+    "reason",
+    "status",
+    "resolution",
+    "priority",
+    "queue_id",
+    "assignee_id",
+    "category_id",
+    "created_at",
+    "updated_at",
+    "escalation_count",
+    "first_response_due_at",
+    "resolution_due_at",
+    "first_responded_at",
+    "resolved_at",
+    "closed_at",
+    "first_response_breached_at",
+    "resolution_breached_at",
+    "sla_due_at",
+    "close_at",
+)
+_TICKETS = BulkInsert(Ticket, _TICKET_FIELDS)
+_TICKET_EVENTS = BulkInsert(
+    TicketEvent, ("ticket_id", "kind", "actor_id", "from_status", "to_status", "created_at")
+)
+_RATINGS = BulkInsert(
+    SatisfactionRating, ("ticket_id", "cycle", "score", "comment", "created_at", "commented_at")
+)
+_REFUSALS = BulkInsert(SecretRefusal, ("day", "kind", "where", "count"))
 _THREAD_DEFAULTS = {
     name: Thread._meta.get_field(name.removesuffix("_id")).get_default() for name in _THREAD_FIELDS
 }
@@ -969,3 +1094,218 @@ def _credit(reputation: Counter) -> None:
             User.objects.filter(pk__in=user_ids[start : start + 500]).update(
                 reputation=F("reputation") + points
             )
+
+
+# --- Support history -----------------------------------------------------------------
+
+
+def _build_support(world: _World) -> _Support:
+    """Agents, queues, a Shanghai business calendar and a policy per category (an existing
+    policy, calendar or queue is kept)."""
+    name, zone, opens_at, closes_at = SUPPORT_CALENDAR
+    with transaction.atomic():
+        queues = {
+            slug: Queue.objects.get_or_create(slug=slug, defaults={"name": queue_name})[0]
+            for slug, queue_name in SUPPORT_QUEUES.items()
+        }
+        calendar, created = BusinessCalendar.objects.get_or_create(
+            name=name, defaults={"time_zone": zone}
+        )
+        if created:
+            OpeningHours.objects.bulk_create(
+                OpeningHours(calendar=calendar, weekday=day, opens_at=opens_at, closes_at=closes_at)
+                for day in range(5)
+            )
+        EscalationPolicy.objects.get_or_create(
+            category=None, defaults={"calendar": calendar, "ticket_queue": queues["general"]}
+        )
+        for slug, category in world.categories.items():
+            EscalationPolicy.objects.get_or_create(
+                category=category,
+                defaults={
+                    "calendar": calendar,
+                    "ticket_queue": queues[QUEUE_OF.get(slug, "general")],
+                    "escalate_unsolved_after": ESCALATE_UNSOLVED_AFTER,
+                },
+            )
+        tag = _unused_username_tag()
+        agents = User.objects.bulk_create(
+            User(
+                username=f"agent_{tag}{index}",
+                email=f"agent_{tag}{index}@scale.example",
+                password=make_password(None),
+                display_name=world.rng.choice(ZH_NAMES + EN_NAMES),
+                is_staff=True,
+                date_joined=world.now - timedelta(days=HISTORY_DAYS + 30),
+            )
+            for index in range(AGENT_COUNT)
+        )
+        Group.objects.get_or_create(name=roles.AGENTS)[0].user_set.add(*agents)
+    return _Support(
+        agent_ids=[agent.pk for agent in agents],
+        queue_ids={slug: queues[QUEUE_OF.get(slug, "general")].pk for slug in world.categories},
+    )
+
+
+def _hours(rng: random.Random, median: float, spread: float = 1.0) -> timedelta:
+    """A log-normal wait of `median` hours: most near it, a long tail of slow ones."""
+    return timedelta(hours=rng.lognormvariate(log(median), spread))
+
+
+def _plan_ticket(world: _World, plan: _PlannedThread) -> None:
+    """Whether the thread needed help or went to the support team, and what happened then,
+    as the sweep and the escalation services would have recorded it."""
+    rng, now, values = world.rng, world.now, plan.values
+    support = world.support
+    asked = values["created_at"]
+    answered = values["first_reply_at"] is not None
+    solved = values.get("state") == Thread.State.SOLVED
+    if not answered and asked + NEEDS_HELP_AFTER <= now:
+        values["needs_help_at"] = asked + NEEDS_HELP_AFTER
+    draw = rng.random()
+    if draw < MODERATOR_SHARE:
+        reason, opened = Ticket.Reason.MODERATOR, asked + _hours(rng, 3)
+    elif solved:
+        return
+    elif not answered:
+        if draw < ESCALATED_UNANSWERED_SHARE:
+            reason, opened = Ticket.Reason.UNANSWERED, asked + ESCALATE_AFTER
+        elif draw < ESCALATED_UNANSWERED_SHARE + ASKER_SHARE:
+            reason, opened = Ticket.Reason.ASKER, asked + _hours(rng, 6, 0.5)
+        else:
+            return
+    elif draw < MODERATOR_SHARE + ASKER_SHARE:
+        reason, opened = Ticket.Reason.ASKER, values["first_reply_at"] + _hours(rng, 8)
+    elif draw < MODERATOR_SHARE + ASKER_SHARE + UNSOLVED_SHARE:
+        reason, opened = Ticket.Reason.UNSOLVED, asked + ESCALATE_UNSOLVED_AFTER
+    else:
+        return
+    if opened > now:
+        return
+    category_slug = next(
+        slug for slug, category in world.categories.items() if category.pk == values["category_id"]
+    )
+    requester = values["author_id"]
+    opener = {Ticket.Reason.ASKER: requester, Ticket.Reason.MODERATOR: world.moderator_id}
+    agent = rng.choice(support.agent_ids)
+    ticket = {
+        "reference": "",  # from the id, when written
+        "requester_id": requester,
+        "reason": reason,
+        "priority": 20,
+        "queue_id": support.queue_ids[category_slug],
+        "assignee_id": None,
+        "category_id": values["category_id"],
+        "created_at": opened,
+        "escalation_count": 1,
+        "first_response_due_at": opened + FIRST_RESPONSE_TARGET,
+        "resolution_due_at": opened + RESOLUTION_TARGET,
+        "first_responded_at": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "first_response_breached_at": None,
+        "resolution_breached_at": None,
+        "close_at": None,
+        "resolution": "",
+    }
+    planned = _PlannedTicket(values=ticket)
+    planned.events.append((TicketEvent.Kind.CREATED, opener.get(reason), "", "new", opened))
+    status, last = "new", opened
+    responded = opened + _hours(rng, 3, 1.1)
+    if responded <= now:
+        ticket.update(assignee_id=agent, first_responded_at=responded)
+        planned.events.append((TicketEvent.Kind.STAFF_REPLIED, agent, "", "", responded))
+        status, last = "open", responded
+    elif rng.random() < 0.5:
+        ticket["assignee_id"] = agent
+    if ticket["first_response_due_at"] < min(responded, now):
+        ticket["first_response_breached_at"] = ticket["first_response_due_at"]
+        planned.events.append(
+            (
+                TicketEvent.Kind.FIRST_RESPONSE_BREACHED,
+                None,
+                "",
+                "",
+                ticket["first_response_due_at"],
+            )
+        )
+    cycle, began = 1, opened
+    while status == "open":
+        resolved = last + _hours(rng, 16, 1.2)
+        if min(resolved, now) > began + RESOLUTION_TARGET and not ticket["resolution_breached_at"]:
+            ticket["resolution_breached_at"] = began + RESOLUTION_TARGET
+            planned.events.append(
+                (TicketEvent.Kind.RESOLUTION_BREACHED, None, "", "", began + RESOLUTION_TARGET)
+            )
+        if resolved > now:
+            break
+        planned.events.append((TicketEvent.Kind.RESOLVED, agent, "open", "resolved", resolved))
+        ticket.update(resolved_at=resolved, resolution="answered")
+        status, last = "resolved", resolved
+        rated = resolved + _hours(rng, 5)
+        if rng.random() < RATED_SHARE and rated <= now:
+            score = rng.choices(list(RATING_WEIGHTS), weights=list(RATING_WEIGHTS.values()))[0]
+            comment = rng.choice(RATING_COMMENTS) if rng.random() < 0.15 else ""
+            planned.ratings.append((cycle, score, comment, rated))
+            planned.events.append((TicketEvent.Kind.RATED, requester, "", "", rated))
+        reopened = resolved + _hours(rng, 20)
+        if cycle == 1 and rng.random() < REOPEN_SHARE and reopened <= now:
+            planned.events.append(
+                (TicketEvent.Kind.REOPENED, requester, "resolved", "open", reopened)
+            )
+            cycle, began, last, status = 2, reopened, reopened, "open"
+            ticket.update(
+                escalation_count=2,
+                resolved_at=None,
+                resolution="",
+                resolution_due_at=reopened + RESOLUTION_TARGET,
+            )
+    if status == "resolved":
+        ticket["close_at"] = last + CLOSE_RESOLVED_AFTER
+        if ticket["close_at"] <= now:
+            ticket.update(closed_at=ticket["close_at"], close_at=None)
+            planned.events.append(
+                (TicketEvent.Kind.CLOSED, None, "resolved", "closed", ticket["closed_at"])
+            )
+            status, last = "closed", ticket["closed_at"]
+        values["support_resolved_at"] = ticket["resolved_at"]
+    else:
+        values["escalated_at"] = began
+    ticket.update(status=status, updated_at=last)
+    ticket["sla_due_at"] = compute_sla_due_at(SimpleNamespace(**ticket))
+    planned.events.sort(key=lambda event: event[-1])
+    plan.ticket = planned
+
+
+def _ticket_rows(plans: list[_PlannedThread]) -> tuple[list, list, list]:
+    """The rows of the batch's tickets, their events and ratings. Inside _write's
+    transaction, after the threads have their ids."""
+    planned = [plan for plan in plans if plan.ticket]
+    ticket_rows, event_rows, rating_rows = [], [], []
+    for plan, ticket_id in zip(planned, _reserve_ids(Ticket, len(planned)), strict=True):
+        ticket = plan.ticket.values
+        # References from the id: random ones collide by the thousand at this size.
+        ticket.update(
+            id=ticket_id, thread_id=plan.values["id"], reference=f"HO-{9_000_000 - ticket_id}"
+        )
+        ticket_rows.append(tuple(ticket[name] for name in _TICKET_FIELDS))
+        event_rows.extend((ticket_id, *event) for event in plan.ticket.events)
+        rating_rows.extend(
+            (ticket_id, cycle, score, comment, at, at if comment else None)
+            for cycle, score, comment, at in plan.ticket.ratings
+        )
+    return ticket_rows, event_rows, rating_rows
+
+
+def _write_refusals(world: _World, *, first, last) -> int:
+    """The secret guard's daily counters, a few refusals a day (a day already counted is kept)."""
+    rows = []
+    day = first
+    while day <= last:
+        for kind, where, mean in REFUSAL_KINDS:
+            count = sum(world.rng.random() < mean / 4 for _ in range(4))
+            if count:
+                rows.append((day, kind, where, count))
+        day += timedelta(days=1)
+    with transaction.atomic():
+        return len(_REFUSALS.insert_new(rows))

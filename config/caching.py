@@ -38,6 +38,7 @@ value the page shows but its key leaves out fails the first test that changes it
 | role names | each user's role groups (`accounts/roles.py`): the viewer's own on every page, the authors' on thread lists | `roles_key(user_id)` | deleted on every membership change and role-group rename or delete (signals, again at commit); staff and superuser status are read from the user row, never cached | `ROLES_TTL` (300 s) |
 | related questions | the ids of the threads like one thread, best first, as a visitor may see them (`help/selectors.py`, `related_questions`); the threads themselves are loaded on every view, so one hidden or deleted since drops out at once | `related_questions_key(thread_id, title)`: the thread and its title (+ deploy version) | a new key when the title changes; otherwise time: a new question shows among them within the lifetime | `RELATED_QUESTIONS_TTL` (1 h) |
 | domain rules | the admin's blocked and official domains (`safety/selectors.py`) | `DOMAIN_RULES_KEY` | deleted on every save or delete of a row (signals, again at commit) | `DOMAIN_RULES_TTL` (300 s) |
+| typical waits | the typical wait for a first staff answer per queue, the median of the last seven days' rollups (`analytics/status.py`): /support/ and an asker's waiting request | `typical_waits_key(day)`: the day in the rollups' zone | the rollups are rebuilt by beat every `HANDOFF_ANALYTICS_ROLLUP_INTERVAL` (15 min): time | `TYPICAL_WAITS_TTL` (15 min) |
 
 Other things in the cache that are not copies of pages: rate-limit counters
 (`config/ratelimit.py`, django-ratelimit and allauth), pending view counts
@@ -70,6 +71,7 @@ RELATED_QUESTIONS_TTL = 60 * 60
 VISITOR_PAGE_GENERATION_KEY = "visitor-page-generation"
 DOMAIN_RULES_KEY = "forum:domain-rules"
 DOMAIN_RULES_TTL = 5 * 60
+TYPICAL_WAITS_TTL = 15 * 60
 
 # What DEPLOY_VERSION covers, under the project's directory; SKIPPED_DIRS are not code.
 SOURCE_SUFFIXES = (".py", ".html", ".txt", ".po", ".css", ".js", ".svg")
@@ -155,6 +157,10 @@ def member_page_key(*, user_id: int, full_path: str, htmx: bool, values: Iterabl
 def related_questions_key(thread_id: int, title: str) -> str:
     """The ids of the threads related to one thread, found from its title."""
     return f"related:{deploy_version()}:{thread_id}:{_digest((title,))}"
+
+
+def typical_waits_key(day) -> str:
+    return f"analytics:typical-waits:{day.isoformat()}"
 
 
 def roles_key(user_id: int) -> str:

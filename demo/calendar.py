@@ -20,7 +20,8 @@ SWAPPED_FROM = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 class Day(NamedTuple):
     date: date
-    name: str  # Chinese, then English: "国庆节 National Day"
+    name: str  # English: "National Day"
+    name_zh: str  # Simplified Chinese: "国庆节"
     is_working_day: bool
 
 
@@ -29,32 +30,33 @@ def china_days(years) -> list[Day]:
     years = sorted(set(years))
     zh = holidays.China(years=years, language="zh_CN", categories=(holidays.PUBLIC,))
     en = holidays.China(years=years, language="en_US", categories=(holidays.PUBLIC,))
-    names = {day: _both(zh[day], en[day]) for day in zh}
+    names = {day: (en[day], zh[day]) for day in zh}
     swapped_for = {}  # worked weekend day -> the day off it pays for
     for day, name in zh.items():
         if found := SWAPPED_FROM.search(name):
             workday = date.fromisoformat(found.group())
             swapped_for[workday] = day
             # The English label writes the date the American way (01/04/2026): say it as ISO.
-            names[day] = _both(name, f"Day off (substituted from {workday.isoformat()})")
+            names[day] = (f"Day off (substituted from {workday.isoformat()})", name)
     festivals = {day: (zh[day], en[day]) for day in zh if not SWAPPED_FROM.search(zh[day])}
-    days = [Day(day, name, False) for day, name in names.items()]
+    days = [Day(day, *name, False) for day, name in names.items()]
     # The class also knows make-up days of other years: keep the asked ones.
     for workday in (day for day in zh.weekend_workdays if day.year in years):
-        days.append(Day(workday, _make_up_name(swapped_for.get(workday), festivals), True))
+        days.append(Day(workday, *_make_up_name(swapped_for.get(workday), festivals), True))
     return sorted(days)
 
 
-def _both(zh_name: str, en_name: str) -> str:
-    return f"{zh_name} {en_name}"[:80]
+def both(day: Day) -> str:
+    """The one name earlier demos stored, Chinese then English: "国庆节 National Day"."""
+    return f"{day.name_zh} {day.name}"[:80]
 
 
-def _make_up_name(day_off: date | None, festivals: dict[date, tuple[str, str]]) -> str:
-    """Name a worked weekend day after the festival its day off lengthens: 国庆节调休上班."""
+def _make_up_name(day_off: date | None, festivals: dict[date, tuple[str, str]]) -> tuple[str, str]:
+    """Name a worked weekend day after the festival its day off lengthens: (English, 国庆节调休上班)."""
     if day_off is None or not festivals:
-        return "调休上班 Make-up working day"
+        return "Make-up working day", "调休上班"
     nearest = min(festivals, key=lambda festival: abs((festival - day_off).days))
     zh_name, en_name = festivals[nearest]
     zh_name = zh_name.removesuffix("（补假）")
     en_name = en_name.removesuffix(" (observed)")
-    return _both(f"{zh_name}调休上班", f"{en_name}: make-up working day")
+    return f"{en_name}: make-up working day"[:80], f"{zh_name}调休上班"[:80]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts import powers, roles
 from accounts.models import User
 from demo import calendar, content
+from demo import history as older
 from escalation.models import (
     AgentStatus,
     BusinessCalendar,
@@ -36,7 +37,7 @@ from notifications.services.preferences import update_settings
 from notifications.services.rendering import absolute_url
 
 
-def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
+def seed_demo(*, domain: str = "127.0.0.1:8000", now=None, history: bool = True) -> dict:
     """Create or refresh the demo site. Idempotent: running it twice changes nothing more.
 
     Not one transaction: each step commits, as it would on the live site, so the forum's
@@ -70,6 +71,9 @@ def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
         people=people, categories=categories, chains=chains, now=now
     )
     _seed_duty(people=people, queues=queues, now=now)
+    history_threads = (
+        older.seed_history(people=people, categories=categories, now=now) if history else 0
+    )
     return {
         "people": len(people),
         "categories": len(categories),
@@ -83,6 +87,8 @@ def seed_demo(*, domain: str = "127.0.0.1:8000", now=None) -> dict[str, int]:
             thread__title__in=[spec.title for spec in content.ESCALATIONS]
         ).count(),
         "canned_replies": len(canned_replies),
+        "history_threads": history_threads,
+        "history_first_day": older.first_day(),
     }
 
 
@@ -182,11 +188,19 @@ def _seed_calendar() -> BusinessCalendar:
             for weekday in range(5)
         )
     for day in calendar.china_days(content.CALENDAR_YEARS):
-        Holiday.objects.get_or_create(
+        holiday, created = Holiday.objects.get_or_create(
             calendar=support_calendar,
             date=day.date,
-            defaults={"name": day.name, "is_working_day": day.is_working_day},
+            defaults={
+                "name": day.name[:80],
+                "name_zh_hans": day.name_zh[:80],
+                "is_working_day": day.is_working_day,
+            },
         )
+        if not created and holiday.name == calendar.both(day) and not holiday.name_zh_hans:
+            # Seeded before holidays had a name per language: split it, once.
+            holiday.name, holiday.name_zh_hans = day.name[:80], day.name_zh[:80]
+            holiday.save(update_fields=["name", "name_zh_hans"])
     return support_calendar
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_timezone
@@ -102,7 +103,10 @@ class Holiday(models.Model):
         BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
     )
     date = models.DateField(_("date"))
-    name = models.CharField(_("name"), max_length=80)
+    # Shown to visitors (/support/) in their language: the Chinese name when they read
+    # Chinese and one is given, the other name otherwise.
+    name = models.CharField(_("name (English)"), max_length=80)
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=80, blank=True)
     is_working_day = models.BooleanField(
         _("make-up working day"),
         default=False,
@@ -119,6 +123,12 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+    @property
+    def localized_name(self) -> str:
+        if (get_language() or "").startswith("zh") and self.name_zh_hans:
+            return self.name_zh_hans
+        return self.name
 
 
 class Queue(models.Model):

@@ -4,9 +4,7 @@ one query of its own (the agents, the top helpers, the recent comments' text).""
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import IntegerField, Q, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -366,13 +364,10 @@ def _user_name(user) -> str:
 
 
 def helpers(query: Query) -> Table:
-    accepted = Cast(KT(f"counts__{measures.ACCEPTED_ANSWERS}"), IntegerField())
-    top = list(
-        DailyRollup.objects.filter(scope=Scope.HELPER, day__gte=query.first, day__lte=query.last)
-        .values("key")
-        .annotate(total=Sum(accepted))
-        .order_by("-total", "key")[:TOP_HELPERS]
-    )
+    top = [
+        {"key": key, "total": total}
+        for key, total in rollup_rows.top_helpers(query.first, query.last, limit=TOP_HELPERS)
+    ]
     users = {
         user.pk: user
         for user in get_user_model()

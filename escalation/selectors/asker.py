@@ -119,6 +119,7 @@ def request_page(*, user, before: str = "", now=None) -> RequestPage:
             "updated_at",
             "first_response_due_at",
             "first_responded_at",
+            "queue",  # the typical wait for its queue, beside the expected answer
             "thread__id",
             "thread__title",
             "thread__slug",

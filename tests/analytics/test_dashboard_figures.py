@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from accounts import roles
 from accounts.powers import mark_verified
 from analytics import dashboard, histograms, measures, selectors, services
-from analytics.dashboard import sections
+from analytics.dashboard import rows, sections
 from analytics.forms import Query
 from analytics.models import DailyRollup
 from escalation.models import SatisfactionRating
@@ -242,6 +242,11 @@ def test_top_helpers_are_ranked_by_accepted_answers(history, agent):
 
     assert [row[1].raw for row in helpers.rows] == [1]
     assert helpers.rows[0][0].text in (history.helper.display_name, history.helper.username)
+    # Read through November's monthly row: whole, and less the days up to Nov 4.
+    assert rows.top_helpers(date(2026, 10, 2), date(2026, 11, 30), limit=10) == [
+        (history.helper.pk, 1)
+    ]
+    assert rows.top_helpers(date(2026, 11, 5), date(2026, 11, 30), limit=10) == []
 
 
 def test_a_before_after_comparison_on_few_questions_says_the_sample_is_too_small(history, agent):
@@ -275,22 +280,24 @@ def test_a_change_reads_as_a_number_and_a_direction():
     assert sections.change_cell(spec, 0.5, 0.5).raw == 0
 
 
-def test_a_period_splits_into_whole_months_and_the_days_around_them():
+def test_a_period_reads_months_and_the_fewest_days_around_them():
     from analytics.dashboard.rows import split
 
-    assert split(date(2026, 10, 15), date(2026, 12, 3)) == (
-        [date(2026, 11, 1)],
-        [(date(2026, 10, 15), date(2026, 10, 31)), (date(2026, 12, 1), date(2026, 12, 3))],
-    )
-    assert split(date(2026, 11, 1), date(2026, 11, 30)) == ([date(2026, 11, 1)], [])
-    assert split(date(2026, 11, 2), date(2026, 11, 30)) == (
-        [],
-        [(date(2026, 11, 2), date(2026, 11, 30))],
-    )
-    assert split(date(2025, 12, 31), date(2026, 2, 1)) == (
-        [date(2026, 1, 1)],
-        [(date(2025, 12, 31), date(2025, 12, 31)), (date(2026, 2, 1), date(2026, 2, 1))],
-    )
+    # October: its month less Oct 1-14 (15 rows) beats Oct 15-31 (17 rows).
+    plan = split(date(2026, 10, 15), date(2026, 12, 3))
+    assert plan.months == [date(2026, 10, 1), date(2026, 11, 1)]
+    assert plan.days == [(date(2026, 12, 1), date(2026, 12, 3))]
+    assert plan.minus == [(date(2026, 10, 1), date(2026, 10, 14))]
+    november = split(date(2026, 11, 1), date(2026, 11, 30))
+    assert (november.months, november.days, november.minus) == ([date(2026, 11, 1)], [], [])
+    inside = split(date(2026, 11, 3), date(2026, 11, 27))
+    assert inside.months == [date(2026, 11, 1)]
+    assert inside.minus == [
+        (date(2026, 11, 1), date(2026, 11, 2)),
+        (date(2026, 11, 28), date(2026, 11, 30)),
+    ]
+    short = split(date(2026, 11, 10), date(2026, 11, 16))
+    assert (short.months, short.days) == ([], [(date(2026, 11, 10), date(2026, 11, 16))])
 
 
 @pytest.mark.parametrize(
@@ -300,6 +307,8 @@ def test_a_period_splits_into_whole_months_and_the_days_around_them():
         (date(2026, 10, 1), date(2026, 11, 30)),
         (date(2026, 11, 2), date(2026, 11, 28)),
         (date(2026, 10, 31), date(2026, 11, 1)),
+        (date(2026, 11, 4), date(2026, 11, 26)),  # November less its other days
+        (date(2026, 10, 2), date(2026, 11, 27)),  # October less a day, November less three
     ],
 )
 def test_a_period_read_through_monthly_rollups_equals_the_sum_of_its_days(history, first, last):

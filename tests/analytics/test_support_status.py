@@ -1,5 +1,5 @@
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
@@ -58,9 +58,39 @@ def test_it_shows_times_in_the_visitors_zone(client, rolled_up, time_machine, me
 
     page = client.get(URL).content.decode()
 
-    assert "UTC+8" in page
+    assert page.count("UTC+8") == 1  # said once, not on every line
     # Monday 09:00-17:00 in New York is 22:00 Monday to 06:00 Tuesday in Shanghai.
-    assert "Nov. 30, 2026, 10 p.m. UTC+8" in page
+    assert "Monday, November 30: 10 p.m. to 6 a.m. the next day" in page
+    assert "Tuesday, December 1: 10 p.m. to 6 a.m. the next day" in page
+
+
+def test_a_day_with_two_openings_is_one_line(client, rolled_up, time_machine):
+    from escalation.models import OpeningHours
+
+    OpeningHours.objects.filter(weekday=1).update(closes_at=time(12))
+    calendar = OpeningHours.objects.filter(weekday=1).get().calendar
+    OpeningHours.objects.create(calendar=calendar, weekday=1, opens_at=time(13), closes_at=time(17))
+    time_machine.move_to(utc(2026, 11, 30, 15))
+
+    page = client.get(URL).content.decode()
+
+    # New York 09:00-12:00 and 13:00-17:00, in UTC (a visitor who signed in to no zone).
+    assert "Tuesday, December 1: 2 p.m. to 5 p.m., 6 p.m. to 10 p.m." in page
+
+
+def test_holidays_are_named_in_the_visitors_language(client, rolled_up, time_machine):
+    from escalation.models import Holiday
+
+    Holiday.objects.filter(name="Thanksgiving").update(name_zh_hans="感恩节")
+    time_machine.move_to(utc(2026, 11, 20, 15))
+
+    english = client.get(URL).content.decode()
+    chinese = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
+
+    assert "Thanksgiving" in english
+    assert "感恩节" not in english
+    assert "感恩节" in chinese
+    assert "Thanksgiving" not in chinese
 
 
 def test_it_reads_in_chinese(client, rolled_up):
@@ -89,3 +119,15 @@ def test_it_does_not_break_without_calendars_or_rollups(client, db):
 
     assert page.status_code == 200
     assert "no set hours" in page.content.decode()
+
+
+def test_the_hours_read_in_chinese_with_the_zone_once(client, rolled_up, time_machine, member):
+    member.timezone, member.language = "Asia/Shanghai", "zh-hans"
+    member.save(update_fields=["timezone", "language"])
+    client.force_login(member)
+    time_machine.move_to(utc(2026, 11, 30, 15))
+
+    page = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
+
+    assert page.count("UTC+8") == 1
+    assert "11月30日（星期一）：22:00 至 次日 06:00" in page

@@ -12,6 +12,10 @@ from django.core.management import call_command
 
 
 def seed(**options) -> str:
+    """The demo's stories; the ten weeks of history only when asked (history=True): the
+    stories' tests count their own tickets and notifications (test_seed_demo_history.py
+    reads the history)."""
+    options.setdefault("history", False)
     out = StringIO()
     call_command("seed_demo", allow_production=True, stdout=out, **options)
     return out.getvalue()

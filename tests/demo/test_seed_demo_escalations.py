@@ -97,16 +97,16 @@ def test_the_shanghai_team_works_nine_to_six_on_weekdays(seeded):
 
 def test_the_calendar_has_national_day_and_its_make_up_working_days(seeded):
     days = {
-        day.date: (day.name, day.is_working_day)
+        day.date: (day.name, day.name_zh_hans, day.is_working_day)
         for day in Holiday.objects.filter(calendar__name=content.CALENDAR_NAME)
     }
 
-    assert days[date(2026, 10, 1)] == ("国庆节 National Day", False)
-    assert days[date(2026, 2, 17)] == ("春节 Chinese New Year (Spring Festival)", False)
+    assert days[date(2026, 10, 1)] == ("National Day", "国庆节", False)
+    assert days[date(2026, 2, 17)] == ("Chinese New Year (Spring Festival)", "春节", False)
     # The State Council's 2026 notice: Sunday 20 September and Saturday 10 October are worked.
-    assert days[date(2026, 9, 20)] == ("国庆节调休上班 National Day: make-up working day", True)
-    assert days[date(2026, 10, 10)][1] is True
-    assert {day for day, (_name, working) in days.items() if working} == {
+    assert days[date(2026, 9, 20)] == ("National Day: make-up working day", "国庆节调休上班", True)
+    assert days[date(2026, 10, 10)][2] is True
+    assert {day for day, (_name, _zh, working) in days.items() if working} == {
         date(2026, 1, 4),
         date(2026, 2, 14),
         date(2026, 2, 28),
@@ -115,7 +115,7 @@ def test_the_calendar_has_national_day_and_its_make_up_working_days(seeded):
         date(2026, 10, 10),
     }
     assert date(2027, 2, 6) in days  # 2027's Spring Festival, from the statutory rules
-    assert all(len(name) <= 80 for name, _working in days.values())
+    assert all(len(name) <= 80 and len(zh) <= 80 for name, zh, _working in days.values())
 
 
 def test_deadlines_skip_golden_week_and_count_the_make_up_saturday(seeded):
@@ -406,7 +406,7 @@ def test_the_demo_scammers_names_would_be_refused_at_sign_up(seeded):
 
 
 def test_make_up_days_are_named_after_their_festival():
-    names = {day.date: day.name for day in calendar.china_days([2026])}
+    names = {day.date: calendar.both(day) for day in calendar.china_days([2026])}
 
     assert names[date(2026, 2, 28)].startswith("春节调休上班")
     assert names[date(2026, 1, 4)].startswith("元旦调休上班")

@@ -39,6 +39,15 @@ class Command(BaseCommand):
             help=f"Threads per transaction (default {scale.BATCH_SIZE:,}).",
         )
         parser.add_argument("--seed", type=int, help="Random seed, for the same data twice.")
+        parser.add_argument(
+            "--support",
+            action="store_true",
+            help=(
+                "Add the support team's history too: questions needing help, tickets opened by "
+                "the deadline, the asker or a moderator, first responses, resolutions, missed "
+                "targets, reopenings and ratings, and the secret guard's daily counts."
+            ),
+        )
 
     def handle(self, *args, **options):
         if options["threads"] < 0 or options["long_threads"] < 0:
@@ -54,12 +63,13 @@ class Command(BaseCommand):
             long_thread_posts=options["long_thread_posts"],
             batch_size=options["batch_size"],
             seed=options["seed"],
+            support=options["support"],
             progress=self.stdout.write,
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Added {result.users:,} users, {result.threads:,} threads and "
-                f"{result.posts:,} posts ({result.rows:,} rows) in {result.seconds:.1f} s: "
+                f"Added {result.users:,} users, {result.threads:,} threads, "
+                f"{result.posts:,} posts and {result.tickets:,} tickets ({result.rows:,} rows) in {result.seconds:.1f} s: "
                 f"{result.rows_per_second:,.0f} rows/s."
             )
         )
