@@ -305,7 +305,21 @@ def thread_footer(*, thread: Thread, limit: int = RELATED_LIMIT) -> ThreadFooter
             question_en=own.article_question_en,
             question_zh=own.article_question_zh,
         )
-    return ThreadFooter(article, [by_id[pk] for pk in ids if pk in by_id and pk != thread.pk])
+    related = [by_id[pk] for pk in ids if pk in by_id and pk != thread.pk]
+    return ThreadFooter(article, _one_per_title(related))
+
+
+def _one_per_title(threads: list[Thread]) -> list[Thread]:
+    """The threads, one for each title (as a reader sees it): five links that read the same
+    help nobody. A solved one stands for its title where there is one, else the best."""
+    chosen: dict[str, Thread] = {}
+    for row in threads:
+        title = " ".join(row.title.casefold().split())
+        kept = chosen.get(title)
+        if kept is None or (row.is_solved and not kept.is_solved):
+            chosen[title] = row
+    kept_ids = {row.pk for row in chosen.values()}
+    return [row for row in threads if row.pk in kept_ids]
 
 
 def related_questions(*, thread: Thread, limit: int = RELATED_LIMIT) -> list[Thread]:

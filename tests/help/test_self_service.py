@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from forum.services import answers as forum_answers
 from forum.services import moderation as forum_moderation
 from help import selectors
 from help.models import Article, DeflectionDay, PendingDeflection
 from help.services import deflections, feedback
-from tests.factories import ThreadFactory
+from tests.factories import PostFactory, ThreadFactory, UserFactory
 from tests.forum.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -256,6 +257,22 @@ def test_related_questions_are_cached_and_a_hidden_one_drops_out(
     forum_moderation.set_thread_hidden(actor=moderator, thread=other, is_hidden=True)
     with django_assert_num_queries(1):  # the ids from the cache, the threads read again
         assert selectors.related_questions(thread=solved_thread) == []
+
+
+def test_related_questions_show_one_thread_per_title_a_solved_one_first(
+    member, category, solved_thread
+):
+    repeats = [
+        ThreadFactory(author=UserFactory(), category=category, title="USDT on TRON  pending")
+        for _ in range(3)
+    ]
+    ThreadFactory(author=UserFactory(), category=category, title="usdt on tron pending")
+    answer = PostFactory(thread=repeats[1], author=member, body="Wait for the block.")
+    forum_answers.accept_answer(actor=repeats[1].author, post=answer)
+
+    related = selectors.related_questions(thread=solved_thread)
+
+    assert [thread.pk for thread in related] == [repeats[1].pk]
 
 
 def test_a_thread_shows_its_help_article(member, agent, solved_thread):
