@@ -9,8 +9,12 @@ from django.utils import timezone
 from analytics import facts, measures
 from analytics.models import DailyRollup, MonthlyRollup
 
-# Longest range one call recomputes; the command splits nothing, so this bounds its memory.
+# Longest range one call recomputes.
 MAX_DAYS = 3 * 366
+# Days collected and written together. Collecting reads each raw table once for its range
+# (the posts have no index on time: a scan), so a two-year rebuild makes 24 passes, not
+# 731; memory holds one chunk's facts (a month of tickets and first answers).
+CHUNK_DAYS = 31
 
 
 class InvalidRange(ValueError):
@@ -30,19 +34,23 @@ def recompute_days(
 ) -> int:
     """Rebuild the rollups of the local days first..last (inclusive); return the rows written.
 
-    Idempotent: each day is deleted and inserted again in one transaction, so a reader
-    sees a day's old rows or its new ones, never a mix, and two runs give the same rows.
-    The months the days fall in are then rebuilt from their days (recompute_month).
-    Raises InvalidRange.
+    Idempotent: the days are collected CHUNK_DAYS at a time and each chunk's days are
+    deleted and inserted again in one transaction, so a reader sees a day's old rows or
+    its new ones, never a mix, and two runs give the same rows. The months the days fall
+    in are then rebuilt from their days (recompute_month). Raises InvalidRange.
     """
     check_range(first, last)
     written = 0
-    day = first
-    while day <= last:
-        written += recompute_day(day=day)
+    chunk_first = first
+    while chunk_first <= last:
+        chunk_last = min(last, chunk_first + timedelta(days=CHUNK_DAYS - 1))
+        written += _recompute(first=chunk_first, last=chunk_last)
         if progress:
-            progress(day)
-        day += timedelta(days=1)
+            day = chunk_first
+            while day <= chunk_last:
+                progress(day)
+                day += timedelta(days=1)
+        chunk_first = chunk_last + timedelta(days=1)
     month = first.replace(day=1)
     while month <= last:
         recompute_month(month=month)
@@ -90,7 +98,13 @@ def recompute_month(*, month: date) -> int:
 
 def recompute_day(*, day: date) -> int:
     """Rebuild one day's rollups, not its month's: callers go through recompute_days."""
-    tallies = facts.collect(day, day)
+    return _recompute(first=day, last=day)
+
+
+def _recompute(*, first: date, last: date) -> int:
+    """Collect days first..last at once (facts.collect reads each table once for the
+    range) and write them in one transaction."""
+    tallies = facts.collect(first, last)
     now = timezone.now()
     rows = [
         DailyRollup(
@@ -103,11 +117,11 @@ def recompute_day(*, day: date) -> int:
             computed_at=now,
         )
         for (tally_day, scope, key), tally in sorted(tallies.items())
-        if tally_day == day
+        if first <= tally_day <= last
     ]
     with transaction.atomic():
-        DailyRollup.objects.filter(day=day).delete()
-        DailyRollup.objects.bulk_create(rows)
+        DailyRollup.objects.filter(day__gte=first, day__lte=last).delete()
+        DailyRollup.objects.bulk_create(rows, batch_size=1_000)
     return len(rows)
 
 

@@ -17,10 +17,10 @@ Then, each in a fresh process:
 1. rebuild: `analytics.services.recompute_days` over every day of the data (the command
    `analytics_rollup` does the same), timed, with the posts and threads per second and the
    peak RSS of the process;
-2. reads: the selectors the dashboard reads (analytics.selectors), for the 90 days and
-   the 365 days up to yesterday and the same length before (trends compare the two):
-   every scope's totals and each key's, and the public status page's typical wait;
-   --runs times after one warm-up, the median shown.
+2. reads: /staff/analytics/ itself (an admin, every section) over 90 and 365 days, and
+   the selectors of analytics.selectors (every scope's totals and each key's, read from
+   the daily rows, for the period and the one before), and the public status page's
+   typical wait; --runs times after one warm-up, the median shown.
 
 Targets (issue 18): the rebuild under 5 minutes; each period's reads under 300 ms.
 The data directory (SQLite) or database (PostgreSQL, `handoff_bench_analytics` unless
@@ -71,6 +71,7 @@ def main() -> None:
         _analyze(env, options)
         print("Rebuilding every rollup:", flush=True)
         rebuilt = _child(env, "rebuild")
+        print(f"  {json.dumps(rebuilt)}", flush=True)
         print("Reading the dashboard's figures:", flush=True)
         read = _child(env, "reads", f"--runs={options.runs}")
         _print_table(build, rebuilt, read, options)
@@ -109,7 +110,9 @@ def _app_environment(var_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-deployment",
-        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_LOG_LEVEL="ERROR",
+        DJANGO_HTTPS="0",
+        DJANGO_ALLOWED_HOSTS="testserver",  # the dashboard is read through Django's client
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
@@ -289,6 +292,7 @@ def reads(options) -> dict:
             "alone_ms": statistics.median(alone),
             "queries": len(queries),
         }
+    result["page"] = _dashboard_page(today, runs=options.runs)
     selectors.typical_first_response_by_queue(today=today)
     timings = []
     for _ in range(options.runs):
@@ -297,6 +301,42 @@ def reads(options) -> dict:
         timings.append((time.perf_counter() - started) * 1000)
     result["status_wait_ms"] = statistics.median(timings)
     return result
+
+
+def _dashboard_page(today, *, runs: int) -> dict:
+    """Server time of /staff/analytics/ itself (an admin, every section) for 90 days and a
+    year, through Django's test client: what bench/analytics_dashboard.py times on
+    rollups it writes by hand, here on rollups rebuilt from a million threads."""
+    from django.test import Client
+
+    from accounts.models import User
+    from tests.conftest import sign_in
+    from tests.factories import UserFactory
+
+    admin = User.objects.filter(username="bench_admin").first() or UserFactory(
+        username="bench_admin", is_staff=True, is_superuser=True
+    )
+    client = sign_in(Client(), admin)
+    client.get("/staff/analytics/", {"period": "7"})  # warm: templates, translations
+    found = {}
+    for days in PERIODS:
+        params = {
+            "period": "custom",
+            "start": str(today - timedelta(days=days - 1)),
+            "end": str(today),
+        }
+        timings, cpu = [], []
+        for _ in range(runs):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get("/staff/analytics/", params)
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            assert response.status_code == 200, response.status_code
+        found[f"{days}d"] = {
+            "median_ms": statistics.median(timings),
+            "cpu_ms": statistics.median(cpu),
+        }
+    return found
 
 
 def _print_table(build: dict, rebuilt: dict, read: dict, options) -> None:
@@ -320,6 +360,13 @@ def _print_table(build: dict, rebuilt: dict, read: dict, options) -> None:
             f"{found['median_ms']:.1f} ms, max {found['max_ms']:.1f} ms, "
             f"{found['queries']} queries (target {TARGETS['read_ms']:.0f} ms); "
             f"the period alone: median {found['alone_ms']:.1f} ms"
+        )
+    for days in PERIODS:
+        page = read["page"][f"{days}d"]
+        print(
+            f"/staff/analytics/ over {days} days (an admin, every section): median "
+            f"{page['median_ms']:.0f} ms, {page['cpu_ms']:.0f} ms of this process's CPU "
+            f"(target {TARGETS['read_ms']:.0f} ms)"
         )
     print(f"/support/ typical wait per queue: median {read['status_wait_ms']:.1f} ms")
 

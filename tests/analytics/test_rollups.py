@@ -119,6 +119,30 @@ def test_recomputing_a_range_twice_gives_the_same_rows(history):
     assert first  # something was written
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 7])
+def test_collecting_days_together_gives_the_rows_of_collecting_them_one_by_one(
+    history, monkeypatch, chunk
+):
+    """A chunk of days is collected at once (services.CHUNK_DAYS): a first answer, a
+    ticket's cycle or a month's figures never depend on where a chunk begins."""
+
+    def rows():
+        return list(
+            DailyRollup.objects.order_by("day", "scope", "key").values_list(
+                "day", "scope", "key", "counts", "histograms", "recent_comments"
+            )
+        )
+
+    rebuild()  # 31 days a chunk: Oct 30-Nov 29, then Nov 30
+    together = rows()
+    monkeypatch.setattr(services, "CHUNK_DAYS", chunk)
+    DailyRollup.objects.all().delete()
+    rebuild()
+
+    assert rows() == together
+    assert any(day == NOV_27 for day, *_ in together)
+
+
 def test_the_rollups_agree_with_the_direct_computation_day_by_day_and_summed(history):
     rebuild()
     first, last = date(2026, 10, 30), date(2026, 11, 30)
