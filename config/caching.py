@@ -32,6 +32,7 @@ value the page shows but its key leaves out fails the first test that changes it
 | thread row | one line of a thread list, the same for everyone (`forum/_thread_row.html`) | `fragment_key("forum/_thread_row.html", values)`: title, slug, the question's state (`forum/states.py`, which reads the thread's deadlines and support facts), hidden or not, counts, last activity, author name, category name and slug | a new key on any change | `FRAGMENT_TTL` (24 h) |
 | staff queue row | one ticket row of `/staff/tickets/` (`escalation/views/queue.py`) | `fragment_key("escalation/staff/_queue_row.html", values)`: everything the row shows, its countdown to the unit shown | a new key on any change (at most once a minute for the countdown) | `QUEUE_ROW_TTL` (1 h) |
 | page chrome | `{% chrome %}` blocks: header, thread meta, safety banner, reply form, thread facts (`accounts/templatetags/site_chrome.py`), one get_many a page | `chrome_key(name, values)`: the values the template lists after the block's name, reviewed against what each block shows (nothing that changes per view: the view count is rendered outside) | a new key on any change of those values | `CHROME_TTL` (1 h) |
+| thread footer | what the help app shows under a thread: its help article's question, the related questions with their solved marks, the offer to write an article (`help/panels.py`, `help/_thread_footer.html`) | `fragment_key("help/_thread_footer.html", values)` (`cached_render`): the thread id, the article's id, slug, category and questions and the language shown, each related thread's id, slug, title and state, whether the offer shows; all read on every view by one query (`help.selectors.thread_footer`) | a new key on any change of those values | `FRAGMENT_TTL` (24 h) |
 | visitor page | whole pages for visitors: home, category, thread (`forum/pagecache.py`) | `visitor_page_key(...)`: the visitor-page generation, full path, htmx or not (+ deploy version, language, time zone) | `forget_visitor_pages` bumps the generation (hiding a thread or a post); otherwise time | `VISITOR_PAGE_CACHE_SECONDS` (15 s) |
 | member page | a whole thread page as one signed-in member sees it (`forum/pagecache.py`), with slots for what changes on every view: the view count, the sidebar panels other apps add, the CSRF token | `member_page_key(...)`: the member, full path, htmx or not, and every value the page shows, as read on this request (`ThreadPageFacts.cache_values`: the thread, category, author and chain rows, the page's post and author rows (open flag counts included), the authors' roles, the domain lists' fingerprint, the viewer's votes, follow and powers, the viewer's own user row, roles, second factor and standing, and the offer to switch to the device's time zone) | a new key on any change of those values; never used with a flash message or a bound or quoting form | `MEMBER_PAGE_TTL` (10 min) |
 | visitor-page generation | the counter above | `VISITOR_PAGE_GENERATION_KEY` | bumped by `forget_visitor_pages` | none |
@@ -214,6 +215,20 @@ def fill_request_values(html: str, *, token: str, path: str | None = None) -> st
 
 
 # --- getting and keeping fragments -------------------------------------------------
+
+
+def cached_render(template_name: str, values: Iterable, context: Callable[[], dict]) -> str:
+    """`template_name` rendered with `context()`, from the cache when a copy showing
+    exactly `values` is there (`fragment_key`); rendered without a request, so the
+    fragment can hold nothing of one."""
+    from django.template.loader import render_to_string
+
+    key = fragment_key(template_name, values)
+    html = shared_cache.get(key)
+    if html is None:
+        html = render_to_string(template_name, context())
+        shared_cache.set(key, html, FRAGMENT_TTL)
+    return mark_safe(html)  # our own template's output
 
 
 def attach_html(

@@ -5,14 +5,23 @@ page without JavaScript, and the articles at the top of a search."""
 from django.template.loader import render_to_string
 
 from accounts.trust import trust_of
+from config import caching
 from config.ratelimit import RateLimited
 from help import access, selectors
 from help.forms import typed_question
 from safety import limits
 
 
+def _footer(request, thread) -> selectors.ThreadFooter:
+    """The thread's footer facts, read once a request (the bot's reply reads them too)."""
+    known = request.__dict__.setdefault("_help_footers", {})
+    if thread.pk not in known:
+        known[thread.pk] = selectors.thread_footer(thread=thread)
+    return known[thread.pk]
+
+
 def thread_footer(*, request, thread) -> str:
-    footer = selectors.thread_footer(thread=thread)
+    footer = _footer(request, thread)
     article, related = footer.article, footer.related
     # Staff are offered to turn a solved (or support-resolved) thread into an article.
     can_write = (
@@ -23,16 +32,23 @@ def thread_footer(*, request, thread) -> str:
     if not (article or related or can_write):
         return ""
     language = selectors.viewer_language(request)
-    return render_to_string(
+    values = (
+        thread.pk,
+        article and (article.pk, article.slug, article.category_id),
+        article and (article.question_en, article.question_zh, language),
+        [(row.pk, row.slug, row.title, row.state) for row in related],
+        can_write,
+    )
+    return caching.cached_render(
         "help/_thread_footer.html",
-        {
+        values,
+        lambda: {
             "article": article,
             "article_text": article.text_in(language) if article else None,
             "related": related,
             "can_write": can_write,
             "thread": thread,
         },
-        request=request,
     )
 
 
@@ -81,7 +97,7 @@ def search_section(*, request, query) -> str:
 def bot_reply(*, request, thread) -> str:
     """The first-line bot's reply under the question (forum/extensions.py), in the
     asker's language, with the asker's two answers while they have not given one."""
-    found = selectors.bot_reply_for(thread=thread)
+    found = selectors.bot_reply_for(thread=thread, footer=_footer(request, thread))
     if found is None or not (found.suggestions or found.answered_by):
         return ""
     reply = found.reply

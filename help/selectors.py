@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from config import caching
+from config.rawrows import fetch
 from forum import search as forum_search
 from forum import selectors as forum_selectors
 from forum.models import Category, Thread
@@ -256,21 +257,38 @@ def closest_answers(text: str, *, user, language: str, limit: int = 5) -> list[A
 
 @dataclass
 class ThreadFooter:
-    """What help shows under a thread: its live article (question texts only) and the
-    related threads, best first."""
+    """What help shows under a thread: its live article (question texts only), the
+    related threads, best first, and whether the first-line bot replied to it."""
 
     article: Article | None
     related: list[Thread]
+    has_bot_reply: bool = False
+
+
+# One statement for everything help shows on a thread page but the bot's reply itself:
+# the related threads still visible, the thread's live article (the oldest, if several)
+# and whether the bot replied. Plain columns (ids and text), converted the same on
+# every database. The ids are padded to RELATED_LIMIT so the text, and on PostgreSQL
+# its prepared plan, is the same for every thread.
+_FOOTER_SQL = f"""
+SELECT 0, t.id, t.slug, t.title, t.state, NULL FROM {Thread._meta.db_table} t
+ WHERE t.id IN ({{ids}}) AND NOT t.is_hidden
+UNION ALL
+SELECT 1, a.id, a.slug, a.question_en, a.question_zh, a.category_id FROM {Article._meta.db_table} a
+ WHERE a.source_thread_id = %s AND a.retired_at IS NULL
+UNION ALL
+SELECT 2, b.thread_id, NULL, NULL, NULL, NULL FROM {BotReply._meta.db_table} b WHERE b.thread_id = %s
+"""
 
 
 def thread_footer(*, thread: Thread, limit: int = RELATED_LIMIT) -> ThreadFooter:
-    """The thread's article and related questions, in one query on a warm cache.
+    """The thread's article, related questions and whether the bot replied, in one query
+    on a warm cache.
 
     Related threads are found by forum search on the title, as a visitor would find them
     (so one list serves every reader), and kept in the shared cache as ids
-    (`caching.related_questions_key`). The rows are read on every call, the thread's own
-    with its live article's fields as subqueries: a thread hidden or deleted since, or an
-    article retired since, is left out at once.
+    (`caching.related_questions_key`). The rows are read on every call: a thread hidden
+    or deleted since, or an article retired since, is left out at once.
     """
     key = caching.related_questions_key(thread.pk, thread.title)
     ids = cache.get(key)
@@ -283,30 +301,29 @@ def thread_footer(*, thread: Thread, limit: int = RELATED_LIMIT) -> ThreadFooter
         # Threads far behind the best share a word with the title, no more.
         ids = [hit.thread.pk for hit in others if hit.score >= RELATED_SHARE * best][:limit]
         cache.set(key, ids, caching.RELATED_QUESTIONS_TTL)
-    its_article = live_articles().filter(source_thread_id=OuterRef("pk"))
-    rows = (
-        Thread.objects.filter(Q(pk=thread.pk) | Q(pk__in=ids, is_hidden=False))
-        .only("id", "slug", "title", "state")
-        .annotate(
-            **{
-                f"article_{name}": Subquery(its_article.order_by("pk").values(name)[:1])
-                for name in ("id", "slug", "category_id", "question_en", "question_zh")
-            }
-        )
-    )
-    by_id = {row.pk: row for row in rows}
-    own = by_id.get(thread.pk)
-    article = None
-    if own is not None and own.article_id is not None:
-        article = Article(
-            pk=own.article_id,
-            slug=own.article_slug,
-            category_id=own.article_category_id,
-            question_en=own.article_question_en,
-            question_zh=own.article_question_zh,
-        )
-    related = [by_id[pk] for pk in ids if pk in by_id and pk != thread.pk]
-    return ThreadFooter(article, _one_per_title(related))
+    ids = [pk for pk in ids if pk != thread.pk][:limit]
+    padded = ids + [0] * (max(limit, RELATED_LIMIT) - len(ids))
+    sql = _FOOTER_SQL.format(ids=", ".join(["%s"] * len(padded)))
+    by_id, articles, has_bot_reply = {}, [], False
+    for kind, pk, slug, text, more, category_id in fetch(sql, [*padded, thread.pk, thread.pk]):
+        if kind == 0:
+            by_id[pk] = Thread(pk=pk, slug=slug, title=text, state=more)
+        elif kind == 1:
+            articles.append(
+                Article(
+                    pk=pk,
+                    slug=slug,
+                    category_id=category_id,
+                    question_en=text,
+                    question_zh=more,
+                    source_thread_id=thread.pk,
+                )
+            )
+        else:
+            has_bot_reply = True
+    article = min(articles, key=lambda a: a.pk, default=None)
+    related = [by_id[pk] for pk in ids if pk in by_id]
+    return ThreadFooter(article, _one_per_title(related), has_bot_reply)
 
 
 def _one_per_title(threads: list[Thread]) -> list[Thread]:
@@ -418,9 +435,12 @@ class BotReplyView:
     answered_by: dict | None
 
 
-def bot_reply_for(*, thread: Thread) -> BotReplyView | None:
+def bot_reply_for(*, thread: Thread, footer: ThreadFooter | None = None) -> BotReplyView | None:
     """The bot's reply under this thread's question, or None: one query, and one more for
-    whether what it offered is still there."""
+    whether what it offered is still there. With the page's `footer` (thread_footer),
+    a thread the bot never answered costs none."""
+    if footer is not None and not footer.has_bot_reply:
+        return None
     reply = BotReply.objects.filter(thread_id=thread.pk).first()
     if reply is None:
         return None

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from forum.services import answers as forum_answers
 from forum.services import moderation as forum_moderation
+from forum.services import posting as forum_posting
 from help import selectors
 from help.models import Article, DeflectionDay, PendingDeflection
 from help.services import deflections, feedback
@@ -257,6 +258,42 @@ def test_related_questions_are_cached_and_a_hidden_one_drops_out(
     forum_moderation.set_thread_hidden(actor=moderator, thread=other, is_hidden=True)
     with django_assert_num_queries(1):  # the ids from the cache, the threads read again
         assert selectors.related_questions(thread=solved_thread) == []
+
+
+def test_the_thread_footer_follows_its_rows_with_warm_caches(
+    member, agent, other_member, category, solved_thread
+):
+    """The footer's HTML is kept (config/caching.cached_render) under the values its one
+    query reads on every view: a related thread solved or retitled since, or the thread's
+    article retired since, shows on the next view."""
+    from help.services import articles
+    from tests.help.conftest import write_article
+
+    other = ThreadFactory(author=other_member, category=category, title="USDT on TRON pending")
+    reader = client_for(member)
+
+    def footer() -> str:
+        page = reader.get(solved_thread.get_absolute_url()).content.decode()
+        start = page.index("help-thread-footer")
+        return page[start : page.index("</section>", start)]
+
+    assert other.get_absolute_url() in footer()
+    assert "Solved" not in footer()
+
+    answer = PostFactory(thread=other, author=member, body="Wait for the block.")
+    forum_answers.accept_answer(actor=other_member, post=answer)
+    assert "✓ Solved" in footer()
+
+    question = other.posts.get(number=1)
+    forum_posting.edit_post(
+        actor=other_member, post=question, body=question.body, title="USDT on TRON stuck"
+    )
+    assert "USDT on TRON stuck" in footer()
+
+    article = write_article(agent, category, source_thread=solved_thread)
+    assert article.get_absolute_url() in footer()
+    articles.retire_article(actor=agent, article=article)
+    assert article.get_absolute_url() not in footer()
 
 
 def test_related_questions_show_one_thread_per_title_a_solved_one_first(
