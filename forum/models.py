@@ -109,6 +109,9 @@ class Thread(models.Model):
     # Denormalised for lists; changed only with F() in the services. reply_count counts
     # the replies every reader sees: neither hidden nor deleted.
     reply_count = models.PositiveIntegerField(default=0)
+    # Of those, the replies the support team posted as such (posted_as "agent"): search's
+    # "answered by the support team" filter reads it instead of the posts.
+    staff_answer_count = models.PositiveIntegerField(default=0)
     vote_count = models.IntegerField(default=0)
     view_count = models.PositiveIntegerField(default=0)
     post_count = models.PositiveIntegerField(default=0)
@@ -162,6 +165,12 @@ class Thread(models.Model):
                 fields=["author", "-last_activity_at", "-id"], name="thread_author_activity"
             ),
             models.Index(fields=["tx_hash"], condition=~Q(tx_hash=""), name="thread_tx_hash"),
+            # The threads search's "answered by the support team" keeps to (forum/search).
+            models.Index(
+                fields=["id"],
+                condition=Q(staff_answer_count__gt=0) | Q(support_resolved_at__isnull=False),
+                name="thread_support_answered",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -50,9 +50,17 @@ def _locked_thread(thread_id: int) -> Thread:
 
 
 def _count_visible_reply(post: Post, delta: int) -> None:
-    """A reply came into or went out of everyone's sight: Thread.reply_count follows."""
+    """A reply came into or went out of everyone's sight: Thread.reply_count follows, and
+    staff_answer_count with it for a reply the support team posted as such."""
     if not post.is_question:
-        Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + delta)
+        changes = {"reply_count": F("reply_count") + delta}
+        if post.posted_as == STAFF_ANSWER:
+            changes["staff_answer_count"] = F("staff_answer_count") + delta
+        Thread.objects.filter(pk=post.thread_id).update(**changes)
+
+
+# The posted_as of a reply the support team posted as such (Post.is_staff_answer).
+STAFF_ANSWER = "agent"
 
 
 def _log(
