@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from forum import search
 from forum.models import SearchEntry, Thread
 from forum.search import text
+from forum.search.backends import BUCKET_SHIFT
 from forum.search.engine import MAX_QUERY_CHARS
 from forum.services import answers as forum_answers
 from forum.services import moderation as forum_moderation
@@ -335,6 +337,59 @@ def test_a_filter_applies_before_the_limit(member, category, other_category, mon
         ThreadFactory(author=member, category=category, title=f"Energy {n}")
 
     assert found("energy", category_id=other_category.pk) == [wanted]
+
+
+def _skip_post_ids(count: int) -> None:
+    """The next post gets an id `count` above the last one (as on a busy forum)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('forum_post', 'id'), "
+                "(SELECT MAX(id) FROM forum_post) + %s)",
+                [count],
+            )
+        else:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = 'forum_post'", [count]
+            )
+
+
+def test_every_word_is_found_newest_first_across_far_apart_posts(
+    member, moderator, category, monkeypatch
+):
+    """PostgreSQL asks for the posts with every word one bucket of ids at a time, newest
+    first (BUCKET_SHIFT); SQLite walks its matches newest first. Either way the newest
+    come first, and older ones are reached past empty stretches of ids."""
+    monkeypatch.setattr("forum.search.engine.CANDIDATES", 4)  # two for every word
+    bucket = 2**BUCKET_SHIFT
+    old = ThreadFactory(author=member, category=category, title="Energy rental first")
+    _skip_post_ids(3 * bucket)
+    middle = ThreadFactory(author=member, category=category, title="Energy rental middle")
+    _skip_post_ids(2 * bucket)
+    newest = [
+        ThreadFactory(author=member, category=category, title=f"Energy rental {n}")
+        for n in range(2)
+    ]
+
+    assert set(found("energy rental")[:2]) == set(newest)
+
+    for thread in newest:
+        forum_moderation.set_thread_hidden(actor=moderator, thread=thread, is_hidden=True)
+    assert set(found("energy rental")) == {middle, old}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the bucket lexeme is PostgreSQL's (FTS5 walks its matches newest first)",
+)
+def test_each_entry_holds_its_bucket_lexeme(thread):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(document @@ CAST(quote_literal('~b' || (post_id >> %s)) AS tsquery)) "
+            "FROM forum_searchentry",
+            [BUCKET_SHIFT],
+        )
+        assert cursor.fetchone()[0] is True
 
 
 # --- The header's search box -----------------------------------------------------------

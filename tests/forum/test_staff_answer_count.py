@@ -17,9 +17,7 @@ def _count(thread) -> int:
 
 
 @pytest.mark.django_db
-def test_the_count_follows_the_support_teams_replies_through_the_services(
-    member, agent, moderator
-):
+def test_the_count_follows_the_support_teams_replies_through_the_services(member, agent, moderator):
     thread = ThreadFactory(author=member)
     PostFactory(thread=thread, author=member, body="Any news on this?")
     assert _count(thread) == 0
