@@ -187,6 +187,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # pooler in transaction mode that cannot keep prepared statements (PgBouncer
         # before 1.21, or without max_prepared_statements).
         DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    if not env_bool("DATABASE_JIT", False):
+        # The server's JIT compiler starts above a planner cost every search's
+        # bucket-by-bucket walk passes (forum/search/backends.py): it compiled for 10-25 ms
+        # a statement that runs in 2. No request here runs long enough to gain from it.
+        # DATABASE_JIT=1 leaves the server's setting (e.g. behind a pooler that refuses
+        # startup options).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.

@@ -401,31 +401,52 @@ class PostgresBackend(DatabaseBackend):
         # For every word of several it multiplies their shares, far too low for words
         # found together (余额 & 显示): it took the GIN index for ten thousand matches,
         # read and sorted them all (300-500 ms); walking the key instead reads every row
-        # where the words are rare (20-30 ms for 50,000 rows). So this tier asks the GIN
-        # index one bucket of 16,384 posts at a time, newest first, for the posts with
-        # every word and the bucket's lexeme (`~b<n>`, migration 0013): each ask costs
-        # the bucket's matches only, and the outer LIMIT stops asking once it has enough.
-        # `e.post_id + 0` keeps the key's order from tempting the planner into a walk;
-        # the laterals with OFFSET 0 make it look each match's post and thread up by key
-        # (its estimate of a bucket's matches is a guess, with which it hashed every
-        # thread).
+        # where the words are rare (20-30 ms for 50,000 rows). So this tier first asks
+        # the GIN index for at most FEW_MATCHES + 1 matches in any order (`few`: one
+        # index scan, then it stops reading rows). When that is all there is, those are
+        # the candidates, newest first. When there are more, the words are common
+        # together, and it asks the index one bucket of 16,384 posts at a time, newest
+        # first, for the posts with every word and the bucket's lexeme (`~b<n>`,
+        # migration 0013): each ask costs that bucket's matches, and the outer LIMIT
+        # stops asking once it has enough (asking bucket by bucket for rare words cost
+        # up to 2 ms a bucket, 130 ms for a million posts). `e.post_id + 0` keeps the
+        # key's order from tempting the planner into a walk; the laterals with OFFSET 0
+        # make it look each match's post and thread up by key (its estimate of a
+        # bucket's matches is a guess, with which it hashed every thread). Each arm runs
+        # only if its one-time test of `few`'s size passes.
         quote = connection.ops.quote_name
         post_columns = ", ".join(quote(name) for name in _POST_COLUMNS)
         thread_columns = ", ".join(quote(name) for name in _THREAD_COLUMNS)
-        sql = (
-            f"(SELECT {tier} AS tier, x.* FROM generate_series("
-            f"(SELECT COALESCE(MAX(post_id), 0) FROM forum_searchentry) >> {BUCKET_SHIFT}, "
-            "0, -1) AS b(n) CROSS JOIN LATERAL ("
+        looked_up = (
             f"SELECT e.post_id, {self._columns()} FROM forum_searchentry e "
             f"CROSS JOIN LATERAL (SELECT {post_columns} FROM {Post._meta.db_table} "
             "WHERE id = e.post_id OFFSET 0) p "
             f"CROSS JOIN LATERAL (SELECT {thread_columns} FROM {Thread._meta.db_table} "
             "WHERE id = e.thread_id OFFSET 0) t "
+        )
+        size = "(SELECT COUNT(*) FROM few)"
+        sql = (
+            "(WITH few AS MATERIALIZED (SELECT post_id FROM forum_searchentry "
+            "WHERE document @@ CAST(%s AS tsquery) LIMIT %s) "
+            f"SELECT {tier} AS tier, x.* FROM ("
+            # Few matches: all of them, newest first.
+            "(SELECT y.* FROM (SELECT post_id FROM few ORDER BY post_id DESC) f "
+            f"CROSS JOIN LATERAL ({looked_up}WHERE e.post_id = f.post_id AND {where} "
+            f"OFFSET 0) y WHERE {size} <= %s LIMIT %s) "
+            "UNION ALL "
+            # Many: bucket by bucket, newest first.
+            "(SELECT z.* FROM generate_series("
+            f"(SELECT COALESCE(MAX(post_id), 0) FROM forum_searchentry) >> {BUCKET_SHIFT}, "
+            f"0, -1) AS b(n) CROSS JOIN LATERAL ({looked_up}"
             "WHERE e.document @@ (CAST(%s AS tsquery) && "
             "CAST(quote_literal('~b' || b.n) AS tsquery)) "
-            f"AND {where} ORDER BY e.post_id + 0 DESC LIMIT %s) x LIMIT %s)"
+            f"AND {where} ORDER BY e.post_id + 0 DESC LIMIT %s) z WHERE {size} > %s LIMIT %s)"
+            ") x LIMIT %s)"
         )
-        return sql, [expression, *where_params, limit, limit]
+        params = [expression, FEW_MATCHES + 1]
+        params += [*where_params, FEW_MATCHES, limit]
+        params += [expression, *where_params, limit, FEW_MATCHES, limit, limit]
+        return sql, params
 
     def _tier_by_threads(self, expression, where, where_params, *, limit, tier):
         sql = (
@@ -443,6 +464,9 @@ class PostgresBackend(DatabaseBackend):
 # each entry's document holds its bucket's lexeme, `~b` + (post_id >> 14): migration 0013
 # writes the 14 into the column's definition, and tests/forum/test_search.py checks both.
 BUCKET_SHIFT = 14
+# Up to this many posts with every word are all taken, newest first; more are asked for
+# bucket by bucket.
+FEW_MATCHES = 1_000
 # The columns of the post and the thread that _columns() and _visible_and_filtered read.
 _POST_COLUMNS = ("id", "number", "posted_as", "deleted_at", "is_hidden")
 _THREAD_COLUMNS = (

@@ -354,13 +354,16 @@ def _skip_post_ids(count: int) -> None:
             )
 
 
+@pytest.mark.parametrize("few_matches", [1_000, 1], ids=["few matches", "many matches"])
 def test_every_word_is_found_newest_first_across_far_apart_posts(
-    member, moderator, category, monkeypatch
+    member, moderator, category, monkeypatch, few_matches
 ):
-    """PostgreSQL asks for the posts with every word one bucket of ids at a time, newest
-    first (BUCKET_SHIFT); SQLite walks its matches newest first. Either way the newest
-    come first, and older ones are reached past empty stretches of ids."""
+    """PostgreSQL takes every post with every word when there are few (FEW_MATCHES), and
+    asks for them one bucket of ids at a time, newest first, when there are many
+    (BUCKET_SHIFT); SQLite walks its matches newest first. Either way the newest come
+    first, and older ones are reached past empty stretches of ids."""
     monkeypatch.setattr("forum.search.engine.CANDIDATES", 4)  # two for every word
+    monkeypatch.setattr("forum.search.backends.FEW_MATCHES", few_matches)
     bucket = 2**BUCKET_SHIFT
     old = ThreadFactory(author=member, category=category, title="Energy rental first")
     _skip_post_ids(3 * bucket)
