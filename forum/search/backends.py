@@ -407,41 +407,30 @@ class PostgresBackend(DatabaseBackend):
         return " & ".join(f"({self._expression(unit)})" for unit in units)
 
     def _tier(self, expression, where, where_params, *, limit, tier, every_word):
-        # The planner chooses between the primary key backwards (checking each row's
-        # document) and the GIN index then a sort, by its estimate of the matches. For
-        # one word or any of several that estimate is good, and its choice right: the
-        # key for common words (it stops after the limit), the index for rare ones.
-        if not every_word:
-            sql = (
-                f"(SELECT {tier} AS tier, e.post_id, {self._columns()} "
-                "FROM forum_searchentry e "
-                f"JOIN {Post._meta.db_table} p ON p.id = e.post_id "
-                f"JOIN {Thread._meta.db_table} t ON t.id = e.thread_id "
-                f"WHERE e.document @@ CAST(%s AS tsquery) AND {where} "
-                "ORDER BY e.post_id DESC LIMIT %s)"
-            )
-            return sql, [expression, *where_params, limit]
-        # For every word of several it multiplies their shares, far too low for words
-        # found together (余额 & 显示): it took the GIN index for ten thousand matches,
-        # read and sorted them all (300-500 ms); walking the key instead reads every row
-        # where the words are rare (20-30 ms for 50,000 rows). So this tier first asks
-        # the GIN index for at most FEW_MATCHES + 1 matches in any order (`few`: one
-        # index scan, then it stops reading rows). When that is all there is, those are
-        # the candidates, newest first. When there are more, the words are common
-        # together, and it asks the index one bucket of 16,384 posts at a time, newest
-        # first, for the posts with every word and the bucket's lexeme (`~b<n>`,
-        # migration 0013): each ask costs that bucket's matches, and the outer LIMIT
-        # stops asking once it has enough (asking bucket by bucket for rare words cost
-        # up to 2 ms a bucket, 130 ms for a million posts). `e.post_id + 0` keeps the
+        # Left to itself, the planner chooses between the primary key backwards (checking
+        # each row's document, stopping after the limit) and the GIN index then a sort,
+        # by its estimate of the matches, and the estimate fails both ways: for words
+        # found together (余额 & 显示) it multiplies their shares, far too low, took the
+        # index for ten thousand matches and sorted them all (300-500 ms); for a word
+        # the statistics do not list (kangaroo) it guesses a thousand matches and walked
+        # the whole key for none (330 ms at a million posts). So no tier leaves it the
+        # choice. It first asks the GIN index for at most FEW_MATCHES + 1 matches in
+        # any order (`few`: one index scan; reading rows stops at the limit). When that
+        # is all there is, those are the candidates, newest first. When there are more,
+        # the words are common, and it asks the index one bucket of 16,384 posts at a
+        # time, newest first, for the matches that also hold the bucket's lexeme (`~b<n>`,
+        # migration 0013), sorts that bucket's matches by id and looks their posts and
+        # threads up one by one until the outer LIMIT has enough: each ask costs the
+        # bucket's matches (asking bucket by bucket for rare words cost up to 2 ms a
+        # bucket, which is why few matches are taken at once). `e.post_id + 0` keeps the
         # key's order from tempting the planner into a walk; the laterals with OFFSET 0
-        # make it look each match's post and thread up by key (its estimate of a
-        # bucket's matches is a guess, with which it hashed every thread). Each arm runs
-        # only if its one-time test of `few`'s size passes.
+        # make it look posts and threads up by key (its estimate of a bucket's matches
+        # is a guess, with which it hashed every thread). Each arm runs only if its
+        # one-time test of `few`'s size passes.
         quote = connection.ops.quote_name
         post_columns = ", ".join(quote(name) for name in _POST_COLUMNS)
         thread_columns = ", ".join(quote(name) for name in _THREAD_COLUMNS)
         looked_up = (
-            f"SELECT e.post_id, {self._columns()} FROM forum_searchentry e "
             f"CROSS JOIN LATERAL (SELECT {post_columns} FROM {Post._meta.db_table} "
             "WHERE id = e.post_id OFFSET 0) p "
             f"CROSS JOIN LATERAL (SELECT {thread_columns} FROM {Thread._meta.db_table} "
@@ -453,22 +442,24 @@ class PostgresBackend(DatabaseBackend):
             "WHERE document @@ CAST(%s AS tsquery) LIMIT %s) "
             f"SELECT {tier} AS tier, x.* FROM ("
             # Few matches: all of them, newest first.
-            "(SELECT y.* FROM (SELECT post_id FROM few ORDER BY post_id DESC) f "
-            f"CROSS JOIN LATERAL ({looked_up}WHERE e.post_id = f.post_id AND {where} "
-            f"OFFSET 0) y WHERE {size} <= %s LIMIT %s) "
+            f"(SELECT e.post_id, {self._columns()} "
+            "FROM (SELECT post_id FROM few ORDER BY post_id DESC) f "
+            "CROSS JOIN LATERAL (SELECT * FROM forum_searchentry "
+            "WHERE post_id = f.post_id OFFSET 0) e "
+            f"{looked_up}WHERE {where} AND {size} <= %s LIMIT %s) "
             "UNION ALL "
             # Many: bucket by bucket, newest first.
-            "(SELECT z.* FROM generate_series("
+            f"(SELECT e.post_id, {self._columns()} FROM generate_series("
             f"(SELECT COALESCE(MAX(post_id), 0) FROM forum_searchentry) >> {BUCKET_SHIFT}, "
-            f"0, -1) AS b(n) CROSS JOIN LATERAL ({looked_up}"
-            "WHERE e.document @@ (CAST(%s AS tsquery) && "
-            "CAST(quote_literal('~b' || b.n) AS tsquery)) "
-            f"AND {where} ORDER BY e.post_id + 0 DESC LIMIT %s) z WHERE {size} > %s LIMIT %s)"
+            "0, -1) AS b(n) CROSS JOIN LATERAL ("
+            "SELECT post_id, thread_id, title, body FROM forum_searchentry "
+            "WHERE document @@ (CAST(%s AS tsquery) && "
+            "CAST(quote_literal('~b' || b.n) AS tsquery)) ORDER BY post_id + 0 DESC) e "
+            f"{looked_up}WHERE {where} AND {size} > %s LIMIT %s)"
             ") x LIMIT %s)"
         )
-        params = [expression, FEW_MATCHES + 1]
-        params += [*where_params, FEW_MATCHES, limit]
-        params += [expression, *where_params, limit, FEW_MATCHES, limit, limit]
+        params = [expression, FEW_MATCHES + 1, *where_params, FEW_MATCHES, limit]
+        params += [expression, *where_params, FEW_MATCHES, limit, limit]
         return sql, params
 
     def _tier_by_threads(self, expression, where, where_params, *, limit, tier):
