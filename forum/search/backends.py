@@ -171,24 +171,18 @@ class DatabaseBackend(SearchBackend):
                 (tiers[0][0], limit - limit // 2, False),
             ]
         where, where_params = _visible_and_filtered(include_hidden=include_hidden, filters=filters)
-        parts, params = [], []
-        for number, (expression, tier_limit, every_word) in enumerate(tiers):
-            if filters.is_staff_answered:
+        if filters.is_staff_answered:
+            parts, params = [], []
+            for number, (expression, tier_limit, _every_word) in enumerate(tiers):
                 sql, tier_params = self._tier_by_threads(
                     expression, where, where_params, limit=tier_limit, tier=number
                 )
-            else:
-                sql, tier_params = self._tier(
-                    expression,
-                    where,
-                    where_params,
-                    limit=tier_limit,
-                    tier=number,
-                    every_word=every_word,
-                )
-            parts.append(sql)
-            params += tier_params
-        rows = self._fetch(" UNION ALL ".join(parts), params)
+                parts.append(sql)
+                params += tier_params
+            sql = " UNION ALL ".join(parts)
+        else:
+            sql, params = self._statement(tiers, where, where_params)
+        rows = self._fetch(sql, params)
         rows.sort(key=lambda row: row[0])  # the tiers in order (each is newest first)
         per_tier = Counter(row[0] for row in rows)
         found.is_capped = any(
@@ -222,6 +216,18 @@ class DatabaseBackend(SearchBackend):
                 )
             )
         return found
+
+    def _statement(self, tiers, where: str, where_params: list) -> tuple[str, list]:
+        """One statement for every tier (expression, limit, every_word), in order: the
+        tiers' SELECTs (_tier) one after the other."""
+        parts, params = [], []
+        for number, (expression, limit, every_word) in enumerate(tiers):
+            sql, tier_params = self._tier(
+                expression, where, where_params, limit=limit, tier=number, every_word=every_word
+            )
+            parts.append(sql)
+            params += tier_params
+        return " UNION ALL ".join(parts), params
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:
@@ -406,7 +412,7 @@ class PostgresBackend(DatabaseBackend):
     def _all_of(self, units):
         return " & ".join(f"({self._expression(unit)})" for unit in units)
 
-    def _tier(self, expression, where, where_params, *, limit, tier, every_word):
+    def _statement(self, tiers, where, where_params):
         # Left to itself, the planner chooses between the primary key backwards (checking
         # each row's document, stopping after the limit) and the GIN index then a sort,
         # by its estimate of the matches, and the estimate fails both ways: for words
@@ -414,19 +420,22 @@ class PostgresBackend(DatabaseBackend):
         # index for ten thousand matches and sorted them all (300-500 ms); for a word
         # the statistics do not list (kangaroo) it guesses a thousand matches and walked
         # the whole key for none (330 ms at a million posts). So no tier leaves it the
-        # choice. It first asks the GIN index for at most FEW_MATCHES + 1 matches in
-        # any order (`few`: one index scan; reading rows stops at the limit). When that
-        # is all there is, those are the candidates, newest first. When there are more,
-        # the words are common, and it asks the index one bucket of 16,384 posts at a
-        # time, newest first, for the matches that also hold the bucket's lexeme (`~b<n>`,
-        # migration 0013), sorts that bucket's matches by id and looks their posts and
-        # threads up one by one until the outer LIMIT has enough: each ask costs the
-        # bucket's matches (asking bucket by bucket for rare words cost up to 2 ms a
-        # bucket, which is why few matches are taken at once). `e.post_id + 0` keeps the
-        # key's order from tempting the planner into a walk; the laterals with OFFSET 0
-        # make it look posts and threads up by key (its estimate of a bucket's matches
-        # is a guess, with which it hashed every thread). Each arm runs only if its
-        # one-time test of `few`'s size passes.
+        # choice. Each tier's `few<k>` asks the GIN index for at most FEW_MATCHES + 1
+        # matches in any order (one index scan; reading rows stops at the limit). When
+        # that is all there is, those are the candidates, newest first. When there are
+        # more, the words are common, and the tier asks the index one bucket of 16,384
+        # posts at a time, newest first, for the matches that also hold the bucket's
+        # lexeme (`~b<n>`, migration 0013), sorts that bucket's matches by id and looks
+        # their posts and threads up one by one until the LIMIT has enough: each ask
+        # costs the bucket's matches (asking bucket by bucket for rare words cost up to
+        # 2 ms a bucket, which is why few matches are taken at once). A tier's words
+        # match at least what an earlier tier's do (any word after every word), so a
+        # tier whose predecessor had many has many too, and its own `few` is never read
+        # (a CTE and the one-time tests built on it run only when first needed, and
+        # `OR` stops at the first true test). `e.post_id + 0` keeps the key's order from
+        # tempting the planner into a walk; the laterals with OFFSET 0 make it look
+        # posts and threads up by key (its estimate of a bucket's matches is a guess,
+        # with which it hashed every thread).
         quote = connection.ops.quote_name
         post_columns = ", ".join(quote(name) for name in _POST_COLUMNS)
         thread_columns = ", ".join(quote(name) for name in _THREAD_COLUMNS)
@@ -436,31 +445,40 @@ class PostgresBackend(DatabaseBackend):
             f"CROSS JOIN LATERAL (SELECT {thread_columns} FROM {Thread._meta.db_table} "
             "WHERE id = e.thread_id OFFSET 0) t "
         )
-        size = "(SELECT COUNT(*) FROM few)"
-        sql = (
-            "(WITH few AS MATERIALIZED (SELECT post_id FROM forum_searchentry "
-            "WHERE document @@ CAST(%s AS tsquery) LIMIT %s) "
-            f"SELECT {tier} AS tier, x.* FROM ("
-            # Few matches: all of them, newest first.
-            f"(SELECT e.post_id, {self._columns()} "
-            "FROM (SELECT post_id FROM few ORDER BY post_id DESC) f "
-            "CROSS JOIN LATERAL (SELECT * FROM forum_searchentry "
-            "WHERE post_id = f.post_id OFFSET 0) e "
-            f"{looked_up}WHERE {where} AND {size} <= %s LIMIT %s) "
-            "UNION ALL "
-            # Many: bucket by bucket, newest first.
-            f"(SELECT e.post_id, {self._columns()} FROM generate_series("
-            f"(SELECT COALESCE(MAX(post_id), 0) FROM forum_searchentry) >> {BUCKET_SHIFT}, "
-            "0, -1) AS b(n) CROSS JOIN LATERAL ("
-            "SELECT post_id, thread_id, title, body FROM forum_searchentry "
-            "WHERE document @@ (CAST(%s AS tsquery) && "
-            "CAST(quote_literal('~b' || b.n) AS tsquery)) ORDER BY post_id + 0 DESC) e "
-            f"{looked_up}WHERE {where} AND {size} > %s LIMIT %s)"
-            ") x LIMIT %s)"
+        newest_bucket = (
+            f"(SELECT COALESCE(MAX(post_id), 0) FROM forum_searchentry) >> {BUCKET_SHIFT}"
         )
-        params = [expression, FEW_MATCHES + 1, *where_params, FEW_MATCHES, limit]
-        params += [expression, *where_params, FEW_MATCHES, limit, limit]
-        return sql, params
+        ctes, parts, cte_params, params = [], [], [], []
+        for tier, (expression, limit, _every_word) in enumerate(tiers):
+            ctes.append(
+                f"few{tier} AS MATERIALIZED (SELECT post_id FROM forum_searchentry "
+                "WHERE document @@ CAST(%s AS tsquery) LIMIT %s)"
+            )
+            cte_params += [expression, FEW_MATCHES + 1]
+            many = " OR ".join(f"(SELECT COUNT(*) FROM few{k}) > %s" for k in range(tier + 1))
+            parts.append(
+                f"(SELECT {tier} AS tier, x.* FROM ("
+                # Few matches: all of them, newest first.
+                f"(SELECT e.post_id, {self._columns()} "
+                f"FROM (SELECT post_id FROM few{tier} ORDER BY post_id DESC) f "
+                "CROSS JOIN LATERAL (SELECT * FROM forum_searchentry "
+                "WHERE post_id = f.post_id OFFSET 0) e "
+                f"{looked_up}WHERE {where} AND NOT ({many}) LIMIT %s) "
+                "UNION ALL "
+                # Many: bucket by bucket, newest first.
+                f"(SELECT e.post_id, {self._columns()} "
+                f"FROM generate_series({newest_bucket}, 0, -1) AS b(n) CROSS JOIN LATERAL ("
+                "SELECT post_id, thread_id, title, body FROM forum_searchentry "
+                "WHERE document @@ (CAST(%s AS tsquery) && "
+                "CAST(quote_literal('~b' || b.n) AS tsquery)) ORDER BY post_id + 0 DESC) e "
+                f"{looked_up}WHERE {where} AND ({many}) LIMIT %s)"
+                ") x LIMIT %s)"
+            )
+            counts = [FEW_MATCHES] * (tier + 1)
+            params += [*where_params, *counts, limit]
+            params += [expression, *where_params, *counts, limit, limit]
+        sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
+        return sql, [*cte_params, *params]
 
     def _tier_by_threads(self, expression, where, where_params, *, limit, tier):
         sql = (
