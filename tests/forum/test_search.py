@@ -457,11 +457,22 @@ def test_filters_narrow_the_results(three_threads, other_category):
     assert found("energy", asked_before=since) == [old]
 
 
-def test_a_thread_the_team_resolved_counts_as_answered_by_it(three_threads):
+@pytest.mark.parametrize("few_threads", [100, 0], ids=["walks the threads", "walks the matches"])
+def test_a_thread_the_team_resolved_counts_as_answered_by_it(
+    three_threads, member, moderator, monkeypatch, few_threads
+):
+    """SQLite walks the answered threads when there are few (FEW_THREADS), else the
+    matches; either way the same threads are found, and a hidden one is not."""
+    monkeypatch.setattr("forum.search.backends.FEW_THREADS", few_threads)
     old, _, staff = three_threads
     forum_support.set_support_resolved(thread_ids=[old.pk], resolved_at=timezone.now())
+    hidden = ThreadFactory(author=member, category=staff.category, title="Energy hidden")
+    forum_support.set_support_resolved(thread_ids=[hidden.pk], resolved_at=timezone.now())
+    forum_moderation.set_thread_hidden(actor=moderator, thread=hidden, is_hidden=True)
 
     assert set(found("energy", is_staff_answered=True)) == {old, staff}
+    assert set(found("energy rental", is_staff_answered=True)) == {old, staff}
+    assert found("kangaroo", is_staff_answered=True) == []
 
 
 def test_the_page_filters_by_category_solved_staff_and_dates(three_threads, visitor_client):
