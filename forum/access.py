@@ -57,6 +57,18 @@ def load_thread(thread_id) -> Thread | None:
         return None
     if not -(2**63) <= thread_id < 2**63:
         return None
+    return _read_threads("t.id = %s", [thread_id]).get(thread_id)
+
+
+def load_threads(thread_ids: list[int]) -> dict[int, Thread]:
+    """Threads by id, each with its category, author and chain (as load_thread), in one
+    query; ids not found are left out."""
+    if not thread_ids:
+        return {}
+    return _read_threads(f"t.id IN ({', '.join(['%s'] * len(thread_ids))})", list(thread_ids))
+
+
+def _read_threads(condition: str, params: list) -> dict[int, Thread]:
     quote = connection.ops.quote_name
     rows = rawrows.read(
         f"SELECT {_THREAD.sql}, {_CATEGORY.sql}, {_AUTHOR.sql}, {_CHAIN.sql} "
@@ -64,18 +76,18 @@ def load_thread(thread_id) -> Thread | None:
         f"JOIN {_CATEGORY.table} ON c.id = t.{quote('category_id')} "
         f"JOIN {_AUTHOR.table} ON u.id = t.{quote('author_id')} "
         f"LEFT JOIN {_CHAIN.table} ON n.id = t.{quote('chain_id')} "
-        "WHERE t.id = %s",
-        [thread_id],
+        f"WHERE {condition}",
+        params,
         _THREAD,
         _CATEGORY,
         _AUTHOR,
         _CHAIN,
     )
-    if not rows:
-        return None
-    thread, category, author, chain = rows[0]
-    thread.category, thread.author, thread.chain = category, author, chain
-    return thread
+    found = {}
+    for thread, category, author, chain in rows:
+        thread.category, thread.author, thread.chain = category, author, chain
+        found[thread.pk] = thread
+    return found
 
 
 def get_post_for_user(user, post_id) -> Post:
