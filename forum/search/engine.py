@@ -252,20 +252,28 @@ def _rank(query: Query, candidates: Sequence[Candidate]) -> list[_Ranked]:
     terms = query.terms
     position_of = {term: position for position, term in enumerate(terms)}
     units = [[position_of[term] for term in unit] for unit in query.units]
+    known: dict[int, float] = {}
 
-    def coverage(found: Sequence[bool]) -> float:
-        return sum(sum(found[i] for i in unit) / len(unit) for unit in units) / len(units)
+    def coverage(mask: int) -> float:
+        """The share of the query's units found, the terms found being `mask`'s bits
+        (a few distinct masks among hundreds of candidates: each is computed once)."""
+        found = known.get(mask)
+        if found is None:
+            found = known[mask] = sum(
+                sum(1 for i in unit if mask >> i & 1) / len(unit) for unit in units
+            ) / len(units)
+        return found
 
-    counts, lengths, in_titles = [], [], []
+    counts, lengths, masks, title_masks = [], [], [], []
     for candidate in candidates:
         words = candidate.body_words.split()
         title = candidate.title_words.split() if candidate.title_words else []
         in_title = [_count(term, title) for term in terms] if title else [0] * len(terms)
-        counts.append(
-            [_count(term, words) + found for term, found in zip(terms, in_title, strict=True)]
-        )
+        row = [_count(term, words) + found for term, found in zip(terms, in_title, strict=True)]
+        counts.append(row)
         lengths.append(len(words) + len(title))
-        in_titles.append(in_title)
+        masks.append(sum(1 << i for i, count in enumerate(row) if count))
+        title_masks.append(sum(1 << i for i, count in enumerate(in_title) if count))
     relevance = _bm25(counts, lengths)
     top_relevance = max(relevance) or 1.0
 
@@ -275,27 +283,24 @@ def _rank(query: Query, candidates: Sequence[Candidate]) -> list[_Ranked]:
     oldest, newest = min(by_thread), max(by_thread)  # ids grow with time
     ranked = []
     for thread_id, positions in by_thread.items():
-        found_anywhere = [False] * len(terms)
-        found_in_title = [False] * len(terms)
+        found_anywhere = found_in_title = 0
         best, best_key = positions[0], (-1.0, 0.0)
+        has_answer = False
         for position in positions:
-            row_found = [count > 0 for count in counts[position]]
-            found_anywhere = [a or b for a, b in zip(found_anywhere, row_found, strict=True)]
-            found_in_title = [
-                a or b > 0 for a, b in zip(found_in_title, in_titles[position], strict=True)
-            ]
-            key = (coverage(row_found), relevance[position])
+            found_anywhere |= masks[position]
+            found_in_title |= title_masks[position]
+            key = (coverage(masks[position]), relevance[position])
             if key > best_key:
                 best, best_key = position, key
-        rows = [candidates[position] for position in positions]
+            row = candidates[position]
+            has_answer = has_answer or row.is_accepted or row.is_staff_answer
         title_coverage = coverage(found_in_title)
-        has_answer = any((row.is_accepted or row.is_staff_answer) for row in rows)
         recency = (thread_id - oldest) / (newest - oldest) if newest > oldest else 1.0
         score = (
             _COVERAGE * coverage(found_anywhere)
             + _TITLE * title_coverage
             + _RELEVANCE * max(relevance[position] for position in positions) / top_relevance
-            + _SOLVED * rows[0].is_solved
+            + _SOLVED * candidates[positions[0]].is_solved
             + _ANSWER * has_answer
             + _RECENCY * recency
         )
