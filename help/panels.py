@@ -44,12 +44,18 @@ def thread_footer(*, request, thread) -> str:
         values,
         lambda: {
             "article": article,
-            "article_text": article.text_in(language) if article else None,
+            # Its question only (the footer's query reads no more of it).
+            "article_text": article and _question(article, language),
             "related": related,
             "can_write": can_write,
             "thread": thread,
         },
     )
+
+
+def _question(article, language: str) -> dict:
+    shown = article.shown_language(language)
+    return {"language": shown, "question": getattr(article, f"question_{shown}")}
 
 
 def ask_suggestions(*, request, title: str, body: str) -> str:

@@ -7,7 +7,8 @@ keeps its index: `save` and `remove` are called by forum/search/index.py in the
 transaction that changes the posts.
 
 The two database backends share the SearchEntry table and differ only in the match:
-FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL (forum/migrations/0010).
+FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL (forum/migrations/0011, and
+0013 for the buckets PostgreSQL walks).
 An external engine would implement the same four methods and be named in the
 SEARCH_BACKEND setting.
 """

@@ -312,14 +312,39 @@ def test_related_questions_show_one_thread_per_title_a_solved_one_first(
     assert [thread.pk for thread in related] == [repeats[1].pk]
 
 
-def test_a_thread_shows_its_help_article(member, agent, solved_thread):
+def test_a_thread_shows_its_help_article_for_no_more_queries(member, agent, solved_thread):
+    """The article comes with the footer's one query, rendered from what it read, warm
+    or cold (its question only: reading the rest would cost a query a view)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from tests.help.conftest import write_article
 
-    article = write_article(agent, solved_thread.category, source_thread=solved_thread)
+    reader = client_for(member)
 
-    page = client_for(member).get(solved_thread.get_absolute_url()).content.decode()
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            html = reader.get(solved_thread.get_absolute_url()).content.decode()
+        return html, len(captured.captured_queries)
 
-    assert article.get_absolute_url() in page
+    page()
+    cache.clear()
+    _, cold_without = page()
+    _, warm_without = page()
+    article = write_article(
+        agent,
+        solved_thread.category,
+        source_thread=solved_thread,
+        question_zh="为什么转账待定？",
+        answer_zh="转账要等网络确认。",
+    )
+    cache.clear()
+    html, cold_with = page()
+    _, warm_with = page()
+
+    assert article.get_absolute_url() in html
+    assert "Why is my transfer pending?" in html
+    assert (cold_with, warm_with) == (cold_without, warm_without)
 
 
 # --- "Did this answer your question?" and views ------------------------------------
