@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from analytics import measures, selectors
@@ -63,6 +64,24 @@ def test_transfer_questions_rise_after_the_release(demo_with_history, db):
 
     assert after > 1.5 * before
     assert transfers.filter(title__contains=history.RELEASE).exists()
+
+
+def test_each_threads_count_of_support_team_answers_agrees_with_its_posts(older):
+    """What forum.services keep for every reply, the history writes in bulk: search's
+    "answered by the support team" reads it."""
+    counted = older.annotate(
+        agent_replies=Count(
+            "posts",
+            filter=Q(
+                posts__number__gt=1,
+                posts__posted_as="agent",
+                posts__is_hidden=False,
+                posts__deleted_at__isnull=True,
+            ),
+        )
+    )
+    assert counted.filter(agent_replies__gt=0).exists()
+    assert not counted.exclude(staff_answer_count=F("agent_replies")).exists()
 
 
 def test_the_community_answers_and_askers_accept(older):
