@@ -21,7 +21,11 @@ def can_see_hidden(user) -> bool:
 
 def get_thread_for_user(user, thread_id) -> Thread:
     """The thread if this user may see it; 404 for hidden threads unless staff."""
-    thread = load_thread(thread_id)
+    return visible_to(user, load_thread(thread_id))
+
+
+def visible_to(user, thread: Thread | None) -> Thread:
+    """`thread` (as read) if this user may see it; 404 for none, or a hidden one unless staff."""
     if thread is None:
         raise Http404
     if thread.is_hidden and not can_see_hidden(user):
@@ -69,22 +73,35 @@ def load_threads(thread_ids: list[int]) -> dict[int, Thread]:
 
 
 def _read_threads(condition: str, params: list) -> dict[int, Thread]:
+    return threads_from_rows(
+        rawrows.fetch(f"SELECT {thread_columns()} FROM {thread_tables()} WHERE {condition}", params)
+    )
+
+
+# A thread row as load_thread reads it: the thread, its category, author and chain, for a
+# statement of another module that reads them with something else (forum.selectors).
+_THREAD_PARTS = (_THREAD, _CATEGORY, _AUTHOR, _CHAIN)
+THREAD_WIDTH = sum(len(part) for part in _THREAD_PARTS)
+
+
+def thread_columns() -> str:
+    return ", ".join(part.sql for part in _THREAD_PARTS)
+
+
+def thread_tables() -> str:
     quote = connection.ops.quote_name
-    rows = rawrows.read(
-        f"SELECT {_THREAD.sql}, {_CATEGORY.sql}, {_AUTHOR.sql}, {_CHAIN.sql} "
-        f"FROM {_THREAD.table} "
+    return (
+        f"{_THREAD.table} "
         f"JOIN {_CATEGORY.table} ON c.id = t.{quote('category_id')} "
         f"JOIN {_AUTHOR.table} ON u.id = t.{quote('author_id')} "
-        f"LEFT JOIN {_CHAIN.table} ON n.id = t.{quote('chain_id')} "
-        f"WHERE {condition}",
-        params,
-        _THREAD,
-        _CATEGORY,
-        _AUTHOR,
-        _CHAIN,
+        f"LEFT JOIN {_CHAIN.table} ON n.id = t.{quote('chain_id')}"
     )
+
+
+def threads_from_rows(rows: list[tuple]) -> dict[int, Thread]:
+    """{id: thread} from raw rows of thread_columns(), with category, author and chain set."""
     found = {}
-    for thread, category, author, chain in rows:
+    for thread, category, author, chain in rawrows.cut(rows, *_THREAD_PARTS):
         thread.category, thread.author, thread.chain = category, author, chain
         found[thread.pk] = thread
     return found

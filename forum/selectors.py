@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import F, Q
+from django.http import Http404
 
 from accounts import roles
 from accounts.models import User
@@ -219,20 +220,27 @@ def _instance_values(instance, skip=()) -> tuple:
     )
 
 
-def thread_page_facts(*, thread: Thread, user, page: int) -> ThreadPageFacts:
+def thread_page_facts(
+    *, thread: Thread, user, page: int, read: tuple[int, list[tuple]] | None = None
+) -> ThreadPageFacts:
     """The reads of a thread page: the posts of one page with their authors and roles, and
-    the viewer's votes and follow. A fixed number of queries, whatever the thread's size."""
+    the viewer's votes and follow. A fixed number of queries, whatever the thread's size.
+    `read` is (first, rows): the rows of _page_rows from `first` on, read already with the
+    thread (member_thread_page); used when `first` is still the page's first post."""
     page_count = max(1, -(-thread.post_count // POSTS_PER_PAGE))
     page = min(max(page, 1), page_count)
     first = (page - 1) * POSTS_PER_PAGE + 1
     last = page * POSTS_PER_PAGE
-    rows = _page_rows(
-        thread=thread,
-        first=first,
-        last=last,
-        include_hidden=access.can_see_hidden(user),
-        viewer_id=user.pk if user.is_authenticated else None,
-    )
+    if read is not None and read[0] == first:
+        rows = read[1]
+    else:
+        rows = _page_rows(
+            thread=thread,
+            first=first,
+            last=last,
+            include_hidden=access.can_see_hidden(user),
+            viewer_id=user.pk if user.is_authenticated else None,
+        )
     facts = ThreadPageFacts(
         thread=thread,
         page=page,
@@ -307,35 +315,109 @@ def _page_rows(
     """Posts numbered first..last, the question and the accepted answer, by number, in one
     query: raw rows of _POST, then _POST_AUTHOR, then _ROLES, _VOTED and _FOLLOWING."""
     quote = connection.ops.quote_name
+    sql, params = _page_rows_statement(
+        first=first,
+        last=last,
+        include_hidden=include_hidden,
+        viewer_id=viewer_id,
+        accepted="%s",
+        accepted_params=[thread.accepted_post_id or 0],
+    )
+    return rawrows.fetch(f"{sql} ORDER BY p.{quote('number')}", [*params[:-1], thread.pk])
+
+
+def _page_rows_statement(
+    *,
+    first: int,
+    last: int,
+    include_hidden: bool,
+    viewer_id: int | None,
+    accepted: str,
+    accepted_params: list,
+    more_columns: str = "",
+) -> tuple[str, list]:
+    """_page_rows' SELECT, unordered, with the thread's id as its last parameter (the
+    caller gives it); `accepted` is the SQL of the accepted answer's id, `more_columns`
+    (without parameters) go at the end of its columns."""
+    quote = connection.ops.quote_name
     number, thread_id, user_id = quote("number"), quote("thread_id"), quote("user_id")
     memberships = quote(User.groups.through._meta.db_table)
     groups = quote(Group._meta.db_table)
     votes, follows = quote(Vote._meta.db_table), quote(Follow._meta.db_table)
     role_placeholders = ", ".join(["%s"] * len(roles.ALL_GROUPS))
-    wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = %s)"
+    wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = {accepted})"
     hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
-    return rawrows.fetch(
+    sql = (
         f"SELECT {_POST.sql}, {_POST_AUTHOR.sql}, "
         f"(SELECT {_GROUP_CONCAT[connection.vendor]} FROM {memberships} m "
         f"JOIN {groups} g ON g.id = m.{quote('group_id')} "
         f"WHERE m.{user_id} = u.id AND g.name IN ({role_placeholders})), "
         f"EXISTS (SELECT 1 FROM {votes} v WHERE v.{quote('post_id')} = p.id AND v.{user_id} = %s), "
         f"EXISTS (SELECT 1 FROM {follows} f WHERE f.{thread_id} = p.{thread_id} "
-        f"AND f.{user_id} = %s) "
+        f"AND f.{user_id} = %s)"
+        f"{', ' + more_columns if more_columns else ''} "
         f"FROM {_POST.table} "
         f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')} "
-        f"WHERE p.{thread_id} = %s AND {wanted}{hidden} ORDER BY p.{number}",
-        [
-            *roles.ALL_GROUPS,
-            viewer_id or 0,
-            viewer_id or 0,
-            thread.pk,
-            first,
-            last,
-            thread.accepted_post_id or 0,
-            *([] if include_hidden else [False]),
-        ],
+        f"WHERE {wanted}{hidden} AND p.{thread_id} = %s"
     )
+    params = [
+        *roles.ALL_GROUPS,
+        viewer_id or 0,
+        viewer_id or 0,
+        first,
+        last,
+        *accepted_params,
+        *([] if include_hidden else [False]),
+        None,  # the thread's id
+    ]
+    return sql, params
+
+
+_PAGE_ROW_WIDTH = len(_POST) + len(_POST_AUTHOR) + 3
+
+
+def _nulls(count: int) -> str:
+    return ", ".join(["NULL"] * count)
+
+
+def member_thread_page(*, thread_id: int, user, page: int) -> tuple[Thread, ThreadPageFacts]:
+    """A signed-in member's thread page, read in one statement: the thread as
+    access.load_thread reads it, and the posts of the page asked for as _page_rows reads
+    them (the accepted answer's id taken from the thread in the same statement). 404 as
+    access.get_thread_for_user. On a page past the last one, the last page's posts are
+    read again (thread_page_facts)."""
+    if not (isinstance(thread_id, int) and 0 < thread_id < 2**63):
+        raise Http404
+    quote = connection.ops.quote_name
+    page = max(page, 1)
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    posts_sql, posts_params = _page_rows_statement(
+        first=first,
+        last=page * POSTS_PER_PAGE,
+        include_hidden=access.can_see_hidden(user),
+        viewer_id=user.pk,
+        accepted=f"(SELECT {quote('accepted_post_id')} FROM {quote(Thread._meta.db_table)} "
+        "WHERE id = %s)",
+        accepted_params=[thread_id],
+        more_columns=_nulls(access.THREAD_WIDTH),
+    )
+    # Each row is a post row or the thread row, the other's columns empty (the first
+    # column is the kind: 1 a post, 0 the thread), post rows by number. The posts come
+    # first: SQLite gives a compound SELECT's columns the types declared in its first
+    # SELECT, so the post rows come back exactly as _page_rows reads them (the thread's
+    # columns are converted by rawrows, which reads them either way).
+    number_column = 2 + _POST.attnames.index("number")
+    sql = (
+        f"SELECT 1, {posts_sql.removeprefix('SELECT ')} "
+        f"UNION ALL SELECT 0, {_nulls(_PAGE_ROW_WIDTH)}, {access.thread_columns()} "
+        f"FROM {access.thread_tables()} WHERE t.id = %s "
+        f"ORDER BY 1, {number_column}"
+    )
+    rows = rawrows.fetch(sql, [*posts_params[:-1], thread_id, thread_id])
+    threads = access.threads_from_rows([row[1 + _PAGE_ROW_WIDTH :] for row in rows if row[0] == 0])
+    thread = access.visible_to(user, threads.get(thread_id))
+    posts = [row[1 : 1 + _PAGE_ROW_WIDTH] for row in rows if row[0] == 1]
+    return thread, thread_page_facts(thread=thread, user=user, page=page, read=(first, posts))
 
 
 def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[Post]:

@@ -24,16 +24,22 @@ def thread_detail(request, thread_id, slug):
     if copy is not None and 0 < thread_id < 2**63 and access.is_public_thread(thread_id):
         viewcounts.record_view(thread_id)
         return copy
-    thread = access.get_thread_for_user(request.user, thread_id)
+    page = page_number(request.GET.get("page", "1"))
+    is_member_page = request.user.is_authenticated and not request.GET.get("quote")
+    if is_member_page:
+        # The thread and the page's posts in one statement (the page's key is made of them).
+        thread, facts = selectors.member_thread_page(
+            thread_id=thread_id, user=request.user, page=page
+        )
+    else:
+        thread = access.get_thread_for_user(request.user, thread_id)
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     # The stored count plus the views the next fold adds (forum/viewcounts.py).
     thread.view_count += viewcounts.record_view(thread.pk)
     # Before the page renders, so its header shows the count without them.
     mark_thread_read(user=request.user, thread_id=thread.pk)
-    page = page_number(request.GET.get("page", "1"))
-    if request.user.is_authenticated and not request.GET.get("quote"):
-        facts = selectors.thread_page_facts(thread=thread, user=request.user, page=page)
+    if is_member_page:
         return render_for_member(
             request,
             values=facts.cache_values(),
