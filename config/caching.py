@@ -21,8 +21,9 @@ each change: a post shows its author's name, reputation and current roles, which
 in other tables (an admin taking staff status away, a group membership) that no thread
 or post version column would see; listing the values makes such a change a new key.
 The largest copy, a member's whole thread page, goes furthest: its key is every row the
-page is built from, read on the request (three queries), so a copy can only be served
-when a fresh render would produce the same bytes. The tests check exactly that
+page is built from, read on the request (two queries: the session's user, and the thread
+with its page of posts, forum.selectors.member_thread_page), so a copy can only be
+served when a fresh render would produce the same bytes. The tests check exactly that
 (`MEMBER_PAGE_CACHE_VERIFY="raise"`: every hit is rendered again and compared), so a
 value the page shows but its key leaves out fails the first test that changes it.
 
