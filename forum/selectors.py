@@ -389,7 +389,8 @@ def member_thread_page(*, thread_id: int, user, page: int) -> tuple[Thread, Thre
     if not (isinstance(thread_id, int) and 0 < thread_id < 2**63):
         raise Http404
     quote = connection.ops.quote_name
-    page = max(page, 1)
+    # Any page number may be asked for (?page=10**30); past the last page it is read again.
+    page = min(max(page, 1), 2**31 // POSTS_PER_PAGE)
     first = (page - 1) * POSTS_PER_PAGE + 1
     posts_sql, posts_params = _page_rows_statement(
         first=first,

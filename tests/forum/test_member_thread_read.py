@@ -37,7 +37,7 @@ def _separately(user, thread_id, page):
     return thread, selectors.thread_page_facts(thread=thread, user=user, page=page)
 
 
-@pytest.mark.parametrize("page", [1, 2, 3, 999, 0, -4])
+@pytest.mark.parametrize("page", [1, 2, 3, 999, 0, -4, 10**30])
 @pytest.mark.parametrize("reader", ["member", "moderator"])
 def test_one_statement_reads_what_the_two_reads_do(long_thread, request, page, reader):
     user = request.getfixturevalue(reader)
