@@ -174,9 +174,10 @@ class DatabaseBackend(SearchBackend):
         where, where_params = _visible_and_filtered(include_hidden=include_hidden, filters=filters)
         if filters.is_staff_answered:
             parts, params = [], []
+            few = self._few_answered_threads()
             for number, (expression, tier_limit, _every_word) in enumerate(tiers):
                 sql, tier_params = self._tier_by_threads(
-                    expression, where, where_params, limit=tier_limit, tier=number
+                    expression, where, where_params, limit=tier_limit, tier=number, few=few
                 )
                 parts.append(sql)
                 params += tier_params
@@ -266,12 +267,18 @@ class DatabaseBackend(SearchBackend):
         asks for every word of a query of several."""
         raise NotImplementedError
 
+    def _few_answered_threads(self) -> bool:
+        """Whether few enough threads have a support-team answer to walk them rather than
+        the matches (asked once a search)."""
+        return True
+
     def _tier_by_threads(
-        self, expression: str, where: str, where_params: list, *, limit: int, tier: int
+        self, expression: str, where: str, where_params: list, *, limit: int, tier: int, few: bool
     ) -> tuple[str, list]:
         """A tier of a search kept to the threads the support team answered: those
         threads newest first (the partial index thread_support_answered), their posts that
-        match, `limit` at most."""
+        match, `limit` at most; or, where the backend says there are not `few`, the
+        matches newest first, kept when their thread is one of them."""
         raise NotImplementedError
 
 
@@ -355,15 +362,15 @@ class SqliteBackend(DatabaseBackend):
         )
         return sql, [expression, *where_params, limit]
 
-    def _tier_by_threads(self, expression, where, where_params, *, limit, tier):
-        answered = (
-            f"SELECT t.id FROM {Thread._meta.db_table} t INDEXED BY thread_support_answered "
-            f"WHERE {_SUPPORT_ANSWERED}"
-        )
+    def _few_answered_threads(self):
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({answered} LIMIT %s)", [FEW_THREADS + 1])
-            is_few = cursor.fetchone()[0] <= FEW_THREADS
-        if is_few:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM ({_ANSWERED_THREADS} LIMIT %s)", [FEW_THREADS + 1]
+            )
+            return cursor.fetchone()[0] <= FEW_THREADS
+
+    def _tier_by_threads(self, expression, where, where_params, *, limit, tier, few):
+        if few:
             # A few threads: their entries, each one's FTS row by rowid, where FTS5
             # checks the match for that row alone (some 40 µs a row: 2 s for 10,000
             # threads, which is why many are not walked this way). CROSS JOIN keeps the order.
@@ -385,7 +392,7 @@ class SqliteBackend(DatabaseBackend):
             "CROSS JOIN forum_searchentry e ON e.post_id = f.rowid "
             f"CROSS JOIN {Post._meta.db_table} p ON p.id = f.rowid "
             f"CROSS JOIN {Thread._meta.db_table} t ON t.id = e.thread_id "
-            f"WHERE forum_searchentry_fts MATCH %s AND e.thread_id IN ({answered}) "
+            f"WHERE forum_searchentry_fts MATCH %s AND e.thread_id IN ({_ANSWERED_THREADS}) "
             f"AND {where} ORDER BY f.rowid DESC LIMIT %s)"
         )
         return sql, [expression, *where_params, limit]
@@ -394,6 +401,10 @@ class SqliteBackend(DatabaseBackend):
 # SQLite: a search kept to the threads the support team answered walks those threads when
 # there are at most this many, else the matches.
 FEW_THREADS = 100
+_ANSWERED_THREADS = (
+    f"SELECT t.id FROM {Thread._meta.db_table} t INDEXED BY thread_support_answered "
+    f"WHERE {_SUPPORT_ANSWERED}"
+)
 
 
 class PostgresBackend(DatabaseBackend):
@@ -507,7 +518,7 @@ class PostgresBackend(DatabaseBackend):
         sql = f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
         return sql, [*cte_params, *params]
 
-    def _tier_by_threads(self, expression, where, where_params, *, limit, tier):
+    def _tier_by_threads(self, expression, where, where_params, *, limit, tier, few):
         sql = (
             f"(SELECT {tier} AS tier, e.post_id, {self._columns()} "
             f"FROM {Thread._meta.db_table} t "

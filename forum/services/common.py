@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts import standing
+from accounts import powers, standing
 from accounts.models import User
 from forum import access
 from forum.errors import InvalidTransition, NotAllowed
@@ -54,13 +54,9 @@ def _count_visible_reply(post: Post, delta: int) -> None:
     staff_answer_count with it for a reply the support team posted as such."""
     if not post.is_question:
         changes = {"reply_count": F("reply_count") + delta}
-        if post.posted_as == STAFF_ANSWER:
+        if post.posted_as == powers.AGENT:
             changes["staff_answer_count"] = F("staff_answer_count") + delta
         Thread.objects.filter(pk=post.thread_id).update(**changes)
-
-
-# The posted_as of a reply the support team posted as such (Post.is_staff_answer).
-STAFF_ANSWER = "agent"
 
 
 def _log(

@@ -26,7 +26,6 @@ from forum.models import (
 )
 from forum.search import index as search_index
 from forum.services.common import (
-    STAFF_ANSWER,
     _count_visible_reply,
     _locked_thread,
     _log,
@@ -179,7 +178,7 @@ def create_post(*, author: User, thread: Thread, body: str, now=None) -> Post:
             "reply_count": F("reply_count") + 1,
             "last_activity_at": now,
         }
-        if post.posted_as == STAFF_ANSWER:
+        if post.posted_as == powers.AGENT:
             changes["staff_answer_count"] = F("staff_answer_count") + 1
         if is_reply_by_other and thread.first_reply_at is None:
             changes["first_reply_at"] = now
