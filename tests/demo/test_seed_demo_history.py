@@ -1,6 +1,7 @@
 """`seed_demo`'s ten weeks of history (demo/history.py): enough for every chart of the
 analytics, a before/after around the release four weeks ago, and the rollups built."""
 
+import random
 from collections import Counter
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from analytics import measures, selectors
 from analytics.models import DailyRollup
 from demo import history
@@ -51,6 +53,25 @@ def test_questions_peak_on_weekday_evenings_in_shanghai(older):
     by_weekday = Counter(at.weekday() for at in asked)
 
     assert sum(by_hour[hour] for hour in (20, 21, 22)) > 3 * sum(by_hour[h] for h in (3, 4, 5))
+    assert min(by_weekday[day] for day in range(5)) > max(by_weekday[5], by_weekday[6])
+
+
+@pytest.mark.parametrize("days_later", range(0, 364, 13))
+def test_the_weekly_shape_holds_whatever_the_seed_date(demo_with_history, db, days_later):
+    """The history is drawn relative to the day it is seeded: on every date, each weekday
+    has more questions than either weekend day (CI once seeded on a date whose random
+    draws gave a Saturday more questions than a Monday)."""
+    people = {user.username: user for user in User.objects.all()}
+    categories = {category.slug: category for category in Category.objects.all()}
+    now = timezone.now() + timedelta(days=days_later)
+    world = history._World(random.Random(history.SEED), now, people, categories)
+    full_days = world.start + timedelta(days=1), world.end - timedelta(days=1)
+    by_weekday = Counter(
+        shanghai(plan["asked"]).weekday()
+        for plan in world.plan()
+        if full_days[0] <= plan["asked"] < full_days[1]
+    )
+
     assert min(by_weekday[day] for day in range(5)) > max(by_weekday[5], by_weekday[6])
 
 
