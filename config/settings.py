@@ -22,6 +22,7 @@ from config.env import (
     env_rate,
     env_str,
 )
+from config.postgresql import postgresql_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Named here, made by the commands that need it (config/localfiles.py): importing the
@@ -180,20 +181,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own, with a health check that asks the socket instead of sending
     # `SELECT 1` before each request's first query (config/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "config.postgresql"
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        # Parameters sent apart from the query, so psycopg prepares a query the fifth
-        # time a connection runs it: the server then skips parsing and planning, which
-        # for the thread page's queries took longer than running them. Off behind a
-        # pooler in transaction mode that cannot keep prepared statements (PgBouncer
-        # before 1.21, or without max_prepared_statements).
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
-    if not env_bool("DATABASE_JIT", False):
-        # The server's JIT compiler starts above a planner cost every search's
-        # bucket-by-bucket walk passes (forum/search/backends.py): it compiled for 10-25 ms
-        # a statement that runs in 2. No request here runs long enough to gain from it.
-        # DATABASE_JIT=1 leaves the server's setting (e.g. behind a pooler that refuses
-        # startup options).
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        postgresql_options(
+            prepared=env_bool("DATABASE_PREPARED_STATEMENTS", True),
+            jit=env_bool("DATABASE_JIT", False),
+        )
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.

@@ -421,10 +421,16 @@ class PostgresBackend(DatabaseBackend):
 
     def _fetch(self, sql, params):
         # Without parallel workers: the planner chose them for walks it expected to be
-        # long, and starting them cost 10-15 ms of a statement that ends in 20-30.
-        # SET LOCAL holds for this transaction only.
+        # long, and starting them cost 10-15 ms of a statement that ends in 20-30. And
+        # planned for its words each time: a connection prepares a statement it repeats
+        # (config/postgresql), and after five runs the server may keep one plan for any
+        # words, whose matches differ by orders of magnitude. Both hold for this
+        # transaction only (set_config's `true`, as SET LOCAL).
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute(
+                "SELECT set_config('max_parallel_workers_per_gather', '0', true), "
+                "set_config('plan_cache_mode', 'force_custom_plan', true)"
+            )
             cursor.execute(sql, params)
             return cursor.fetchall()
 

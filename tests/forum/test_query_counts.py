@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 # to adds two (its reply, and whether what it offered is still there: bot_reply_for).
 # The match, the threads, their best posts (forum.search); on PostgreSQL the match runs in
 # a transaction of its own that first turns parallel workers off (forum/search/backends.py):
-# inside the test's transaction that is a savepoint, the SET LOCAL and the release.
+# inside the test's transaction that is a savepoint, its settings and the release.
 RELATED_SEARCH = 3 + (3 if connection.vendor == "postgresql" else 0)
 QUERIES = {
     "visitor": {"home": 3, "category": 2, "thread": 3, "thread-last-page": 3},

@@ -656,12 +656,12 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
     # The categories of the filter, the match, the page's threads and their best posts,
     # and the help articles' words (the help app's section, forum/extensions.py). On
     # PostgreSQL the match runs in a transaction of its own that first turns parallel
-    # workers off (backends.PostgresBackend._fetch): its SET LOCAL, and the savepoint
+    # workers off (backends.PostgresBackend._fetch): its set_config, and the savepoint
     # the test's transaction makes of that transaction, are not reads.
     with CaptureQueriesContext(connection) as captured:
         response = visitor_client.get("/search/", {"q": "energy"})
     reads = [query["sql"] for query in captured.captured_queries]
-    overhead = [sql for sql in reads if sql.startswith(("SAVEPOINT", "RELEASE", "SET LOCAL"))]
+    overhead = [sql for sql in reads if sql.startswith(("SAVEPOINT", "RELEASE", "SELECT set_config"))]
     expected_overhead = 3 if connection.vendor == "postgresql" else 0
     assert (len(reads) - len(overhead), len(overhead)) == (5, expected_overhead)
 
