@@ -38,7 +38,7 @@ value the page shows but its key leaves out fails the first test that changes it
 | member page | a whole thread page as one signed-in member sees it (`forum/pagecache.py`), with slots for what changes on every view: the view count, the sidebar panels other apps add, the CSRF token | `member_page_key(...)`: the member, full path, htmx or not, and every value the page shows, as read on this request (`ThreadPageFacts.cache_values`: the thread, category, author and chain rows, the page's post and author rows (open flag counts included), the authors' roles, the domain lists' fingerprint, the viewer's votes, follow and powers, the viewer's own user row, roles, second factor and standing, and the offer to switch to the device's time zone) | a new key on any change of those values; never used with a flash message or a bound or quoting form | `MEMBER_PAGE_TTL` (10 min) |
 | visitor-page generation | the counter above | `VISITOR_PAGE_GENERATION_KEY` | bumped by `forget_visitor_pages` | none |
 | role names | each user's role groups (`accounts/roles.py`): the viewer's own on every page, the authors' on thread lists | `roles_key(user_id)` | deleted on every membership change and role-group rename or delete (signals, again at commit); staff and superuser status are read from the user row, never cached | `ROLES_TTL` (300 s) |
-| related questions | the ids of the threads like one thread, best first, as a visitor may see them (`help/selectors.py`, `related_questions`); the threads themselves are loaded on every view, so one hidden or deleted since drops out at once | `related_questions_key(thread_id, title)`: the thread and its title (+ deploy version) | a new key when the title changes; otherwise time: a new question shows among them within the lifetime | `RELATED_QUESTIONS_TTL` (1 h) |
+| related questions | the ids of the threads like one thread, best first, as a visitor may see them (`help/selectors.py`, `related_questions`); the threads themselves are loaded on every view, so one hidden or deleted since drops out at once | `related_questions_key(thread_id)`: the thread (+ deploy version); the value keeps the title the ids were found from | found again when the title changes (the value's title is not the thread's); otherwise time: a new question shows among them within the lifetime | `RELATED_QUESTIONS_TTL` (1 h) |
 | domain rules | the admin's blocked and official domains (`safety/selectors.py`) | `DOMAIN_RULES_KEY` | deleted on every save or delete of a row (signals, again at commit) | `DOMAIN_RULES_TTL` (300 s) |
 | typical waits | the typical wait for a first staff answer per queue, the median of the last seven days' rollups (`analytics/status.py`): /support/ and an asker's waiting request | `typical_waits_key(day)`: the day in the rollups' zone | the rollups are rebuilt by beat every `HANDOFF_ANALYTICS_ROLLUP_INTERVAL` (15 min): time | `TYPICAL_WAITS_TTL` (15 min) |
 
@@ -156,9 +156,11 @@ def member_page_key(*, user_id: int, full_path: str, htmx: bool, values: Iterabl
     return fragment_key("member-page", (user_id, full_path, "htmx" if htmx else "page", *values))
 
 
-def related_questions_key(thread_id: int, title: str) -> str:
-    """The ids of the threads related to one thread, found from its title."""
-    return f"related:{deploy_version()}:{thread_id}:{_digest((title,))}"
+def related_questions_key(thread_id: int) -> str:
+    """(title, ids): the ids of the threads related to one thread, found from that title.
+    Keyed by the thread alone, so the thread page can read the threads in its own
+    statement before it knows the title; a value found from another title is stale."""
+    return f"related:{deploy_version()}:{thread_id}"
 
 
 def typical_waits_key(day) -> str:

@@ -6,6 +6,7 @@ escalation app uses the thread sidebar for "Ask the support team" and a ticket's
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 ThreadPanel = Callable[..., str]
 
@@ -21,6 +22,41 @@ def register_thread_panel(panel: ThreadPanel) -> ThreadPanel:
 
 def thread_panels(*, request, thread) -> list[str]:
     return [html for panel in _thread_panels if (html := panel(request=request, thread=thread))]
+
+
+# --- Read with a member's thread page --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """Rows another app shows on a thread page, read in the statement that reads a
+    signed-in member's thread and its posts (forum.selectors.member_thread_page): one
+    round trip for the page instead of one more for each app.
+
+    `statement(thread_id)` gives (SQL, params, context): a SELECT whose columns have the
+    SQL types `types` (the page's other rows carry typed NULLs in their place: PostgreSQL
+    cannot match a column of NULLs to another type across three SELECTs) and whatever the
+    app needs to read its rows; or None when the app reads apart this time.
+    `receive(request=…, thread=…, rows=…, context=…)` gets the rows, once the thread is
+    read and visible to the member; it is not called when the statement was None.
+    """
+
+    statement: Callable[[int], tuple[str, list, object] | None]
+    types: tuple[str, ...]
+    receive: Callable[..., None]
+
+
+_page_reads: list[PageRead] = []
+
+
+def register_page_read(read: PageRead) -> PageRead:
+    if read not in _page_reads:
+        _page_reads.append(read)
+    return read
+
+
+def page_reads() -> list[PageRead]:
+    return list(_page_reads)
 
 
 # --- After a post is written -----------------------------------------------------

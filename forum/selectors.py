@@ -1,5 +1,6 @@
 """The reads forum pages need: each a fixed number of queries, whatever the data size."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
@@ -11,7 +12,7 @@ from accounts import roles
 from accounts.models import User
 from config import rawrows
 from config.keyset import decode_cursor, encode_cursor
-from forum import access, fragments
+from forum import access, extensions, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
 from forum.states import QUESTION_STATE_FIELDS, QuestionState
 from safety.selectors import domain_rules
@@ -380,10 +381,14 @@ def _nulls(count: int) -> str:
     return ", ".join(["NULL"] * count)
 
 
-def member_thread_page(*, thread_id: int, user, page: int) -> tuple[Thread, ThreadPageFacts]:
+def member_thread_page(
+    *, thread_id: int, user, page: int, reads: Sequence[extensions.PageRead] = ()
+) -> tuple[Thread, ThreadPageFacts, list[tuple[extensions.PageRead, list[tuple], object]]]:
     """A signed-in member's thread page, read in one statement: the thread as
     access.load_thread reads it, and the posts of the page asked for as _page_rows reads
-    them (the accepted answer's id taken from the thread in the same statement). 404 as
+    them (the accepted answer's id taken from the thread in the same statement), and the
+    rows of other apps' `reads` (forum/extensions.py): (thread, facts, [(read, its rows,
+    its context)] for each read that gave a statement). 404 as
     access.get_thread_for_user. On a page past the last one, the last page's posts are
     read again (thread_page_facts)."""
     if not (isinstance(thread_id, int) and 0 < thread_id < 2**63):
@@ -392,6 +397,12 @@ def member_thread_page(*, thread_id: int, user, page: int) -> tuple[Thread, Thre
     # Any page number may be asked for (?page=10**30); past the last page it is read again.
     page = min(max(page, 1), 2**31 // POSTS_PER_PAGE)
     first = (page - 1) * POSTS_PER_PAGE + 1
+    # Other apps' reads: the rows of each in columns of its own after the thread's (kinds
+    # 2, 3, …), typed NULLs in their place in every other row.
+    statements = [(read, read.statement(thread_id)) for read in reads]
+    statements = [(read, found) for read, found in statements if found is not None]
+    typed = [", ".join(f"CAST(NULL AS {kind})" for kind in read.types) for read, _ in statements]
+    extra = "".join(f", {nulls}" for nulls in typed)
     posts_sql, posts_params = _page_rows_statement(
         first=first,
         last=page * POSTS_PER_PAGE,
@@ -400,7 +411,7 @@ def member_thread_page(*, thread_id: int, user, page: int) -> tuple[Thread, Thre
         accepted=f"(SELECT {quote('accepted_post_id')} FROM {quote(Thread._meta.db_table)} "
         "WHERE id = %s)",
         accepted_params=[thread_id],
-        more_columns=_nulls(access.THREAD_WIDTH),
+        more_columns=_nulls(access.THREAD_WIDTH) + extra,
     )
     # Each row is a post row or the thread row, the other's columns empty (the first
     # column is the kind: 1 a post, 0 the thread), post rows by number. The posts come
@@ -410,15 +421,33 @@ def member_thread_page(*, thread_id: int, user, page: int) -> tuple[Thread, Thre
     number_column = 2 + _POST.attnames.index("number")
     sql = (
         f"SELECT 1, {posts_sql.removeprefix('SELECT ')} "
-        f"UNION ALL SELECT 0, {_nulls(_PAGE_ROW_WIDTH)}, {access.thread_columns()} "
-        f"FROM {access.thread_tables()} WHERE t.id = %s "
-        f"ORDER BY 1, {number_column}"
+        f"UNION ALL SELECT 0, {_nulls(_PAGE_ROW_WIDTH)}, {access.thread_columns()}{extra} "
+        f"FROM {access.thread_tables()} WHERE t.id = %s"
     )
-    rows = rawrows.fetch(sql, [*posts_params[:-1], thread_id, thread_id])
-    threads = access.threads_from_rows([row[1 + _PAGE_ROW_WIDTH :] for row in rows if row[0] == 0])
+    params = [*posts_params[:-1], thread_id, thread_id]
+    for index, (_read, (read_sql, read_params, _context)) in enumerate(statements):
+        before = "".join(f", {nulls}" for nulls in typed[:index])
+        after = "".join(f", {nulls}" for nulls in typed[index + 1 :])
+        sql += (
+            f" UNION ALL SELECT {2 + index}, {_nulls(_PAGE_ROW_WIDTH + access.THREAD_WIDTH)}"
+            f"{before}, r.*{after} FROM ({read_sql}) r"
+        )
+        params += read_params
+    rows = rawrows.fetch(f"{sql} ORDER BY 1, {number_column}", params)
+    end = 1 + _PAGE_ROW_WIDTH + access.THREAD_WIDTH
+    threads = access.threads_from_rows(
+        [row[1 + _PAGE_ROW_WIDTH : end] for row in rows if row[0] == 0]
+    )
     thread = access.visible_to(user, threads.get(thread_id))
     posts = [row[1 : 1 + _PAGE_ROW_WIDTH] for row in rows if row[0] == 1]
-    return thread, thread_page_facts(thread=thread, user=user, page=page, read=(first, posts))
+    received = []
+    for index, (read, (_sql, _params, context)) in enumerate(statements):
+        start = end + sum(len(other.types) for other, _ in statements[:index])
+        width = len(read.types)
+        mine = [row[start : start + width] for row in rows if row[0] == 2 + index]
+        received.append((read, mine, context))
+    facts = thread_page_facts(thread=thread, user=user, page=page, read=(first, posts))
+    return thread, facts, received
 
 
 def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[Post]:

@@ -13,6 +13,7 @@ class HelpConfig(AppConfig):
         from help import panels, receivers  # noqa: F401 (connects the bot to new questions)
 
         extensions.register_thread_footer(panels.thread_footer)
+        extensions.register_page_read(panels.FOOTER_READ)
         extensions.register_question_followup(panels.bot_reply)
         extensions.register_ask_suggestions(panels.ask_suggestions)
         extensions.register_search_section(panels.search_section)

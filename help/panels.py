@@ -7,17 +7,33 @@ from django.template.loader import render_to_string
 from accounts.trust import trust_of
 from config import caching
 from config.ratelimit import RateLimited
+from forum.extensions import PageRead
 from help import access, selectors
 from help.forms import typed_question
 from safety import limits
 
 
 def _footer(request, thread) -> selectors.ThreadFooter:
-    """The thread's footer facts, read once a request (the bot's reply reads them too)."""
+    """The thread's footer facts, read once a request (the bot's reply reads them too),
+    or received from a member's thread page's own statement (`receive_footer`)."""
     known = request.__dict__.setdefault("_help_footers", {})
     if thread.pk not in known:
         known[thread.pk] = selectors.thread_footer(thread=thread)
     return known[thread.pk]
+
+
+def receive_footer(*, request, thread, rows, context) -> None:
+    """The footer's rows, read with a member's thread page (selectors.footer_statement).
+    Related ids found from another title are stale: `_footer` reads the footer again."""
+    title, ids = context
+    if title == thread.title:
+        footer = selectors.footer_from_rows(thread=thread, ids=ids, rows=rows)
+        request.__dict__.setdefault("_help_footers", {})[thread.pk] = footer
+
+
+FOOTER_READ = PageRead(
+    statement=selectors.footer_statement, types=selectors.FOOTER_TYPES, receive=receive_footer
+)
 
 
 def thread_footer(*, request, thread) -> str:

@@ -288,18 +288,40 @@ def _loaded(model, **values):
     return model.from_db(None, names, [values[name] for name in names])
 
 
+# The SQL types of _FOOTER_SQL's columns (forum.extensions.PageRead).
+FOOTER_TYPES = ("integer", "bigint", "varchar", "text", "text", "bigint")
+
+
 def thread_footer(*, thread: Thread, limit: int = RELATED_LIMIT) -> ThreadFooter:
     """The thread's article, related questions and whether the bot replied, in one query
-    on a warm cache.
+    on a warm cache (none more on a member's thread page: `footer_statement`).
 
     Related threads are found by forum search on the title, as a visitor would find them
     (so one list serves every reader), and kept in the shared cache as ids
     (`caching.related_questions_key`). The rows are read on every call: a thread hidden
     or deleted since, or an article retired since, is left out at once.
     """
-    key = caching.related_questions_key(thread.pk, thread.title)
-    ids = cache.get(key)
-    if ids is None:
+    ids = _related_ids(thread, limit, cache.get(caching.related_questions_key(thread.pk)))
+    sql, params = _footer_statement(thread.pk, ids, limit)
+    return footer_from_rows(thread=thread, ids=ids, rows=fetch(sql, params))
+
+
+def footer_statement(thread_id: int) -> tuple[str, list, tuple] | None:
+    """The footer's statement for a thread page that reads its thread in the same
+    statement (forum.extensions.PageRead): (SQL, params, (title, ids)), from the related
+    ids found before; None when there are none kept (thread_footer finds them)."""
+    kept = cache.get(caching.related_questions_key(thread_id))
+    if not (isinstance(kept, tuple) and len(kept) == 2):
+        return None
+    ids = [pk for pk in kept[1] if pk != thread_id][:RELATED_LIMIT]
+    return (*_footer_statement(thread_id, ids, RELATED_LIMIT), (kept[0], ids))
+
+
+def _related_ids(thread: Thread, limit: int, kept) -> list[int]:
+    """The related ids kept for this thread's title, or found again and kept."""
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == thread.title:
+        ids = kept[1]
+    else:
         hits = forum_search.search(
             thread.title, user=AnonymousUser(), limit=limit + 1, snippets=False
         ).hits
@@ -307,12 +329,21 @@ def thread_footer(*, thread: Thread, limit: int = RELATED_LIMIT) -> ThreadFooter
         best = max((hit.score for hit in others), default=0.0)
         # Threads far behind the best share a word with the title, no more.
         ids = [hit.thread.pk for hit in others if hit.score >= RELATED_SHARE * best][:limit]
-        cache.set(key, ids, caching.RELATED_QUESTIONS_TTL)
-    ids = [pk for pk in ids if pk != thread.pk][:limit]
+        key = caching.related_questions_key(thread.pk)
+        cache.set(key, (thread.title, ids), caching.RELATED_QUESTIONS_TTL)
+    return [pk for pk in ids if pk != thread.pk][:limit]
+
+
+def _footer_statement(thread_id: int, ids: list[int], limit: int) -> tuple[str, list]:
     padded = ids + [0] * (max(limit, RELATED_LIMIT) - len(ids))
     sql = _FOOTER_SQL.format(ids=", ".join(["%s"] * len(padded)))
+    return sql, [*padded, thread_id, thread_id]
+
+
+def footer_from_rows(*, thread: Thread, ids: list[int], rows) -> ThreadFooter:
+    """The footer from _FOOTER_SQL's rows, the related threads in the order of `ids`."""
     by_id, articles, has_bot_reply = {}, [], False
-    for kind, pk, slug, text, more, category_id in fetch(sql, [*padded, thread.pk, thread.pk]):
+    for kind, pk, slug, text, more, category_id in rows:
         # from_db, as a queryset builds rows: the other fields are deferred, not given
         # their defaults (a third of the footer's time).
         if kind == 0:

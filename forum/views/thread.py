@@ -27,10 +27,13 @@ def thread_detail(request, thread_id, slug):
     page = page_number(request.GET.get("page", "1"))
     is_member_page = request.user.is_authenticated and not request.GET.get("quote")
     if is_member_page:
-        # The thread and the page's posts in one statement (the page's key is made of them).
-        thread, facts = selectors.member_thread_page(
-            thread_id=thread_id, user=request.user, page=page
+        # The thread, the page's posts (the page's key is made of them) and what other
+        # apps show on the page, in one statement.
+        thread, facts, received = selectors.member_thread_page(
+            thread_id=thread_id, user=request.user, page=page, reads=extensions.page_reads()
         )
+        for read, rows, context in received:
+            read.receive(request=request, thread=thread, rows=rows, context=context)
     else:
         thread = access.get_thread_for_user(request.user, thread_id)
     if slug != thread.slug:

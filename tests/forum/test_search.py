@@ -661,7 +661,9 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as captured:
         response = visitor_client.get("/search/", {"q": "energy"})
     reads = [query["sql"] for query in captured.captured_queries]
-    overhead = [sql for sql in reads if sql.startswith(("SAVEPOINT", "RELEASE", "SELECT set_config"))]
+    overhead = [
+        sql for sql in reads if sql.startswith(("SAVEPOINT", "RELEASE", "SELECT set_config"))
+    ]
     expected_overhead = 3 if connection.vendor == "postgresql" else 0
     assert (len(reads) - len(overhead), len(overhead)) == (5, expected_overhead)
 

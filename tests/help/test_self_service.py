@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from forum.models import Thread
 from forum.services import answers as forum_answers
 from forum.services import moderation as forum_moderation
 from forum.services import posting as forum_posting
@@ -258,6 +259,38 @@ def test_related_questions_are_cached_and_a_hidden_one_drops_out(
     forum_moderation.set_thread_hidden(actor=moderator, thread=other, is_hidden=True)
     with django_assert_num_queries(1):  # the ids from the cache, the threads read again
         assert selectors.related_questions(thread=solved_thread) == []
+
+
+def test_a_members_thread_page_reads_the_footer_with_the_thread_and_follows_it(
+    member, moderator, other_member, category, solved_thread, django_assert_num_queries
+):
+    """Once the related ids are kept, a member's thread page reads the footer's rows in
+    its own statement (forum.extensions.PageRead): a related thread hidden since drops
+    out on the next view, and the thread retitled finds its related threads again."""
+    pending = ThreadFactory(author=other_member, category=category, title="USDT on TRON pending")
+    swap = ThreadFactory(author=other_member, category=category, title="Swap on Uniswap failed")
+    reader = client_for(UserFactory())  # not the asker: the asker's sidebar reads more
+    url = solved_thread.get_absolute_url()
+
+    def footer() -> str:
+        page = reader.get(url).content.decode()
+        start = page.index("help-thread-footer") if "help-thread-footer" in page else len(page)
+        return page[start : page.find("</section>", start)]
+
+    assert pending.get_absolute_url() in footer()
+    with django_assert_num_queries(2):  # the session's user; the thread, posts and footer
+        assert pending.get_absolute_url() in footer()
+
+    forum_moderation.set_thread_hidden(actor=moderator, thread=pending, is_hidden=True)
+    with django_assert_num_queries(2):
+        assert pending.get_absolute_url() not in footer()
+
+    question = solved_thread.posts.get(number=1)
+    forum_posting.edit_post(
+        actor=member, post=question, body=question.body, title="Swap on Uniswap failed again"
+    )
+    url = Thread.objects.get(pk=solved_thread.pk).get_absolute_url()
+    assert swap.get_absolute_url() in footer()
 
 
 def test_the_thread_footer_follows_its_rows_with_warm_caches(
