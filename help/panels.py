@@ -13,10 +13,14 @@ from help.forms import typed_question
 from safety import limits
 
 
+def _footers(request) -> dict[int, selectors.ThreadFooter]:
+    """This request's footer facts by thread: read once a request (the bot's reply reads
+    them too), or received from a member's thread page's own statement."""
+    return request.__dict__.setdefault("_help_footers", {})
+
+
 def _footer(request, thread) -> selectors.ThreadFooter:
-    """The thread's footer facts, read once a request (the bot's reply reads them too),
-    or received from a member's thread page's own statement (`receive_footer`)."""
-    known = request.__dict__.setdefault("_help_footers", {})
+    known = _footers(request)
     if thread.pk not in known:
         known[thread.pk] = selectors.thread_footer(thread=thread)
     return known[thread.pk]
@@ -28,7 +32,7 @@ def receive_footer(*, request, thread, rows, context) -> None:
     title, ids = context
     if title == thread.title:
         footer = selectors.footer_from_rows(thread=thread, ids=ids, rows=rows)
-        request.__dict__.setdefault("_help_footers", {})[thread.pk] = footer
+        _footers(request)[thread.pk] = footer
 
 
 FOOTER_READ = PageRead(
