@@ -17,11 +17,14 @@ from allauth.account import auth_backends
 from django.contrib.auth import BACKEND_SESSION_KEY, backends
 from django.db import connection
 
-from accounts import standing
+from accounts import roles, standing
 from config import rawrows
 
 
 def _user_by_pk(user_id):
+    """The user, with their role groups (`group_names`) read in the same statement: every
+    signed-in request asks what its user may do, and a role granted or revoked shows on
+    the next request of every process."""
     from accounts.models import User
 
     columns = _columns(User)
@@ -31,12 +34,41 @@ def _user_by_pk(user_id):
         return None
     if not -(2**63) <= user_id < 2**63:
         return None
-    rows = rawrows.read(
-        f"SELECT {columns.sql} FROM {columns.table} WHERE u.{connection.ops.quote_name('id')} = %s",
-        [user_id],
-        columns,
-    )
-    return rows[0][0] if rows else None
+    rows = rawrows.fetch(_user_statement(columns), [*roles.ALL_GROUPS, user_id])
+    if not rows:
+        return None
+    row = rows[0]
+    ((user,),) = rawrows.cut([row[:-1]], columns)
+    user.__dict__["group_names"] = frozenset(row[-1].split(",")) if row[-1] else frozenset()
+    return user
+
+
+_STATEMENTS = {}
+
+
+def _user_statement(columns) -> str:
+    found = _STATEMENTS.get(connection.vendor)
+    if found is None:
+        from django.contrib.auth.models import Group
+
+        from accounts.models import User
+
+        quote = connection.ops.quote_name
+        concat = (
+            "string_agg(g.name, ',')"
+            if connection.vendor == "postgresql"
+            else ("group_concat(g.name, ',')")
+        )
+        memberships = quote(User.groups.through._meta.db_table)
+        groups = quote(Group._meta.db_table)
+        in_roles = ", ".join(["%s"] * len(roles.ALL_GROUPS))
+        found = _STATEMENTS[connection.vendor] = (
+            f"SELECT {columns.sql}, (SELECT {concat} FROM {memberships} m "
+            f"JOIN {groups} g ON g.id = m.group_id "
+            f"WHERE m.user_id = u.{quote('id')} AND g.name IN ({in_roles})) "
+            f"FROM {columns.table} WHERE u.{quote('id')} = %s"
+        )
+    return found
 
 
 _COLUMNS = {}

@@ -64,7 +64,7 @@ def main() -> None:
         app = cleanup.enter_context(
             _gunicorn("config.wsgi:application", env, var_dir, "app", options)
         )
-        _check_member_is_signed_in(app, targets)
+        targets = _check_member_is_signed_in(app, targets)
 
         rows = [
             (
@@ -289,16 +289,25 @@ def _wait_until_serving(base: str, process: subprocess.Popen, log: Path) -> None
     sys.exit(f"gunicorn did not answer on {base} within 60 s; see {log}")
 
 
-def _check_member_is_signed_in(app: str, targets) -> None:
-    """A benchmark of the member's page that silently measured a visitor would mislead."""
-    _label, path, cookie = targets[-1]
+def _check_member_is_signed_in(app: str, targets) -> list:
+    """A benchmark of the member's page that silently measured a visitor would mislead.
+
+    The member's browser then holds the CSRF cookie the page sets, as every signed-in
+    member's does (signing in posted a form): the member's requests send it, so they are
+    measured as a member's, not as a first visit's (a new CSRF secret and cookie each)."""
+    label, path, cookie = targets[-1]
     request = urllib.request.Request(app + path, headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=30) as response:
         page = response.read().decode()
+        set_cookies = response.headers.get_all("Set-Cookie") or []
     if "/accounts/logout/" not in page:
         sys.exit(
             "The session cookie did not sign the member in; the member figures would be a visitor's."
         )
+    csrf = [c.split(";", 1)[0] for c in set_cookies if c.startswith("csrftoken=")]
+    if not csrf:
+        sys.exit("The member's page set no CSRF cookie: it is expected on every signed-in page.")
+    return [*targets[:-1], (label, path, f"{cookie}; {csrf[0]}")]
 
 
 def _drive(url: str, label: str, cookie: str | None, options, results_file: Path) -> dict:

@@ -34,10 +34,12 @@ from contextlib import contextmanager, suppress
 
 from django.core.cache.backends import filebased
 
+from config.cachekeys import BoundedKeys
+
 CULL_EVERY = 500
 
 
-class FileBasedCache(filebased.FileBasedCache):
+class FileBasedCache(BoundedKeys, filebased.FileBasedCache):
     cache_suffix = ".hcache"
 
     def get(self, key, default=None, version=None):

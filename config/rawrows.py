@@ -20,7 +20,7 @@ field type the installed models use against the ORM, on SQLite and PostgreSQL.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import DEFERRED
@@ -135,3 +135,15 @@ def cut(rows: list[tuple], *parts: Columns) -> list[tuple]:
         bounds.append((part, start, start + len(part)))
         start += len(part)
     return [tuple(part.build(row[first:last], db) for part, first, last in bounds) for row in rows]
+
+
+def loaded_values(instance: models.Model, skip: tuple[str, ...] = ()) -> tuple:
+    """Every loaded field of an instance, in field order (a new field is in by itself), but
+    those named in `skip`: what a page shows of it, for a cache key (config/caching.py)."""
+    loaded = instance.__dict__
+    return tuple(loaded[name] for name in _attnames(type(instance), skip) if name in loaded)
+
+
+@lru_cache(maxsize=64)
+def _attnames(model, skip: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname not in skip)

@@ -188,6 +188,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, converting each statement's placeholders once (config/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"
     # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing mid-transaction.
     # Connections are kept like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening one and
@@ -219,7 +221,7 @@ CACHE_URL = env_str("CACHE_URL") or "file://"
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cachekeys.RedisCache",  # keys checked once (config/cachekeys.py)
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "handoff",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

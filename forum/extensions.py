@@ -38,12 +38,16 @@ class PageRead:
     cannot match a column of NULLs to another type across three SELECTs) and whatever the
     app needs to read its rows; or None when the app reads apart this time.
     `receive(request=…, thread=…, rows=…, context=…)` gets the rows, once the thread is
-    read and visible to the member; it is not called when the statement was None.
+    read and visible to the member; it is not called when the statement was None. It
+    returns what the app shows from them, as plain values (they key the member's saved
+    copy of the page, forum/pagecache.py), or None when it cannot use them and reads
+    apart; a page that has a read without a statement, or a receive that returned None,
+    is rendered afresh and not saved.
     """
 
     statement: Callable[[int], tuple[str, list, object] | None]
     types: tuple[str, ...]
-    receive: Callable[..., None]
+    receive: Callable[..., object]
 
 
 _page_reads: list[PageRead] = []
@@ -112,8 +116,12 @@ _thread_footers: list[ThreadPanel] = []
 
 def register_thread_footer(footer: ThreadPanel) -> ThreadPanel:
     """`footer(request=…, thread=…) -> str`: HTML under the thread's posts, or "" (the help
-    app puts the thread's help article and related questions there). Like the sidebar
-    panels, it is rendered on every view, outside a member's saved copy of the page."""
+    app puts the thread's help article and related questions there).
+
+    Unlike the sidebar panels, footers are part of a member's saved copy of the page
+    (forum/pagecache.py): a footer shows only what the thread, the viewer and the rows of
+    its app's PageRead say (all in the copy's key), and reads those rows from the page's
+    statement. (Tests render every saved copy afresh and compare: MEMBER_PAGE_CACHE_VERIFY.)"""
     if footer not in _thread_footers:
         _thread_footers.append(footer)
     return footer

@@ -27,7 +27,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from accounts import powers, standing, timezones
-from config import caching
+from config import caching, rawrows
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def render_for_member(request, *, values, slots: dict[str, str], build) -> HttpR
     """A signed-in member's page, from their own saved copy when nothing on it changed.
 
     `values` is everything the page shows that was read on this request (the caller's
-    facts); the viewer's own row, roles, second factor and standing, and what the layout
+    facts), or None when the caller cannot say (the page is rendered, not saved); the viewer's own row, roles, second factor and standing, and what the layout
     shows from the request itself (the time zone offer), are added here. `slots` maps a
     name to this request's HTML for what differs on every view (the view count, the
     panels other apps put in the sidebar); `build(slots)` renders the page with
@@ -89,7 +89,8 @@ def render_for_member(request, *, values, slots: dict[str, str], build) -> HttpR
     value the page shows but the key leaves out is found by the first test that changes it.
     """
     if (
-        not settings.MEMBER_PAGE_CACHE
+        values is None  # the caller cannot say everything the page shows this time
+        or not settings.MEMBER_PAGE_CACHE
         or request.method != "GET"
         or not request.user.is_authenticated
         or len(get_messages(request))  # a flash message is shown once
@@ -130,7 +131,7 @@ def _viewer_values(user) -> tuple:
     and powers, whether this session verified a second factor, and the silence in force
     (the banner: it ends by the clock, which the row alone does not say)."""
     return (
-        tuple(getattr(user, f.attname) for f in user._meta.concrete_fields),
+        rawrows.loaded_values(user),
         tuple(sorted(user.group_names)),
         powers.is_second_factor_verified(user),
         standing.viewer_key(user),

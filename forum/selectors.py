@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -194,10 +195,10 @@ class ThreadPageFacts:
         """What the page shows of these facts (the view count aside: the view puts it in)."""
         thread = self.thread
         return (
-            _instance_values(thread, skip=("view_count",)),
-            _instance_values(thread.category),
-            _instance_values(thread.author),
-            _instance_values(thread.chain) if thread.chain_id else None,
+            rawrows.loaded_values(thread, skip=("view_count",)),
+            rawrows.loaded_values(thread.category),
+            rawrows.loaded_values(thread.author),
+            rawrows.loaded_values(thread.chain) if thread.chain_id else None,
             self.page,
             self.page_count,
             self.rows,
@@ -209,16 +210,6 @@ class ThreadPageFacts:
             self.can_moderate,
             self.link_rules,
         )
-
-
-def _instance_values(instance, skip=()) -> tuple:
-    """Every loaded field of a model instance, in field order (a new field is in by itself)."""
-    loaded = instance.__dict__
-    return tuple(
-        loaded.get(f.attname)
-        for f in instance._meta.concrete_fields
-        if f.attname not in skip and f.attname in loaded
-    )
 
 
 def thread_page_facts(
@@ -315,31 +306,25 @@ def _page_rows(
 ) -> list[tuple]:
     """Posts numbered first..last, the question and the accepted answer, by number, in one
     query: raw rows of _POST, then _POST_AUTHOR, then _ROLES, _VOTED and _FOLLOWING."""
-    quote = connection.ops.quote_name
-    sql, params = _page_rows_statement(
+    sql = _page_rows_sql(connection.vendor, include_hidden=include_hidden, accepted="%s")
+    params = _page_rows_params(
         first=first,
         last=last,
         include_hidden=include_hidden,
         viewer_id=viewer_id,
-        accepted="%s",
         accepted_params=[thread.accepted_post_id or 0],
+        thread_id=thread.pk,
     )
-    return rawrows.fetch(f"{sql} ORDER BY p.{quote('number')}", [*params[:-1], thread.pk])
+    return rawrows.fetch(f"{sql} ORDER BY p.{connection.ops.quote_name('number')}", params)
 
 
-def _page_rows_statement(
-    *,
-    first: int,
-    last: int,
-    include_hidden: bool,
-    viewer_id: int | None,
-    accepted: str,
-    accepted_params: list,
-    more_columns: str = "",
-) -> tuple[str, list]:
-    """_page_rows' SELECT, unordered, with the thread's id as its last parameter (the
-    caller gives it); `accepted` is the SQL of the accepted answer's id, `more_columns`
-    (without parameters) go at the end of its columns."""
+@lru_cache(maxsize=16)
+def _page_rows_sql(
+    vendor: str, *, include_hidden: bool, accepted: str, more_columns: str = ""
+) -> str:
+    """_page_rows' SELECT, unordered (its parameters: _page_rows_params); `accepted` is the
+    SQL of the accepted answer's id, `more_columns` (without parameters) go at the end of
+    its columns. The same text for every thread: made once per shape (`vendor` keys it)."""
     quote = connection.ops.quote_name
     number, thread_id, user_id = quote("number"), quote("thread_id"), quote("user_id")
     memberships = quote(User.groups.through._meta.db_table)
@@ -348,9 +333,9 @@ def _page_rows_statement(
     role_placeholders = ", ".join(["%s"] * len(roles.ALL_GROUPS))
     wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = {accepted})"
     hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
-    sql = (
+    return (
         f"SELECT {_POST.sql}, {_POST_AUTHOR.sql}, "
-        f"(SELECT {_GROUP_CONCAT[connection.vendor]} FROM {memberships} m "
+        f"(SELECT {_GROUP_CONCAT[vendor]} FROM {memberships} m "
         f"JOIN {groups} g ON g.id = m.{quote('group_id')} "
         f"WHERE m.{user_id} = u.id AND g.name IN ({role_placeholders})), "
         f"EXISTS (SELECT 1 FROM {votes} v WHERE v.{quote('post_id')} = p.id AND v.{user_id} = %s), "
@@ -361,7 +346,18 @@ def _page_rows_statement(
         f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')} "
         f"WHERE {wanted}{hidden} AND p.{thread_id} = %s"
     )
-    params = [
+
+
+def _page_rows_params(
+    *,
+    first: int,
+    last: int,
+    include_hidden: bool,
+    viewer_id: int | None,
+    accepted_params: list,
+    thread_id: int,
+) -> list:
+    return [
         *roles.ALL_GROUPS,
         viewer_id or 0,
         viewer_id or 0,
@@ -369,9 +365,8 @@ def _page_rows_statement(
         last,
         *accepted_params,
         *([] if include_hidden else [False]),
-        None,  # the thread's id
+        thread_id,
     ]
-    return sql, params
 
 
 _PAGE_ROW_WIDTH = len(_POST) + len(_POST_AUTHOR) + 3
@@ -393,24 +388,62 @@ def member_thread_page(
     read again (thread_page_facts)."""
     if not (isinstance(thread_id, int) and 0 < thread_id < 2**63):
         raise Http404
-    quote = connection.ops.quote_name
     # Any page number may be asked for (?page=10**30); past the last page it is read again.
     page = min(max(page, 1), 2**31 // POSTS_PER_PAGE)
     first = (page - 1) * POSTS_PER_PAGE + 1
-    # Other apps' reads: the rows of each in columns of its own after the thread's (kinds
-    # 2, 3, …), typed NULLs in their place in every other row.
+    include_hidden = access.can_see_hidden(user)
     statements = [(read, read.statement(thread_id)) for read in reads]
     statements = [(read, found) for read, found in statements if found is not None]
-    typed = [", ".join(f"CAST(NULL AS {kind})" for kind in read.types) for read, _ in statements]
-    extra = "".join(f", {nulls}" for nulls in typed)
-    posts_sql, posts_params = _page_rows_statement(
+    sql = _member_page_sql(
+        connection.vendor,
+        include_hidden=include_hidden,
+        reads=tuple((found[0], read.types) for read, found in statements),
+    )
+    params = _page_rows_params(
         first=first,
         last=page * POSTS_PER_PAGE,
-        include_hidden=access.can_see_hidden(user),
+        include_hidden=include_hidden,
         viewer_id=user.pk,
+        accepted_params=[thread_id],
+        thread_id=thread_id,
+    )
+    params.append(thread_id)
+    for _read, (_sql, read_params, _context) in statements:
+        params += read_params
+    rows = rawrows.fetch(sql, params)
+    end = 1 + _PAGE_ROW_WIDTH + access.THREAD_WIDTH
+    threads = access.threads_from_rows(
+        [row[1 + _PAGE_ROW_WIDTH : end] for row in rows if row[0] == 0]
+    )
+    thread = access.visible_to(user, threads.get(thread_id))
+    posts = [row[1 : 1 + _PAGE_ROW_WIDTH] for row in rows if row[0] == 1]
+    received = []
+    start = end
+    for index, (read, (_sql, _params, context)) in enumerate(statements):
+        width = len(read.types)
+        mine = [row[start : start + width] for row in rows if row[0] == 2 + index]
+        received.append((read, mine, context))
+        start += width
+    facts = thread_page_facts(thread=thread, user=user, page=page, read=(first, posts))
+    return thread, facts, received
+
+
+@lru_cache(maxsize=64)
+def _member_page_sql(
+    vendor: str, *, include_hidden: bool, reads: tuple[tuple[str, tuple[str, ...]], ...]
+) -> str:
+    """member_thread_page's statement: the same text for every thread, so made once for
+    each shape (`reads`: each other app's SQL and its columns' types)."""
+    quote = connection.ops.quote_name
+    # Other apps' reads: the rows of each in columns of its own after the thread's (kinds
+    # 2, 3, …), typed NULLs in their place in every other row.
+    typed = [", ".join(f"CAST(NULL AS {kind})" for kind in types) for _sql, types in reads]
+    extra = "".join(f", {nulls}" for nulls in typed)
+    posts_sql = _page_rows_sql(
+        vendor,
+        include_hidden=include_hidden,
         accepted=f"(SELECT {quote('accepted_post_id')} FROM {quote(Thread._meta.db_table)} "
         "WHERE id = %s)",
-        accepted_params=[thread_id],
         more_columns=_nulls(access.THREAD_WIDTH) + extra,
     )
     # Each row is a post row or the thread row, the other's columns empty (the first
@@ -424,30 +457,14 @@ def member_thread_page(
         f"UNION ALL SELECT 0, {_nulls(_PAGE_ROW_WIDTH)}, {access.thread_columns()}{extra} "
         f"FROM {access.thread_tables()} WHERE t.id = %s"
     )
-    params = [*posts_params[:-1], thread_id, thread_id]
-    for index, (_read, (read_sql, read_params, _context)) in enumerate(statements):
+    for index, (read_sql, _types) in enumerate(reads):
         before = "".join(f", {nulls}" for nulls in typed[:index])
         after = "".join(f", {nulls}" for nulls in typed[index + 1 :])
         sql += (
             f" UNION ALL SELECT {2 + index}, {_nulls(_PAGE_ROW_WIDTH + access.THREAD_WIDTH)}"
             f"{before}, r.*{after} FROM ({read_sql}) r"
         )
-        params += read_params
-    rows = rawrows.fetch(f"{sql} ORDER BY 1, {number_column}", params)
-    end = 1 + _PAGE_ROW_WIDTH + access.THREAD_WIDTH
-    threads = access.threads_from_rows(
-        [row[1 + _PAGE_ROW_WIDTH : end] for row in rows if row[0] == 0]
-    )
-    thread = access.visible_to(user, threads.get(thread_id))
-    posts = [row[1 : 1 + _PAGE_ROW_WIDTH] for row in rows if row[0] == 1]
-    received = []
-    for index, (read, (_sql, _params, context)) in enumerate(statements):
-        start = end + sum(len(other.types) for other, _ in statements[:index])
-        width = len(read.types)
-        mine = [row[start : start + width] for row in rows if row[0] == 2 + index]
-        received.append((read, mine, context))
-    facts = thread_page_facts(thread=thread, user=user, page=page, read=(first, posts))
-    return thread, facts, received
+    return f"{sql} ORDER BY 1, {number_column}"
 
 
 def _page_posts(*, thread: Thread, first: int, last: int, include_hidden: bool) -> list[Post]:

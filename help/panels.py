@@ -13,26 +13,41 @@ from help.forms import typed_question
 from safety import limits
 
 
-def _footers(request) -> dict[int, selectors.ThreadFooter]:
+def _footers(request) -> dict[int, selectors.ThreadFooter | tuple]:
     """This request's footer facts by thread: read once a request (the bot's reply reads
-    them too), or received from a member's thread page's own statement."""
+    them too), or received from a member's thread page's own statement as (ids, rows),
+    turned into a footer only if the page is rendered."""
     return request.__dict__.setdefault("_help_footers", {})
 
 
 def _footer(request, thread) -> selectors.ThreadFooter:
     known = _footers(request)
-    if thread.pk not in known:
-        known[thread.pk] = selectors.thread_footer(thread=thread)
-    return known[thread.pk]
+    found = known.get(thread.pk)
+    if isinstance(found, tuple):
+        ids, rows = found
+        found = known[thread.pk] = selectors.footer_from_rows(thread=thread, ids=ids, rows=rows)
+    elif found is None:
+        found = known[thread.pk] = selectors.thread_footer(thread=thread)
+    return found
 
 
-def receive_footer(*, request, thread, rows, context) -> None:
-    """The footer's rows, read with a member's thread page (selectors.footer_statement).
-    Related ids found from another title are stale: `_footer` reads the footer again."""
+def _has_bot_reply(request, thread) -> bool:
+    found = _footers(request).get(thread.pk)
+    if isinstance(found, tuple):
+        return selectors.rows_have_bot_reply(found[1])
+    return _footer(request, thread).has_bot_reply
+
+
+def receive_footer(*, request, thread, rows, context):
+    """The footer's rows, read with a member's thread page (selectors.footer_statement):
+    kept raw until the page is rendered, and given back as what keys the page's saved
+    copy. Related ids found from another title are stale: None, and `_footer` reads the
+    footer again."""
     title, ids = context
-    if title == thread.title:
-        footer = selectors.footer_from_rows(thread=thread, ids=ids, rows=rows)
-        _footers(request)[thread.pk] = footer
+    if title != thread.title:
+        return None
+    _footers(request)[thread.pk] = (ids, rows)
+    return (ids, rows)
 
 
 FOOTER_READ = PageRead(
@@ -123,7 +138,7 @@ def search_section(*, request, query) -> str:
 def bot_reply(*, request, thread) -> str:
     """The first-line bot's reply under the question (forum/extensions.py), in the
     asker's language, with the asker's two answers while they have not given one."""
-    found = selectors.bot_reply_for(thread=thread, footer=_footer(request, thread))
+    found = selectors.bot_reply_for(thread=thread, has_bot_reply=_has_bot_reply(request, thread))
     if found is None or not (found.suggestions or found.answered_by):
         return ""
     reply = found.reply

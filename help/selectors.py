@@ -342,7 +342,7 @@ def _footer_statement(thread_id: int, ids: list[int], limit: int) -> tuple[str, 
 
 def footer_from_rows(*, thread: Thread, ids: list[int], rows) -> ThreadFooter:
     """The footer from _FOOTER_SQL's rows, the related threads in the order of `ids`."""
-    by_id, articles, has_bot_reply = {}, [], False
+    by_id, articles = {}, []
     for kind, pk, slug, text, more, category_id in rows:
         # from_db, as a queryset builds rows: the other fields are deferred, not given
         # their defaults (a third of the footer's time).
@@ -360,11 +360,15 @@ def footer_from_rows(*, thread: Thread, ids: list[int], rows) -> ThreadFooter:
                     source_thread_id=thread.pk,
                 )
             )
-        else:
-            has_bot_reply = True
+    has_bot_reply = rows_have_bot_reply(rows)
     article = min(articles, key=lambda a: a.pk, default=None)
     related = [by_id[pk] for pk in ids if pk in by_id]
     return ThreadFooter(article, _one_per_title(related), has_bot_reply)
+
+
+def rows_have_bot_reply(rows) -> bool:
+    """Whether _FOOTER_SQL's rows say the bot replied (footer_from_rows's has_bot_reply)."""
+    return any(row[0] == 2 for row in rows)
 
 
 def _one_per_title(threads: list[Thread]) -> list[Thread]:
@@ -476,11 +480,11 @@ class BotReplyView:
     answered_by: dict | None
 
 
-def bot_reply_for(*, thread: Thread, footer: ThreadFooter | None = None) -> BotReplyView | None:
+def bot_reply_for(*, thread: Thread, has_bot_reply: bool | None = None) -> BotReplyView | None:
     """The bot's reply under this thread's question, or None: one query, and one more for
-    whether what it offered is still there. With the page's `footer` (thread_footer),
-    a thread the bot never answered costs none."""
-    if footer is not None and not footer.has_bot_reply:
+    whether what it offered is still there. Told by the page's footer (thread_footer)
+    that the bot never answered the thread, none."""
+    if has_bot_reply is False:
         return None
     reply = BotReply.objects.filter(thread_id=thread.pk).first()
     if reply is None:

@@ -23,7 +23,7 @@ from config.settings import *  # noqa: F403
 # asker's page load) fail with "cannot open savepoint - SQL statements in progress".
 # With a file, every thread opens its own connection and SQLite's locks keep them apart,
 # as in production. One file per process: two runs on one machine never share one.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "config.sqlite3":  # noqa: F405
     _shm = Path("/dev/shm")
     _folder = _shm if _shm.is_dir() and os.access(_shm, os.W_OK) else Path(tempfile.gettempdir())
     DATABASES["default"]["TEST"] = {  # noqa: F405

@@ -29,11 +29,16 @@ def thread_detail(request, thread_id, slug):
     if is_member_page:
         # The thread, the page's posts (the page's key is made of them) and what other
         # apps show on the page, in one statement.
+        reads = extensions.page_reads()
         thread, facts, received = selectors.member_thread_page(
-            thread_id=thread_id, user=request.user, page=page, reads=extensions.page_reads()
+            thread_id=thread_id, user=request.user, page=page, reads=reads
         )
-        for read, rows, context in received:
+        # What other apps show from their rows (forum/extensions.PageRead), for the key.
+        shown = [
             read.receive(request=request, thread=thread, rows=rows, context=context)
+            for read, rows, context in received
+        ]
+        keyed = len(received) == len(reads) and None not in shown
     else:
         thread = access.get_thread_for_user(request.user, thread_id)
     if slug != thread.slug:
@@ -45,31 +50,44 @@ def thread_detail(request, thread_id, slug):
     if is_member_page:
         return render_for_member(
             request,
-            values=facts.cache_values(),
-            slots=_slots(request, thread),
+            values=(*facts.cache_values(), shown) if keyed else None,
+            slots=_slots(request, thread, footer=False),
             build=lambda slots: render_thread(
-                request, thread, form=ReplyForm(), page=page, slots=slots, facts=facts
+                request,
+                thread,
+                form=ReplyForm(),
+                page=page,
+                slots={**slots, "footer": _footer(request, thread)},
+                facts=facts,
             ),
         )
     return render_for_visitors(request, lambda: _thread_page(request, thread, page))
 
 
-def _slots(request, thread) -> dict[str, str]:
+def _slots(request, thread, *, footer: bool = True) -> dict[str, str]:
     """The parts of a thread page that change on every view: a member's saved copy of the
     page has a slot for each (forum/pagecache.py): the view count, the sidebar panels and
-    what other apps show under the question and under the thread (forum/extensions.py)."""
+    what other apps show under the question (forum/extensions.py). And what they show
+    under the thread, unless `footer` is False: a member's saved copy holds it, keyed by
+    the rows it shows (forum/extensions.PageRead)."""
     views = ngettext("%(counter)s view", "%(counter)s views", thread.view_count) % {
         "counter": thread.view_count
     }
     panels = extensions.thread_panels(request=request, thread=thread)
-    footers = extensions.thread_footers(request=request, thread=thread)
     followups = extensions.question_followups(request=request, thread=thread)
-    return {
+    slots = {
         "views": conditional_escape(views),
         "panels": mark_safe("".join(conditional_escape(panel) for panel in panels)),
-        "footer": mark_safe("".join(conditional_escape(footer) for footer in footers)),
         "followup": mark_safe("".join(conditional_escape(html) for html in followups)),
     }
+    if footer:
+        slots["footer"] = _footer(request, thread)
+    return slots
+
+
+def _footer(request, thread) -> str:
+    footers = extensions.thread_footers(request=request, thread=thread)
+    return mark_safe("".join(conditional_escape(html) for html in footers))
 
 
 def _thread_page(request, thread, page: int):

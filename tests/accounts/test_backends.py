@@ -4,12 +4,19 @@ import importlib
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import path
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.test import Client
 
+from accounts import roles
 from accounts.backends import AuthenticationBackend, ModelBackend
 from accounts.models import User
+from config import caching
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +69,39 @@ def test_a_session_signed_in_before_the_change_stays_signed_in(legacy):
     assert page.wsgi_request.user == person
     stored = importlib.import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
     assert stored[BACKEND_SESSION_KEY].startswith("accounts.backends.")
+
+
+@pytest.mark.parametrize("groups", [(), (roles.MODERATORS,), (roles.MODERATORS, roles.AGENTS)])
+def test_the_users_roles_come_with_the_same_read(groups, django_assert_num_queries):
+    person = UserFactory()
+    for name in groups:
+        person.groups.add(Group.objects.get_or_create(name=name)[0])
+    person.groups.add(Group.objects.get_or_create(name="Not a role")[0])
+
+    with django_assert_num_queries(1):
+        user = ModelBackend().get_user(person.pk)
+        names = user.group_names
+
+    assert names == frozenset(groups) == roles.query_role_names([person.pk])[person.pk]
+
+
+def test_a_signed_in_request_reads_its_users_roles_from_the_database_not_the_cache(client):
+    """A role revoked shows on the next request of every process, whatever a cache holds."""
+    person = UserFactory()
+    cache.set(caching.roles_key(person.pk), (roles.MODERATORS,), 300)  # stale: never true
+    client.force_login(person)
+    seen = {}
+
+    def spy(request):
+        seen["user"] = request.user
+        return HttpResponse("")
+
+    with override_settings(ROOT_URLCONF=__name__):
+        urlpatterns[:] = [path("spy/", spy)]
+        client.get("/spy/")
+
+    assert type(seen["user"]) is User  # the user itself, not a lazy stand-in
+    assert seen["user"].group_names == frozenset()
+
+
+urlpatterns = []

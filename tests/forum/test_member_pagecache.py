@@ -20,6 +20,7 @@ from forum import pagecache
 from forum.models import Post
 from forum.services import answers as forum_answers
 from forum.services import posting as forum_posting
+from help import selectors as help_selectors
 from tests.factories import PostFactory, UserFactory
 from tests.forum.conftest import client_for
 
@@ -50,12 +51,27 @@ def renders(monkeypatch):
 
 
 def test_the_second_view_is_served_from_the_saved_copy(thread, other_client, renders, no_verify):
+    help_selectors.thread_footer(thread=thread)  # its related questions are known
     first = other_client.get(thread.get_absolute_url())
     second = other_client.get(thread.get_absolute_url())
 
     assert first.status_code == second.status_code == 200
     assert renders["n"] == 1
     assert second["Cache-Control"] == "private, no-store"
+
+
+def test_a_page_whose_related_questions_are_not_known_yet_is_rendered_not_saved(
+    thread, other_client, renders, no_verify
+):
+    """The footer under the thread is part of the saved copy, keyed by the rows the page's
+    statement read for it (forum/extensions.PageRead); before the thread's related
+    questions are first found there are no such rows, so that view is not saved."""
+    cache.delete(caching.related_questions_key(thread.pk))
+    other_client.get(thread.get_absolute_url())  # finds and keeps them: not saved
+    other_client.get(thread.get_absolute_url())  # keyed by their rows: saved
+    other_client.get(thread.get_absolute_url())
+
+    assert renders["n"] == 2
 
 
 def test_the_copy_carries_nothing_of_one_request(thread, other_client, no_verify):
@@ -134,6 +150,7 @@ def test_a_copy_that_misses_a_value_is_caught_by_the_verifying_mode(
         "forum.selectors.ThreadPageFacts.cache_values", lambda self: ("always the same",)
     )
     monkeypatch.setattr(pagecache, "_viewer_values", lambda user: ())
+    help_selectors.thread_footer(thread=thread)  # its related questions are known
     other_client.get(thread.get_absolute_url())
     PostFactory(thread=thread, body="A reply the stale copy does not have.")
     thread.refresh_from_db()
