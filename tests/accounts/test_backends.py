@@ -4,14 +4,13 @@ import importlib
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import path
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
-from django.test import Client
 
 from accounts import roles
 from accounts.backends import AuthenticationBackend, ModelBackend
