@@ -13,7 +13,7 @@ import pytest
 from django.db.utils import ConnectionHandler
 
 from config.postgresql import postgresql_options
-from config.postgresql.base import DatabaseWrapper
+from config.postgresql.base import DatabaseWrapper, TimestamptzLoader
 from tests.conftest import require_service
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -146,3 +146,29 @@ def test_a_query_a_connection_repeats_is_prepared_on_the_server(configured):
 
     assert count == (1 if prepared else 0)
     assert jit == "off"
+
+
+TIMESTAMPS = [
+    "2026-12-07 12:34:56.123456+00",
+    "2026-03-29 01:30:00+01",  # an offset: converted to the connection's zone (UTC)
+    "1999-12-31 23:59:59.999999-08",
+    "0001-01-01 00:00:00+00",
+    "9999-12-31 23:59:59+00",
+]
+
+
+@pytest.mark.parametrize("text", TIMESTAMPS)
+def test_timestamps_read_as_djangos_own_loader_reads_them(wrapper, text):
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz", [text])
+        ours = cursor.fetchone()[0]
+        loader = wrapper.connection.adapters.get_loader(1184, psycopg.pq.Format.TEXT)
+        register_tzloader(wrapper.timezone, cursor.cursor)  # Django's, on this cursor only
+        cursor.execute("SELECT %s::timestamptz", [text])
+        djangos = cursor.fetchone()[0]
+
+    assert issubclass(loader, TimestamptzLoader)  # the C parser's, not Django's Python one
+    assert ours == djangos
+    assert ours.tzinfo is djangos.tzinfo is wrapper.timezone
