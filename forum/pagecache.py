@@ -23,11 +23,11 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from accounts import powers, standing, timezones
 from config import caching, rawrows
+from config.csrf import get_token
 
 logger = logging.getLogger(__name__)
 
