@@ -51,7 +51,9 @@ config is the lowest layer: this module imports no app. Apps call it.
 """
 
 import hashlib
+import io
 import os
+import pickle
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -132,8 +134,15 @@ def _look() -> str:
 
 def _digest(values) -> str:
     # Sets are sorted: their order (string hashing) differs from one process to the next.
+    # Pickled, not repr()'d (a third of the cost: repr of a date-time is slow): different
+    # values give different bytes (they read back as the values), and without the memo
+    # (`fast`) equal values give equal bytes whether or not they are the same objects.
     values = tuple(sorted(v) if isinstance(v, set | frozenset) else v for v in values)
-    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(values)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=12).hexdigest()
 
 
 def fragment_key(kind: str, values: Iterable) -> str:

@@ -225,6 +225,23 @@ def test_keys_differ_by_language_time_zone_and_value_but_not_by_set_order():
         assert key != caching.fragment_key("x", (1, frozenset({"Agents", "Moderators"})))
 
 
+def test_keys_follow_values_not_which_objects_hold_them():
+    """Equal values give one key whether or not they are the same objects (a shared
+    string pickles as a back-reference unless the memo is off), and values that print
+    alike but differ (a naive and an aware time, 1 and True, "1" and 1) give others."""
+    import datetime
+
+    shared = "".join(["Sign", " in"])
+    one, other = "".join(["Sign", " in"]), "".join(["Sign ", "in"])
+    assert one is not other
+    assert caching.fragment_key("x", (shared, shared)) == caching.fragment_key("x", (one, other))
+    moment = datetime.datetime(2026, 12, 7, 12, 0)
+    aware = moment.replace(tzinfo=datetime.UTC)
+    assert caching.fragment_key("x", (moment,)) != caching.fragment_key("x", (aware,))
+    assert caching.fragment_key("x", (1,)) != caching.fragment_key("x", (True,))
+    assert caching.fragment_key("x", ("1",)) != caching.fragment_key("x", (1,))
+
+
 def test_a_placeholder_written_by_a_member_is_not_the_one_filled_in():
     html = "__handoff:csrf__ __handoff:path__ " + caching.csrf_placeholder()
     filled = caching.fill_request_values(html, token="TOKEN", path="/here/")
