@@ -11,8 +11,10 @@ It builds a fresh data directory and database, migrates, seeds with `seed_scale`
 and serves the app with gunicorn the way production does (sync workers, DEBUG off).
 A minimal Django app (stock middleware, a 50-byte response) is served the same way as
 the ceiling. Each page is then driven by ../shared/bench/load.py, a closed-loop load
-generator, and the table shows the median of the runs and each page's share of the
-ceiling measured in the same run. Only the processes this script starts are stopped,
+generator, each run of it right after a run of the ceiling, and the table shows the
+median of the runs and of each page's share of the ceiling measured beside it (a shared
+host's speed drifts over minutes: a page measured long after the ceiling carried the
+drift in its share). Only the processes this script starts are stopped,
 by their PIDs; the data directory and the PostgreSQL database are removed at the end
 unless --keep is given.
 """
@@ -23,6 +25,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,14 +69,20 @@ def main() -> None:
         )
         targets = _check_member_is_signed_in(app, targets)
 
-        rows = [
-            (
-                "ceiling (50-byte Django view)",
-                _drive(ceiling + "/", "ceiling", None, options, results_file),
-            )
-        ]
+        rows = []
         for label, path, cookie in targets:
-            rows.append((label, _drive(app + path, label, cookie, options, results_file)))
+            pairs = []
+            for _run in range(options.runs):
+                # The ceiling right before each run of each page: the host's speed drifts
+                # over minutes (shared machines), and a page measured long after the
+                # ceiling would carry the drift in its share.
+                beside = _drive(
+                    ceiling + "/", f"ceiling beside {label}", None, options, results_file, runs=1
+                )
+                pairs.append(
+                    (beside, _drive(app + path, label, cookie, options, results_file, runs=1))
+                )
+            rows.append((label, pairs))
         _print_table(rows, options)
         print(
             f"\nAll runs: {results_file}" + ("" if options.keep else " (deleted; --keep to keep)")
@@ -310,14 +319,16 @@ def _check_member_is_signed_in(app: str, targets) -> list:
     return [*targets[:-1], (label, path, f"{cookie}; {csrf[0]}")]
 
 
-def _drive(url: str, label: str, cookie: str | None, options, results_file: Path) -> dict:
+def _drive(
+    url: str, label: str, cookie: str | None, options, results_file: Path, *, runs: int
+) -> dict:
     command = [
         sys.executable,
         str(LOAD_SCRIPT),
         f"--url={url}",
         f"--concurrency={options.concurrency}",
         f"--duration={options.seconds}",
-        f"--runs={options.runs}",
+        f"--runs={runs}",
         f"--label={label}",
         f"--out={results_file}",
     ]
@@ -328,21 +339,33 @@ def _drive(url: str, label: str, cookie: str | None, options, results_file: Path
     return json.loads(last)["median"]
 
 
-def _print_table(rows: list[tuple[str, dict]], options) -> None:
-    ceiling_rps = rows[0][1]["rps"]
+def _print_table(rows: list[tuple[str, list[tuple[dict, dict]]]], options) -> None:
+    """Each page's median figures over its runs, and the median of its share of the
+    ceiling measured right before each run."""
+    ceilings = [beside["rps"] for _label, pairs in rows for beside, _page in pairs]
     print(
-        f"\nMedian of {options.runs} run(s) of {options.seconds:g} s, concurrency "
-        f"{options.concurrency}, gunicorn {options.workers} sync workers, {options.database}, "
-        f"{options.threads:,} threads; {os.cpu_count()} CPUs\n"
+        f"\nMedian of {options.runs} run(s) of {options.seconds:g} s, each after a run of the "
+        f"ceiling, concurrency {options.concurrency}, gunicorn {options.workers} sync workers, "
+        f"{options.database}, {options.threads:,} threads; {os.cpu_count()} CPUs\n"
     )
     header = f"{'page':<32} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'KB':>6} {'of ceiling':>11}"
     print(header)
     print("-" * len(header))
-    for label, median in rows:
+    print(
+        f"{'ceiling (50-byte Django view)':<32} {statistics.median(ceilings):>8.1f}"
+        f"{'':>44}{1:>10.1%}  (median of all {len(ceilings)} runs: "
+        f"{min(ceilings):,.0f}-{max(ceilings):,.0f})"
+    )
+    for label, pairs in rows:
+        pages = [page for _beside, page in pairs]
+
+        def median(key, pages=pages):
+            return statistics.median(page[key] for page in pages)
+
+        share = statistics.median(page["rps"] / beside["rps"] for beside, page in pairs)
         print(
-            f"{label:<32} {median['rps']:>8.1f} {median['p50_ms']:>8.1f} {median['p99_ms']:>8.1f} "
-            f"{median['errors']:>7.0f} {median['avg_bytes'] / 1024:>6.1f} "
-            f"{median['rps'] / ceiling_rps:>10.1%}"
+            f"{label:<32} {median('rps'):>8.1f} {median('p50_ms'):>8.1f} {median('p99_ms'):>8.1f} "
+            f"{median('errors'):>7.0f} {median('avg_bytes') / 1024:>6.1f} {share:>10.1%}"
         )
 
 
