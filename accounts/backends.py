@@ -39,7 +39,7 @@ def _user_by_pk(user_id):
         return None
     row = rows[0]
     ((user,),) = rawrows.cut([row[:-1]], columns)
-    user.__dict__["group_names"] = frozenset(row[-1].split(",")) if row[-1] else frozenset()
+    user.__dict__["group_names"] = roles.names_from_column(row[-1])
     return user
 
 
@@ -49,24 +49,10 @@ _STATEMENTS = {}
 def _user_statement(columns) -> str:
     found = _STATEMENTS.get(connection.vendor)
     if found is None:
-        from django.contrib.auth.models import Group
-
-        from accounts.models import User
-
-        quote = connection.ops.quote_name
-        concat = (
-            "string_agg(g.name, ',')"
-            if connection.vendor == "postgresql"
-            else ("group_concat(g.name, ',')")
-        )
-        memberships = quote(User.groups.through._meta.db_table)
-        groups = quote(Group._meta.db_table)
-        in_roles = ", ".join(["%s"] * len(roles.ALL_GROUPS))
+        user_id = f"u.{connection.ops.quote_name('id')}"
         found = _STATEMENTS[connection.vendor] = (
-            f"SELECT {columns.sql}, (SELECT {concat} FROM {memberships} m "
-            f"JOIN {groups} g ON g.id = m.group_id "
-            f"WHERE m.user_id = u.{quote('id')} AND g.name IN ({in_roles})) "
-            f"FROM {columns.table} WHERE u.{quote('id')} = %s"
+            f"SELECT {columns.sql}, {roles.names_column(user_id)} "
+            f"FROM {columns.table} WHERE {user_id} = %s"
         )
     return found
 

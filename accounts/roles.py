@@ -68,6 +68,30 @@ def query_role_names(user_ids: list[int]) -> dict[int, frozenset[str]]:
     return {user_id: frozenset(found) for user_id, found in names.items()}
 
 
+def names_column(user_id_sql: str) -> str:
+    """SQL of one column of a statement that reads users: the role group names of the
+    user whose id is `user_id_sql`, comma-joined (`names_from_column` reads it back). Its
+    parameters are ALL_GROUPS, where the column stands in the statement."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    joined = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    memberships = quote(get_user_model().groups.through._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(ALL_GROUPS))
+    return (
+        f"(SELECT {joined}(g.name, ',') FROM {memberships} m "
+        f"JOIN {quote(Group._meta.db_table)} g ON g.id = m.{quote('group_id')} "
+        f"WHERE m.{quote('user_id')} = {user_id_sql} AND g.name IN ({placeholders}))"
+    )
+
+
+def names_from_column(value: str | None) -> frozenset[str]:
+    """The role names of a `names_column` value."""
+    return frozenset(value.split(",")) if value else frozenset()
+
+
 def forget(user_ids) -> None:
     """Drop these users' cached roles, now and again when the transaction commits.
 

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import F, Q
 from django.http import Http404
@@ -241,10 +240,7 @@ def thread_page_facts(
         last=last,
         rows=rows,
         # Read with the posts, never cached: a badge follows its author's roles at once.
-        author_roles={
-            row[_AUTHOR_ID]: frozenset(row[_ROLES].split(",")) if row[_ROLES] else frozenset()
-            for row in rows
-        },
+        author_roles={row[_AUTHOR_ID]: roles.names_from_column(row[_ROLES]) for row in rows},
         link_rules=domain_rules().fingerprint,
     )
     if user.is_authenticated:
@@ -298,7 +294,6 @@ _AUTHOR_ID = len(_POST)  # the author's id: the first column of _POST_AUTHOR
 _ROLES = len(_POST) + len(_POST_AUTHOR)
 _VOTED = _ROLES + 1
 _FOLLOWING = _ROLES + 2
-_GROUP_CONCAT = {"postgresql": "string_agg(g.name, ',')", "sqlite": "group_concat(g.name, ',')"}
 
 
 def _page_rows(
@@ -327,17 +322,12 @@ def _page_rows_sql(
     its columns. The same text for every thread: made once per shape (`vendor` keys it)."""
     quote = connection.ops.quote_name
     number, thread_id, user_id = quote("number"), quote("thread_id"), quote("user_id")
-    memberships = quote(User.groups.through._meta.db_table)
-    groups = quote(Group._meta.db_table)
     votes, follows = quote(Vote._meta.db_table), quote(Follow._meta.db_table)
-    role_placeholders = ", ".join(["%s"] * len(roles.ALL_GROUPS))
     wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = {accepted})"
     hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
     return (
         f"SELECT {_POST.sql}, {_POST_AUTHOR.sql}, "
-        f"(SELECT {_GROUP_CONCAT[vendor]} FROM {memberships} m "
-        f"JOIN {groups} g ON g.id = m.{quote('group_id')} "
-        f"WHERE m.{user_id} = u.id AND g.name IN ({role_placeholders})), "
+        f"{roles.names_column('u.id')}, "
         f"EXISTS (SELECT 1 FROM {votes} v WHERE v.{quote('post_id')} = p.id AND v.{user_id} = %s), "
         f"EXISTS (SELECT 1 FROM {follows} f WHERE f.{thread_id} = p.{thread_id} "
         f"AND f.{user_id} = %s)"
