@@ -323,8 +323,20 @@ def _page_rows_sql(
     quote = connection.ops.quote_name
     number, thread_id, user_id = quote("number"), quote("thread_id"), quote("user_id")
     votes, follows = quote(Vote._meta.db_table), quote(Follow._meta.db_table)
-    wanted = f"(p.{number} BETWEEN %s AND %s OR p.{number} = 1 OR p.id = {accepted})"
-    hidden = "" if include_hidden else f" AND p.{quote('is_hidden')} = %s"
+    # The ids of the page's posts, the question's and the accepted answer's, each found by
+    # an index of its own, then their rows by id: the work is the page's, whatever the
+    # thread's size. (One condition `number BETWEEN … OR number = 1 OR id = …` was planned,
+    # in a prepared statement, as a read of every post of the thread; and without the
+    # LIMIT, which bounds what the ids can be anyway, PostgreSQL may guess them to be many
+    # and read the whole table to join them: tests/forum/test_page_read_is_bounded.py.)
+    posts = quote(Post._meta.db_table)
+    wanted = (
+        f"(SELECT id FROM {posts} WHERE {thread_id} = %s AND {number} BETWEEN %s AND %s "
+        f"UNION SELECT id FROM {posts} WHERE {thread_id} = %s AND {number} = 1 "
+        f"UNION SELECT id FROM {posts} WHERE id = {accepted} AND {thread_id} = %s "
+        f"LIMIT {POSTS_PER_PAGE + 2}) w"
+    )
+    hidden = "" if include_hidden else f" WHERE p.{quote('is_hidden')} = %s"
     return (
         f"SELECT {_POST.sql}, {_POST_AUTHOR.sql}, "
         f"{roles.names_column('u.id')}, "
@@ -332,9 +344,8 @@ def _page_rows_sql(
         f"EXISTS (SELECT 1 FROM {follows} f WHERE f.{thread_id} = p.{thread_id} "
         f"AND f.{user_id} = %s)"
         f"{', ' + more_columns if more_columns else ''} "
-        f"FROM {_POST.table} "
-        f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')} "
-        f"WHERE {wanted}{hidden} AND p.{thread_id} = %s"
+        f"FROM {wanted} JOIN {_POST.table} ON p.id = w.id "
+        f"JOIN {_POST_AUTHOR.table} ON u.id = p.{quote('author_id')}{hidden}"
     )
 
 
@@ -351,11 +362,13 @@ def _page_rows_params(
         *roles.ALL_GROUPS,
         viewer_id or 0,
         viewer_id or 0,
+        thread_id,
         first,
         last,
-        *accepted_params,
-        *([] if include_hidden else [False]),
         thread_id,
+        *accepted_params,
+        thread_id,
+        *([] if include_hidden else [False]),
     ]
 
 
