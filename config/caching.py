@@ -54,6 +54,8 @@ engine, sessions. They are state, not caches: each has one owner module.
 config is the lowest layer: this module imports no app. Apps call it.
 """
 
+import copyreg
+import datetime
 import hashlib
 import io
 import os
@@ -136,14 +138,25 @@ def _look() -> str:
     return f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
 
 
+def _datetime_as_text(value: datetime.datetime):
+    return (str, (value.isoformat(),))
+
+
+# A date-time goes in as its ISO text (offset included): pickle's own way reduces its time
+# zone through copyreg in Python, for every date-time (half of a member page's digest).
+_DIGEST_REDUCERS = {**copyreg.dispatch_table, datetime.datetime: _datetime_as_text}
+
+
 def _digest(values) -> str:
     # Sets are sorted: their order (string hashing) differs from one process to the next.
     # Pickled, not repr()'d (a third of the cost: repr of a date-time is slow): different
-    # values give different bytes (they read back as the values), and without the memo
-    # (`fast`) equal values give equal bytes whether or not they are the same objects.
+    # values give different bytes (they read back as the values; a date-time as a call
+    # with its text, which a string is not), and without the memo (`fast`) equal values
+    # give equal bytes whether or not they are the same objects.
     values = tuple(sorted(v) if isinstance(v, set | frozenset) else v for v in values)
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _DIGEST_REDUCERS
     pickler.fast = True
     pickler.dump(values)
     return hashlib.blake2b(buffer.getbuffer(), digest_size=12).hexdigest()

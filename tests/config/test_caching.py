@@ -240,6 +240,14 @@ def test_keys_follow_values_not_which_objects_hold_them():
     assert caching.fragment_key("x", (moment,)) != caching.fragment_key("x", (aware,))
     assert caching.fragment_key("x", (1,)) != caching.fragment_key("x", (True,))
     assert caching.fragment_key("x", ("1",)) != caching.fragment_key("x", (1,))
+    # Date-times go in as their ISO text: still never equal to that text, nor to a
+    # moment a microsecond away.
+    assert caching.fragment_key("x", (aware,)) != caching.fragment_key("x", (aware.isoformat(),))
+    later = aware + datetime.timedelta(microseconds=1)
+    assert caching.fragment_key("x", (aware,)) != caching.fragment_key("x", (later,))
+    assert caching.fragment_key("x", (aware,)) == caching.fragment_key(
+        "x", (datetime.datetime(2026, 12, 7, 12, 0, tzinfo=datetime.UTC),)
+    )
 
 
 def test_a_placeholder_written_by_a_member_is_not_the_one_filled_in():
