@@ -11,6 +11,7 @@ until collectstatic has run.
 
 import logging
 
+from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core import checks
 from django.core.files.storage import storages
@@ -33,6 +34,10 @@ class ManifestStaticFilesStorage(CompressedManifestStaticFilesStorage):
         try:
             return super().stored_name(name)
         except ValueError:
+            if name not in self._logged_unhashed and finders.find(name) is None:
+                # No file of ours by that name: whitenoise asks after names it makes up
+                # (is `x.min.js` the hashed copy of `x.js`?) and takes the error for "no".
+                raise
             if name not in self._logged_unhashed:
                 self._logged_unhashed.add(name)
                 logger.warning(

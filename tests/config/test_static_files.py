@@ -48,3 +48,17 @@ def test_after_collectstatic_a_page_links_the_hashed_file(production_static):
     assert page.status_code == 200
     assert 'href="/static/css/site.css"' not in page.text
     assert 'href="/static/css/site.' in page.text
+
+
+def test_after_collectstatic_serving_starts_without_warnings(production_static, caplog):
+    """whitenoise asks the storage after names it makes up (is `echarts.min.js` the hashed
+    copy of `echarts.js`?): a file that does not exist is its answer, not a warning that
+    collectstatic was not run."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    production_static.WHITENOISE_AUTOREFRESH = False  # as deployed: files read at start
+
+    WhiteNoiseMiddleware(lambda request: None)
+
+    assert "no hashed copy" not in caplog.text
