@@ -358,6 +358,8 @@ def _page_rows_params(
     accepted_params: list,
     thread_id: int,
 ) -> list:
+    if last - first >= POSTS_PER_PAGE:  # the statement reads at most a page (its LIMIT)
+        raise ValueError(f"posts {first}..{last} are more than a page")
     return [
         *roles.ALL_GROUPS,
         viewer_id or 0,

@@ -150,3 +150,13 @@ def test_a_page_of_a_megathread_reads_its_own_posts_not_the_threads(
         assert len(post_steps) >= 4, "\n".join(plan)
         assert all(step.startswith("SEARCH") for step in post_steps), plan
         assert not any("(thread_id=?)" in step for step in post_steps), plan
+
+
+def test_more_than_a_page_of_posts_is_refused_not_cut_short(member):
+    """The statement's LIMIT is a page and the two posts pinned on it: a caller asking
+    for more is told so, rather than getting a page silently cut."""
+    thread = ThreadFactory(author=member)
+
+    assert selectors._page_posts(thread=thread, first=1, last=POSTS_PER_PAGE, include_hidden=False)
+    with pytest.raises(ValueError, match="more than a page"):
+        selectors._page_posts(thread=thread, first=1, last=POSTS_PER_PAGE + 1, include_hidden=False)
