@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config import rawrows
@@ -160,3 +161,39 @@ def test_more_than_a_page_of_posts_is_refused_not_cut_short(member):
     assert selectors._page_posts(thread=thread, first=1, last=POSTS_PER_PAGE, include_hidden=False)
     with pytest.raises(ValueError, match="more than a page"):
         selectors._page_posts(thread=thread, first=1, last=POSTS_PER_PAGE + 1, include_hidden=False)
+
+
+def test_a_ticket_on_a_megathread_reads_the_posts_it_shows_not_the_threads(
+    megathread, moderator, agent, monkeypatch
+):
+    """The staff view of a ticket shows the question, the accepted answer and the latest
+    replies (escalation/selectors/ticket_page.py, MAX_POSTS): it reads those."""
+    from escalation.selectors.ticket_page import MAX_POSTS, TicketPage
+    from escalation.services import tickets
+
+    ticket = tickets.escalate_thread(actor=moderator, thread=megathread)
+
+    def read():
+        return TicketPage(ticket, user=agent).posts
+
+    numbers = [post.number for post in read()]
+    assert numbers == [1, 2, *range(megathread.post_count - MAX_POSTS + 2, REPLIES + 3)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            for _ in range(6):
+                read()
+            before = _post_reads(cursor)
+            read()
+            # Each shown post by an index, then its row (its author's is another table).
+            assert _post_reads(cursor) - before <= 2 * len(numbers)
+    else:
+        with CaptureQueriesContext(connection) as queries:
+            read()
+        (sql,) = [q["sql"] for q in queries if 'FROM "forum_post"' in q["sql"]]
+        plan = _sqlite_plan(sql, [])
+        post_steps = [step for step in plan if re.match(r"(SEARCH|SCAN) (forum_post|U0) ", step)]
+        assert len(post_steps) >= 4, "\n".join(plan)
+        assert all(step.startswith("SEARCH") for step in post_steps), "\n".join(plan)
+        assert not any("(thread_id=?)" in step for step in post_steps), "\n".join(plan)
