@@ -501,9 +501,14 @@ def answers_of_threads(thread_ids) -> dict[int, Post]:
     ids = list(dict.fromkeys(thread_ids))
     if not ids:
         return {}
+    # The accepted answers by id and the support team's by (thread, posted_as), each by an
+    # index of its own, then the rows by id: the threads' other posts are never read (one
+    # condition with OR read every post of these threads, a megathread's thousands too).
+    shown = Post.objects.filter(number__gt=1, is_hidden=False, deleted_at=None).values("pk")
+    accepted = Thread.objects.filter(pk__in=ids).values("accepted_post_id")
+    wanted = shown.filter(pk__in=accepted).union(shown.filter(thread_id__in=ids, posted_as="agent"))
     posts = (
-        Post.objects.filter(thread_id__in=ids, number__gt=1, is_hidden=False, deleted_at=None)
-        .filter(Q(thread__accepted_post=F("pk")) | Q(posted_as="agent"))
+        Post.objects.filter(pk__in=wanted)
         .only("pk", "thread_id", "number", "body", "body_html", "posted_as", "created_at")
         .annotate(is_accepted=Q(thread__accepted_post=F("pk")))
         .order_by("thread_id", "-is_accepted", "-number")

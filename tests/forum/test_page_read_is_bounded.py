@@ -6,7 +6,12 @@ which SQLite read through the index of the thread's posts, every one of them; an
 PostgreSQL, which plans a statement it has prepared once for all values (a generic plan):
 a thread of 20,000 posts cost 4.3 ms of the server's time a view against 0.4 ms for 200
 (bench/README.md). Each part of the page is now found by an index of its own, then the
-rows by id. PostgreSQL counts the posts a transaction has read (pg_stat_xact_user_tables);
+rows by id. The staff view of a ticket (the question, the accepted answer and the latest
+replies) and the answers the help app shows (a thread's accepted or support-team answer)
+chose theirs the same way, and now find them the same way.
+
+PostgreSQL counts the posts a transaction has read (pg_stat_xact_user_tables), here under
+a generic plan without bitmaps (one of the planner's choices, not a plan to rely on);
 SQLite says how it will find them (EXPLAIN QUERY PLAN).
 """
 
@@ -197,3 +202,42 @@ def test_a_ticket_on_a_megathread_reads_the_posts_it_shows_not_the_threads(
         assert len(post_steps) >= 4, "\n".join(plan)
         assert all(step.startswith("SEARCH") for step in post_steps), "\n".join(plan)
         assert not any("(thread_id=?)" in step for step in post_steps), "\n".join(plan)
+
+
+def test_the_answers_of_threads_read_those_answers_not_the_threads(megathread, monkeypatch):
+    """The help app shows a thread's accepted answer, or else the support team's latest
+    (forum.selectors.answers_of_threads, under every suggestion while a member types a
+    question): a megathread among them costs its answers, not its 2,002 posts."""
+    agent_posts = Post.objects.filter(thread=megathread, number__in=[700, 1500])
+    agent_posts.update(posted_as="agent")
+    small = Thread.objects.exclude(pk=megathread.pk).order_by("pk")[0]
+    Post.objects.filter(thread=small, number=5).update(posted_as="agent")
+    ids = [megathread.pk, small.pk]
+
+    def read():
+        return selectors.answers_of_threads(ids)
+
+    found = read()
+    assert found[megathread.pk].number == 2  # the accepted answer, before the team's
+    assert found[small.pk].number == 5  # no accepted answer: the team's latest
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            for _ in range(6):
+                read()
+            before = _post_reads(cursor)
+            read()
+            # Four answers, each by an index then by id.
+            assert _post_reads(cursor) - before <= 2 * 4
+    else:
+        with CaptureQueriesContext(connection) as queries:
+            read()
+        (sql,) = [q["sql"] for q in queries]
+        plan = _sqlite_plan(sql, [])
+        post_steps = [step for step in plan if re.match(r"(SEARCH|SCAN) (forum_post|U0|V0) ", step)]
+        assert len(post_steps) >= 3, "\n".join(plan)
+        assert all(step.startswith("SEARCH") for step in post_steps), "\n".join(plan)
+        assert not any(
+            re.search(r"\(thread_id=\?( AND number>\?)?\)", step) for step in post_steps
+        ), "\n".join(plan)
