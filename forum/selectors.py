@@ -11,7 +11,7 @@ from django.http import Http404
 from accounts import roles
 from accounts.models import User
 from config import rawrows
-from config.keyset import decode_cursor, encode_cursor
+from config.keyset import beyond, decode_cursor, encode_cursor
 from forum import access, extensions, fragments
 from forum.models import Category, Follow, Post, Thread, Vote
 from forum.states import QUESTION_STATE_FIELDS, QuestionState
@@ -89,14 +89,7 @@ def category_threads(
         going_back = cursor is not None
     if cursor is not None:
         value, pk = cursor
-        if going_back:
-            threads = threads.filter(
-                Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "pk__gt": pk})
-            )
-        else:
-            threads = threads.filter(
-                Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "pk__lt": pk})
-            )
+        threads = threads.filter(beyond(sort_field, value, pk, newer=going_back))
     order = (sort_field, "pk") if going_back else (f"-{sort_field}", "-pk")
     rows = list(threads.order_by(*order)[: THREADS_PER_PAGE + 1])
     has_more = len(rows) > THREADS_PER_PAGE

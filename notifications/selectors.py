@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from config.keyset import decode_cursor, encode_cursor
+from config.keyset import beyond, decode_cursor, encode_cursor
 from notifications import messages, subjects, visibility
 from notifications.models import Notification
 
@@ -37,7 +37,7 @@ def notification_page(*, user, before: str = "", include_staff: bool = False) ->
     cursor = decode_cursor(before)
     if cursor is not None:
         created_at, pk = cursor
-        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+        rows = rows.filter(beyond("created_at", created_at, pk))
     rows = list(
         rows.only("kind", "url", "params", "created_at", "read_at").order_by("-created_at", "-pk")[
             : PER_PAGE + 1

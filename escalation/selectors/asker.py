@@ -9,14 +9,13 @@ the support team's business and never appear here.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.keyset import decode_cursor, encode_cursor
+from config.keyset import beyond, decode_cursor, encode_cursor
 from escalation.models import SatisfactionRating, Ticket, TicketEvent
 from escalation.services import surveys
 from escalation.services.lifecycle import can_asker_reopen
@@ -109,7 +108,7 @@ def request_page(*, user, before: str = "", now=None) -> RequestPage:
     cursor = decode_cursor(before)
     if cursor is not None:
         created_at, pk = cursor
-        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+        rows = rows.filter(beyond("created_at", created_at, pk))
     rows = list(
         rows.select_related("thread")
         .only(
