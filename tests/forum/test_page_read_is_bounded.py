@@ -28,6 +28,7 @@ from forum.models import Post, Thread
 from forum.selectors import POSTS_PER_PAGE
 from forum.services import answers as forum_answers
 from tests.factories import PostFactory, ThreadFactory
+from tests.reads import postgresql_rows_read, sqlite_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -105,34 +106,18 @@ def _read_page(thread, user, page, monkeypatch) -> tuple[list, list]:
     return numbers, statements[-1]
 
 
-def _posts_postgresql_reads(sql, params) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        # Not by combining index reads (a bitmap): on 200,000 posts PostgreSQL judged one
-        # read of the thread's posts cheaper than that (bench/README.md), and a page's
-        # statement must hold up without the planner's luck.
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        for _ in range(6):
-            rawrows.fetch(sql, params)
-        before = _post_reads(cursor)
-        rawrows.fetch(sql, params)
-        return _post_reads(cursor) - before
-
-
-def _post_reads(cursor) -> int:
-    cursor.execute(
-        "SELECT COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0) "
-        "FROM pg_stat_xact_user_tables WHERE relname = %s",
-        [Post._meta.db_table],
-    )
-    row = cursor.fetchone()
-    return row[0] if row else 0
-
-
-def _sqlite_plan(sql, params) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return [row[-1] for row in cursor.fetchall()]
+def _assert_posts_found_by_index(
+    sql, params=(), *, steps: int, aliases=("p",), whole_thread=("(thread_id=?)",)
+) -> None:
+    """SQLite finds every post of the statement by an index seek (`SEARCH`), at least
+    `steps` times, and never by a seek that reads a whole thread's posts (`whole_thread`:
+    its plan's words for those)."""
+    plan = sqlite_plan(sql, params)
+    names = "|".join(("forum_post", *aliases))
+    post_steps = [step for step in plan if re.match(rf"(SEARCH|SCAN) ({names}) ", step)]
+    assert len(post_steps) >= steps, "\n".join(plan)
+    assert all(step.startswith("SEARCH") for step in post_steps), "\n".join(plan)
+    assert not any(words in step for step in post_steps for words in whole_thread), "\n".join(plan)
 
 
 @pytest.mark.parametrize("page", [1, 40, 101])
@@ -147,15 +132,11 @@ def test_a_page_of_a_megathread_reads_its_own_posts_not_the_threads(
     if connection.vendor == "postgresql":
         # The page's 20, the question and the accepted answer, each read at most twice
         # (its id by an index, then its row): not the thread's 2,002.
-        assert _posts_postgresql_reads(sql, params) <= 2 * (POSTS_PER_PAGE + 2)
+        read = postgresql_rows_read(Post, lambda: rawrows.fetch(sql, params), bitmaps=False)
+        assert read <= 2 * (POSTS_PER_PAGE + 2)
     else:
-        plan = _sqlite_plan(sql, params)
-        post_steps = [step for step in plan if re.match(r"(SEARCH|SCAN) (forum_post|p) ", step)]
-        # The page's posts, the question, the accepted answer, and their rows by id; none
-        # by a scan of the table or of the thread's posts.
-        assert len(post_steps) >= 4, "\n".join(plan)
-        assert all(step.startswith("SEARCH") for step in post_steps), plan
-        assert not any("(thread_id=?)" in step for step in post_steps), plan
+        # The page's posts, the question, the accepted answer, then their rows by id.
+        _assert_posts_found_by_index(sql, params, steps=4)
 
 
 def test_more_than_a_page_of_posts_is_refused_not_cut_short(member):
@@ -184,24 +165,13 @@ def test_a_ticket_on_a_megathread_reads_the_posts_it_shows_not_the_threads(
     numbers = [post.number for post in read()]
     assert numbers == [1, 2, *range(megathread.post_count - MAX_POSTS + 2, REPLIES + 3)]
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            for _ in range(6):
-                read()
-            before = _post_reads(cursor)
-            read()
-            # Each shown post by an index, then its row (its author's is another table).
-            assert _post_reads(cursor) - before <= 2 * len(numbers)
+        # Each shown post by an index, then its row (its author's is another table).
+        assert postgresql_rows_read(Post, read, bitmaps=False) <= 2 * len(numbers)
     else:
         with CaptureQueriesContext(connection) as queries:
             read()
         (sql,) = [q["sql"] for q in queries if 'FROM "forum_post"' in q["sql"]]
-        plan = _sqlite_plan(sql, [])
-        post_steps = [step for step in plan if re.match(r"(SEARCH|SCAN) (forum_post|U0) ", step)]
-        assert len(post_steps) >= 4, "\n".join(plan)
-        assert all(step.startswith("SEARCH") for step in post_steps), "\n".join(plan)
-        assert not any("(thread_id=?)" in step for step in post_steps), "\n".join(plan)
+        _assert_posts_found_by_index(sql, steps=4, aliases=("U0",))
 
 
 def test_the_answers_of_threads_read_those_answers_not_the_threads(megathread, monkeypatch):
@@ -221,23 +191,16 @@ def test_the_answers_of_threads_read_those_answers_not_the_threads(megathread, m
     assert found[megathread.pk].number == 2  # the accepted answer, before the team's
     assert found[small.pk].number == 5  # no accepted answer: the team's latest
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            for _ in range(6):
-                read()
-            before = _post_reads(cursor)
-            read()
-            # Four answers, each by an index then by id.
-            assert _post_reads(cursor) - before <= 2 * 4
+        # Four answers, each by an index then by id.
+        assert postgresql_rows_read(Post, read, bitmaps=False) <= 2 * 4
     else:
         with CaptureQueriesContext(connection) as queries:
             read()
         (sql,) = [q["sql"] for q in queries]
-        plan = _sqlite_plan(sql, [])
-        post_steps = [step for step in plan if re.match(r"(SEARCH|SCAN) (forum_post|U0|V0) ", step)]
-        assert len(post_steps) >= 3, "\n".join(plan)
-        assert all(step.startswith("SEARCH") for step in post_steps), "\n".join(plan)
-        assert not any(
-            re.search(r"\(thread_id=\?( AND number>\?)?\)", step) for step in post_steps
-        ), "\n".join(plan)
+        _assert_posts_found_by_index(
+            sql,
+            steps=3,
+            aliases=("U0", "V0"),
+            # Every post but the question, of each thread given.
+            whole_thread=("(thread_id=?)", "(thread_id=? AND number>?)"),
+        )
