@@ -285,17 +285,18 @@ class TicketPage:
     def posts(self) -> list[Post]:
         """The thread's posts in order, hidden ones included, authors with their roles."""
         thread = self.thread
-        in_thread = Post.objects.filter(thread_id=thread.pk)
-        posts = in_thread.select_related("author")
-        if thread.post_count > MAX_POSTS:
+        posts = Post.objects.select_related("author")
+        if thread.post_count <= MAX_POSTS:
+            posts = posts.filter(thread_id=thread.pk)
+        else:
             # The question, the accepted answer and the latest replies, each found by an
             # index of its own: one condition joining them with OR may be planned as a read
             # of every post of the thread (tests/forum/test_page_read_is_bounded.py).
             # Then the rows by id alone: with the thread's condition beside the ids, SQLite
             # reads the thread's posts and looks each up among them.
             first_shown = thread.post_count - MAX_POSTS + 2
-            ids = in_thread.values("pk")
-            posts = Post.objects.select_related("author").filter(
+            ids = Post.objects.filter(thread_id=thread.pk).values("pk")
+            posts = posts.filter(
                 pk__in=ids.filter(number__gte=first_shown).union(
                     ids.filter(number=1), ids.filter(pk=thread.accepted_post_id or 0)
                 )

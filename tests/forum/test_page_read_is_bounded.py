@@ -42,18 +42,7 @@ def megathread(member, other_member):
     thread = ThreadFactory(author=member)
     _small_threads(thread, count=200, posts=20)
     accepted = PostFactory(thread=thread, author=other_member)
-    now = timezone.now()
-    Post.objects.bulk_create(
-        Post(
-            thread=thread,
-            number=number,
-            author=other_member,
-            body="Same here.",
-            body_html="<p>Same here.</p>",
-            created_at=now,
-        )
-        for number in range(3, REPLIES + 3)
-    )
+    _bulk_posts([(thread, number) for number in range(3, REPLIES + 3)], author=other_member)
     Thread.objects.filter(pk=thread.pk).update(post_count=REPLIES + 2, reply_count=REPLIES + 1)
     forum_answers.accept_answer(actor=member, post=accepted)
     thread.refresh_from_db()
@@ -64,7 +53,6 @@ def megathread(member, other_member):
 
 
 def _small_threads(like: Thread, *, count: int, posts: int) -> None:
-    now = timezone.now()
     small = Thread.objects.bulk_create(
         Thread(
             category_id=like.category_id,
@@ -75,17 +63,24 @@ def _small_threads(like: Thread, *, count: int, posts: int) -> None:
         )
         for n in range(count)
     )
+    _bulk_posts(
+        [(each, number) for each in small for number in range(1, posts + 1)], author=like.author
+    )
+
+
+def _bulk_posts(places: list[tuple[Thread, int]], *, author) -> None:
+    """A short post at each (thread, number), written at once (no services: data only)."""
+    now = timezone.now()
     Post.objects.bulk_create(
         Post(
-            thread=each,
+            thread=thread,
             number=number,
-            author_id=like.author_id,
-            body="A question.",
-            body_html="<p>A question.</p>",
+            author=author,
+            body="Same here.",
+            body_html="<p>Same here.</p>",
             created_at=now,
         )
-        for each in small
-        for number in range(1, posts + 1)
+        for thread, number in places
     )
 
 
