@@ -266,12 +266,12 @@ def _rank(query: Query, candidates: Sequence[Candidate]) -> list[_Ranked]:
 
     counts, lengths, masks, title_masks = [], [], [], []
     for candidate in candidates:
-        words = candidate.body_words.split()
-        title = candidate.title_words.split() if candidate.title_words else []
-        in_title = [_count(term, title) for term in terms] if title else [0] * len(terms)
-        row = [_count(term, words) + found for term, found in zip(terms, in_title, strict=True)]
+        words = _Words(candidate.body_words)
+        title = _Words(candidate.title_words)
+        in_title = [title.count(term) for term in terms] if title else [0] * len(terms)
+        row = [words.count(term) + found for term, found in zip(terms, in_title, strict=True)]
         counts.append(row)
-        lengths.append(len(words) + len(title))
+        lengths.append(words.length + title.length)
         masks.append(sum(1 << i for i, count in enumerate(row) if count))
         title_masks.append(sum(1 << i for i, count in enumerate(in_title) if count))
     relevance = _bm25(counts, lengths)
@@ -337,10 +337,30 @@ def _bm25(counts: list[list[int]], lengths: list[int]) -> list[float]:
     return scores
 
 
-def _count(term: Term, words: list[str]) -> int:
-    if term.is_prefix:
-        return sum(1 for word in words if word.startswith(term.text))
-    return words.count(term.text)
+class _Words:
+    """A candidate's words, counted per query term in C. The text is the index's
+    (forum.search.text.index_text: words joined by single spaces, none holding a space).
+    With every space doubled, a word is " word " and a prefix " prefix", and no two
+    matches overlap, so str.count counts a term as the word and a prefix as the words
+    that start with it. Splitting each candidate into a list and counting in it cost a
+    question's bot reply 30-60 ms when the candidates were long posts (bench/abuse.py,
+    "ask")."""
+
+    __slots__ = ("_padded", "length")
+
+    def __init__(self, text: str):
+        self.length = text.count(" ") + 1 if text else 0
+        self._padded = f" {text.replace(' ', '  ')} " if text else ""
+
+    def __bool__(self) -> bool:
+        return self.length > 0
+
+    def count(self, term: Term) -> int:
+        if not term.text:  # every word starts with nothing, and none is nothing
+            return self.length if term.is_prefix else 0
+        if term.is_prefix:
+            return self._padded.count(f" {term.text}")
+        return self._padded.count(f" {term.text} ")
 
 
 def post_text(post: Post) -> str:

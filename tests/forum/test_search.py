@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from forum import search
 from forum.models import SearchEntry, Thread
-from forum.search import text
-from forum.search.backends import BUCKET_SHIFT
+from forum.search import engine, text
+from forum.search.backends import BUCKET_SHIFT, Term
 from forum.search.engine import MAX_QUERY_CHARS
 from forum.services import answers as forum_answers
 from forum.services import moderation as forum_moderation
@@ -669,6 +669,31 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert "25 questions found." in response.text
+
+
+_WORD = st.text(alphabet="ab提币", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(_WORD, max_size=30), term=st.text(alphabet="ab提币", max_size=3))
+def test_ranking_counts_a_term_in_the_words_as_one_loop_over_them_would(words, term):
+    """The ranking counts in C (engine._Words, str.count in the text with its spaces
+    doubled). Each count is the one a loop over the words gives."""
+    counted = engine._Words(" ".join(words))  # as the index stores them
+
+    assert counted.length == len(words)
+
+    assert counted.count(Term(term, is_prefix=True)) == sum(w.startswith(term) for w in words)
+    assert counted.count(Term(term)) == sum(w == term for w in words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_the_index_stores_words_joined_by_single_spaces(value):
+    """What engine._Words counts in: no word holds a space, none is empty."""
+    stored = text.index_text(value)
+
+    assert stored == " ".join(stored.split())
 
 
 def test_a_signed_in_member_pays_only_for_the_session_more(
