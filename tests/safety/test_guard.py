@@ -604,6 +604,7 @@ def test_a_50000_character_post_costs_work_bounded_by_its_length(name, monkeypat
             spent.append(self)
 
     monkeypatch.setattr(guard, "Work", Counted)
+    monkeypatch.setattr(guard, "_memo", {})
 
     find_secrets(text)
 
@@ -611,6 +612,33 @@ def test_a_50000_character_post_costs_work_bounded_by_its_length(name, monkeypat
     assert work.checksums <= guard.MAX_CHECKSUMS
     assert work.scored <= guard.MAX_SCORED
     assert work.characters <= (len(guard._CHINESE) + len(guard._JAPANESE_WORD_LENGTHS)) * len(text)
+
+
+def test_a_text_judged_again_is_answered_from_a_memo_that_keeps_no_text(monkeypatch):
+    """The form judges a post, then the service does (safety.services.refuse_secrets)."""
+    spent = []
+
+    class Counted(guard.Work):
+        def __init__(self):
+            super().__init__()
+            spent.append(self)
+
+    monkeypatch.setattr(guard, "Work", Counted)
+    monkeypatch.setattr(guard, "_memo", {})
+    text = f"my words are {EN_12} please help"
+
+    first = find_secrets(text)
+    first.clear()  # a caller's list is its own
+    again = find_secrets(text)
+
+    assert len(spent) == 1
+    assert [finding.kind for finding in again] == [guard.Kind.RECOVERY_PHRASE]
+    for _ in range(guard._MEMO_SIZE + 3):
+        find_secrets(f"{text} {len(spent)}")
+    assert len(guard._memo) == guard._MEMO_SIZE
+    kept = repr(guard._memo)
+    assert max(EN_12.split(), key=len) not in kept
+    assert "please" not in kept
 
 
 # --- Error reports -----------------------------------------------------------------------
