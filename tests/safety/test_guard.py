@@ -592,10 +592,9 @@ LONG_POSTS = {
 }
 
 
-@pytest.mark.parametrize("name", LONG_POSTS)
-def test_a_50000_character_post_costs_work_bounded_by_its_length(name, monkeypatch):
-    """Counted, not timed: bench/rules.py prints what these cost in milliseconds."""
-    text = LONG_POSTS[name][:50_000]
+@pytest.fixture
+def spent(monkeypatch) -> list:
+    """The guard's Work of every judgement from here on, with an empty memo."""
     spent = []
 
     class Counted(guard.Work):
@@ -605,6 +604,13 @@ def test_a_50000_character_post_costs_work_bounded_by_its_length(name, monkeypat
 
     monkeypatch.setattr(guard, "Work", Counted)
     monkeypatch.setattr(guard, "_memo", {})
+    return spent
+
+
+@pytest.mark.parametrize("name", LONG_POSTS)
+def test_a_50000_character_post_costs_work_bounded_by_its_length(name, spent):
+    """Counted, not timed: bench/rules.py prints what these cost in milliseconds."""
+    text = LONG_POSTS[name][:50_000]
 
     find_secrets(text)
 
@@ -614,17 +620,8 @@ def test_a_50000_character_post_costs_work_bounded_by_its_length(name, monkeypat
     assert work.characters <= (len(guard._CHINESE) + len(guard._JAPANESE_WORD_LENGTHS)) * len(text)
 
 
-def test_a_text_judged_again_is_answered_from_a_memo_that_keeps_no_text(monkeypatch):
+def test_a_text_judged_again_is_answered_from_a_memo_that_keeps_no_text(spent):
     """The form judges a post, then the service does (safety.services.refuse_secrets)."""
-    spent = []
-
-    class Counted(guard.Work):
-        def __init__(self):
-            super().__init__()
-            spent.append(self)
-
-    monkeypatch.setattr(guard, "Work", Counted)
-    monkeypatch.setattr(guard, "_memo", {})
     text = f"my words are {EN_12} please help"
 
     first = find_secrets(text)
