@@ -61,6 +61,7 @@ import math
 import operator
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -166,17 +167,21 @@ def find_secrets(text: str) -> list[Finding]:
     digest = hashlib.blake2b(
         text.encode("utf-8", "surrogatepass"), key=_MEMO_KEY, digest_size=16
     ).digest()
-    found = _memo.get(digest)
+    with _memo_lock:
+        found = _memo.get(digest)
     if found is None:
-        found = _memo[digest] = _find_secrets(text)
-        while len(_memo) > _MEMO_SIZE:
-            _memo.pop(next(iter(_memo)), None)
+        found = _find_secrets(text)
+        with _memo_lock:  # a worker's threads share it
+            _memo[digest] = found
+            while len(_memo) > _MEMO_SIZE:
+                del _memo[next(iter(_memo))]
     return list(found)
 
 
 _MEMO_KEY = secrets.token_bytes(16)
 _MEMO_SIZE = 8
 _memo: dict[bytes, tuple[Finding, ...]] = {}
+_memo_lock = threading.Lock()
 
 
 def _find_secrets(text: str) -> tuple[Finding, ...]:
